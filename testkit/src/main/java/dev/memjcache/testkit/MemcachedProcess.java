@@ -1,0 +1,203 @@
+package dev.memjcache.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private {@code memcached} process listening on a free loopback port, for tests, examples and
+ * benchmarks.
+ *
+ * <p>The binary is taken from the {@code MEMCACHED_BIN} environment variable, else from
+ * {@code PATH}. When it cannot be found, {@link #start(String...)} throws an
+ * {@link IllegalStateException} that says how to install it: a missing server is a failure, never a
+ * silent skip. When the JVM runs as root the process is started with {@code -u nobody}, since
+ * memcached refuses to run as root.
+ */
+public final class MemcachedProcess implements AutoCloseable {
+
+  private static final String INSTALL_HINT =
+      "the memcached binary was not found on PATH (nor in $MEMCACHED_BIN); install it with "
+          + "'apt-get install -y memcached' on Debian/Ubuntu, or point MEMCACHED_BIN at it";
+
+  private static final long START_TIMEOUT_MILLIS = 10_000;
+
+  private final Process process;
+  private final int port;
+  private final List<String> command;
+
+  private MemcachedProcess(Process process, int port, List<String> command) {
+    this.process = process;
+    this.port = port;
+    this.command = command;
+  }
+
+  /**
+   * Starts memcached on {@code 127.0.0.1} at a free port and waits (up to 10 s) until it accepts
+   * connections.
+   *
+   * @param extraArgs further memcached arguments, for example {@code "-I", "2m"} for a 2 MiB item
+   *     size or {@code "-X"} to disable the {@code lru_crawler metadump} command
+   * @return the running process; close it to stop the server
+   * @throws IllegalStateException when the binary is missing or the server does not come up
+   */
+  public static MemcachedProcess start(String... extraArgs) {
+    String binary = findBinary();
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int port = freePort();
+      List<String> command = new ArrayList<>(List.of(binary, "-l", "127.0.0.1", "-p",
+          Integer.toString(port), "-U", "0", "-m", "64", "-c", "1024"));
+      if ("root".equals(System.getProperty("user.name"))) {
+        command.addAll(List.of("-u", "nobody"));
+      }
+      command.addAll(Arrays.asList(extraArgs));
+      try {
+        Process process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+        MemcachedProcess server = new MemcachedProcess(process, port, command);
+        if (server.awaitListening()) {
+          return server;
+        }
+        server.close();
+        last = new IllegalStateException("memcached did not start: " + String.join(" ", command)
+            + " (exit value " + (process.isAlive() ? "none, still running" : process.exitValue())
+            + ")");
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run " + binary + ": " + INSTALL_HINT, e);
+      }
+    }
+    throw last;
+  }
+
+  /**
+   * Returns the path of the memcached binary.
+   *
+   * @throws IllegalStateException with installation instructions when there is none
+   */
+  public static String findBinary() {
+    String explicit = System.getenv("MEMCACHED_BIN");
+    if (explicit != null && !explicit.isBlank()) {
+      if (Files.isExecutable(Path.of(explicit))) {
+        return explicit;
+      }
+      throw new IllegalStateException("MEMCACHED_BIN=" + explicit + " is not executable; "
+          + INSTALL_HINT);
+    }
+    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator
+        + "/usr/bin" + File.pathSeparator + "/usr/local/bin" + File.pathSeparator + "/usr/sbin";
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "memcached"))) {
+        return Path.of(dir, "memcached").toString();
+      }
+    }
+    throw new IllegalStateException(INSTALL_HINT);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port", e);
+    }
+  }
+
+  private boolean awaitListening() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return true;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Returns the TCP port the server listens on (on {@code 127.0.0.1}). */
+  public int port() {
+    return port;
+  }
+
+  /** Returns {@code "127.0.0.1:<port>"}. */
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Returns the server's address as a MemJCache URI, {@code memcached://127.0.0.1:<port>}. */
+  public String uri() {
+    return "memcached://" + address();
+  }
+
+  /** Returns the command line the server was started with. */
+  public List<String> command() {
+    return List.copyOf(command);
+  }
+
+  /** Returns whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts {@code count} servers.
+   *
+   * @return the servers, in start order; if one fails, those already started are stopped
+   */
+  public static List<MemcachedProcess> startAll(int count, String... extraArgs) {
+    List<MemcachedProcess> servers = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        servers.add(start(extraArgs));
+      }
+      return servers;
+    } catch (RuntimeException e) {
+      servers.forEach(MemcachedProcess::close);
+      throw e;
+    }
+  }
+
+  /** Returns the memcached URI {@code memcached://h:p,h:p...} of the given servers. */
+  public static String uriOf(List<MemcachedProcess> servers) {
+    StringBuilder uri = new StringBuilder("memcached://");
+    for (int i = 0; i < servers.size(); i++) {
+      uri.append(i == 0 ? "" : ",").append(servers.get(i).address());
+    }
+    return uri.toString();
+  }
+}
