@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lists the item keys held by memcached servers with the ASCII command
- * {@code lru_crawler metadump all} (memcached 1.4.31+), which spymemcached cannot send. This is
+ * {@code lru_crawler metadump hash} (memcached 1.6.10+; {@code lru_crawler metadump all} on older
+ * servers, from 1.4.31), which spymemcached cannot send. The {@code hash} form walks the hash
+ * table, so an item is listed even while memcached's LRU maintainer moves it between its
+ * hot/warm/cold lists; the {@code all} form walks those lists and can miss an item that moves
+ * during the crawl. This is
  * how {@link javax.cache.Cache#iterator()} and {@link javax.cache.Cache#removeAll()} (no keys
  * given) find the entries of a cache.
  *
@@ -43,7 +47,9 @@ public final class MetadumpKeyEnumerator {
 
   private static final Logger LOG = LoggerFactory.getLogger(MetadumpKeyEnumerator.class);
 
-  private static final byte[] COMMAND =
+  private static final byte[] HASH_COMMAND =
+      "lru_crawler metadump hash\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LRU_COMMAND =
       "lru_crawler metadump all\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final long FIRST_BACKOFF_MILLIS = 5;
   private static final long MAX_BACKOFF_MILLIS = 100;
@@ -106,6 +112,7 @@ public final class MetadumpKeyEnumerator {
   private void dump(InetSocketAddress server, byte[] prefix, Set<String> keys) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     long backoffMillis = FIRST_BACKOFF_MILLIS;
+    byte[] command = HASH_COMMAND;
     while (true) {
       MetadumpResponseReader reader;
       MetadumpResponseReader.Outcome outcome;
@@ -114,7 +121,7 @@ public final class MetadumpKeyEnumerator {
         socket.setTcpNoDelay(true);
         socket.connect(server, timeoutMillis);
         OutputStream out = socket.getOutputStream();
-        out.write(COMMAND);
+        out.write(command);
         out.flush();
         reader = new MetadumpResponseReader(socket.getInputStream(), prefix, keys::add,
             MetadumpResponseReader.DEFAULT_BUFFER_BYTES);
@@ -131,6 +138,13 @@ public final class MetadumpKeyEnumerator {
           return;
         case REFUSED:
           throw refused(server, reader.statusLine());
+        case BAD_TARGET:
+          if (command == LRU_COMMAND) {
+            throw new CacheException("lru_crawler metadump on memcached server " + name(server)
+                + " answered " + reader.statusLine());
+          }
+          command = LRU_COMMAND;
+          break;
         case BUSY:
           long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
           if (remainingMillis < backoffMillis) {

@@ -39,6 +39,8 @@ final class MetadumpResponseReader {
     COMPLETE,
     /** {@code BUSY ...}: another crawl runs; the request may be retried. */
     BUSY,
+    /** {@code BADCLASS ...}: the server does not know the dump target (no {@code hash} mode). */
+    BAD_TARGET,
     /** The server refuses metadump; {@link #statusLine()} says why. */
     REFUSED
   }
@@ -49,6 +51,7 @@ final class MetadumpResponseReader {
   private static final byte[] KEY_FIELD = ascii("key=");
   private static final byte[] END = ascii("END");
   private static final byte[] BUSY = ascii("BUSY");
+  private static final byte[] BADCLASS = ascii("BADCLASS");
   private static final byte[] NOT_ALLOWED = ascii("ERROR metadump not allowed");
   private static final byte[] CRAWLER_DISABLED = ascii("CLIENT_ERROR lru crawler disabled");
   private static final byte[] UNKNOWN_COMMAND = ascii("ERROR");
@@ -126,6 +129,9 @@ final class MetadumpResponseReader {
     statusLine = printable(from, to);
     if (startsWith(from, to, BUSY)) {
       return Outcome.BUSY;
+    }
+    if (startsWith(from, to, BADCLASS)) {
+      return Outcome.BAD_TARGET;
     }
     if (equalsLine(from, to, NOT_ALLOWED) || equalsLine(from, to, CRAWLER_DISABLED)
         || equalsLine(from, to, UNKNOWN_COMMAND)) {
