@@ -104,8 +104,8 @@ public final class QuickStart {
       System.out.println("session after 700 ms (expiry 500 ms) = " + sessions.get("s1"));
 
       users.clear();
-      System.out.println("after clear(): get(ada) = " + users.get("ada")
-          + "; sessions cache untouched: containsKey(s1) is about expiry only");
+      System.out.println("after users.clear(): get(ada) = " + users.get("ada") + ", get(alan) = "
+          + users.get("alan"));
     }
   }
 }
