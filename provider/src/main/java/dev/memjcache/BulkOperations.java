@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.cache.event.EventType;
 
 /**
  * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and
@@ -134,31 +133,13 @@ final class BulkOperations<K, V> {
     long now = System.currentTimeMillis();
     int removed = 0;
     for (K key : deleted.done()) {
-      removed += removeEntry(key, now) ? 1 : 0;
+      removed += single.removeLive(key, now) != null ? 1 : 0;
     }
     if (removed > 0) {
       ctx.stats().recordRemovals(removed);
       ctx.stats().recordRemoveTime(System.nanoTime() - start);
     }
     deleted.throwIfFailed();
-  }
-
-  /** Removes one entry without write-through; true when a live entry was removed. */
-  private boolean removeEntry(K key, long now) {
-    for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = ctx.entries.read(key, now);
-      if (!slot.isPresent()) {
-        single.expiredFound(slot);
-        return false;
-      }
-      if (ctx.entries.delete(slot)) {
-        if (ctx.events.hasListenerFor(EventType.REMOVED)) {
-          ctx.events.publishRemoved(key, slot.value());
-        }
-        return true;
-      }
-      EntryOperations.conflict(attempt, key);
-    }
   }
 
   /** {@code removeAll()}: enumerates this generation's entries, then removes them as above. */

@@ -1,6 +1,7 @@
 package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
+import java.util.function.Predicate;
 import javax.cache.CacheException;
 
 /**
@@ -113,77 +114,82 @@ final class EntryOperations<K, V> {
 
   boolean remove(K key) {
     long start = System.nanoTime();
-    long now = System.currentTimeMillis();
     ctx.writer.delete(key);
-    for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
-      if (!slot.isPresent()) {
-        expiredFound(slot);
-        return false;
-      }
-      if (entries.delete(slot)) {
-        ctx.events.publishRemoved(key, slot.value());
-        recordRemoval(start);
-        return true;
-      }
-      conflict(attempt, key);
+    if (removeLive(key, System.currentTimeMillis()) == null) {
+      return false;
     }
+    recordRemoval(start);
+    return true;
   }
 
   boolean remove(K key, V expected) {
     long start = System.nanoTime();
-    long now = System.currentTimeMillis();
-    boolean written = false;
-    for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
-      if (!slot.isPresent()) {
-        expiredFound(slot);
-        ctx.stats().recordMisses(1);
+    if (!ifValueEquals(key, expected, () -> ctx.writer.delete(key), slot -> {
+      if (!entries.delete(slot)) {
         return false;
       }
-      if (!slot.value().equals(expected)) {
-        accessed(slot, now);
-        ctx.stats().recordHits(1);
-        return false;
-      }
-      if (!written) {
-        ctx.writer.delete(key);
-        written = true;
-      }
-      if (entries.delete(slot)) {
-        ctx.events.publishRemoved(key, slot.value());
-        ctx.stats().recordHits(1);
-        recordRemoval(start);
-        return true;
-      }
-      conflict(attempt, key);
+      ctx.events.publishRemoved(key, slot.value());
+      return true;
+    })) {
+      return false;
     }
+    recordRemoval(start);
+    return true;
   }
 
   V getAndRemove(K key) {
     long start = System.nanoTime();
-    long now = System.currentTimeMillis();
     ctx.writer.delete(key);
-    for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
-      if (!slot.isPresent()) {
-        expiredFound(slot);
-        recordGet(null, start);
-        return null;
-      }
-      if (entries.delete(slot)) {
-        ctx.events.publishRemoved(key, slot.value());
-        recordGet(slot.value(), start);
-        recordRemoval(start);
-        return slot.value();
-      }
-      conflict(attempt, key);
+    Slot<K, V> removed = removeLive(key, System.currentTimeMillis());
+    V old = removed == null ? null : removed.value();
+    recordGet(old, start);
+    if (old != null) {
+      recordRemoval(start);
     }
+    return old;
   }
 
   boolean replace(K key, V expected, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
+    if (!ifValueEquals(key, expected, () -> ctx.writer.write(key, value),
+        slot -> update(slot, value, now))) {
+      return false;
+    }
+    recordPut(start);
+    return true;
+  }
+
+  /**
+   * Deletes the live entry (delete-with-CAS loop) and publishes REMOVED; no writer.
+   *
+   * @return the slot that was removed, or null when there was no live entry
+   */
+  Slot<K, V> removeLive(K key, long now) {
+    for (int attempt = 0; ; attempt++) {
+      Slot<K, V> slot = entries.read(key, now);
+      if (!slot.isPresent()) {
+        expiredFound(slot);
+        return null;
+      }
+      if (entries.delete(slot)) {
+        ctx.events.publishRemoved(key, slot.value());
+        return slot;
+      }
+      conflict(attempt, key);
+    }
+  }
+
+  /**
+   * The compare-and-act loop of {@code remove(k, v)} and {@code replace(k, v, v2)}: a miss when
+   * there is no live entry, an access when the value differs, else write-through once and
+   * {@code action} (a CAS write that answers false on conflict) until it succeeds.
+   *
+   * @return whether the action was applied
+   */
+  private boolean ifValueEquals(K key, V expected, Runnable writeThrough,
+      Predicate<Slot<K, V>> action) {
+    long now = System.currentTimeMillis();
     boolean written = false;
     for (int attempt = 0; ; attempt++) {
       Slot<K, V> slot = entries.read(key, now);
@@ -192,18 +198,18 @@ final class EntryOperations<K, V> {
         ctx.stats().recordMisses(1);
         return false;
       }
+      if (attempt == 0) {
+        ctx.stats().recordHits(1);
+      }
       if (!slot.value().equals(expected)) {
         accessed(slot, now);
-        ctx.stats().recordHits(1);
         return false;
       }
       if (!written) {
-        ctx.writer.write(key, value);
+        writeThrough.run();
         written = true;
       }
-      if (update(slot, value, now)) {
-        ctx.stats().recordHits(1);
-        recordPut(start);
+      if (action.test(slot)) {
         return true;
       }
       conflict(attempt, key);

@@ -1,6 +1,7 @@
 package dev.memjcache;
 
 import dev.memjcache.spi.MemcachedCachingProvider;
+import dev.memjcache.store.RawTranscoder;
 import dev.memjcache.testkit.MemcachedExtension;
 import java.io.Serializable;
 import java.net.URI;
@@ -63,27 +64,7 @@ abstract class CacheTestSupport {
   }
 
   /** Moves item bytes through spymemcached untouched. */
-  static final Transcoder<CachedData> RAW = new Transcoder<>() {
-    @Override
-    public boolean asyncDecode(CachedData d) {
-      return false;
-    }
-
-    @Override
-    public CachedData encode(CachedData o) {
-      return o;
-    }
-
-    @Override
-    public CachedData decode(CachedData d) {
-      return d;
-    }
-
-    @Override
-    public int getMaxSize() {
-      return CachedData.MAX_SIZE;
-    }
-  };
+  static final Transcoder<CachedData> RAW = RawTranscoder.INSTANCE;
 
   /** The cache's current generation, read from its generation item. */
   static long generation(Cache<?, ?> cache) throws Exception {

@@ -5,10 +5,14 @@ import net.spy.memcached.transcoders.Transcoder;
 
 /**
  * Passes {@link CachedData} through untouched: MemJCache encodes and decodes its envelopes itself,
- * so spymemcached moves bytes and flags only.
+ * so spymemcached moves bytes and flags only. Stateless; use {@link #INSTANCE}.
  */
-final class RawTranscoder implements Transcoder<CachedData> {
-  static final RawTranscoder INSTANCE = new RawTranscoder();
+public final class RawTranscoder implements Transcoder<CachedData> {
+  /** The shared instance. */
+  public static final RawTranscoder INSTANCE = new RawTranscoder();
+
+  private RawTranscoder() {
+  }
 
   @Override
   public boolean asyncDecode(CachedData data) {
