@@ -323,11 +323,13 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return run("invokeAll", () -> invoke.invokeAll(keys, entryProcessor, arguments), Map.of());
   }
 
+  /** Returns the cache name given to {@code createCache}. */
   @Override
   public String getName() {
     return name;
   }
 
+  /** Returns the {@link MemcachedCacheManager} that created this cache. */
   @Override
   public CacheManager getCacheManager() {
     return manager;
@@ -366,6 +368,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     }
   }
 
+  /** Whether {@link #close()} (or the manager's close or destroyCache) has closed this cache. */
   @Override
   public boolean isClosed() {
     return closed;
@@ -398,6 +401,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     configuration.addCacheEntryListenerConfiguration(listener);
   }
 
+  /** {@link Cache#deregisterCacheEntryListener}: closes the listener when it is Closeable. */
   @Override
   public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
     ensureOpen();

@@ -261,21 +261,25 @@ public final class MemcachedCacheManager implements CacheManager {
     }
   }
 
+  /** Returns the provider that created this manager. */
   @Override
   public CachingProvider getCachingProvider() {
     return provider;
   }
 
+  /** Returns the URI this manager was requested with, unchanged. */
   @Override
   public URI getURI() {
     return uri;
   }
 
+  /** Returns the class loader for keys, values, listeners, loaders and writers. */
   @Override
   public ClassLoader getClassLoader() {
     return classLoader;
   }
 
+  /** Returns the Properties passed to {@code getCacheManager} (never null). */
   @Override
   public Properties getProperties() {
     return properties;
@@ -305,6 +309,7 @@ public final class MemcachedCacheManager implements CacheManager {
     }
   }
 
+  /** Whether {@link #close()} has run. */
   @Override
   public boolean isClosed() {
     return closed;

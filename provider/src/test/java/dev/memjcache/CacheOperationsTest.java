@@ -237,6 +237,50 @@ class CacheOperationsTest extends CacheTestSupport {
   }
 
   @Test
+  void invokeAllReportsResultsAndFailuresPerKey() {
+    cache.put("a", "1");
+    cache.put("boom", "x");
+    Map<String, javax.cache.processor.EntryProcessorResult<String>> results =
+        cache.invokeAll(Set.of("a", "boom", "missing"), (entry, args) -> {
+          if (entry.getKey().equals("boom")) {
+            throw new IllegalStateException("processor failed");
+          }
+          return entry.exists() ? entry.getValue() : null;
+        });
+    assertEquals("1", results.get("a").get());
+    assertThrows(javax.cache.processor.EntryProcessorException.class,
+        () -> results.get("boom").get());
+    assertFalse(results.containsKey("missing"), "null results are left out");
+  }
+
+  @Test
+  void loadAllStoresWhatTheLoaderReturns() throws Exception {
+    Cache<String, String> loading = manager.createCache(uniqueCacheName(),
+        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+            .setCacheLoaderFactory(() -> new javax.cache.integration.CacheLoader<>() {
+              @Override
+              public String load(String key) {
+                return "loaded " + key;
+              }
+
+              @Override
+              public Map<String, String> loadAll(Iterable<? extends String> keys) {
+                Map<String, String> all = new HashMap<>();
+                keys.forEach(k -> all.put(k, load(k)));
+                return all;
+              }
+            }));
+    loading.put("a", "kept");
+    javax.cache.integration.CompletionListenerFuture done =
+        new javax.cache.integration.CompletionListenerFuture();
+    loading.loadAll(Set.of("a", "b"), false, done);
+    done.get(5, TimeUnit.SECONDS);
+    assertEquals("kept", loading.get("a"), "replaceExistingValues=false keeps present entries");
+    assertEquals("loaded b", loading.get("b"));
+    assertTrue(itemExists(loading, "b"));
+  }
+
+  @Test
   void expiryOf300MillisIsPresentAt100AndGoneAt400() throws Exception {
     Cache<String, String> expiring = manager.createCache(uniqueCacheName(),
         new MutableConfiguration<String, String>().setTypes(String.class, String.class)

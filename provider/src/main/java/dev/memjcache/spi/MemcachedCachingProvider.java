@@ -27,7 +27,8 @@ import javax.cache.spi.CachingProvider;
  * {@code MEMJCACHE_SERVERS}, then {@code memcached://127.0.0.1:11211}.
  *
  * <p>{@link OptionalFeature#STORE_BY_REFERENCE} is not supported: memcached holds bytes, so a
- * configuration asking for store-by-reference gets store-by-value.
+ * configuration asking for store-by-reference keeps its flag (as {@code getConfiguration()} and the
+ * CacheMXBean report it) but is still stored by value: values are always copies.
  */
 public final class MemcachedCachingProvider implements CachingProvider {
 
@@ -81,11 +82,13 @@ public final class MemcachedCachingProvider implements CachingProvider {
     return new Properties();
   }
 
+  /** {@link #getCacheManager(URI, ClassLoader, Properties)} with no properties. */
   @Override
   public CacheManager getCacheManager(URI uri, ClassLoader classLoader) {
     return getCacheManager(uri, classLoader, getDefaultProperties());
   }
 
+  /** The manager of the default URI and class loader. */
   @Override
   public CacheManager getCacheManager() {
     return getCacheManager(getDefaultURI(), getDefaultClassLoader());
