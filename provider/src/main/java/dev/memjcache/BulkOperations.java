@@ -1,0 +1,184 @@
+package dev.memjcache;
+
+import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.WriterSupport;
+import dev.memjcache.store.MetadumpKeyEnumerator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.event.EventType;
+
+/**
+ * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and
+ * {@code removeAll(keys)} pipelined when no listener or statistic needs per-entry answers, and
+ * the enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class BulkOperations<K, V> {
+
+  private final CacheContext<K, V> ctx;
+  private final EntryOperations<K, V> single;
+  private final MetadumpKeyEnumerator enumerator;
+
+  BulkOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single,
+      MetadumpKeyEnumerator enumerator) {
+    this.ctx = ctx;
+    this.single = single;
+    this.enumerator = enumerator;
+  }
+
+  Map<K, V> getAll(Set<? extends K> keys) {
+    long start = System.nanoTime();
+    long now = System.currentTimeMillis();
+    Map<K, Slot<K, V>> slots = ctx.entries.readAll(keys, now);
+    Map<K, V> result = new HashMap<>((int) (keys.size() / 0.75f) + 1);
+    List<K> missing = new ArrayList<>();
+    for (Slot<K, V> slot : slots.values()) {
+      if (slot.isPresent()) {
+        result.put(slot.key, slot.value());
+        single.accessed(slot, now);
+      } else {
+        if (slot.isExpired()) {
+          // multi-get returns no CAS unique: re-read so the cleanup cannot hit a newer value
+          single.expiredFound(ctx.entries.read(slot.key, now));
+        }
+        missing.add(slot.key);
+      }
+    }
+    ctx.stats().recordHits(result.size());
+    ctx.stats().recordMisses(missing.size());
+    if (!missing.isEmpty() && ctx.loader.readThrough().isPresent()) {
+      Map<K, V> loaded = ctx.loader.readThrough().loadAll(new LinkedHashSet<>(missing));
+      long expiresAt = ctx.expiry.onCreation(now);
+      for (Map.Entry<K, V> e : loaded.entrySet()) {
+        if (!ExpiryDecider.isExpired(expiresAt, now)
+            && ctx.entries.add(e.getKey(), e.getValue(), expiresAt, now)) {
+          ctx.events.publishCreated(e.getKey(), e.getValue());
+        }
+        result.put(e.getKey(), e.getValue());
+      }
+    }
+    ctx.stats().recordGetTime(System.nanoTime() - start);
+    return result;
+  }
+
+  void putAll(Map<? extends K, ? extends V> map) {
+    long start = System.nanoTime();
+    WriterSupport.BatchResult<K> written = ctx.writer.writeAll(map);
+    Map<K, V> toStore = new LinkedHashMap<>();
+    for (K key : written.done()) {
+      toStore.put(key, map.get(key));
+    }
+    int stored = store(toStore, true);
+    if (stored > 0) {
+      ctx.stats().recordPuts(stored);
+      ctx.stats().recordPutTime(System.nanoTime() - start);
+    }
+    written.throwIfFailed();
+  }
+
+  /**
+   * Stores entries without write-through (loads and putAll after its writer).
+   *
+   * @param replaceExisting false to create missing entries only ({@code loadAll} without
+   *     replacement)
+   * @return how many entries were stored
+   */
+  int store(Map<K, V> entries, boolean replaceExisting) {
+    long now = System.currentTimeMillis();
+    if (replaceExisting && ctx.isBlindPutAllowed()) {
+      long expiresAt = ctx.expiry.onCreation(now);
+      if (ExpiryDecider.isExpired(expiresAt, now)) {
+        entries.keySet().forEach(ctx.entries::deleteBlind);
+        return 0;
+      }
+      ctx.entries.putAll(entries, expiresAt, now);
+      return entries.size();
+    }
+    int stored = 0;
+    for (Map.Entry<K, V> e : entries.entrySet()) {
+      boolean done = replaceExisting ? single.upsert(e.getKey(), e.getValue(), now) != null
+          : createWithoutWriter(e.getKey(), e.getValue(), now);
+      stored += done ? 1 : 0;
+    }
+    return stored;
+  }
+
+  private boolean createWithoutWriter(K key, V value, long now) {
+    for (int attempt = 0; ; attempt++) {
+      Slot<K, V> slot = ctx.entries.read(key, now);
+      if (slot.isPresent()) {
+        return false;
+      }
+      long expiresAt = ctx.expiry.onCreation(now);
+      if (ExpiryDecider.isExpired(expiresAt, now)) {
+        return false;
+      }
+      if (ctx.entries.create(single.expiredFound(slot), value, expiresAt, now)) {
+        ctx.events.publishCreated(key, value);
+        return true;
+      }
+      EntryOperations.conflict(attempt, key);
+    }
+  }
+
+  void removeAll(Set<? extends K> keys) {
+    long start = System.nanoTime();
+    WriterSupport.BatchResult<K> deleted = ctx.writer.deleteAll(keys);
+    long now = System.currentTimeMillis();
+    int removed = 0;
+    for (K key : deleted.done()) {
+      removed += removeEntry(key, now) ? 1 : 0;
+    }
+    if (removed > 0) {
+      ctx.stats().recordRemovals(removed);
+      ctx.stats().recordRemoveTime(System.nanoTime() - start);
+    }
+    deleted.throwIfFailed();
+  }
+
+  /** Removes one entry without write-through; true when a live entry was removed. */
+  private boolean removeEntry(K key, long now) {
+    for (int attempt = 0; ; attempt++) {
+      Slot<K, V> slot = ctx.entries.read(key, now);
+      if (!slot.isPresent()) {
+        single.expiredFound(slot);
+        return false;
+      }
+      if (ctx.entries.delete(slot)) {
+        if (ctx.events.hasListenerFor(EventType.REMOVED)) {
+          ctx.events.publishRemoved(key, slot.value());
+        }
+        return true;
+      }
+      EntryOperations.conflict(attempt, key);
+    }
+  }
+
+  /** {@code removeAll()}: enumerates this generation's entries, then removes them as above. */
+  void removeAll() {
+    long generation = ctx.entries.generation();
+    List<String> itemKeys =
+        enumerator.keysWithPrefix(ctx.entries.keyCodec().keyPrefix(generation));
+    Set<K> keys = new LinkedHashSet<>();
+    long now = System.currentTimeMillis();
+    for (int from = 0; from < itemKeys.size(); from += EntryIterator.PAGE) {
+      List<String> page = itemKeys.subList(from, Math.min(itemKeys.size(), from + EntryIterator.PAGE));
+      for (Slot<K, V> slot : ctx.entries.readItems(page, generation, now)) {
+        keys.add(slot.key);
+      }
+    }
+    removeAll(keys);
+  }
+
+  /** {@code clear()}: a new generation; no writer, no events. */
+  void clear() {
+    ctx.entries.advanceGeneration();
+  }
+}

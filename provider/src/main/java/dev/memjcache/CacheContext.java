@@ -1,0 +1,55 @@
+package dev.memjcache;
+
+import dev.memjcache.event.EventDispatcher;
+import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.LoaderSupport;
+import dev.memjcache.integration.WriterSupport;
+import dev.memjcache.management.CacheStatistics;
+import dev.memjcache.management.StatisticsRecorder;
+import javax.cache.event.EventType;
+
+/**
+ * The collaborators one cache's operations share: memcached entries, expiry, events, loader,
+ * writer and statistics. Statistics switch between the live recorder and the null object at run
+ * time ({@code CacheManager.enableStatistics}); the counts survive a switch off and on.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class CacheContext<K, V> {
+
+  final Entries<K, V> entries;
+  final ExpiryDecider expiry;
+  final EventDispatcher<K, V> events;
+  final LoaderSupport<K, V> loader;
+  final WriterSupport<K, V> writer;
+  final CacheStatistics statistics = new CacheStatistics();
+  private volatile StatisticsRecorder stats = StatisticsRecorder.DISABLED;
+
+  CacheContext(Entries<K, V> entries, ExpiryDecider expiry, EventDispatcher<K, V> events,
+      LoaderSupport<K, V> loader, WriterSupport<K, V> writer) {
+    this.entries = entries;
+    this.expiry = expiry;
+    this.events = events;
+    this.loader = loader;
+    this.writer = writer;
+  }
+
+  /** The recorder in force: the live statistics or the disabled null object. */
+  StatisticsRecorder stats() {
+    return stats;
+  }
+
+  void enableStatistics(boolean enabled) {
+    stats = enabled ? statistics : StatisticsRecorder.DISABLED;
+  }
+
+  /**
+   * Whether a put may be a blind memcached {@code set}: nobody needs to know whether the entry
+   * existed (no created/updated/expired listener) and the expiry does not depend on it.
+   */
+  boolean isBlindPutAllowed() {
+    return expiry.isExistenceIndependent() && !events.hasListenerFor(EventType.CREATED)
+        && !events.hasListenerFor(EventType.UPDATED) && !events.hasListenerFor(EventType.EXPIRED);
+  }
+}

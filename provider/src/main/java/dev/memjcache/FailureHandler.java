@@ -1,0 +1,49 @@
+package dev.memjcache;
+
+import dev.memjcache.config.FailureMode;
+import dev.memjcache.store.ItemTooLargeException;
+import dev.memjcache.store.StoreFailureException;
+import dev.memjcache.support.RateLimitedLog;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that decides what a memcached failure does to a cache call (DESIGN.md,
+ * "Failures"). With {@code failureMode=fail} the {@link StoreFailureException} (a
+ * {@code CacheException} naming the command, key, server and cause) reaches the caller. With
+ * {@code failureMode=degrade} reads become misses and writes are dropped: the call returns its
+ * fallback, the failure is counted and logged at a bounded rate. A value too large for memcached
+ * is the caller's error and always fails.
+ */
+final class FailureHandler {
+
+  private static final RateLimitedLog LOG =
+      new RateLimitedLog(LoggerFactory.getLogger(FailureHandler.class), 10_000);
+
+  private final FailureMode mode;
+  private final LongAdder degraded = new LongAdder();
+
+  FailureHandler(FailureMode mode) {
+    this.mode = mode;
+  }
+
+  /**
+   * Either rethrows {@code failure} or returns {@code fallback}, as the failure mode says.
+   *
+   * @param operation the Cache method, for the log
+   */
+  <R> R handle(String operation, StoreFailureException failure, R fallback) {
+    if (mode == FailureMode.FAIL || failure instanceof ItemTooLargeException) {
+      throw failure;
+    }
+    degraded.increment();
+    LOG.warn("memcached unavailable; {} degraded (failureMode=degrade): {}", operation,
+        failure.getMessage());
+    return fallback;
+  }
+
+  /** Returns how many calls were degraded so far. */
+  long degradedCount() {
+    return degraded.sum();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.memjcache;
+
+import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.processor.ProcessorEntry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * {@code invoke} and {@code invokeAll} (JSR-107 section 7.4) as CAS loops: read the item
+ * ({@code gets}), run the processor on a {@link ProcessorEntry}, apply what it did with
+ * {@code add}/{@code cas}/delete-with-CAS, and run it again on a fresh read when another writer got
+ * there first. The processor's read-modify-write is thereby atomic across JVMs; a processor may run
+ * more than once per call, so it should have no side effects beyond the entry. Writer, events,
+ * expiry and statistics apply once, for the attempt that succeeded.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class InvokeOperations<K, V> {
+
+  private final CacheContext<K, V> ctx;
+  private final EntryOperations<K, V> single;
+
+  InvokeOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single) {
+    this.ctx = ctx;
+    this.single = single;
+  }
+
+  <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    for (int attempt = 0; ; attempt++) {
+      long start = System.nanoTime();
+      long now = System.currentTimeMillis();
+      Slot<K, V> slot = single.expiredFound(ctx.entries.read(key, now));
+      ProcessorEntry<K, V> entry =
+          new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
+      T result = process(processor, entry, arguments);
+      if (attempt == 0) {
+        if (slot.isPresent()) {
+          ctx.stats().recordHits(1);
+        } else {
+          ctx.stats().recordMisses(1);
+        }
+        ctx.stats().recordGetTime(System.nanoTime() - start);
+      }
+      if (apply(slot, entry, now)) {
+        return result;
+      }
+      EntryOperations.conflict(attempt, key);
+    }
+  }
+
+  <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> processor, Object... arguments) {
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, processor, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (RuntimeException e) {
+        EntryProcessorException failure = e instanceof EntryProcessorException
+            ? (EntryProcessorException) e : new EntryProcessorException(e);
+        results.put(key, () -> {
+          throw failure;
+        });
+      }
+    }
+    return results;
+  }
+
+  private static <K, V, T> T process(EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry,
+      Object... arguments) {
+    try {
+      return processor.process(entry, arguments);
+    } catch (EntryProcessorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new EntryProcessorException(e);
+    }
+  }
+
+  /** Applies the processor's net effect; false on a CAS conflict (run it again). */
+  private boolean apply(Slot<K, V> slot, ProcessorEntry<K, V> entry, long now) {
+    long start = System.nanoTime();
+    K key = slot.key;
+    switch (entry.operation()) {
+      case NONE:
+        return true;
+      case ACCESS:
+        single.accessed(slot, now);
+        return true;
+      case LOAD:
+      case CREATE: {
+        if (entry.operation() == ProcessorEntry.Operation.CREATE) {
+          ctx.writer.write(key, entry.newValue());
+        }
+        long expiresAt = ctx.expiry.onCreation(now);
+        if (ExpiryDecider.isExpired(expiresAt, now)) {
+          return true;
+        }
+        if (!ctx.entries.create(slot, entry.newValue(), expiresAt, now)) {
+          return false;
+        }
+        ctx.events.publishCreated(key, entry.newValue());
+        recordPut(entry, start);
+        return true;
+      }
+      case UPDATE:
+        ctx.writer.write(key, entry.newValue());
+        if (!single.update(slot, entry.newValue(), now)) {
+          return false;
+        }
+        recordPut(entry, start);
+        return true;
+      case REMOVE:
+        ctx.writer.delete(key);
+        if (!slot.isPresent()) {
+          return true;
+        }
+        if (!ctx.entries.delete(slot)) {
+          return false;
+        }
+        ctx.events.publishRemoved(key, slot.value());
+        ctx.stats().recordRemovals(1);
+        ctx.stats().recordRemoveTime(System.nanoTime() - start);
+        return true;
+      default:
+        throw new IllegalStateException("unknown operation " + entry.operation());
+    }
+  }
+
+  private void recordPut(ProcessorEntry<K, V> entry, long start) {
+    ctx.stats().recordPuts(1);
+    ctx.stats().recordPutTime(System.nanoTime() - start);
+  }
+}

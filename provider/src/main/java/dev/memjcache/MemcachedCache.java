@@ -1,0 +1,504 @@
+package dev.memjcache;
+
+import dev.memjcache.event.EventDispatcher;
+import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.LoaderSupport;
+import dev.memjcache.integration.WriterSupport;
+import dev.memjcache.management.CacheConfigurationMXBean;
+import dev.memjcache.management.MBeanRegistrar;
+import dev.memjcache.management.MBeanType;
+import dev.memjcache.store.MemcachedStore;
+import dev.memjcache.store.MetadumpKeyEnumerator;
+import dev.memjcache.store.StoreFailureException;
+import dev.memjcache.support.Resources;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryListenerException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorResult;
+import net.spy.memcached.MemcachedClient;
+
+/**
+ * A {@link Cache} whose entries live in memcached: a thin facade that checks arguments and state,
+ * delegates to the single-entry, bulk and invoke operations, awaits synchronous listeners, and
+ * hands memcached failures to the cache's failure policy.
+ *
+ * <p>Entries are shared by every JVM whose CacheManager points at the same servers with the same
+ * key prefix and cache name. Listeners, statistics and the cache's configuration are local to
+ * this JVM: a mutation made in another JVM raises no event here (JSR-107 allows listeners to be
+ * local). Values are always stored by value (serialized with Kryo into a memcached item).
+ *
+ * <p>Obtain instances from {@link MemcachedCacheManager#createCache}; thread-safe.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class MemcachedCache<K, V> implements Cache<K, V> {
+
+  private final String name;
+  private final MemcachedCacheManager manager;
+  private final MutableConfiguration<K, V> configuration;
+  private final CacheContext<K, V> ctx;
+  private final EntryOperations<K, V> single;
+  private final BulkOperations<K, V> bulk;
+  private final InvokeOperations<K, V> invoke;
+  private final FailureHandler failures;
+  private final MetadumpKeyEnumerator enumerator;
+  private final Executor executor;
+  private final Closeable onClose;
+  private volatile boolean closed;
+
+  MemcachedCache(String name, MemcachedCacheManager manager,
+      MutableConfiguration<K, V> configuration, Entries<K, V> entries, ExpiryDecider expiry,
+      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, FailureHandler failures,
+      MetadumpKeyEnumerator enumerator, Executor executor, List<Closeable> resources) {
+    this.name = name;
+    this.manager = manager;
+    this.configuration = configuration;
+    EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
+    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer);
+    this.failures = failures;
+    this.enumerator = enumerator;
+    this.executor = executor;
+    List<Closeable> all = new ArrayList<>(resources);
+    all.add(events::close);
+    this.onClose = Resources.closingAll(all);
+    this.single = new EntryOperations<>(ctx);
+    this.bulk = new BulkOperations<>(ctx, single, enumerator);
+    this.invoke = new InvokeOperations<>(ctx, single);
+    for (CacheEntryListenerConfiguration<K, V> listener
+        : configuration.getCacheEntryListenerConfigurations()) {
+      events.register(listener);
+    }
+  }
+
+  /** Applies the configuration's statistics and management flags (after registration). */
+  void start() {
+    if (configuration.isStatisticsEnabled()) {
+      setStatisticsEnabled(true);
+    }
+    if (configuration.isManagementEnabled()) {
+      setManagementEnabled(true);
+    }
+  }
+
+  /** Releases local resources of a cache that was never started. */
+  void closeQuietly() {
+    closed = true;
+    try {
+      onClose.close();
+    } catch (java.io.IOException | RuntimeException ignored) {
+      // the cache was never handed out; nothing to report
+    }
+  }
+
+  /** JSR-107 {@link Cache#get}: memcached {@code gets}; read-through on a miss. */
+  @Override
+  public V get(K key) {
+    ensureOpen();
+    requireKey(key);
+    return run("get", () -> single.get(key), null);
+  }
+
+  /** {@link Cache#getAll}: one multi-get per server; read-through with {@code loadAll}. */
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    ensureOpen();
+    requireKeys(keys);
+    return run("getAll", () -> bulk.getAll(keys), Map.of());
+  }
+
+  /** {@link Cache#containsKey}: memcached {@code get}; no events, statistics or loading. */
+  @Override
+  public boolean containsKey(K key) {
+    ensureOpen();
+    requireKey(key);
+    return run("containsKey", () -> single.containsKey(key), false);
+  }
+
+  /**
+   * {@link Cache#loadAll}: runs asynchronously on the manager's executor, reporting to the
+   * listener. Without a configured loader it completes at once.
+   */
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
+      CompletionListener completionListener) {
+    ensureOpen();
+    requireKeys(keys);
+    CompletionListener listener = completionListener == null ? NoCompletion.INSTANCE
+        : completionListener;
+    if (!ctx.loader.isPresent()) {
+      listener.onCompletion();
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        run("loadAll", () -> {
+          Set<K> wanted = new java.util.LinkedHashSet<>();
+          for (K key : keys) {
+            if (replaceExistingValues || !single.containsKey(key)) {
+              wanted.add(key);
+            }
+          }
+          int stored = bulk.store(ctx.loader.loadAll(wanted), replaceExistingValues);
+          ctx.stats().recordPuts(stored);
+          return null;
+        }, null);
+        listener.onCompletion();
+      } catch (Exception e) {
+        listener.onException(e);
+      }
+    });
+  }
+
+  /** {@link Cache#put}: write-through first, then a blind {@code set} or an add/cas loop. */
+  @Override
+  public void put(K key, V value) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(value);
+    run("put", () -> {
+      single.put(key, value);
+      return null;
+    }, null);
+  }
+
+  /** {@link Cache#getAndPut}: {@code gets} + {@code cas} (or {@code add}) loop. */
+  @Override
+  public V getAndPut(K key, V value) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(value);
+    return run("getAndPut", () -> single.getAndPut(key, value), null);
+  }
+
+  /** {@link Cache#putAll}: {@code writeAll}, then pipelined {@code set}s (or per-entry loops). */
+  @Override
+  public void putAll(Map<? extends K, ? extends V> map) {
+    ensureOpen();
+    Objects.requireNonNull(map, "map");
+    for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
+      requireKey(e.getKey());
+      requireValue(e.getValue());
+    }
+    run("putAll", () -> {
+      bulk.putAll(map);
+      return null;
+    }, null);
+  }
+
+  /** {@link Cache#putIfAbsent}: memcached {@code add}. */
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(value);
+    return run("putIfAbsent", () -> single.putIfAbsent(key, value), false);
+  }
+
+  /** {@link Cache#remove(Object)}: {@code gets} + delete-with-CAS. */
+  @Override
+  public boolean remove(K key) {
+    ensureOpen();
+    requireKey(key);
+    return run("remove", () -> single.remove(key), false);
+  }
+
+  /** {@link Cache#remove(Object, Object)}: {@code gets}, compare with equals, delete-with-CAS. */
+  @Override
+  public boolean remove(K key, V oldValue) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(oldValue);
+    return run("remove", () -> single.remove(key, oldValue), false);
+  }
+
+  /** {@link Cache#getAndRemove}: {@code gets} + delete-with-CAS. */
+  @Override
+  public V getAndRemove(K key) {
+    ensureOpen();
+    requireKey(key);
+    return run("getAndRemove", () -> single.getAndRemove(key), null);
+  }
+
+  /** {@link Cache#replace(Object, Object, Object)}: {@code gets}, compare, {@code cas}. */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(oldValue);
+    requireValue(newValue);
+    return run("replace", () -> single.replace(key, oldValue, newValue), false);
+  }
+
+  /** {@link Cache#replace(Object, Object)}: {@code gets} + {@code cas}. */
+  @Override
+  public boolean replace(K key, V value) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(value);
+    return run("replace", () -> single.replace(key, value), false);
+  }
+
+  /** {@link Cache#getAndReplace}: {@code gets} + {@code cas}. */
+  @Override
+  public V getAndReplace(K key, V value) {
+    ensureOpen();
+    requireKey(key);
+    requireValue(value);
+    return run("getAndReplace", () -> single.getAndReplace(key, value), null);
+  }
+
+  /** {@link Cache#removeAll(Set)}: {@code deleteAll} on the writer, then per-entry deletes. */
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    ensureOpen();
+    requireKeys(keys);
+    run("removeAll", () -> {
+      bulk.removeAll(keys);
+      return null;
+    }, null);
+  }
+
+  /**
+   * {@link Cache#removeAll()}: enumerates the cache's entries with {@code lru_crawler metadump}
+   * (its cost grows with every item on the servers, not just this cache's), then removes them with
+   * writer and REMOVED events.
+   *
+   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X})
+   */
+  @Override
+  public void removeAll() {
+    ensureOpen();
+    run("removeAll", () -> {
+      bulk.removeAll();
+      return null;
+    }, null);
+  }
+
+  /**
+   * {@link Cache#clear()}: increments the cache's generation item so every entry becomes
+   * unreachable at once, in every JVM within its generation refresh interval. Never
+   * {@code flush_all}; no writer, no events.
+   */
+  @Override
+  public void clear() {
+    ensureOpen();
+    run("clear", () -> {
+      bulk.clear();
+      return null;
+    }, null);
+  }
+
+  /** {@link Cache#invoke}: a CAS loop around the processor (it may run more than once). */
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    ensureOpen();
+    requireKey(key);
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    return run("invoke", () -> invoke.invoke(key, entryProcessor, arguments), null);
+  }
+
+  /** {@link Cache#invokeAll}: {@link #invoke} per key, failures reported per key. */
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
+      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    requireKeys(keys);
+    Objects.requireNonNull(entryProcessor, "entryProcessor");
+    return run("invokeAll", () -> invoke.invokeAll(keys, entryProcessor, arguments), Map.of());
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  /**
+   * {@link Cache#getConfiguration}: the cache's configuration (a {@link MutableConfiguration},
+   * hence also a {@link CompleteConfiguration}).
+   *
+   * @throws IllegalArgumentException when it is not a {@code clazz}
+   */
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    if (clazz.isInstance(configuration)) {
+      return clazz.cast(configuration);
+    }
+    throw new IllegalArgumentException("the configuration of cache " + name + " is not a "
+        + clazz.getName());
+  }
+
+  /**
+   * Closes the cache in this JVM: listeners, loader, writer and expiry policy that are
+   * {@link Closeable} are closed, its MBeans unregistered; entries stay in memcached.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    manager.release(this);
+    try {
+      onClose.close();
+    } catch (java.io.IOException e) {
+      throw new javax.cache.CacheException("closing cache " + name + " failed: " + e, e);
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * {@link Cache#unwrap}: this cache, or the spymemcached {@link MemcachedClient} it uses.
+   *
+   * @throws IllegalArgumentException for any other class
+   */
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    MemcachedStore store = ctx.entries.store();
+    if (clazz.isInstance(store.client())) {
+      return clazz.cast(store.client());
+    }
+    throw new IllegalArgumentException("cache " + name + " cannot be unwrapped to "
+        + clazz.getName());
+  }
+
+  /** {@link Cache#registerCacheEntryListener}: JVM-local listener. */
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
+    ensureOpen();
+    Objects.requireNonNull(listener, "listener configuration");
+    ctx.events.register(listener);
+    configuration.addCacheEntryListenerConfiguration(listener);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
+    ensureOpen();
+    Objects.requireNonNull(listener, "listener configuration");
+    ctx.events.deregister(listener);
+    configuration.removeCacheEntryListenerConfiguration(listener);
+  }
+
+  /**
+   * {@link Cache#iterator()}: entries listed by {@code lru_crawler metadump} (cost grows with all
+   * items on the servers), values fetched by multi-get a page at a time.
+   *
+   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X})
+   */
+  @Override
+  public Iterator<Entry<K, V>> iterator() {
+    ensureOpen();
+    return run("iterator", () -> {
+      long generation = ctx.entries.generation();
+      List<String> itemKeys =
+          enumerator.keysWithPrefix(ctx.entries.keyCodec().keyPrefix(generation));
+      return new EntryIterator<>(ctx, single, this::remove, itemKeys, generation);
+    }, Collections.emptyIterator());
+  }
+
+  void setStatisticsEnabled(boolean enabled) {
+    configuration.setStatisticsEnabled(enabled);
+    ctx.enableStatistics(enabled);
+    if (enabled) {
+      MBeanRegistrar.register(MBeanType.STATISTICS, manager.getURI(), name, ctx.statistics);
+    } else {
+      MBeanRegistrar.unregister(MBeanType.STATISTICS, manager.getURI(), name);
+    }
+  }
+
+  void setManagementEnabled(boolean enabled) {
+    configuration.setManagementEnabled(enabled);
+    if (enabled) {
+      MBeanRegistrar.register(MBeanType.CONFIGURATION, manager.getURI(), name,
+          new CacheConfigurationMXBean(() -> configuration));
+    } else {
+      MBeanRegistrar.unregister(MBeanType.CONFIGURATION, manager.getURI(), name);
+    }
+  }
+
+  /** Calls degraded so far under {@code failureMode=degrade}. */
+  long degradedCount() {
+    return failures.degradedCount();
+  }
+
+  private <R> R run(String operation, Supplier<R> body, R fallback) {
+    ensureOpen();
+    R result;
+    try {
+      result = body.get();
+    } catch (StoreFailureException e) {
+      ctx.events.discardSynchronous();
+      return failures.handle(operation, e, fallback);
+    } catch (RuntimeException | Error e) {
+      try {
+        ctx.events.awaitSynchronous();
+      } catch (CacheEntryListenerException listenerFailure) {
+        e.addSuppressed(listenerFailure);
+      }
+      throw e;
+    }
+    ctx.events.awaitSynchronous();
+    return result;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache " + name + " is closed");
+    }
+  }
+
+  private static void requireKey(Object key) {
+    Objects.requireNonNull(key, "a JCache key cannot be null");
+  }
+
+  private static void requireValue(Object value) {
+    Objects.requireNonNull(value, "a JCache value cannot be null");
+  }
+
+  private static void requireKeys(Set<?> keys) {
+    Objects.requireNonNull(keys, "keys");
+    for (Object key : keys) {
+      requireKey(key);
+    }
+  }
+
+  /** Listener for {@code loadAll} calls without one. */
+  private enum NoCompletion implements CompletionListener {
+    INSTANCE;
+
+    @Override
+    public void onCompletion() {
+    }
+
+    @Override
+    public void onException(Exception e) {
+    }
+  }
+}

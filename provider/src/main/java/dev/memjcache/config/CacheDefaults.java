@@ -1,0 +1,134 @@
+package dev.memjcache.config;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import javax.cache.configuration.Factory;
+import javax.cache.expiry.ExpiryPolicy;
+
+/**
+ * Defaults for one cache, set by cache name in the CacheManager's URI query, properties file or
+ * {@code getCacheManager} Properties (DESIGN.md "Configuration"):
+ * <ul>
+ *   <li>{@code cache.<name>.expiry=<created|accessed|modified|touched>:<n><ms|s|m|h|d>} or
+ *       {@code cache.<name>.expiry=eternal}: an expiry policy for a cache whose configured
+ *       policy is the default eternal one, as Hibernate creates its caches. The amount is a
+ *       positive whole number; the unit is required. The kinds map to the JSR-107 policies
+ *       {@link javax.cache.expiry.CreatedExpiryPolicy}, {@link javax.cache.expiry.AccessedExpiryPolicy},
+ *       {@link javax.cache.expiry.ModifiedExpiryPolicy} and {@link javax.cache.expiry.TouchedExpiryPolicy}
+ *       (JSR-107 section 6.2).</li>
+ *   <li>{@code cache.<name>.statistics=true|false}: overrides
+ *       {@code MutableConfiguration.isStatisticsEnabled()} (JSR-107 section 12).</li>
+ *   <li>{@code cache.<name>.management=true|false}: overrides
+ *       {@code MutableConfiguration.isManagementEnabled()} (JSR-107 section 12).</li>
+ * </ul>
+ * Cache names may contain dots: the option is recognised by its last segment. Instances are
+ * immutable; {@link MemJCacheSettings#cacheDefaults(String)} returns an empty instance for caches
+ * without defaults.
+ */
+public final class CacheDefaults {
+
+    /** Option suffix of the expiry default: {@code cache.<name>.expiry}. */
+    public static final String EXPIRY = "expiry";
+    /** Option suffix of the statistics default: {@code cache.<name>.statistics}. */
+    public static final String STATISTICS = "statistics";
+    /** Option suffix of the management default: {@code cache.<name>.management}. */
+    public static final String MANAGEMENT = "management";
+    /** Prefix of every per-cache option. */
+    public static final String PREFIX = "cache.";
+
+    static final CacheDefaults NONE = new CacheDefaults(null, null, null, null);
+
+    private final String expirySpec;
+    private final Factory<ExpiryPolicy> expiryPolicyFactory;
+    private final Boolean statisticsEnabled;
+    private final Boolean managementEnabled;
+
+    CacheDefaults(String expirySpec, Factory<ExpiryPolicy> expiryPolicyFactory,
+                  Boolean statisticsEnabled, Boolean managementEnabled) {
+        this.expirySpec = expirySpec;
+        this.expiryPolicyFactory = expiryPolicyFactory;
+        this.statisticsEnabled = statisticsEnabled;
+        this.managementEnabled = managementEnabled;
+    }
+
+    /**
+     * The expiry policy to use instead of the default eternal one.
+     *
+     * @return the factory (a {@code FactoryBuilder.SingletonFactory}, serializable), or empty when
+     *         no {@code cache.<name>.expiry} option was given
+     */
+    public Optional<Factory<ExpiryPolicy>> expiryPolicyFactory() {
+        return Optional.ofNullable(expiryPolicyFactory);
+    }
+
+    /**
+     * The normalised {@code cache.<name>.expiry} value, for example {@code created:30s}.
+     *
+     * @return the value, or empty when no expiry default was given
+     */
+    public Optional<String> expirySpec() {
+        return Optional.ofNullable(expirySpec);
+    }
+
+    /**
+     * Whether statistics are enabled for the cache, overriding its configuration.
+     *
+     * @return the value of {@code cache.<name>.statistics}, or empty when not given
+     */
+    public Optional<Boolean> statisticsEnabled() {
+        return Optional.ofNullable(statisticsEnabled);
+    }
+
+    /**
+     * Whether the cache's configuration and statistics MXBeans are registered, overriding its
+     * configuration.
+     *
+     * @return the value of {@code cache.<name>.management}, or empty when not given
+     */
+    public Optional<Boolean> managementEnabled() {
+        return Optional.ofNullable(managementEnabled);
+    }
+
+    /**
+     * Whether no default is set at all.
+     *
+     * @return {@code true} when every accessor returns empty
+     */
+    public boolean isEmpty() {
+        return expirySpec == null && statisticsEnabled == null && managementEnabled == null;
+    }
+
+    /** Adds this cache's options, as {@code cache.<name>.<option>} keys, to {@code target}. */
+    void addTo(String cacheName, Properties target) {
+        if (expirySpec != null) {
+            target.setProperty(PREFIX + cacheName + "." + EXPIRY, expirySpec);
+        }
+        if (statisticsEnabled != null) {
+            target.setProperty(PREFIX + cacheName + "." + STATISTICS, statisticsEnabled.toString());
+        }
+        if (managementEnabled != null) {
+            target.setProperty(PREFIX + cacheName + "." + MANAGEMENT, managementEnabled.toString());
+        }
+    }
+
+    /** Equal when the same options have the same values; the expiry is compared by its spec. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheDefaults other
+                && Objects.equals(expirySpec, other.expirySpec)
+                && Objects.equals(statisticsEnabled, other.statisticsEnabled)
+                && Objects.equals(managementEnabled, other.managementEnabled);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(expirySpec, statisticsEnabled, managementEnabled);
+    }
+
+    @Override
+    public String toString() {
+        return "CacheDefaults{expiry=" + expirySpec + ", statistics=" + statisticsEnabled
+                + ", management=" + managementEnabled + "}";
+    }
+}

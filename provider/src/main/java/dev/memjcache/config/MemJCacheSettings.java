@@ -1,0 +1,235 @@
+package dev.memjcache.config;
+
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Immutable settings of one CacheManager, produced by
+ * {@link SettingsParser#parse(java.net.URI, Properties, ClassLoader)} from the CacheManager URI
+ * and the Properties given to {@code CachingProvider.getCacheManager} (DESIGN.md "Configuration").
+ * The option names are the constants of this class; each accessor documents its default.
+ * Equal settings compare equal.
+ */
+public final class MemJCacheSettings {
+
+    /** Key of the server list in a properties file or Properties: {@code host:port[,host:port...]}. */
+    public static final String SERVERS = "servers";
+    /** Option name of {@link #operationTimeoutMillis()}. */
+    public static final String OPERATION_TIMEOUT_MILLIS = "operationTimeoutMillis";
+    /** Option name of {@link #connectTimeoutMillis()}. */
+    public static final String CONNECT_TIMEOUT_MILLIS = "connectTimeoutMillis";
+    /** Option name of {@link #keyPrefix()}. */
+    public static final String KEY_PREFIX = "keyPrefix";
+    /** Option name of {@link #failureMode()}. */
+    public static final String FAILURE_MODE = "failureMode";
+    /** Option name of {@link #allowPackages()}. */
+    public static final String ALLOW_PACKAGES = "allowPackages";
+    /** Option name of {@link #generationRefreshMillis()}. */
+    public static final String GENERATION_REFRESH_MILLIS = "generationRefreshMillis";
+    /** Option name of {@link #exptimeMarginSeconds()}. */
+    public static final String EXPTIME_MARGIN_SECONDS = "exptimeMarginSeconds";
+
+    /** memcached's well-known port, used when a server is given without one. */
+    public static final int DEFAULT_PORT = 11211;
+    /** Default of {@link #operationTimeoutMillis()}, in milliseconds. */
+    public static final long DEFAULT_OPERATION_TIMEOUT_MILLIS = 1000;
+    /** Default of {@link #connectTimeoutMillis()}, in milliseconds. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 3000;
+    /** Default of {@link #keyPrefix()}. */
+    public static final String DEFAULT_KEY_PREFIX = "mjc";
+    /** Default of {@link #generationRefreshMillis()}, in milliseconds. */
+    public static final long DEFAULT_GENERATION_REFRESH_MILLIS = 1000;
+    /** Default of {@link #exptimeMarginSeconds()}, in seconds. */
+    public static final int DEFAULT_EXPTIME_MARGIN_SECONDS = 2;
+
+    private final List<InetSocketAddress> servers;
+    private final long operationTimeoutMillis;
+    private final long connectTimeoutMillis;
+    private final String keyPrefix;
+    private final FailureMode failureMode;
+    private final List<String> allowPackages;
+    private final long generationRefreshMillis;
+    private final int exptimeMarginSeconds;
+    private final Map<String, CacheDefaults> cacheDefaults;
+
+    MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
+                      long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
+                      List<String> allowPackages, long generationRefreshMillis,
+                      int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults) {
+        this.servers = List.copyOf(servers);
+        this.operationTimeoutMillis = operationTimeoutMillis;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.keyPrefix = Objects.requireNonNull(keyPrefix);
+        this.failureMode = Objects.requireNonNull(failureMode);
+        this.allowPackages = List.copyOf(allowPackages);
+        this.generationRefreshMillis = generationRefreshMillis;
+        this.exptimeMarginSeconds = exptimeMarginSeconds;
+        this.cacheDefaults = Collections.unmodifiableMap(new LinkedHashMap<>(cacheDefaults));
+    }
+
+    /**
+     * The memcached servers, in the order given; never empty, no duplicates. Addresses are
+     * unresolved ({@link InetSocketAddress#createUnresolved}): the parser does no DNS, so the
+     * connection layer must resolve them (IPv6 literals are held without brackets).
+     *
+     * @return an unmodifiable list
+     */
+    public List<InetSocketAddress> servers() {
+        return servers;
+    }
+
+    /**
+     * How long one memcached operation may take before it fails (or, with
+     * {@link FailureMode#DEGRADE}, is treated as a miss or dropped write). Option
+     * {@code operationTimeoutMillis}, default 1000.
+     *
+     * @return milliseconds, positive
+     */
+    public long operationTimeoutMillis() {
+        return operationTimeoutMillis;
+    }
+
+    /**
+     * How long a new CacheManager waits for its connections to the servers. Option
+     * {@code connectTimeoutMillis}, default 3000.
+     *
+     * @return milliseconds, positive
+     */
+    public long connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+
+    /**
+     * The first segment of every memcached key, {@code <prefix>:<cache>:<generation>:<part>}
+     * (DESIGN.md "Storage model"); lets several applications share servers. Option
+     * {@code keyPrefix}, default {@code mjc}.
+     *
+     * @return 1..32 printable ASCII characters (0x21..0x7E) without {@code ':'}
+     */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /**
+     * Whether failures surface as exceptions or degrade to misses and dropped writes. Option
+     * {@code failureMode} = {@code fail} | {@code degrade} (case-insensitive), default {@code fail}.
+     *
+     * @return the mode, never null
+     */
+    public FailureMode failureMode() {
+        return failureMode;
+    }
+
+    /**
+     * Packages whose classes may be deserialized in addition to the JDK value types and the
+     * caches' configured key and value types (DESIGN.md "Serialization and security"). Option
+     * {@code allowPackages}: comma separated package names, each allowing that package and its
+     * sub-packages; a trailing dot is dropped. Default empty.
+     *
+     * @return an unmodifiable list of package names without trailing dots, duplicates removed
+     */
+    public List<String> allowPackages() {
+        return allowPackages;
+    }
+
+    /**
+     * The longest time a JVM keeps using its cached copy of a cache's generation item before
+     * reading it again, which bounds how long another JVM's {@code clear()} stays invisible.
+     * Option {@code generationRefreshMillis}, default 1000; 0 reads it on every operation.
+     *
+     * @return milliseconds, zero or positive
+     */
+    public long generationRefreshMillis() {
+        return generationRefreshMillis;
+    }
+
+    /**
+     * Seconds added to the ceiling of an entry's remaining lifetime to form the memcached
+     * exptime, which is only the eviction bound (the envelope decides expiry). Option
+     * {@code exptimeMarginSeconds}, default 2.
+     *
+     * @return seconds, 0..3600
+     */
+    public int exptimeMarginSeconds() {
+        return exptimeMarginSeconds;
+    }
+
+    /**
+     * The per-cache defaults set for {@code cacheName} with {@code cache.<name>.*} options.
+     *
+     * @param cacheName the cache's name, exactly as passed to {@code createCache}/{@code getCache}
+     * @return the defaults, never null; {@link CacheDefaults#isEmpty() empty} when none were set
+     */
+    public CacheDefaults cacheDefaults(String cacheName) {
+        return cacheDefaults.getOrDefault(cacheName, CacheDefaults.NONE);
+    }
+
+    /**
+     * The names of the caches that have per-cache defaults.
+     *
+     * @return an unmodifiable set, in the order the options were first seen
+     */
+    public Set<String> cacheNamesWithDefaults() {
+        return cacheDefaults.keySet();
+    }
+
+    /**
+     * Every effective option, for {@code CacheManager.getProperties()} (merged with the
+     * caller's Properties by the CacheManager). Keys: {@code servers} (IPv6 hosts bracketed),
+     * every option of this class with its default when not given (durations as plain
+     * milliseconds, {@code failureMode} in lower case, {@code allowPackages} comma separated,
+     * possibly empty), and the {@code cache.<name>.*} options. Written to a properties file, the
+     * result parses back to equal settings.
+     *
+     * @return a new, mutable Properties on each call
+     */
+    public Properties asProperties() {
+        Properties p = new Properties();
+        p.setProperty(SERVERS, servers.stream().map(OptionValues::formatServer)
+                .collect(Collectors.joining(",")));
+        p.setProperty(OPERATION_TIMEOUT_MILLIS, Long.toString(operationTimeoutMillis));
+        p.setProperty(CONNECT_TIMEOUT_MILLIS, Long.toString(connectTimeoutMillis));
+        p.setProperty(KEY_PREFIX, keyPrefix);
+        p.setProperty(FAILURE_MODE, failureMode.optionValue());
+        p.setProperty(ALLOW_PACKAGES, String.join(",", allowPackages));
+        p.setProperty(GENERATION_REFRESH_MILLIS, Long.toString(generationRefreshMillis));
+        p.setProperty(EXPTIME_MARGIN_SECONDS, Integer.toString(exptimeMarginSeconds));
+        cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemJCacheSettings s
+                && servers.equals(s.servers)
+                && operationTimeoutMillis == s.operationTimeoutMillis
+                && connectTimeoutMillis == s.connectTimeoutMillis
+                && keyPrefix.equals(s.keyPrefix)
+                && failureMode == s.failureMode
+                && allowPackages.equals(s.allowPackages)
+                && generationRefreshMillis == s.generationRefreshMillis
+                && exptimeMarginSeconds == s.exptimeMarginSeconds
+                && cacheDefaults.equals(s.cacheDefaults);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(servers, operationTimeoutMillis, connectTimeoutMillis, keyPrefix,
+                failureMode, allowPackages, generationRefreshMillis, exptimeMarginSeconds,
+                cacheDefaults);
+    }
+
+    /** All effective options, in the form of {@link #asProperties()}. */
+    @Override
+    public String toString() {
+        return "MemJCacheSettings" + new TreeMap<>(asProperties());
+    }
+}

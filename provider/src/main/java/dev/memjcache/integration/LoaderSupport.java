@@ -1,0 +1,103 @@
+package dev.memjcache.integration;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+
+/**
+ * Calls the cache's {@link CacheLoader} (JSR-107 section 9.1) and wraps whatever it throws in a
+ * {@link CacheLoaderException}. Read-through operations go through {@link #readThrough()}, which is
+ * a null object when read-through is off or there is no loader; {@code Cache.loadAll} uses the loader
+ * whenever one is configured.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public class LoaderSupport<K, V> {
+
+  private static final LoaderSupport<?, ?> NONE = new LoaderSupport<>(null, false);
+
+  private final CacheLoader<K, V> loader;
+  private final boolean readThrough;
+
+  private LoaderSupport(CacheLoader<K, V> loader, boolean readThrough) {
+    this.loader = loader;
+    this.readThrough = readThrough;
+  }
+
+  /**
+   * @param loader the configured loader, may be null
+   * @param readThrough the configuration's read-through flag
+   */
+  @SuppressWarnings("unchecked")
+  public static <K, V> LoaderSupport<K, V> of(CacheLoader<K, V> loader, boolean readThrough) {
+    return loader == null ? (LoaderSupport<K, V>) NONE : new LoaderSupport<>(loader, readThrough);
+  }
+
+  /** Returns the support read-through operations use: this, or a loader-less null object. */
+  @SuppressWarnings("unchecked")
+  public LoaderSupport<K, V> readThrough() {
+    return readThrough ? this : (LoaderSupport<K, V>) NONE;
+  }
+
+  /** Whether there is a loader at all. */
+  public boolean isPresent() {
+    return loader != null;
+  }
+
+  /** Returns the configured loader, or null (to close it with the cache). */
+  public CacheLoader<K, V> loader() {
+    return loader;
+  }
+
+  /**
+   * {@code CacheLoader.load}.
+   *
+   * @return the loaded value, or null when there is none or no loader
+   * @throws CacheLoaderException wrapping anything the loader throws
+   */
+  public V load(K key) {
+    if (loader == null) {
+      return null;
+    }
+    try {
+      return loader.load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("CacheLoader.load failed for key " + key + ": " + e, e);
+    }
+  }
+
+  /**
+   * {@code CacheLoader.loadAll}; null values in the loader's answer are dropped.
+   *
+   * @return the loaded entries (empty when no loader)
+   * @throws CacheLoaderException wrapping anything the loader throws
+   */
+  public Map<K, V> loadAll(Set<? extends K> keys) {
+    if (loader == null || keys.isEmpty()) {
+      return Map.of();
+    }
+    Map<K, V> loaded;
+    try {
+      loaded = loader.loadAll(keys);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("CacheLoader.loadAll failed for " + keys.size() + " keys: "
+          + e, e);
+    }
+    Map<K, V> present = new HashMap<>();
+    if (loaded != null) {
+      loaded.forEach((k, v) -> {
+        if (k != null && v != null) {
+          present.put(k, v);
+        }
+      });
+    }
+    return present;
+  }
+}

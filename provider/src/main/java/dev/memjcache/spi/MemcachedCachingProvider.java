@@ -1,0 +1,165 @@
+package dev.memjcache.spi;
+
+import dev.memjcache.MemcachedCacheManager;
+import dev.memjcache.config.MemJCacheSettings;
+import dev.memjcache.config.SettingsParser;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.WeakHashMap;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.OptionalFeature;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * The MemJCache {@link CachingProvider} (JSR-107 chapter 11), registered in
+ * {@code META-INF/services/javax.cache.spi.CachingProvider}, so
+ * {@code Caching.getCachingProvider()} finds it.
+ *
+ * <p>CacheManagers are scoped by class loader and URI, as the spec says: the same pair returns
+ * the same open manager. The URI is {@code memcached://host:port[,host:port...]?option=value...}
+ * or a {@code file:} / {@code classpath:} URI of a properties file; the default URI comes from the
+ * system property {@code memjcache.servers}, then the environment variable
+ * {@code MEMJCACHE_SERVERS}, then {@code memcached://127.0.0.1:11211}.
+ *
+ * <p>{@link OptionalFeature#STORE_BY_REFERENCE} is not supported: memcached holds bytes, so a
+ * configuration asking for store-by-reference gets store-by-value.
+ */
+public final class MemcachedCachingProvider implements CachingProvider {
+
+  private final Map<ClassLoader, Map<URI, MemcachedCacheManager>> managers = new WeakHashMap<>();
+
+  /**
+   * {@link CachingProvider#getCacheManager(URI, ClassLoader, Properties)}.
+   *
+   * @param uri the manager's URI, or null for {@link #getDefaultURI()}
+   * @param classLoader the class loader, or null for {@link #getDefaultClassLoader()}
+   * @param properties options overriding the URI's, or null for none
+   * @throws CacheException when the URI or an option is invalid, or the client cannot be created
+   */
+  @Override
+  public synchronized CacheManager getCacheManager(URI uri, ClassLoader classLoader,
+      Properties properties) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    Properties props = properties == null ? new Properties() : properties;
+    Map<URI, MemcachedCacheManager> byUri = managers.computeIfAbsent(loader, k -> new HashMap<>());
+    MemcachedCacheManager manager = byUri.get(managerUri);
+    if (manager == null || manager.isClosed()) {
+      MemJCacheSettings settings;
+      try {
+        settings = SettingsParser.parse(managerUri, props, loader);
+      } catch (IllegalArgumentException e) {
+        throw new CacheException("invalid MemJCache configuration " + managerUri + ": "
+            + e.getMessage(), e);
+      }
+      manager = new MemcachedCacheManager(this, managerUri, loader, props, settings);
+      byUri.put(managerUri, manager);
+    }
+    return manager;
+  }
+
+  /** The default class loader: the one that loaded this provider. */
+  @Override
+  public ClassLoader getDefaultClassLoader() {
+    return getClass().getClassLoader();
+  }
+
+  /** The default URI: {@code memjcache.servers}, {@code MEMJCACHE_SERVERS}, or localhost:11211. */
+  @Override
+  public URI getDefaultURI() {
+    return SettingsParser.defaultUri();
+  }
+
+  /** No default properties: options come from the URI. */
+  @Override
+  public Properties getDefaultProperties() {
+    return new Properties();
+  }
+
+  @Override
+  public CacheManager getCacheManager(URI uri, ClassLoader classLoader) {
+    return getCacheManager(uri, classLoader, getDefaultProperties());
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return getCacheManager(getDefaultURI(), getDefaultClassLoader());
+  }
+
+  /** Closes every manager of this provider (their caches' data stays in memcached). */
+  @Override
+  public void close() {
+    List<MemcachedCacheManager> all = new ArrayList<>();
+    synchronized (this) {
+      managers.values().forEach(byUri -> all.addAll(byUri.values()));
+      managers.clear();
+    }
+    closeAll(all);
+  }
+
+  /** Closes the managers of one class loader. */
+  @Override
+  public void close(ClassLoader classLoader) {
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    List<MemcachedCacheManager> all = new ArrayList<>();
+    synchronized (this) {
+      Map<URI, MemcachedCacheManager> byUri = managers.remove(loader);
+      if (byUri != null) {
+        all.addAll(byUri.values());
+      }
+    }
+    closeAll(all);
+  }
+
+  /** Closes the manager of one URI and class loader, if open. */
+  @Override
+  public void close(URI uri, ClassLoader classLoader) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    MemcachedCacheManager manager;
+    synchronized (this) {
+      Map<URI, MemcachedCacheManager> byUri = managers.get(loader);
+      manager = byUri == null ? null : byUri.remove(managerUri);
+    }
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  /** Only {@link OptionalFeature#STORE_BY_REFERENCE} exists, and it is not supported. */
+  @Override
+  public boolean isSupported(OptionalFeature optionalFeature) {
+    return false;
+  }
+
+  /** Forgets a manager that closed itself. */
+  public synchronized void release(MemcachedCacheManager manager) {
+    Map<URI, MemcachedCacheManager> byUri = managers.get(manager.getClassLoader());
+    if (byUri != null) {
+      byUri.remove(manager.getURI(), manager);
+    }
+  }
+
+  private static void closeAll(List<MemcachedCacheManager> all) {
+    RuntimeException first = null;
+    for (MemcachedCacheManager manager : all) {
+      try {
+        manager.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

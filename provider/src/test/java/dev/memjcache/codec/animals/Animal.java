@@ -1,0 +1,5 @@
+package dev.memjcache.codec.animals;
+
+public class Animal {
+  public String name;
+}

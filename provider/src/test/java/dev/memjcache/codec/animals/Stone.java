@@ -1,0 +1,5 @@
+package dev.memjcache.codec.animals;
+
+public class Stone {
+  public int weight;
+}
