@@ -7,7 +7,8 @@
 #
 # Every JMH run is made twice, with -t 1 and -t 4. Results: benchmarks/results/<mode>-t<N>.json
 # (JMH JSON), <mode>-t<N>.log (JMH console) and <mode>-table.md (from dev.memjcache.bench.ResultsTable).
-# Extra arguments go to JMH as they are, e.g. a benchmark regex: run.sh --short 'getHit'.
+# Extra arguments go to JMH as they are, e.g. a benchmark regex: run.sh --short 'getHit'; results
+# of such runs are written as <mode>-custom-*.
 # The server address reaches every fork as -Dmemjcache.bench.server=127.0.0.1:<port>.
 # MEMCACHED_BIN overrides the memcached binary; the server is stopped on exit (trap).
 set -euo pipefail
@@ -37,6 +38,11 @@ build=1
 if [[ "${1:-}" == "--no-build" ]]; then
   build=0
   shift
+fi
+
+# a filtered or re-parameterized run must not overwrite the complete results of the mode
+if [[ $# -gt 0 ]]; then
+  name+="-custom"
 fi
 
 jar="$here/target/benchmarks.jar"
