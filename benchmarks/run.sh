@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Runs the MemJCache vs raw spymemcached JMH benchmarks against ONE private memcached.
+#
+#   benchmarks/run.sh --short [--no-build] [extra JMH args...]   # ~5 min: 1 fork, throughput only
+#   benchmarks/run.sh --full  [--no-build] [extra JMH args...]   # ~32 min on 2 cores: throughput +
+#                                                                 # sample (p50/p99) + -prof gc
+#
+# Every JMH run is made twice, with -t 1 and -t 4. Results: benchmarks/results/<mode>-t<N>.json
+# (JMH JSON), <mode>-t<N>.log (JMH console) and <mode>-table.md (from dev.memjcache.bench.ResultsTable).
+# Extra arguments go to JMH as they are, e.g. a benchmark regex: run.sh --short 'getHit'; results
+# of such runs are written as <mode>-custom-*.
+# The server address reaches every fork as -Dmemjcache.bench.server=127.0.0.1:<port>.
+# MEMCACHED_BIN overrides the memcached binary; the server is stopped on exit (trap).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+mode=${1:-}
+case "$mode" in
+  --short)
+    name=short
+    title="MemJCache vs raw spymemcached: short run (throughput only)"
+    jmh_mode=(-f 1 -wi 1 -w 1s -i 2 -r 1s -bm thrpt -tu s)
+    ;;
+  --full)
+    name=full
+    title="MemJCache vs raw spymemcached: full run (throughput, sample, -prof gc)"
+    # 24 benchmark/parameter pairs x 2 modes x 2 thread counts = 96 forks of ~20 s each.
+    jmh_mode=(-f 1 -wi 2 -w 2s -i 4 -r 3s -bm thrpt,sample -tu us -prof gc)
+    ;;
+  *)
+    echo "usage: $0 --short|--full [--no-build] [extra JMH args...]" >&2
+    exit 2
+    ;;
+esac
+shift
+build=1
+if [[ "${1:-}" == "--no-build" ]]; then
+  build=0
+  shift
+fi
+
+# a filtered or re-parameterized run must not overwrite the complete results of the mode
+if [[ $# -gt 0 ]]; then
+  name+="-custom"
+fi
+
+jar="$here/target/benchmarks.jar"
+if [[ $build == 1 ]]; then
+  (cd "$root" && mvn -q -o install -pl testkit,provider -DskipTests \
+    && mvn -q -o -pl benchmarks package)
+fi
+[[ -f "$jar" ]] || { echo "$jar is missing: build with 'mvn -o -pl benchmarks package'" >&2; exit 1; }
+
+memcached_bin=${MEMCACHED_BIN:-$(command -v memcached || echo /usr/bin/memcached)}
+[[ -x "$memcached_bin" ]] || {
+  echo "memcached not found: apt-get install -y memcached, or set MEMCACHED_BIN" >&2; exit 1; }
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+mc_pid=""
+cleanup() {
+  if [[ -n "$mc_pid" ]] && kill -0 "$mc_pid" 2>/dev/null; then
+    kill "$mc_pid" 2>/dev/null || true
+    wait "$mc_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 1 GiB cache: both key spaces at 4 KiB are ~100 MB, so nothing pre-populated is ever evicted.
+port=""
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+  candidate=$((20000 + RANDOM % 40000))
+  listening "$candidate" && continue
+  args=(-l 127.0.0.1 -p "$candidate" -U 0 -m 1024 -c 1024)
+  [[ $(id -u) == 0 ]] && args+=(-u nobody)
+  "$memcached_bin" "${args[@]}" &
+  mc_pid=$!
+  for _ in $(seq 50); do
+    listening "$candidate" && break
+    kill -0 "$mc_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$mc_pid" 2>/dev/null && listening "$candidate"; then
+    port=$candidate
+    break
+  fi
+  cleanup
+  mc_pid=""
+done
+[[ -n "$port" ]] || { echo "could not start memcached on a free loopback port" >&2; exit 1; }
+echo "memcached $("$memcached_bin" -V | cut -d' ' -f2) pid $mc_pid on 127.0.0.1:$port"
+
+results="$here/results"
+mkdir -p "$results"
+fork_jvm="-Dmemjcache.bench.server=127.0.0.1:$port -Xms512m -Xmx512m"
+fork_jvm+=" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
+fork_jvm+=" -Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"
+
+start=$SECONDS
+jsons=()
+for threads in 1 4; do
+  json="$results/$name-t$threads.json"
+  rm -f "$json"
+  java -Xmx256m -jar "$jar" "${jmh_mode[@]}" -t "$threads" \
+    -rf json -rff "$json" -jvmArgsAppend "$fork_jvm" "$@" 2>&1 | tee "$results/$name-t$threads.log"
+  [[ -s "$json" ]] && jsons+=("$json")
+done
+elapsed=$((SECONDS - start))
+
+[[ ${#jsons[@]} -gt 0 ]] || { echo "no JMH results were written" >&2; exit 1; }
+table="$results/$name-table.md"
+java -cp "$jar" dev.memjcache.bench.ResultsTable "$title" "$table" "${jsons[@]}" >/dev/null
+
+stats=$( { exec 3<>"/dev/tcp/127.0.0.1/$port"; printf 'stats\r\nquit\r\n' >&3; cat <&3; } \
+  | tr -d '\r' | awk '$2 == "evictions" || $2 == "curr_items" || $2 == "limit_maxbytes" \
+  { printf "%s=%s ", $2, $3 }')
+{
+  echo
+  echo "memcached after the run: ${stats}(evictions must be 0). JMH time: ${elapsed} s."
+  if grep -qh '<failure>' "$results/$name"-t*.log; then
+    echo
+    echo "**Some benchmarks failed**: see \`$name-t1.log\` / \`$name-t4.log\` (rows show n/a)."
+  fi
+} >> "$table"
+cat "$table"
