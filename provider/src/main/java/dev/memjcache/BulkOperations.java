@@ -35,10 +35,10 @@ final class BulkOperations<K, V> {
   Map<K, V> getAll(Set<? extends K> keys) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    Map<K, Slot<K, V>> slots = ctx.entries.readAll(keys, now);
+    List<Slot<K, V>> slots = ctx.entries.readAll(keys, now);
     Map<K, V> result = new HashMap<>((int) (keys.size() / 0.75f) + 1);
     List<K> missing = new ArrayList<>();
-    for (Slot<K, V> slot : slots.values()) {
+    for (Slot<K, V> slot : slots) {
       if (slot.isPresent()) {
         result.put(slot.key, slot.value());
         single.accessed(slot, now);

@@ -15,9 +15,9 @@ import dev.memjcache.store.StoreItem;
 import dev.memjcache.support.RateLimitedLog;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.spy.memcached.CachedData;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -76,23 +76,27 @@ final class Entries<K, V> {
   }
 
   /**
-   * One multi-get for many entries (one batch per server). The slots carry no CAS unique: a
-   * conditional write must re-read with {@link #read}.
+   * One multi-get for many entries (one batch per server), in the order of {@code keyList}. The
+   * slots carry no CAS unique: a conditional write must re-read with {@link #read}.
    */
-  Map<K, Slot<K, V>> readAll(Collection<? extends K> keyList, long now) {
+  List<Slot<K, V>> readAll(Collection<? extends K> keyList, long now) {
     long generation = generations.current();
-    Map<String, K> byItemKey = new LinkedHashMap<>();
-    Map<String, EncodedKey> encodedByItemKey = new LinkedHashMap<>();
+    int size = keyList.size();
+    List<K> keyOrder = new ArrayList<>(size);
+    EncodedKey[] encoded = new EncodedKey[size];
+    List<String> itemKeys = new ArrayList<>(size);
     for (K key : keyList) {
-      EncodedKey encoded = keys.encode(key);
-      String itemKey = keys.itemKey(generation, encoded);
-      byItemKey.put(itemKey, key);
-      encodedByItemKey.put(itemKey, encoded);
+      EncodedKey e = keys.encode(key);
+      encoded[keyOrder.size()] = e;
+      keyOrder.add(key);
+      itemKeys.add(keys.itemKey(generation, e));
     }
-    Map<String, StoreItem> items = store.getBulk(byItemKey.keySet());
-    Map<K, Slot<K, V>> slots = new LinkedHashMap<>();
-    byItemKey.forEach((itemKey, key) -> slots.put(key,
-        slot(key, itemKey, encodedByItemKey.get(itemKey), items.get(itemKey), now)));
+    Map<String, CachedData> items = store.getBulk(itemKeys);
+    List<Slot<K, V>> slots = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      String itemKey = itemKeys.get(i);
+      slots.add(slot(keyOrder.get(i), itemKey, encoded[i], item(itemKey, items.get(itemKey)), now));
+    }
     return slots;
   }
 
@@ -101,10 +105,10 @@ final class Entries<K, V> {
    * multi-get, then recover each key from its item key or envelope.
    */
   List<Slot<K, V>> readItems(List<String> itemKeys, long generation, long now) {
-    Map<String, StoreItem> items = store.getBulk(itemKeys);
+    Map<String, CachedData> items = store.getBulk(itemKeys);
     List<Slot<K, V>> slots = new ArrayList<>(items.size());
     for (String itemKey : itemKeys) {
-      StoreItem item = items.get(itemKey);
+      StoreItem item = item(itemKey, items.get(itemKey));
       if (item == null) {
         continue;
       }
@@ -118,6 +122,10 @@ final class Entries<K, V> {
       }
     }
     return slots;
+  }
+
+  private static StoreItem item(String itemKey, CachedData data) {
+    return data == null ? null : new StoreItem(itemKey, data.getData(), data.getFlags(), 0);
   }
 
   @SuppressWarnings("unchecked")

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * A decoded value envelope (layout in {@link EnvelopeCodec}): the entry's expiry, the optional
  * serialized key, and the value, deserialized lazily on first {@link #value()} call.
- * Thread-safe.
+ * Not thread-safe: an envelope belongs to the call that read it.
  */
 public final class Envelope {
   private final ValueSerializer serializer;
@@ -13,8 +13,8 @@ public final class Envelope {
   private final long expiresAtMillis;
   /** -1 when no key is stored. */
   private final int keyLength;
-  private final Object lock = new Object();
-  private volatile boolean decoded;
+  /** Not thread-safe by design: an envelope belongs to the one call that read it. */
+  private boolean decoded;
   private Object value;
 
   Envelope(ValueSerializer serializer, byte[] data, long expiresAtMillis, int keyLength) {
@@ -81,13 +81,9 @@ public final class Envelope {
    */
   public Object value() {
     if (!decoded) {
-      synchronized (lock) {
-        if (!decoded) {
-          int offset = EnvelopeCodec.HEADER_BYTES + Math.max(keyLength, 0);
-          value = serializer.deserialize(data, offset, data.length - offset);
-          decoded = true;
-        }
-      }
+      int offset = EnvelopeCodec.HEADER_BYTES + Math.max(keyLength, 0);
+      value = serializer.deserialize(data, offset, data.length - offset);
+      decoded = true;
     }
     return value;
   }

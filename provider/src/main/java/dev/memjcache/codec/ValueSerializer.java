@@ -100,12 +100,14 @@ public final class ValueSerializer {
   public void serialize(Object value, Output out) {
     Objects.requireNonNull(out, "out");
     Kryo kryo = kryos.obtain();
+    boolean clean = false;
     try {
       kryo.writeClassAndObject(out, value);
+      clean = true;
     } catch (RuntimeException | StackOverflowError e) {
       throw new SerializationException("Cannot serialize " + describe(value) + ": " + e.getMessage(), e);
     } finally {
-      release(kryo);
+      release(kryo, clean);
     }
   }
 
@@ -127,6 +129,7 @@ public final class ValueSerializer {
     Objects.checkFromIndexSize(offset, length, data.length);
     Kryo kryo = kryos.obtain();
     BoundedInput input = inputs.obtain();
+    boolean clean = false;
     try {
       input.setBuffer(data, offset, length);
       Object value = kryo.readClassAndObject(input);
@@ -134,6 +137,7 @@ public final class ValueSerializer {
         throw new SerializationException("Cannot deserialize: " + (offset + length - input.position())
             + " unexpected bytes after the value (corrupt data)");
       }
+      clean = true;
       return value;
     } catch (SerializationException e) {
       throw e;
@@ -147,7 +151,7 @@ public final class ValueSerializer {
     } finally {
       input.release();
       inputs.free(input);
-      release(kryo);
+      release(kryo, clean);
     }
   }
 
@@ -170,8 +174,10 @@ public final class ValueSerializer {
     }
   }
 
-  private void release(Kryo kryo) {
-    kryo.reset(); // a failed call may leave graph state behind
+  private void release(Kryo kryo, boolean clean) {
+    if (!clean) {
+      kryo.reset(); // a failed call may leave graph state behind; a clean one auto-resets
+    }
     kryos.free(kryo);
   }
 

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -159,23 +158,16 @@ public final class MemcachedStore implements AutoCloseable {
 
   /**
    * memcached multi-get: spymemcached sends one pipelined batch per server. CAS values are not
-   * returned (0).
+   * returned.
    *
-   * @return the items found, by key; missing keys are absent
+   * @return spymemcached's answer: flags and bytes by key; missing keys are absent
    * @throws StoreFailureException on timeout or failure
    */
-  public Map<String, StoreItem> getBulk(Collection<String> keys) {
+  public Map<String, CachedData> getBulk(Collection<String> keys) {
     if (keys.isEmpty()) {
       return Map.of();
     }
-    Map<String, CachedData> found =
-        await(client.asyncGetBulk(keys, RawTranscoder.INSTANCE), "multi-get", keys);
-    Map<String, StoreItem> items = new HashMap<>((int) (found.size() / 0.75f) + 1);
-    for (Map.Entry<String, CachedData> e : found.entrySet()) {
-      items.put(e.getKey(),
-          new StoreItem(e.getKey(), e.getValue().getData(), e.getValue().getFlags(), 0));
-    }
-    return items;
+    return await(client.asyncGetBulk(keys, RawTranscoder.INSTANCE), "multi-get", keys);
   }
 
   /**
