@@ -2,14 +2,13 @@ package dev.memjcache.codec;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.Pool;
 import java.util.Objects;
 
 /**
  * Serializes keys and values with Kryo 5 (DESIGN.md "Serialization and security").
  *
- * <p>Kryo instances are not thread-safe, so they come from a Kryo {@link Pool}, as do the
- * {@link Output} and input buffers: a call allocates no Kryo instance and no buffer, only the
+ * <p>Kryo instances are not thread-safe, so they come from a lock-free {@link ObjectPool}, as do
+ * the {@link Output} and input buffers: a call allocates no Kryo instance and no buffer, only the
  * returned {@code byte[]} of {@link #serialize(Object)}. Configuration:
  * <ul>
  *   <li>classes need no registration; each is written by name once per value;</li>
@@ -38,9 +37,9 @@ public final class ValueSerializer {
 
   private final ClassLoader classLoader;
   private final ClassAllowlist allowlist;
-  private final Pool<Kryo> kryos;
-  private final Pool<Output> outputs;
-  private final Pool<BoundedInput> inputs;
+  private final ObjectPool<Kryo> kryos;
+  private final ObjectPool<Output> outputs;
+  private final ObjectPool<BoundedInput> inputs;
 
   /**
    * @param classLoader loads the classes named in stored values (the CacheManager's class loader)
@@ -50,24 +49,9 @@ public final class ValueSerializer {
   public ValueSerializer(ClassLoader classLoader, ClassAllowlist allowlist) {
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
     this.allowlist = Objects.requireNonNull(allowlist, "allowlist");
-    this.kryos = new Pool<>(true, false, POOL_SIZE) {
-      @Override
-      protected Kryo create() {
-        return new CodecKryo(ValueSerializer.this.allowlist, ValueSerializer.this.classLoader);
-      }
-    };
-    this.outputs = new Pool<>(true, false, POOL_SIZE) {
-      @Override
-      protected Output create() {
-        return new Output(INITIAL_BUFFER, -1);
-      }
-    };
-    this.inputs = new Pool<>(true, false, POOL_SIZE) {
-      @Override
-      protected BoundedInput create() {
-        return new BoundedInput();
-      }
-    };
+    this.kryos = new ObjectPool<>(POOL_SIZE, () -> new CodecKryo(allowlist, classLoader));
+    this.outputs = new ObjectPool<>(POOL_SIZE, () -> new Output(INITIAL_BUFFER, -1));
+    this.inputs = new ObjectPool<>(POOL_SIZE, BoundedInput::new);
   }
 
   /**
