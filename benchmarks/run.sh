@@ -25,10 +25,11 @@ case "$mode" in
   --full)
     name=full
     title="MemJCache vs raw spymemcached: full run (throughput, sample, -prof gc)"
-    # 24 benchmark/parameter pairs x 2 modes x 2 thread counts x 2 forks = 192 forks of ~9 s.
-    # Many short iterations in two forks: the table uses the median iteration, which a noisy
-    # neighbour on a shared machine moves less than the mean of a few long ones.
-    jmh_mode=(-f 2 -wi 2 -w 1s -i 5 -r 1s -bm thrpt,sample -tu us -prof gc
+    # 24 benchmark/parameter pairs x 2 modes x 2 thread counts = 96 forks of ~15 s.
+    # A long warmup: with 2 s the JIT was still compiling the (larger) JCache path and its
+    # compiler threads inflated MemJCache's CPU per operation. Many short measured iterations: the
+    # table uses the median one, which a noisy neighbour moves less than the mean of a few long ones.
+    jmh_mode=(-f 1 -wi 8 -w 1s -i 5 -r 1s -bm thrpt,sample -tu us -prof gc
       -prof dev.memjcache.bench.CpuTimeProfiler)
     ;;
   *)

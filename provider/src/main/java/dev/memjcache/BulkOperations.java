@@ -83,6 +83,20 @@ final class BulkOperations<K, V> {
   }
 
   /**
+   * {@code Cache.loadAll} (JSR-107 9.1): loads the keys (only the absent ones unless
+   * {@code replaceExisting}) through the configured loader and stores them without write-through.
+   */
+  void loadAll(Set<? extends K> keys, boolean replaceExisting) {
+    Set<K> wanted = new LinkedHashSet<>();
+    for (K key : keys) {
+      if (replaceExisting || !single.containsKey(key)) {
+        wanted.add(key);
+      }
+    }
+    ctx.stats().recordPuts(store(ctx.loader.loadAll(wanted), replaceExisting));
+  }
+
+  /**
    * Stores entries without write-through (loads and putAll after its writer).
    *
    * @param replaceExisting false to create missing entries only ({@code loadAll} without

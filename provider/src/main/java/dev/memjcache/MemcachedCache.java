@@ -12,6 +12,7 @@ import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.store.StoreFailureException;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -102,7 +103,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     closed = true;
     try {
       onClose.close();
-    } catch (java.io.IOException | RuntimeException ignored) {
+    } catch (IOException | RuntimeException ignored) {
       // the cache was never handed out; nothing to report
     }
   }
@@ -149,14 +150,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     executor.execute(() -> {
       try {
         run("loadAll", () -> {
-          Set<K> wanted = new java.util.LinkedHashSet<>();
-          for (K key : keys) {
-            if (replaceExistingValues || !single.containsKey(key)) {
-              wanted.add(key);
-            }
-          }
-          int stored = bulk.store(ctx.loader.loadAll(wanted), replaceExistingValues);
-          ctx.stats().recordPuts(stored);
+          bulk.loadAll(keys, replaceExistingValues);
           return null;
         }, null);
         listener.onCompletion();
@@ -363,7 +357,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     manager.release(this);
     try {
       onClose.close();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new javax.cache.CacheException("closing cache " + name + " failed: " + e, e);
     }
   }

@@ -16,6 +16,7 @@ import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -304,7 +305,7 @@ public final class MemcachedCacheManager implements CacheManager {
     steps.add(() -> provider.release(this));
     try {
       Resources.closingAll(steps).close();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new CacheException("closing cache manager " + uri + " failed: " + e, e);
     }
   }

@@ -15,7 +15,11 @@ import java.util.function.Supplier;
  */
 final class ObjectPool<T> {
 
+  /** Slots used are this far apart, so that two threads' slots never share a cache line. */
+  private static final int STRIDE = 16;
+
   private final AtomicReferenceArray<T> slots;
+  private final int capacity;
   private final Supplier<T> factory;
 
   /**
@@ -23,15 +27,16 @@ final class ObjectPool<T> {
    * @param factory creates an object when no idle one is found
    */
   ObjectPool(int capacity, Supplier<T> factory) {
-    this.slots = new AtomicReferenceArray<>(capacity);
+    this.slots = new AtomicReferenceArray<>(capacity * STRIDE);
+    this.capacity = capacity;
     this.factory = factory;
   }
 
   /** Takes an idle object, or creates one. */
   T obtain() {
     int start = home();
-    for (int i = 0; i < slots.length(); i++) {
-      int index = (start + i) % slots.length();
+    for (int i = 0; i < capacity; i++) {
+      int index = ((start + i) % capacity) * STRIDE;
       if (slots.getPlain(index) != null) {
         T item = slots.getAndSet(index, null);
         if (item != null) {
@@ -51,8 +56,8 @@ final class ObjectPool<T> {
       poolable.reset();
     }
     int start = home();
-    for (int i = 0; i < slots.length(); i++) {
-      int index = (start + i) % slots.length();
+    for (int i = 0; i < capacity; i++) {
+      int index = ((start + i) % capacity) * STRIDE;
       if (slots.getPlain(index) == null && slots.compareAndSet(index, null, item)) {
         return;
       }
@@ -61,6 +66,6 @@ final class ObjectPool<T> {
 
   private int home() {
     long id = Thread.currentThread().getId();
-    return (int) ((id ^ (id >>> 16)) & 0x7fffffff) % slots.length();
+    return (int) ((id ^ (id >>> 16)) & 0x7fffffff) % capacity;
   }
 }
