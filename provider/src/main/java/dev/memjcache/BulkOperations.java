@@ -117,28 +117,10 @@ final class BulkOperations<K, V> {
     int stored = 0;
     for (Map.Entry<K, V> e : entries.entrySet()) {
       boolean done = replaceExisting ? single.upsert(e.getKey(), e.getValue(), now) != null
-          : createWithoutWriter(e.getKey(), e.getValue(), now);
+          : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
       stored += done ? 1 : 0;
     }
     return stored;
-  }
-
-  private boolean createWithoutWriter(K key, V value, long now) {
-    for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = ctx.entries.read(key, now);
-      if (slot.isPresent()) {
-        return false;
-      }
-      long expiresAt = ctx.expiry.onCreation(now);
-      if (ExpiryDecider.isExpired(expiresAt, now)) {
-        return false;
-      }
-      if (ctx.entries.create(single.expiredFound(slot), value, expiresAt, now)) {
-        ctx.events.publishCreated(key, value);
-        return true;
-      }
-      EntryOperations.conflict(attempt, key);
-    }
   }
 
   void removeAll(Set<? extends K> keys) {

@@ -98,10 +98,10 @@ final class EntryOperations<K, V> {
         ctx.events.publishCreated(key, value);
         created = true;
       } else {
-        created = createIfAbsent(key, value, now);
+        created = createIfAbsent(key, value, now, true);
       }
     } else {
-      created = createIfAbsent(key, value, now);
+      created = createIfAbsent(key, value, now, true);
     }
     if (created) {
       ctx.stats().recordMisses(1);
@@ -266,14 +266,9 @@ final class EntryOperations<K, V> {
           return slot;
         }
       } else {
-        Slot<K, V> target = expiredFound(slot);
-        long expiresAt = expiry.onCreation(now);
-        if (ExpiryDecider.isExpired(expiresAt, now)) {
-          return null;
-        }
-        if (entries.create(target, value, expiresAt, now)) {
-          ctx.events.publishCreated(key, value);
-          return slot;
+        Creation outcome = create(expiredFound(slot), value, now);
+        if (outcome != Creation.CONFLICT) {
+          return outcome == Creation.STORED ? slot : null;
         }
       }
       conflict(attempt, key);
@@ -281,12 +276,13 @@ final class EntryOperations<K, V> {
   }
 
   /**
-   * Creates the entry unless a live one exists, calling the writer once before the first write.
+   * Creates the entry unless a live one exists; with {@code writeThrough}, calls the writer once
+   * before the first write (loads are not written through).
    *
    * @return whether this call created it
    */
-  boolean createIfAbsent(K key, V value, long now) {
-    boolean written = false;
+  boolean createIfAbsent(K key, V value, long now, boolean writeThrough) {
+    boolean written = !writeThrough;
     for (int attempt = 0; ; attempt++) {
       Slot<K, V> slot = entries.read(key, now);
       if (slot.isPresent()) {
@@ -297,16 +293,38 @@ final class EntryOperations<K, V> {
         ctx.writer.write(key, value);
         written = true;
       }
-      long expiresAt = expiry.onCreation(now);
-      if (ExpiryDecider.isExpired(expiresAt, now)) {
-        return false;
-      }
-      if (entries.create(target, value, expiresAt, now)) {
-        ctx.events.publishCreated(key, value);
-        return true;
+      Creation outcome = create(target, value, now);
+      if (outcome != Creation.CONFLICT) {
+        return outcome == Creation.STORED;
       }
       conflict(attempt, key);
     }
+  }
+
+  /** What one attempt to create an entry did. */
+  enum Creation {
+    /** Stored, CREATED published. */
+    STORED,
+    /** Not stored: the creation expiry is zero (JSR-107: such an entry is never added). */
+    EXPIRES_AT_ONCE,
+    /** Someone else wrote the item first: read again. */
+    CONFLICT
+  }
+
+  /**
+   * One creation attempt in the slot a read found empty: the creation expiry, then {@code add} (or
+   * {@code cas} over an expired or foreign item), then CREATED.
+   */
+  Creation create(Slot<K, V> target, V value, long now) {
+    long expiresAt = expiry.onCreation(now);
+    if (ExpiryDecider.isExpired(expiresAt, now)) {
+      return Creation.EXPIRES_AT_ONCE;
+    }
+    if (!entries.create(target, value, expiresAt, now)) {
+      return Creation.CONFLICT;
+    }
+    ctx.events.publishCreated(target.key, value);
+    return Creation.STORED;
   }
 
   /** CAS-updates a live entry with the update expiry and publishes UPDATED. */
@@ -351,13 +369,8 @@ final class EntryOperations<K, V> {
     if (loaded == null) {
       return null;
     }
-    long expiresAt = expiry.onCreation(now);
-    if (ExpiryDecider.isExpired(expiresAt, now)) {
-      return loaded;
-    }
-    if (entries.create(slot, loaded, expiresAt, now)) {
-      ctx.events.publishCreated(slot.key, loaded);
-    }
+    // a concurrent writer's value wins over the loaded one (CONFLICT): nothing to retry
+    create(slot, loaded, now);
     return loaded;
   }
 

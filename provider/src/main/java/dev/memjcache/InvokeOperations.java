@@ -1,6 +1,5 @@
 package dev.memjcache;
 
-import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.processor.ProcessorEntry;
 import java.util.HashMap;
 import java.util.Map;
@@ -99,23 +98,18 @@ final class InvokeOperations<K, V> {
         if (entry.operation() == ProcessorEntry.Operation.CREATE) {
           ctx.writer.write(key, entry.newValue());
         }
-        long expiresAt = ctx.expiry.onCreation(now);
-        if (ExpiryDecider.isExpired(expiresAt, now)) {
-          return true;
+        EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
+        if (outcome == EntryOperations.Creation.STORED) {
+          recordPut(start);
         }
-        if (!ctx.entries.create(slot, entry.newValue(), expiresAt, now)) {
-          return false;
-        }
-        ctx.events.publishCreated(key, entry.newValue());
-        recordPut(entry, start);
-        return true;
+        return outcome != EntryOperations.Creation.CONFLICT;
       }
       case UPDATE:
         ctx.writer.write(key, entry.newValue());
         if (!single.update(slot, entry.newValue(), now)) {
           return false;
         }
-        recordPut(entry, start);
+        recordPut(start);
         return true;
       case REMOVE:
         ctx.writer.delete(key);
@@ -134,7 +128,7 @@ final class InvokeOperations<K, V> {
     }
   }
 
-  private void recordPut(ProcessorEntry<K, V> entry, long start) {
+  private void recordPut(long start) {
     ctx.stats().recordPuts(1);
     ctx.stats().recordPutTime(System.nanoTime() - start);
   }
