@@ -70,9 +70,13 @@ final class BulkOperations<K, V> {
   void putAll(Map<? extends K, ? extends V> map) {
     long start = System.nanoTime();
     WriterSupport.BatchResult<K> written = ctx.writer.writeAll(map);
-    Map<K, V> toStore = new LinkedHashMap<>();
-    for (K key : written.done()) {
-      toStore.put(key, map.get(key));
+    Map<? extends K, ? extends V> toStore = map;
+    if (!written.isAll()) {
+      Map<K, V> done = new LinkedHashMap<>();
+      for (K key : written.done()) {
+        done.put(key, map.get(key));
+      }
+      toStore = done;
     }
     int stored = store(toStore, true);
     if (stored > 0) {
@@ -103,7 +107,7 @@ final class BulkOperations<K, V> {
    *     replacement)
    * @return how many entries were stored
    */
-  int store(Map<K, V> entries, boolean replaceExisting) {
+  int store(Map<? extends K, ? extends V> entries, boolean replaceExisting) {
     long now = System.currentTimeMillis();
     if (replaceExisting && ctx.isBlindPutAllowed()) {
       long expiresAt = ctx.expiry.onCreation(now);
@@ -115,7 +119,7 @@ final class BulkOperations<K, V> {
       return entries.size();
     }
     int stored = 0;
-    for (Map.Entry<K, V> e : entries.entrySet()) {
+    for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
       boolean done = replaceExisting ? single.upsert(e.getKey(), e.getValue(), now) != null
           : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
       stored += done ? 1 : 0;
@@ -128,8 +132,10 @@ final class BulkOperations<K, V> {
     WriterSupport.BatchResult<K> deleted = ctx.writer.deleteAll(keys);
     long now = System.currentTimeMillis();
     int removed = 0;
-    for (K key : deleted.done()) {
-      removed += single.removeLive(key, now) != null ? 1 : 0;
+    for (K key : keys) {
+      if (deleted.isDone(key)) {
+        removed += single.removeLive(key, now) != null ? 1 : 0;
+      }
     }
     if (removed > 0) {
       ctx.stats().recordRemovals(removed);

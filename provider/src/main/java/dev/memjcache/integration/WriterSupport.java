@@ -99,13 +99,13 @@ public class WriterSupport<K, V> {
    */
   public BatchResult<K> writeAll(Map<? extends K, ? extends V> entries) {
     if (writer == null || entries.isEmpty()) {
-      return new BatchResult<>(new LinkedHashSet<>(entries.keySet()), null);
+      return BatchResult.all();
     }
     Collection<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries.size());
     entries.forEach((k, v) -> pending.add(new MemcachedEntry<>(k, v)));
     try {
       writer.writeAll(pending);
-      return new BatchResult<>(new LinkedHashSet<>(entries.keySet()), null);
+      return BatchResult.all();
     } catch (Exception e) {
       Set<K> written = new LinkedHashSet<>(entries.keySet());
       for (Cache.Entry<? extends K, ? extends V> left : pending) {
@@ -123,12 +123,12 @@ public class WriterSupport<K, V> {
    */
   public BatchResult<K> deleteAll(Collection<? extends K> keys) {
     if (writer == null || keys.isEmpty()) {
-      return new BatchResult<>(new LinkedHashSet<>(keys), null);
+      return BatchResult.all();
     }
     Collection<K> pending = new ArrayList<>(keys);
     try {
       writer.deleteAll(pending);
-      return new BatchResult<>(new LinkedHashSet<>(keys), null);
+      return BatchResult.all();
     } catch (Exception e) {
       Set<K> deleted = new LinkedHashSet<>(keys);
       deleted.removeAll(pending);
@@ -144,10 +144,27 @@ public class WriterSupport<K, V> {
   /**
    * Outcome of a batch write-through.
    *
-   * @param done the keys the writer handled, which the cache may now apply
+   * @param done the keys the writer handled, which the cache may now apply; null when it handled
+   *     every key it was given (the common case, which copies nothing)
    * @param failure the writer's failure, to throw after applying {@code done}; null on success
    */
   public record BatchResult<K>(Set<K> done, CacheWriterException failure) {
+
+    /** Every key was handled. */
+    static <K> BatchResult<K> all() {
+      return new BatchResult<>(null, null);
+    }
+
+    /** Whether the cache may apply {@code key}. */
+    public boolean isDone(K key) {
+      return done == null || done.contains(key);
+    }
+
+    /** Whether every key was handled. */
+    public boolean isAll() {
+      return done == null;
+    }
+
     /** Throws the failure, if any. */
     public void throwIfFailed() {
       if (failure != null) {
