@@ -1,5 +1,6 @@
 package dev.memjcache.expiry;
 
+import java.util.function.Supplier;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
@@ -32,6 +33,9 @@ public final class ExpiryDecider {
   private static final long THIRTY_DAYS_SECONDS = 30L * 24 * 60 * 60;
 
   private final ExpiryPolicy policy;
+  // built once: get() asks the policy on every hit
+  private final Supplier<Duration> forUpdate;
+  private final Supplier<Duration> forAccess;
   private final int marginSeconds;
   private final boolean existenceIndependent;
 
@@ -41,6 +45,8 @@ public final class ExpiryDecider {
    */
   public ExpiryDecider(ExpiryPolicy policy, int marginSeconds) {
     this.policy = policy;
+    this.forUpdate = policy::getExpiryForUpdate;
+    this.forAccess = policy::getExpiryForAccess;
     this.marginSeconds = marginSeconds;
     Class<?> type = policy.getClass();
     this.existenceIndependent = type == EternalExpiryPolicy.class
@@ -85,14 +91,7 @@ public final class ExpiryDecider {
    * @return the absolute expiry in epoch ms, {@link #ETERNAL}, or {@link #UNCHANGED}
    */
   public long onUpdate(long nowMillis) {
-    Duration duration;
-    try {
-      duration = policy.getExpiryForUpdate();
-    } catch (RuntimeException e) {
-      LOG.debug("expiry policy failed on update; expiry unchanged", e);
-      return UNCHANGED;
-    }
-    return duration == null ? UNCHANGED : expiresAt(duration, nowMillis);
+    return unlessUnchanged(forUpdate, "update", nowMillis);
   }
 
   /**
@@ -101,11 +100,16 @@ public final class ExpiryDecider {
    * @return the absolute expiry in epoch ms, {@link #ETERNAL}, or {@link #UNCHANGED}
    */
   public long onAccess(long nowMillis) {
+    return unlessUnchanged(forAccess, "access", nowMillis);
+  }
+
+  /** A null duration or a failing policy leaves the expiry unchanged (JSR-107 6.1). */
+  private static long unlessUnchanged(Supplier<Duration> question, String event, long nowMillis) {
     Duration duration;
     try {
-      duration = policy.getExpiryForAccess();
+      duration = question.get();
     } catch (RuntimeException e) {
-      LOG.debug("expiry policy failed on access; expiry unchanged", e);
+      LOG.debug("expiry policy failed on {}; expiry unchanged", event, e);
       return UNCHANGED;
     }
     return duration == null ? UNCHANGED : expiresAt(duration, nowMillis);
