@@ -2,8 +2,9 @@
 # Runs the MemJCache vs raw spymemcached JMH benchmarks against ONE private memcached.
 #
 #   benchmarks/run.sh --short [--no-build] [extra JMH args...]   # ~5 min: 1 fork, throughput only
-#   benchmarks/run.sh --full  [--no-build] [extra JMH args...]   # ~32 min on 2 cores: throughput +
-#                                                                 # sample (p50/p99) + -prof gc
+#   benchmarks/run.sh --full  [--no-build] [extra JMH args...]   # ~25 min on 2 cores: throughput +
+#                                                                 # sample (p50/p99) + -prof gc +
+#                                                                 # client CPU per operation
 #
 # Every JMH run is made twice, with -t 1 and -t 4. Results: benchmarks/results/<mode>-t<N>.json
 # (JMH JSON), <mode>-t<N>.log (JMH console) and <mode>-table.md (from dev.memjcache.bench.ResultsTable).
