@@ -180,14 +180,21 @@ final class EntryOperations<K, V> {
     }
   }
 
-  /**
-   * The compare-and-act loop of {@code remove(k, v)} and {@code replace(k, v, v2)}: a miss when
-   * there is no live entry, an access when the value differs, else write-through once and
-   * {@code action} (a CAS write that answers false on conflict) until it succeeds.
-   *
-   * @return whether the action was applied
-   */
+  /** {@link #applyIfLive} when the live value equals {@code expected}. */
   private boolean ifValueEquals(K key, V expected, Runnable writeThrough,
+      Predicate<Slot<K, V>> action) {
+    return applyIfLive(key, expected::equals, writeThrough, action) != null;
+  }
+
+  /**
+   * The compare-and-act loop of {@code remove(k, v)}, {@code replace} and {@code getAndReplace}:
+   * a miss when there is no live entry, an access when the value fails {@code condition}, else
+   * write-through once and {@code action} (a CAS write that answers false on conflict) until it
+   * succeeds.
+   *
+   * @return the slot the action was applied to, or null when it was not applied
+   */
+  private Slot<K, V> applyIfLive(K key, Predicate<V> condition, Runnable writeThrough,
       Predicate<Slot<K, V>> action) {
     long now = System.currentTimeMillis();
     boolean written = false;
@@ -196,21 +203,21 @@ final class EntryOperations<K, V> {
       if (!slot.isPresent()) {
         expiredFound(slot);
         ctx.stats().recordMisses(1);
-        return false;
+        return null;
       }
       if (attempt == 0) {
         ctx.stats().recordHits(1);
       }
-      if (!slot.value().equals(expected)) {
+      if (!condition.test(slot.value())) {
         accessed(slot, now);
-        return false;
+        return null;
       }
       if (!written) {
         writeThrough.run();
         written = true;
       }
       if (action.test(slot)) {
-        return true;
+        return slot;
       }
       conflict(attempt, key);
     }
@@ -231,25 +238,13 @@ final class EntryOperations<K, V> {
   private V replaced(K key, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    boolean written = false;
-    for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
-      if (!slot.isPresent()) {
-        expiredFound(slot);
-        ctx.stats().recordMisses(1);
-        return null;
-      }
-      if (!written) {
-        ctx.writer.write(key, value);
-        written = true;
-      }
-      if (update(slot, value, now)) {
-        ctx.stats().recordHits(1);
-        recordPut(start);
-        return slot.value();
-      }
-      conflict(attempt, key);
+    Slot<K, V> slot = applyIfLive(key, any -> true, () -> ctx.writer.write(key, value),
+        live -> update(live, value, now));
+    if (slot == null) {
+      return null;
     }
+    recordPut(start);
+    return slot.value();
   }
 
   /**

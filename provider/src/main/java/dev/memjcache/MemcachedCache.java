@@ -7,7 +7,6 @@ import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.CacheConfigurationMXBean;
 import dev.memjcache.management.MBeanRegistrar;
 import dev.memjcache.management.MBeanType;
-import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.store.StoreFailureException;
 import dev.memjcache.support.Resources;
@@ -23,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -358,7 +358,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     try {
       onClose.close();
     } catch (IOException e) {
-      throw new javax.cache.CacheException("closing cache " + name + " failed: " + e, e);
+      throw new CacheException("closing cache " + name + " failed: " + e, e);
     }
   }
 
@@ -375,16 +375,9 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
    */
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    MemcachedStore store = ctx.entries.store();
-    if (clazz.isInstance(store.client())) {
-      return clazz.cast(store.client());
-    }
-    throw new IllegalArgumentException("cache " + name + " cannot be unwrapped to "
-        + clazz.getName());
+    return ctx.entries.store().unwrap(this, clazz);
   }
+
 
   /** {@link Cache#registerCacheEntryListener}: JVM-local listener. */
   @Override

@@ -323,14 +323,9 @@ public final class MemcachedCacheManager implements CacheManager {
    */
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz.isInstance(this)) {
-      return clazz.cast(this);
-    }
-    if (clazz.isInstance(store.client())) {
-      return clazz.cast(store.client());
-    }
-    throw new IllegalArgumentException("cache manager cannot be unwrapped to " + clazz.getName());
+    return store.unwrap(this, clazz);
   }
+
 
   void release(MemcachedCache<?, ?> cache) {
     caches.remove(cache.getName(), cache);

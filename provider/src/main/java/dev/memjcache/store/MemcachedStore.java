@@ -128,6 +128,23 @@ public final class MemcachedStore implements AutoCloseable {
     return smallest == Integer.MAX_VALUE ? DEFAULT_ITEM_SIZE_MAX : smallest;
   }
 
+  /**
+   * {@code unwrap} of a cache or cache manager over this store: {@code owner} itself, or the
+   * spymemcached {@link MemcachedClient}.
+   *
+   * @throws IllegalArgumentException for any other class
+   */
+  public <T> T unwrap(Object owner, Class<T> clazz) {
+    if (clazz.isInstance(owner)) {
+      return clazz.cast(owner);
+    }
+    if (clazz.isInstance(client)) {
+      return clazz.cast(client);
+    }
+    throw new IllegalArgumentException(owner.getClass().getSimpleName()
+        + " cannot be unwrapped to " + clazz.getName());
+  }
+
   /** Returns the underlying spymemcached client (for {@code Cache.unwrap}). */
   public MemcachedClient client() {
     return client;
