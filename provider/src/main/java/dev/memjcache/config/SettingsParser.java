@@ -165,7 +165,11 @@ public final class SettingsParser {
                 }
             }
         }
-        return build(target, values);
+        Value allow = values.get(ALLOW_PACKAGES);
+        OptionLocation location = allow != null && allow.source().equals(CALLER_PROPERTIES)
+                ? OptionLocation.properties()
+                : scheme.equals("memcached") ? null : OptionLocation.propertiesFile(target.toString());
+        return build(target, values, location);
     }
 
     private record Value(String text, String source) {
@@ -322,7 +326,7 @@ public final class SettingsParser {
         return new IllegalArgumentException("Malformed CacheManager URI '" + uri + "': " + why);
     }
 
-    private static MemJCacheSettings build(URI uri, Map<String, Value> values) {
+    private static MemJCacheSettings build(URI uri, Map<String, Value> values, OptionLocation allowLocation) {
         Value servers = values.get(SERVERS);
         if (servers == null) {
             throw new IllegalArgumentException("No memcached servers given for CacheManager URI '" + uri
@@ -368,7 +372,7 @@ public final class SettingsParser {
         Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
         perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
         return new MemJCacheSettings(serverList, operationTimeout, connectTimeout, keyPrefix, failureMode,
-                allowPackages, generationRefresh, exptimeMargin, cacheDefaults);
+                allowPackages, generationRefresh, exptimeMargin, cacheDefaults, allowLocation);
     }
 
     private static final class CacheDefaultsBuilder {
