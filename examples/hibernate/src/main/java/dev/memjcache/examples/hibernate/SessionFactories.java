@@ -48,11 +48,15 @@ public final class SessionFactories {
    * @param cacheUri see {@link #secondLevelCache(String)}
    * @param extra further Hibernate settings, overriding the others (for example
    *     {@code hibernate.hbm2ddl.auto})
+   * @param moreEntities entity classes besides {@link Author} and {@link Book}
    * @return the open SessionFactory, with statistics on
    */
   public static SessionFactory open(String jdbcUrl, String regionPrefix, String cacheUri,
-      Map<String, String> extra) {
+      Map<String, String> extra, Class<?>... moreEntities) {
     Configuration cfg = new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class);
+    for (Class<?> entity : moreEntities) {
+      cfg.addAnnotatedClass(entity);
+    }
     Map<String, String> settings = secondLevelCache(cacheUri);
     if (regionPrefix != null) {
       settings.put("hibernate.cache.region_prefix", regionPrefix);

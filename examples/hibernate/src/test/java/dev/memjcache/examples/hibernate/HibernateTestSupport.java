@@ -48,8 +48,9 @@ abstract class HibernateTestSupport {
   }
 
   /** Opens a SessionFactory that is closed after the test. */
-  SessionFactory open(String jdbcUrl, String regionPrefix, String cacheUri, Map<String, String> extra) {
-    SessionFactory sf = SessionFactories.open(jdbcUrl, regionPrefix, cacheUri, extra);
+  SessionFactory open(String jdbcUrl, String regionPrefix, String cacheUri, Map<String, String> extra,
+      Class<?>... moreEntities) {
+    SessionFactory sf = SessionFactories.open(jdbcUrl, regionPrefix, cacheUri, extra, moreEntities);
     factories.add(sf);
     return sf;
   }
