@@ -65,14 +65,10 @@ public final class HibernateExample {
     try (SessionFactory shop = SessionFactories.open(SHOP, "shop", cacheUri, Map.of());
         SessionFactory archive = SessionFactories.open(ARCHIVE, "archive", cacheUri, Map.of())) {
       Statistics stats = shop.getStatistics();
-      Author ada = new Author("Ada Lovelace");
-      Book notes = new Book("Notes on the Analytical Engine", new BigDecimal("12.50"), ada);
-      Book sketch = new Book("Sketch of the Engine", new BigDecimal("30.00"), ada);
-      shop.inTransaction(s -> {
-        s.persist(ada);
-        s.persist(notes);
-        s.persist(sketch);
-      });
+      Library library = Library.persist(shop, "Ada Lovelace", "Notes on the Analytical Engine",
+          "Sketch of the Engine");
+      Author ada = library.author();
+      Book notes = library.cheap();
       System.out.println("[shop] persisted " + ada.getName() + " with 2 books (the inserts also"
           + " put them into the entity region)");
 

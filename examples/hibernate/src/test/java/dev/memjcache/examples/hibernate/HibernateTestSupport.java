@@ -68,17 +68,9 @@ abstract class HibernateTestSupport {
     factories.clear();
   }
 
-  /** Persists an author with two books (12.50 and 30.00); returns them as [author, cheap, dear]. */
-  static Object[] library(SessionFactory sf) {
-    Author author = new Author("Ada");
-    Book cheap = new Book("Notes", new BigDecimal("12.50"), author);
-    Book dear = new Book("Sketch", new BigDecimal("30.00"), author);
-    sf.inTransaction(s -> {
-      s.persist(author);
-      s.persist(cheap);
-      s.persist(dear);
-    });
-    return new Object[] {author, cheap, dear};
+  /** Persists "Ada" with the books "Notes" (12.50) and "Sketch" (30.00). */
+  static Library library(SessionFactory sf) {
+    return Library.persist(sf, "Ada", "Notes", "Sketch");
   }
 
   /** Titles of the cacheable query "books under {@code max}", ordered by title. */

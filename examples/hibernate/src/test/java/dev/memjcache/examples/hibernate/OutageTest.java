@@ -47,10 +47,10 @@ class OutageTest extends HibernateTestSupport {
   @Test
   void degradeKeepsEveryOperationWorkingAndServesNothingStaleAfterARestart() throws Exception {
     SessionFactory sf = open("degrade");
-    Object[] lib = library(sf);
-    Author author = (Author) lib[0];
-    Book cheap = (Book) lib[1];
-    Book dear = (Book) lib[2];
+    Library lib = library(sf);
+    Author author = lib.author();
+    Book cheap = lib.cheap();
+    Book dear = lib.dear();
     sf.inTransaction(s -> s.find(Author.class, author.getId()).getBooks().size());
     assertEquals(List.of("Notes"), titlesUnder(sf, "20"));
     Statistics stats = sf.getStatistics();
@@ -99,7 +99,7 @@ class OutageTest extends HibernateTestSupport {
   @Test
   void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedIsDown() throws Exception {
     SessionFactory sf = open("fail");
-    Book cheap = (Book) library(sf)[1];
+    Book cheap = library(sf).cheap();
     MEMCACHED.server().stop();
     assertFailsFast(sf, cheap);
   }
@@ -107,7 +107,7 @@ class OutageTest extends HibernateTestSupport {
   @Test
   void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedHangs() throws Exception {
     SessionFactory sf = open("fail");
-    Book cheap = (Book) library(sf)[1];
+    Book cheap = library(sf).cheap();
     MEMCACHED.server().pause();
     try {
       assertFailsFast(sf, cheap);

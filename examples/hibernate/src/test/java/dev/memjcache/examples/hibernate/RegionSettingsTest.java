@@ -42,10 +42,10 @@ class RegionSettingsTest extends HibernateTestSupport {
       regions++;
     }
     assertEquals(5, regions, "Book, Author, Author.books, query results, update timestamps");
-    Object[] lib = library(sf);
+    Library lib = library(sf);
     long inserted = System.nanoTime();
-    Author author = (Author) lib[0];
-    Book cheap = (Book) lib[1];
+    Author author = lib.author();
+    Book cheap = lib.cheap();
     Statistics stats = sf.getStatistics();
     stats.clear();
     sf.inSession(s -> {

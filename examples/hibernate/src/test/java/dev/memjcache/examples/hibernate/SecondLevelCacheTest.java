@@ -43,7 +43,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
   @Test
   void secondSessionsLoadIsASecondLevelCacheHitWithoutSql() throws Exception {
     SessionFactory sf = shop();
-    Book cheap = (Book) library(sf)[1];
+    Book cheap = library(sf).cheap();
     Statistics stats = sf.getStatistics();
     stats.clear();
     Book found = sf.fromSession(s -> s.find(Book.class, cheap.getId()));
@@ -56,7 +56,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
   @Test
   void anUpdateIsReadBackByTheNextSession() throws Exception {
     SessionFactory sf = shop();
-    Book cheap = (Book) library(sf)[1];
+    Book cheap = library(sf).cheap();
     sf.inTransaction(s -> s.find(Book.class, cheap.getId()).setTitle("Notes, 2nd edition"));
     Statistics stats = sf.getStatistics();
     stats.clear();
@@ -70,7 +70,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
   @Test
   void collectionAndQueryCachesHitAndAnInsertMakesACachedQueryStale() throws Exception {
     SessionFactory sf = shop();
-    Author author = (Author) library(sf)[0];
+    Author author = library(sf).author();
     Statistics stats = sf.getStatistics();
     sf.inTransaction(s -> s.find(Author.class, author.getId()).getBooks().size());
     stats.clear();
@@ -94,9 +94,9 @@ class SecondLevelCacheTest extends HibernateTestSupport {
   @Test
   void bulkUpdateClearsItsRegionAndLeavesOtherRegionsEntries() throws Exception {
     SessionFactory sf = shop();
-    Object[] lib = library(sf);
-    Author author = (Author) lib[0];
-    Book cheap = (Book) lib[1];
+    Library lib = library(sf);
+    Author author = lib.author();
+    Book cheap = lib.cheap();
     sf.inTransaction(s -> s.find(Author.class, author.getId()));
     Statistics stats = sf.getStatistics();
     stats.clear();
@@ -123,7 +123,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
   void regionPrefixesKeepTwoDatabasesApartOnOneMemcached() throws Exception {
     String uri = propertiesFile(dir);
     SessionFactory first = open(newDatabase(), "first" + System.nanoTime(), uri, Map.of());
-    Book cheap = (Book) library(first)[1];
+    Book cheap = library(first).cheap();
     SessionFactory second = open(newDatabase(), "second" + System.nanoTime(), uri, Map.of());
     second.getStatistics().clear();
     assertNull(second.fromSession(s -> s.find(Book.class, cheap.getId())), "an empty database finds nothing");
@@ -135,7 +135,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     // What region_prefix / keyPrefix prevent: the entries outlive the database.
     String uri = propertiesFile(dir, "keyPrefix=shared" + System.nanoTime());
     SessionFactory first = open(newDatabase(), null, uri, Map.of());
-    Book cheap = (Book) library(first)[1];
+    Book cheap = library(first).cheap();
     SessionFactory fresh = open(newDatabase(), null, uri, Map.of());
     fresh.getStatistics().clear();
     Book ghost = fresh.fromSession(s -> s.find(Book.class, cheap.getId()));
@@ -171,7 +171,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
         .getCacheManager();
     assertEquals("jar:" + jar.toUri().toURL() + "!/memjcache.properties", manager.getURI().toString());
     assertEquals(prefix, manager.unwrap(MemcachedCacheManager.class).settings().keyPrefix());
-    Book cheap = (Book) library(sf)[1];
+    Book cheap = library(sf).cheap();
     sf.getStatistics().clear();
     assertEquals("Notes", sf.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle());
     assertEquals(1, sf.getStatistics().getSecondLevelCacheHitCount());

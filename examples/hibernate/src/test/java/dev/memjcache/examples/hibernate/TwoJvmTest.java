@@ -35,7 +35,7 @@ class TwoJvmTest extends HibernateTestSupport {
     String prefix = "twojvm" + System.nanoTime();
     String cacheUri = propertiesFile(dir);
     SessionFactory here = open(jdbcUrl, prefix, cacheUri, Map.of("hibernate.hbm2ddl.auto", "create"));
-    Book cheap = (Book) library(here)[1];
+    Book cheap = library(here).cheap();
     // Load it in this JVM so that the cache holds what this JVM read.
     here.inSession(s -> s.find(Book.class, cheap.getId()));
 
