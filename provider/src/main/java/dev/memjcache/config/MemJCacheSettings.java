@@ -63,15 +63,7 @@ public final class MemJCacheSettings {
     private final List<CacheNamePattern> patterns;
     private final OptionLocation allowPackagesLocation;
 
-    MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
-                      long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
-                      List<String> allowPackages, long generationRefreshMillis,
-                      int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults) {
-        this(servers, operationTimeoutMillis, connectTimeoutMillis, keyPrefix, failureMode, allowPackages,
-                generationRefreshMillis, exptimeMarginSeconds, cacheDefaults, null);
-    }
-
-    /** As above; {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
+    /** {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
     MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
                       long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
                       List<String> allowPackages, long generationRefreshMillis,
