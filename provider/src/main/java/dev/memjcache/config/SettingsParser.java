@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
@@ -398,7 +399,7 @@ public final class SettingsParser {
     }
 
     private static Properties loadUrl(URI uri, URL url) {
-        try (InputStream in = url.openStream()) {
+        try (InputStream in = uncachedStream(url)) {
             return load(in);
         } catch (FileNotFoundException | NoSuchFileException e) {
             throw new IllegalArgumentException("Properties file of CacheManager URI '" + uri + "' does not exist: "
@@ -406,6 +407,13 @@ public final class SettingsParser {
         } catch (IOException e) {
             throw new CacheException("Cannot read the properties file of CacheManager URI '" + uri + "': " + e, e);
         }
+    }
+
+    /** Without the JVM's jar cache, which would keep the application's jar file open. */
+    private static InputStream uncachedStream(URL url) throws IOException {
+        URLConnection connection = url.openConnection();
+        connection.setUseCaches(false);
+        return connection.getInputStream();
     }
 
     private static Properties load(InputStream in) throws IOException {
