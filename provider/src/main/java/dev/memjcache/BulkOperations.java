@@ -53,18 +53,25 @@ final class BulkOperations<K, V> {
     ctx.stats().recordHits(result.size());
     ctx.stats().recordMisses(missing.size());
     if (!missing.isEmpty() && ctx.loader.readThrough().isPresent()) {
-      Map<K, V> loaded = ctx.loader.readThrough().loadAll(new LinkedHashSet<>(missing));
-      long expiresAt = ctx.expiry.onCreation(now);
-      for (Map.Entry<K, V> e : loaded.entrySet()) {
-        if (!ExpiryDecider.isExpired(expiresAt, now)
-            && ctx.entries.add(e.getKey(), e.getValue(), expiresAt, now)) {
-          ctx.events.publishCreated(e.getKey(), e.getValue());
-        }
-        result.put(e.getKey(), e.getValue());
-      }
+      // concurrent loads of the same keys in this JVM run loadAll once per key
+      result.putAll(ctx.loader.readThrough().onceAll(missing, this::loadAndAdd));
     }
     ctx.stats().recordGetTime(System.nanoTime() - start);
     return result;
+  }
+
+  /** Read-through of getAll's missing keys: {@code loadAll}, then {@code add} each value. */
+  private Map<K, V> loadAndAdd(Set<K> keys) {
+    Map<K, V> loaded = ctx.loader.readThrough().loadAll(keys);
+    long now = System.currentTimeMillis();
+    long expiresAt = ctx.expiry.onCreation(now);
+    for (Map.Entry<K, V> e : loaded.entrySet()) {
+      if (!ExpiryDecider.isExpired(expiresAt, now)
+          && ctx.entries.add(e.getKey(), e.getValue(), expiresAt, now)) {
+        ctx.events.publishCreated(e.getKey(), e.getValue());
+      }
+    }
+    return loaded;
   }
 
   void putAll(Map<? extends K, ? extends V> map) {
