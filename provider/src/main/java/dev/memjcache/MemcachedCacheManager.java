@@ -149,7 +149,8 @@ public final class MemcachedCacheManager implements CacheManager {
 
     List<Class<?>> types = List.of(configuration.getKeyType(), configuration.getValueType());
     ValueSerializer serializer = new ValueSerializer(classLoader,
-        new ClassAllowlist(types, settings.allowPackages()));
+        new ClassAllowlist(types, settings.allowPackages(),
+            value -> settings.allowPackagesLocation().howToSet(MemJCacheSettings.ALLOW_PACKAGES, value)));
     KeyCodec keys = new KeyCodec(settings.keyPrefix(), cacheName, serializer);
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
     Entries<K, V> entries = new Entries<>(store, keys, serializer,

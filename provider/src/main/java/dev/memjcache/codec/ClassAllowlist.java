@@ -1,10 +1,12 @@
 package dev.memjcache.codec;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The classes that deserialization may produce (DESIGN.md "Serialization and security").
@@ -15,7 +17,9 @@ import java.util.Set;
  *
  * <p>A class is allowed when it is
  * <ul>
- *   <li>a primitive, or an array whose (innermost) component type is allowed;</li>
+ *   <li>a primitive, or an array whose (innermost) component type is allowed or is an interface
+ *       of the JDK ({@code Serializable[]}, {@code Comparable[]}, {@code List[]}): creating such an
+ *       array creates no instance of anything, and each element is checked on its own;</li>
  *   <li>a JDK value type: the primitive boxes, {@code String}, {@code Object} itself (only the
  *       class {@code Object}, needed for {@code Object[]}), {@code Number} subclasses in
  *       {@code java.*}, everything in {@code java.math} and {@code java.time} (and their
@@ -32,7 +36,12 @@ import java.util.Set;
  *   <li>in one of the named packages or their sub-packages (prefixes match on package boundaries:
  *       {@code com.acme} allows {@code com.acme.X} and {@code com.acme.sub.Y}, not
  *       {@code com.acmex.Z}); the CacheManager URI option {@code allowPackages} names them;</li>
- *   <li>an enum constant body ({@code MyEnum$1}) of an allowed enum.</li>
+ *   <li>an enum constant body ({@code MyEnum$1}) of an allowed enum;</li>
+ *   <li>one of the framework types Hibernate's second-level cache and Spring's cache abstraction
+ *       store themselves (cache entries, keys, soft locks, query keys and items, Spring's
+ *       {@code NullValue} and {@code SimpleKey}), recognised by name when the framework is on the
+ *       class path; their contents are checked like any other object (see
+ *       {@code FrameworkTypes}).</li>
  * </ul>
  *
  * <p>Instances are immutable and thread-safe; answers are cached per class.
@@ -77,6 +86,7 @@ public final class ClassAllowlist {
 
   private final List<Class<?>> types;
   private final List<String> packages;
+  private final UnaryOperator<String> settingAdvice;
   private final ClassValue<Boolean> cache = new ClassValue<>() {
     @Override
     protected Boolean computeValue(Class<?> type) {
@@ -97,12 +107,33 @@ public final class ClassAllowlist {
    * @throws IllegalArgumentException if a package name is blank or not a Java package name
    */
   public ClassAllowlist(Collection<Class<?>> types, Collection<String> packages) {
-    this(normalizeTypes(types), normalizePackages(packages), true);
+    this(types, packages, ClassAllowlist::uriQueryAdvice);
   }
 
-  private ClassAllowlist(List<Class<?>> types, List<String> packages, boolean ignored) {
+  /**
+   * Creates an allowlist whose {@link #howToAllow(Class)} text names the {@code allowPackages}
+   * setting in the form that fits how the CacheManager was configured.
+   *
+   * @param types as in {@link #ClassAllowlist(Collection, Collection)}
+   * @param packages as in {@link #ClassAllowlist(Collection, Collection)}
+   * @param settingAdvice given the complete {@code allowPackages} value to set (the current
+   *     packages plus the rejected class's package, comma separated), returns an instruction such
+   *     as {@code "add the line allowPackages=com.acme to the properties file ..."}; it must not
+   *     reveal secrets such as passwords
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a package name is blank or not a Java package name
+   */
+  public ClassAllowlist(Collection<Class<?>> types, Collection<String> packages,
+      UnaryOperator<String> settingAdvice) {
+    this(normalizeTypes(types), normalizePackages(packages),
+        Objects.requireNonNull(settingAdvice, "settingAdvice"));
+  }
+
+  private ClassAllowlist(List<Class<?>> types, List<String> packages,
+      UnaryOperator<String> settingAdvice) {
     this.types = types;
     this.packages = packages;
+    this.settingAdvice = settingAdvice;
   }
 
   /**
@@ -115,10 +146,16 @@ public final class ClassAllowlist {
    */
   public boolean isAllowed(Class<?> type) {
     Class<?> t = Objects.requireNonNull(type, "type");
+    boolean array = t.isArray();
     while (t.isArray()) {
       t = t.getComponentType();
     }
-    return t.isPrimitive() || cache.get(t);
+    return t.isPrimitive() || (array && isJdkInterface(t)) || cache.get(t);
+  }
+
+  /** Serializable, Comparable, CharSequence, List...: no instance is made of an array's type. */
+  private static boolean isJdkInterface(Class<?> type) {
+    return type.isInterface() && type.getName().startsWith("java.");
   }
 
   /**
@@ -132,12 +169,14 @@ public final class ClassAllowlist {
   public ClassAllowlist withTypes(Collection<Class<?>> moreTypes) {
     Set<Class<?>> all = new LinkedHashSet<>(types);
     all.addAll(normalizeTypes(moreTypes));
-    return new ClassAllowlist(List.copyOf(all), packages, true);
+    return new ClassAllowlist(List.copyOf(all), packages, settingAdvice);
   }
 
   /**
    * Text for error messages that tells a user how to allow {@code type}: the {@code allowPackages}
-   * option of the CacheManager URI, or the cache's configured key/value types.
+   * setting, in the form given to the constructor (URI query, properties-file line or Properties
+   * entry), with the packages already allowed plus this class's package; or the cache's
+   * configured key/value types.
    *
    * @param type the rejected class
    * @return a one-sentence instruction naming the class and its package
@@ -148,10 +187,17 @@ public final class ClassAllowlist {
       t = t.getComponentType();
     }
     String pkg = t.getPackageName();
-    return "to allow it, add its package to the allowPackages option of the CacheManager URI"
-        + " (for example memcached://host:11211?allowPackages=" + (pkg.isEmpty() ? "<package>" : pkg)
-        + ") or configure " + t.getName() + " (or a supertype of it) as the cache's key or value type"
+    List<String> value = new ArrayList<>(packages);
+    value.add(pkg.isEmpty() ? "<package>" : pkg);
+    return "to allow it, " + settingAdvice.apply(String.join(",", value))
+        + ", or configure " + t.getName() + " (or a supertype of it) as the cache's key or value type"
         + " (MutableConfiguration.setTypes)";
+  }
+
+  /** The advice of {@link #ClassAllowlist(Collection, Collection)}: the memcached URI's query. */
+  private static String uriQueryAdvice(String allowPackages) {
+    return "add allowPackages=" + allowPackages + " to the query of the CacheManager URI"
+        + " (memcached://host:11211?allowPackages=" + allowPackages + ")";
   }
 
   @Override
@@ -161,7 +207,7 @@ public final class ClassAllowlist {
   }
 
   private boolean compute(Class<?> type) {
-    if (isAllowedJdkClass(type)) {
+    if (isAllowedJdkClass(type) || FrameworkTypes.isTrusted(type)) {
       return true;
     }
     // An enum constant with a body is an anonymous subclass of its enum.

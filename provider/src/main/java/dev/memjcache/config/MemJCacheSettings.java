@@ -59,11 +59,22 @@ public final class MemJCacheSettings {
     private final long generationRefreshMillis;
     private final int exptimeMarginSeconds;
     private final Map<String, CacheDefaults> cacheDefaults;
+    private final OptionLocation allowPackagesLocation;
 
     MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
                       long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
                       List<String> allowPackages, long generationRefreshMillis,
                       int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults) {
+        this(servers, operationTimeoutMillis, connectTimeoutMillis, keyPrefix, failureMode, allowPackages,
+                generationRefreshMillis, exptimeMarginSeconds, cacheDefaults, null);
+    }
+
+    /** As above; {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
+    MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
+                      long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
+                      List<String> allowPackages, long generationRefreshMillis,
+                      int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults,
+                      OptionLocation allowPackagesLocation) {
         this.servers = List.copyOf(servers);
         this.operationTimeoutMillis = operationTimeoutMillis;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -73,6 +84,9 @@ public final class MemJCacheSettings {
         this.generationRefreshMillis = generationRefreshMillis;
         this.exptimeMarginSeconds = exptimeMarginSeconds;
         this.cacheDefaults = Collections.unmodifiableMap(new LinkedHashMap<>(cacheDefaults));
+        this.allowPackagesLocation = allowPackagesLocation != null ? allowPackagesLocation
+                : OptionLocation.uriQuery(this.servers.stream().map(OptionValues::formatServer)
+                        .collect(Collectors.joining(",")));
     }
 
     /**
@@ -138,6 +152,18 @@ public final class MemJCacheSettings {
      */
     public List<String> allowPackages() {
         return allowPackages;
+    }
+
+    /**
+     * Where the {@code allowPackages} option of this manager is (or would be) written: where it
+     * was given, else the URI's query for a {@code memcached://} URI, the properties file for a
+     * URI that names one, or the Properties passed to {@code getCacheManager}. Error messages use
+     * it to say how to allow a class. Not part of {@link #equals}.
+     *
+     * @return the location, never null
+     */
+    public OptionLocation allowPackagesLocation() {
+        return allowPackagesLocation;
     }
 
     /**

@@ -9,12 +9,14 @@ import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +30,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.cache.CacheException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a CacheManager URI plus the Properties given to {@code CachingProvider.getCacheManager}
@@ -51,6 +57,10 @@ public final class SettingsParser {
     /** The default URI when neither the system property nor the environment variable is set. */
     public static final URI FALLBACK_URI = URI.create("memcached://127.0.0.1:11211");
 
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsParser.class);
+    /** Name-only URIs already logged; bounded so that generated names cannot grow it forever. */
+    private static final Set<URI> IDENTITY_URIS_LOGGED = ConcurrentHashMap.newKeySet();
+    private static final int MAX_IDENTITY_URIS_LOGGED = 1000;
     private static final List<String> OPTIONS = List.of(OPERATION_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS,
             KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS);
     private static final List<String> CACHE_OPTIONS = List.of(
@@ -129,6 +139,14 @@ public final class SettingsParser {
      *       {@code servers} ({@code host:port[,host:port...]}) and the options. {@code classpath:}
      *       names resolve through {@code classLoader} (a leading {@code '/'} is ignored). These
      *       URIs take no query.</li>
+     *   <li>any other URI this JVM can open as a {@link URL} ({@code jar:file:/app.jar!/x.properties},
+     *       Spring Boot's {@code jar:nested:...}, JBoss's {@code vfs:}, WebSphere's {@code wsjar:},
+     *       OSGi's {@code bundle:}, {@code http:}): a properties file as above. This is the form
+     *       Hibernate ({@code hibernate.javax.cache.uri}) and Spring ({@code spring.cache.jcache.config})
+     *       hand over once the application is packaged.</li>
+     *   <li>any other absolute URI ({@code urn:orders}): a name only, as other JCache providers
+     *       accept; the manager uses the servers and options of {@link #defaultUri()} (logged at
+     *       INFO once per URI).</li>
      * </ul>
      * Unknown option names in the URI query or the properties file are an error. In
      * {@code properties}, {@code servers}, the option names and well-formed
@@ -140,7 +158,7 @@ public final class SettingsParser {
      * @param classLoader resolves {@code classpath:} URIs; {@code null} means the thread's
      *        context class loader, else this library's
      * @return the settings, never null
-     * @throws IllegalArgumentException for an unsupported scheme or malformed URI, a missing
+     * @throws IllegalArgumentException for a relative URI, a malformed URI, a missing
      *         properties file or resource, unknown options (the message names every unknown one
      *         and lists the known ones), a bad value (naming the option, the value and where it
      *         came from), or when no servers are given
@@ -148,17 +166,8 @@ public final class SettingsParser {
      */
     public static MemJCacheSettings parse(URI uri, Properties properties, ClassLoader classLoader) {
         URI target = uri != null ? uri : defaultUri();
-        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         Map<String, Value> values = new LinkedHashMap<>();
-        switch (scheme) {
-            case "memcached" -> readMemcachedUri(target, values);
-            case "file" -> readProperties(target, values, loadFile(target), "properties file " + target);
-            case "classpath" -> readProperties(target, values, loadResource(target, classLoader),
-                    "classpath resource " + target);
-            default -> throw new IllegalArgumentException("Unsupported CacheManager URI '" + target
-                    + "': expected memcached://host:port[,host:port...][?option=value...], "
-                    + "file:<path of a .properties file> or classpath:<resource name of a .properties file>");
-        }
+        OptionLocation location = readUri(target, values, classLoader);
         if (properties != null) {
             for (String key : new TreeSet<>(properties.stringPropertyNames())) {
                 if (key.equals(SERVERS) || isKnownOption(key)) {
@@ -166,7 +175,83 @@ public final class SettingsParser {
                 }
             }
         }
-        return build(target, values);
+        Value allow = values.get(ALLOW_PACKAGES);
+        if (allow != null && allow.source().equals(CALLER_PROPERTIES)) {
+            location = OptionLocation.properties();
+        }
+        return build(target, values, location);
+    }
+
+    /**
+     * Reads the servers and options {@code uri} names into {@code values}.
+     *
+     * @return where the URI's options live, null for the query of a memcached URI
+     */
+    private static OptionLocation readUri(URI uri, Map<String, Value> values, ClassLoader classLoader) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "memcached" -> {
+                readMemcachedUri(uri, values);
+                return null;
+            }
+            case "file" -> readProperties(uri, values, loadFile(uri), "properties file " + uri);
+            case "classpath" -> readProperties(uri, values, loadResource(uri, classLoader),
+                    "classpath resource " + uri);
+            default -> {
+                URL url = scheme.isEmpty() ? null : asUrl(uri);
+                if (url != null) {
+                    readProperties(uri, values, loadUrl(uri, url), "properties file " + uri);
+                } else if (!scheme.isEmpty()) {
+                    return readIdentityUri(uri, values, classLoader);
+                } else {
+                    throw new IllegalArgumentException("Unsupported CacheManager URI '" + uri
+                            + "': expected memcached://host:port[,host:port...][?option=value...], "
+                            + "a URL of a .properties file (file:, jar:, classpath:<resource name>, ...) "
+                            + "or a name such as urn:orders for a manager on the default servers");
+                }
+            }
+        }
+        return OptionLocation.propertiesFile(uri.toString());
+    }
+
+    /**
+     * The URL of a URI that a URL stream handler of this JVM can open ({@code jar:}, {@code http:},
+     * and those frameworks register: Spring Boot's {@code nested:}, JBoss's {@code vfs:},
+     * WebSphere's {@code wsjar:}, OSGi's {@code bundle:}), or null when no handler knows its scheme.
+     */
+    private static URL asUrl(URI uri) {
+        try {
+            return uri.toURL();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An absolute URI that is neither a memcached URI nor an openable URL ({@code urn:orders},
+     * {@code app://orders}) only names a CacheManager, as other JCache providers accept: its
+     * servers and options are those of {@link #defaultUri()}. Logged once per URI.
+     */
+    private static OptionLocation readIdentityUri(URI uri, Map<String, Value> values, ClassLoader classLoader) {
+        URI defaults = defaultUri();
+        String scheme = defaults.getScheme() == null ? "" : defaults.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("memcached") && !scheme.equals("file") && !scheme.equals("classpath")
+                && (scheme.isEmpty() || asUrl(defaults) == null)) {
+            throw new IllegalArgumentException("CacheManager URI '" + uri + "' names a manager on the default "
+                    + "servers, but the default URI '" + defaults + "' names no servers either: set the system "
+                    + "property " + SERVERS_SYSTEM_PROPERTY + " or the environment variable "
+                    + SERVERS_ENVIRONMENT_VARIABLE + " to host:port[,host:port...] or a memcached:// or file URI");
+        }
+        OptionLocation location = readUri(defaults, values, classLoader);
+        if (IDENTITY_URIS_LOGGED.size() < MAX_IDENTITY_URIS_LOGGED && IDENTITY_URIS_LOGGED.add(uri)) {
+            Value servers = values.get(SERVERS);
+            LOG.info("CacheManager URI {} is a name, not a location: it uses the default servers {} "
+                    + "(system property {}, environment variable {}, else {})", uri,
+                    servers == null ? "(none)" : servers.text(), SERVERS_SYSTEM_PROPERTY,
+                    SERVERS_ENVIRONMENT_VARIABLE, FALLBACK_URI);
+        }
+        // Options cannot be written into such a URI: point at the Properties unless a file holds them.
+        return location == null ? OptionLocation.properties() : location;
     }
 
     private record Value(String text, String source) {
@@ -310,6 +395,17 @@ public final class SettingsParser {
         }
     }
 
+    private static Properties loadUrl(URI uri, URL url) {
+        try (InputStream in = url.openStream()) {
+            return load(in);
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw new IllegalArgumentException("Properties file of CacheManager URI '" + uri + "' does not exist: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CacheException("Cannot read the properties file of CacheManager URI '" + uri + "': " + e, e);
+        }
+    }
+
     private static Properties load(InputStream in) throws IOException {
         Properties p = new Properties();
         // UTF-8 (replacing malformed bytes) rather than Properties' ISO-8859-1, like resource bundles.
@@ -323,7 +419,7 @@ public final class SettingsParser {
         return new IllegalArgumentException("Malformed CacheManager URI '" + uri + "': " + why);
     }
 
-    private static MemJCacheSettings build(URI uri, Map<String, Value> values) {
+    private static MemJCacheSettings build(URI uri, Map<String, Value> values, OptionLocation allowLocation) {
         Value servers = values.get(SERVERS);
         if (servers == null) {
             throw new IllegalArgumentException("No memcached servers given for CacheManager URI '" + uri
@@ -370,7 +466,7 @@ public final class SettingsParser {
         Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
         perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
         return new MemJCacheSettings(serverList, operationTimeout, connectTimeout, keyPrefix, failureMode,
-                allowPackages, generationRefresh, exptimeMargin, cacheDefaults);
+                allowPackages, generationRefresh, exptimeMargin, cacheDefaults, allowLocation);
     }
 
     private static final class CacheDefaultsBuilder {

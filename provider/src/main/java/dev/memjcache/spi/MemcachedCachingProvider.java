@@ -21,8 +21,11 @@ import javax.cache.spi.CachingProvider;
  * {@code Caching.getCachingProvider()} finds it.
  *
  * <p>CacheManagers are scoped by class loader and URI, as the spec says: the same pair returns
- * the same open manager. The URI is {@code memcached://host:port[,host:port...]?option=value...}
- * or a {@code file:} / {@code classpath:} URI of a properties file; the default URI comes from the
+ * the same open manager. The URI is {@code memcached://host:port[,host:port...]?option=value...},
+ * a {@code classpath:} URI or any URL this JVM can open ({@code file:}, {@code jar:}, Spring Boot's
+ * {@code nested:}, {@code vfs:}, {@code wsjar:}, {@code bundle:}) of a properties file, or a
+ * name-only URI such as {@code urn:orders} for a manager on the default servers (see
+ * {@link SettingsParser#parse}); the default URI comes from the
  * system property {@code memjcache.servers}, then the environment variable
  * {@code MEMJCACHE_SERVERS}, then {@code memcached://127.0.0.1:11211}.
  *

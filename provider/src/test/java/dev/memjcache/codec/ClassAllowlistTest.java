@@ -1,5 +1,6 @@
 package dev.memjcache.codec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hibernate.cache.spi.QueryKey;
+import org.hibernate.cache.spi.entry.StandardCacheEntryImpl;
+import org.hibernate.cache.spi.support.AbstractReadWriteAccess;
+import org.hibernate.query.internal.BindingsMemento;
+import org.hibernate.query.internal.NotAMemento;
 import org.junit.jupiter.api.Test;
+import org.springframework.cache.interceptor.SimpleKey;
+import org.springframework.cache.support.NullValue;
+import org.springframework.cache.support.SimpleValueWrapper;
 
 class ClassAllowlistTest {
   private static final ClassAllowlist EMPTY = new ClassAllowlist(List.of(), List.of());
@@ -100,6 +109,71 @@ class ClassAllowlistTest {
     String text = EMPTY.howToAllow(Gadget[].class);
     assertTrue(text.contains("allowPackages=dev.memjcache.codec.forbidden"), text);
     assertTrue(text.contains(Gadget.class.getName()), text);
+  }
+
+  @Test
+  void frameworkCacheTypesAreTrustedByNameAndOnlyThose() {
+    for (Class<?> type : List.of(AbstractReadWriteAccess.SoftLockImpl.class, AbstractReadWriteAccess.Item.class,
+        StandardCacheEntryImpl.class, QueryKey.class, BindingsMemento.class, NullValue.class, SimpleKey.class)) {
+      assertTrue(EMPTY.isAllowed(type), type.getName());
+      assertTrue(EMPTY.isAllowed(java.lang.reflect.Array.newInstance(type, 0).getClass()), type.getName() + "[]");
+    }
+    for (Class<?> type : List.of(AbstractReadWriteAccess.class, AbstractReadWriteAccess.Internal.class,
+        NotAMemento.class, SimpleValueWrapper.class)) {
+      assertFalse(EMPTY.isAllowed(type), type.getName());
+    }
+  }
+
+  @Test
+  void contentsOfTrustedFrameworkTypesStayUnderTheAllowlist() {
+    ValueSerializer serializer = new ValueSerializer(getClass().getClassLoader(), EMPTY);
+    AbstractReadWriteAccess.SoftLockImpl lock = new AbstractReadWriteAccess.SoftLockImpl();
+    lock.version = 7L;
+    byte[] ok = serializer.serialize(lock);
+    assertEquals(7L, ((AbstractReadWriteAccess.SoftLockImpl) serializer.deserialize(ok, 0, ok.length)).version);
+
+    StandardCacheEntryImpl entry = new StandardCacheEntryImpl();
+    entry.disassembledState = new Serializable[] {"title", 3L, new Gadget()};
+    byte[] planted = serializer.serialize(entry);
+    int before = Gadget.CONSTRUCTED.get();
+    ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
+        () -> serializer.deserialize(planted, 0, planted.length));
+    assertEquals(Gadget.class.getName(), e.className());
+    assertEquals(before, Gadget.CONSTRUCTED.get(), "no gadget was constructed");
+
+    SimpleKey key = new SimpleKey();
+    key.params = new Object[] {"a", new Gadget()};
+    byte[] badKey = serializer.serialize(key);
+    assertThrows(ClassNotAllowedException.class, () -> serializer.deserialize(badKey, 0, badKey.length));
+  }
+
+  @Test
+  void arraysOfJdkInterfacesAreAllowedAndTheirElementsChecked() {
+    for (Class<?> type : List.of(Serializable[].class, Comparable[].class, Object[][].class, CharSequence[].class,
+        List[].class)) {
+      assertTrue(EMPTY.isAllowed(type), type.getName());
+    }
+    assertFalse(EMPTY.isAllowed(Serializable.class), "the interface itself is no value type");
+    assertFalse(EMPTY.isAllowed(Runnable.class));
+    assertFalse(EMPTY.isAllowed(Thread[].class), "a JDK class that is not allowed stays refused in an array");
+
+    ValueSerializer serializer = new ValueSerializer(getClass().getClassLoader(), EMPTY);
+    byte[] good = serializer.serialize(new Serializable[] {"a", 1L, java.time.LocalDate.of(2024, 1, 2)});
+    Serializable[] back = (Serializable[]) serializer.deserialize(good, 0, good.length);
+    assertEquals(List.of("a", 1L, java.time.LocalDate.of(2024, 1, 2)), List.of(back));
+    byte[] bad = serializer.serialize(new Comparable<?>[] {"a", Color.RED});
+    assertThrows(ClassNotAllowedException.class, () -> serializer.deserialize(bad, 0, bad.length));
+  }
+
+  @Test
+  void howToAllowUsesTheGivenSettingFormAndKeepsAllowedPackages() {
+    ClassAllowlist allowlist = new ClassAllowlist(List.of(), List.of("com.acme"),
+        value -> "set allowPackages=" + value + " in the properties file classpath:memjcache.properties");
+    String text = allowlist.howToAllow(Gadget.class);
+    assertTrue(text.contains("set allowPackages=com.acme,dev.memjcache.codec.forbidden in the properties file"
+        + " classpath:memjcache.properties"), text);
+    assertTrue(allowlist.withTypes(List.of(Animal.class)).howToAllow(Gadget.class).contains("properties file"),
+        "withTypes keeps the form");
   }
 
   @Test

@@ -174,8 +174,8 @@ class SettingsParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://h:1", "h1", "jcache-default"})
-    void otherSchemesAreRejected(String uri) {
+    @ValueSource(strings = {"h1", "jcache-default", "conf/memjcache.properties"})
+    void relativeUrisAreRejected(String uri) {
         assertTrue(fails(uri).getMessage().startsWith("Unsupported CacheManager URI"), uri);
     }
 
