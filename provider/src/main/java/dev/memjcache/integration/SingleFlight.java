@@ -79,15 +79,7 @@ public class SingleFlight {
    * @throws CacheException when interrupted while waiting (the interrupt flag is set again)
    */
   public <R> R shared(Object key, Supplier<R> work) {
-    Flight mine = new Flight();
-    Flight running = flights.putIfAbsent(key, mine);
-    if (running == null) {
-      return runAs(key, mine, work);
-    }
-    if (!await(running, key)) {
-      return work.get();
-    }
-    return running.outcome();
+    return run(key, work, true);
   }
 
   /**
@@ -99,16 +91,7 @@ public class SingleFlight {
    * @throws CacheException when interrupted while waiting (the interrupt flag is set again)
    */
   public <R> R exclusive(Object key, Supplier<R> work) {
-    while (true) {
-      Flight mine = new Flight();
-      Flight running = flights.putIfAbsent(key, mine);
-      if (running == null) {
-        return runAs(key, mine, work);
-      }
-      if (!await(running, key)) {
-        return work.get();
-      }
-    }
+    return run(key, work, false);
   }
 
   /**
@@ -173,6 +156,26 @@ public class SingleFlight {
   /** Keys with work in progress (for tests that check nothing is left behind). */
   public int inProgress() {
     return flights.size();
+  }
+
+  /**
+   * Claims {@code key} and runs {@code work}, or waits for the caller holding it; then takes that
+   * caller's outcome ({@code shareOutcome}) or claims the key again.
+   */
+  private <R> R run(Object key, Supplier<R> work, boolean shareOutcome) {
+    while (true) {
+      Flight mine = new Flight();
+      Flight running = flights.putIfAbsent(key, mine);
+      if (running == null) {
+        return runAs(key, mine, work);
+      }
+      if (!await(running, key)) {
+        return work.get();
+      }
+      if (shareOutcome) {
+        return running.outcome();
+      }
+    }
   }
 
   private <R> R runAs(Object key, Flight mine, Supplier<R> work) {

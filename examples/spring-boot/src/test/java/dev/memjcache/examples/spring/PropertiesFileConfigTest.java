@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memjcache.testkit.MemcachedProcess;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,19 +20,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * the actuator's cache metrics find its MXBeans too.
  */
 @SpringBootTest(classes = SpringBootExample.class)
-class PropertiesFileConfigTest {
+class PropertiesFileConfigTest extends ExampleTestSupport {
 
   static final MemcachedProcess MEMCACHED = MemcachedProcess.start();
   static final Path CONFIG = writeConfig();
-
-  @Autowired
-  BookService books;
-
-  @Autowired
-  MeterRegistry metrics;
-
-  @Autowired
-  CacheManager jcache;
 
   private static Path writeConfig() {
     try {
@@ -70,10 +58,5 @@ class PropertiesFileConfigTest {
     assertTrue(jcache.getCache("books").containsKey("111"));
     assertEquals(misses + 1, gets("miss"));
     assertEquals(hits + 1, gets("hit"));
-  }
-
-  private double gets(String result) {
-    return metrics.get("cache.gets").tags("cache", "books", "result", result).functionCounter()
-        .count();
   }
 }

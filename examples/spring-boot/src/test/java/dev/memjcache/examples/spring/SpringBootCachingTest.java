@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memjcache.examples.spring.model.Book;
 import dev.memjcache.examples.spring.model.BookQuery;
 import dev.memjcache.testkit.MemcachedProcess;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
@@ -22,10 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
@@ -33,7 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * package only ({@code -Dmemjcache.servers=memcached://host:port?allowPackages=<model package>}).
  */
 @SpringBootTest(classes = SpringBootExample.class)
-class SpringBootCachingTest {
+class SpringBootCachingTest extends ExampleTestSupport {
 
   static final MemcachedProcess MEMCACHED = MemcachedProcess.start();
   static final String SERVERS =
@@ -43,15 +40,6 @@ class SpringBootCachingTest {
     // the only MemJCache setting; read when Spring Boot creates the default CacheManager
     System.setProperty("memjcache.servers", SERVERS);
   }
-
-  @Autowired
-  BookService books;
-
-  @Autowired
-  MeterRegistry metrics;
-
-  @Autowired
-  CacheManager jcache;
 
   @AfterAll
   static void stopMemcached() {
@@ -168,10 +156,5 @@ class SpringBootCachingTest {
     books.find("222");
     assertEquals(misses + 1, gets("miss"));
     assertEquals(hits + 2, gets("hit"));
-  }
-
-  private double gets(String result) {
-    return metrics.get("cache.gets").tags("cache", "books", "result", result).functionCounter()
-        .count();
   }
 }
