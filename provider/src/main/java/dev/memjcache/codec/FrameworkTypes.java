@@ -12,8 +12,9 @@ import java.util.Set;
  * resolved it, so the trust applies exactly when the framework is on the class path. Only the
  * holder types are trusted, never their contents: the objects inside them (entity ids,
  * disassembled state, query parameters and results, Spring's key parameters) are checked against
- * the allowlist one by one. The list was taken from hibernate-core 7.4 and spring-context 6.2;
- * Hibernate 6 uses the same names.
+ * the allowlist one by one. The names are those of hibernate-core 7.4 (checked against the real
+ * jar by examples/hibernate's tests) and spring-context 6; Hibernate 5.3 to 6 use the same names
+ * (not tested here).
  */
 final class FrameworkTypes {
 

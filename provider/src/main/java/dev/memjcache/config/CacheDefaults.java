@@ -24,7 +24,9 @@ import javax.cache.expiry.ExpiryPolicy;
  *   <li>{@code cache.<name>.loadLeaseMillis=<n>[ms|s|m|h|d]}: the load lease across JVMs
  *       ({@code dev.memjcache.integration.LoadLease}); 0 or absent for none.</li>
  * </ul>
- * Cache names may contain dots: the option is recognised by its last segment. Instances are
+ * Cache names may contain dots: the option is recognised by its last segment. The name may be a
+ * pattern with {@code *} (any run of characters): see {@link MemJCacheSettings#cacheDefaults(String)}
+ * for how exact names and patterns combine. Instances are
  * immutable; {@link MemJCacheSettings#cacheDefaults(String)} returns an empty instance for caches
  * without defaults.
  */
@@ -115,6 +117,25 @@ public final class CacheDefaults {
     public boolean isEmpty() {
         return expirySpec == null && statisticsEnabled == null && managementEnabled == null
                 && loadLeaseMillis == null;
+    }
+
+    /**
+     * Each option of this instance, or {@code fallback}'s where this one does not set it.
+     *
+     * @param fallback the less specific defaults
+     * @return this when nothing is taken from {@code fallback}
+     */
+    CacheDefaults orElse(CacheDefaults fallback) {
+        if (expirySpec != null && statisticsEnabled != null && managementEnabled != null
+                && loadLeaseMillis != null) {
+            return this;
+        }
+        boolean ownExpiry = expirySpec != null;
+        return new CacheDefaults(ownExpiry ? expirySpec : fallback.expirySpec,
+                ownExpiry ? expiryPolicyFactory : fallback.expiryPolicyFactory,
+                statisticsEnabled != null ? statisticsEnabled : fallback.statisticsEnabled,
+                managementEnabled != null ? managementEnabled : fallback.managementEnabled,
+                loadLeaseMillis != null ? loadLeaseMillis : fallback.loadLeaseMillis);
     }
 
     /** Adds this cache's options, as {@code cache.<name>.<option>} keys, to {@code target}. */

@@ -59,17 +59,11 @@ public final class MemJCacheSettings {
     private final long generationRefreshMillis;
     private final int exptimeMarginSeconds;
     private final Map<String, CacheDefaults> cacheDefaults;
+    /** The pattern entries of {@link #cacheDefaults}, most specific first. */
+    private final List<CacheNamePattern> patterns;
     private final OptionLocation allowPackagesLocation;
 
-    MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
-                      long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
-                      List<String> allowPackages, long generationRefreshMillis,
-                      int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults) {
-        this(servers, operationTimeoutMillis, connectTimeoutMillis, keyPrefix, failureMode, allowPackages,
-                generationRefreshMillis, exptimeMarginSeconds, cacheDefaults, null);
-    }
-
-    /** As above; {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
+    /** {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
     MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
                       long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
                       List<String> allowPackages, long generationRefreshMillis,
@@ -84,6 +78,8 @@ public final class MemJCacheSettings {
         this.generationRefreshMillis = generationRefreshMillis;
         this.exptimeMarginSeconds = exptimeMarginSeconds;
         this.cacheDefaults = Collections.unmodifiableMap(new LinkedHashMap<>(cacheDefaults));
+        this.patterns = cacheDefaults.keySet().stream().filter(CacheNamePattern::isPattern)
+                .map(CacheNamePattern::of).sorted(CacheNamePattern.MOST_SPECIFIC_FIRST).toList();
         this.allowPackagesLocation = allowPackagesLocation != null ? allowPackagesLocation
                 : OptionLocation.uriQuery(this.servers.stream().map(OptionValues::formatServer)
                         .collect(Collectors.joining(",")));
@@ -189,17 +185,29 @@ public final class MemJCacheSettings {
     }
 
     /**
-     * The per-cache defaults set for {@code cacheName} with {@code cache.<name>.*} options.
+     * The per-cache defaults for {@code cacheName}, from the {@code cache.<name>.<option>} options.
+     * {@code <name>} is a cache's exact name or a pattern in which {@code *} stands for any run of
+     * characters (dots included): {@code cache.orders.*.expiry=created:10m} covers every Hibernate
+     * region of {@code hibernate.cache.region_prefix=orders}. Each option is resolved on its own:
+     * the exact name's value if it sets that option, else the value of the most specific matching
+     * pattern that sets it (most literal characters, then fewest {@code *}, then the pattern text
+     * in {@link String#compareTo} order).
      *
      * @param cacheName the cache's name, exactly as passed to {@code createCache}/{@code getCache}
-     * @return the defaults, never null; {@link CacheDefaults#isEmpty() empty} when none were set
+     * @return the defaults, never null; {@link CacheDefaults#isEmpty() empty} when none apply
      */
     public CacheDefaults cacheDefaults(String cacheName) {
-        return cacheDefaults.getOrDefault(cacheName, CacheDefaults.NONE);
+        CacheDefaults result = cacheDefaults.getOrDefault(cacheName, CacheDefaults.NONE);
+        for (CacheNamePattern pattern : patterns) {
+            if (pattern.matches(cacheName)) {
+                result = result.orElse(cacheDefaults.get(pattern.text()));
+            }
+        }
+        return result;
     }
 
     /**
-     * The names of the caches that have per-cache defaults.
+     * The cache names and name patterns that have per-cache defaults.
      *
      * @return an unmodifiable set, in the order the options were first seen
      */

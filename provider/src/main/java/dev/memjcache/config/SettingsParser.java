@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
@@ -144,9 +145,10 @@ public final class SettingsParser {
      *       OSGi's {@code bundle:}, {@code http:}): a properties file as above. This is the form
      *       Hibernate ({@code hibernate.javax.cache.uri}) and Spring ({@code spring.cache.jcache.config})
      *       hand over once the application is packaged.</li>
-     *   <li>any other absolute URI ({@code urn:orders}): a name only, as other JCache providers
-     *       accept; the manager uses the servers and options of {@link #defaultUri()} (logged at
-     *       INFO once per URI).</li>
+     *   <li>any other opaque URI ({@code urn:orders}, {@code jcache:orders}): a name only, as other
+     *       JCache providers accept; the manager uses the servers and options of
+     *       {@link #defaultUri()} (logged at INFO once per URI). A hierarchical URI of an unknown
+     *       scheme ({@code memcache://h:1}) is an error, since it most likely misspells one.</li>
      * </ul>
      * Unknown option names in the URI query or the properties file are an error. In
      * {@code properties}, {@code servers}, the option names and well-formed
@@ -158,7 +160,8 @@ public final class SettingsParser {
      * @param classLoader resolves {@code classpath:} URIs; {@code null} means the thread's
      *        context class loader, else this library's
      * @return the settings, never null
-     * @throws IllegalArgumentException for a relative URI, a malformed URI, a missing
+     * @throws IllegalArgumentException for a relative URI, a hierarchical URI of a scheme this JVM
+     *         cannot open, a malformed URI, a missing
      *         properties file or resource, unknown options (the message names every unknown one
      *         and lists the known ones), a bad value (naming the option, the value and where it
      *         came from), or when no servers are given
@@ -201,9 +204,10 @@ public final class SettingsParser {
                 URL url = scheme.isEmpty() ? null : asUrl(uri);
                 if (url != null) {
                     readProperties(uri, values, loadUrl(uri, url), "properties file " + uri);
-                } else if (!scheme.isEmpty()) {
+                } else if (!scheme.isEmpty() && uri.isOpaque()) {
                     return readIdentityUri(uri, values, classLoader);
                 } else {
+                    // A relative URI, or scheme://... that nothing can open (memcache://h:1, a typo?)
                     throw new IllegalArgumentException("Unsupported CacheManager URI '" + uri
                             + "': expected memcached://host:port[,host:port...][?option=value...], "
                             + "a URL of a .properties file (file:, jar:, classpath:<resource name>, ...) "
@@ -228,9 +232,9 @@ public final class SettingsParser {
     }
 
     /**
-     * An absolute URI that is neither a memcached URI nor an openable URL ({@code urn:orders},
-     * {@code app://orders}) only names a CacheManager, as other JCache providers accept: its
-     * servers and options are those of {@link #defaultUri()}. Logged once per URI.
+     * An opaque URI that is not an openable URL ({@code urn:orders}) only names a CacheManager, as
+     * other JCache providers accept: its servers and options are those of {@link #defaultUri()}.
+     * Logged once per URI.
      */
     private static OptionLocation readIdentityUri(URI uri, Map<String, Value> values, ClassLoader classLoader) {
         URI defaults = defaultUri();
@@ -396,7 +400,7 @@ public final class SettingsParser {
     }
 
     private static Properties loadUrl(URI uri, URL url) {
-        try (InputStream in = url.openStream()) {
+        try (InputStream in = uncachedStream(url)) {
             return load(in);
         } catch (FileNotFoundException | NoSuchFileException e) {
             throw new IllegalArgumentException("Properties file of CacheManager URI '" + uri + "' does not exist: "
@@ -404,6 +408,13 @@ public final class SettingsParser {
         } catch (IOException e) {
             throw new CacheException("Cannot read the properties file of CacheManager URI '" + uri + "': " + e, e);
         }
+    }
+
+    /** Without the JVM's jar cache, which would keep the application's jar file open. */
+    private static InputStream uncachedStream(URL url) throws IOException {
+        URLConnection connection = url.openConnection();
+        connection.setUseCaches(false);
+        return connection.getInputStream();
     }
 
     private static Properties load(InputStream in) throws IOException {

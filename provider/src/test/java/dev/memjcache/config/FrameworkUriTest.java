@@ -80,7 +80,7 @@ class FrameworkUriTest {
     @Test
     void opaqueUriNamesAManagerOnTheDefaultServers() {
         MemJCacheSettings defaults = SettingsParser.parse(SettingsParser.defaultUri(), null, null);
-        for (String name : List.of("urn:orders", "app://billing", "jcache:orders")) {
+        for (String name : List.of("urn:orders", "jcache:orders", "urn:x-app:billing")) {
             MemJCacheSettings s = SettingsParser.parse(URI.create(name), null, null);
             assertEquals(defaults, s, name);
         }
@@ -92,6 +92,15 @@ class FrameworkUriTest {
         assertEquals(List.of(InetSocketAddress.createUnresolved("cache-b.example", 11411)), s.servers());
         assertEquals("set the entry allowPackages=x in the Properties passed to getCacheManager",
                 s.allowPackagesLocation().howToSet("allowPackages", "x"));
+    }
+
+    @Test
+    void hierarchicalUriOfAnUnknownSchemeIsAnErrorNotAName() {
+        for (String uri : List.of("memcache://h:11211", "app://billing")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SettingsParser.parse(URI.create(uri), null, null));
+            assertTrue(e.getMessage().startsWith("Unsupported CacheManager URI '" + uri + "'"), e.getMessage());
+        }
     }
 
     @Test

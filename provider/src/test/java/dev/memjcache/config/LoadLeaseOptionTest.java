@@ -25,6 +25,13 @@ class LoadLeaseOptionTest {
     }
 
     @Test
+    void aPatternGivesEveryMatchingCacheTheLeaseAndANameOverridesIt() {
+        MemJCacheSettings s = parse("cache.*.loadLeaseMillis=2s&cache.prices.loadLeaseMillis=0");
+        assertEquals(Optional.of(2000L), s.cacheDefaults("books").loadLeaseMillis());
+        assertEquals(Optional.of(0L), s.cacheDefaults("prices").loadLeaseMillis());
+    }
+
+    @Test
     void aLeaseAboveOneHourOrNotADurationIsRejectedByName() {
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
                 () -> parse("cache.c.loadLeaseMillis=2h"));

@@ -30,7 +30,7 @@ public final class MemcachedProcess implements AutoCloseable {
 
   private static final long START_TIMEOUT_MILLIS = 10_000;
 
-  private final Process process;
+  private volatile Process process;
   private final int port;
   private final List<String> command;
 
@@ -158,6 +158,85 @@ public final class MemcachedProcess implements AutoCloseable {
   /** Returns whether the process is still running. */
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Returns the process id of the running (or last) memcached process. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Kills the server (SIGKILL: an outage, not a shutdown) and waits for it to exit. The port
+   * stays reserved for {@link #restart()}; its items are lost.
+   */
+  public void stop() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts memcached again on the same port with the same arguments (stopping it first if it
+   * still runs) and waits (up to 10 s) until it accepts connections. It starts empty.
+   *
+   * @throws IllegalStateException when it does not come up, for example because another process
+   *     took the port meanwhile
+   */
+  public void restart() {
+    if (process.isAlive()) {
+      stop();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
+    while (true) {
+      try {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot restart memcached: " + String.join(" ", command), e);
+      }
+      if (awaitListening()) {
+        return;
+      }
+      // The old socket may linger briefly; try again until the deadline.
+      process.destroyForcibly();
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("memcached did not restart: " + String.join(" ", command));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while restarting memcached", e);
+      }
+    }
+  }
+
+  /** Suspends the server (SIGSTOP): it keeps its connections and items but answers nothing. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Resumes a server suspended by {@link #pause()} (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + name, e);
+    }
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */

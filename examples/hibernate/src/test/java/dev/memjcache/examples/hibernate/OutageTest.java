@@ -1,0 +1,135 @@
+package dev.memjcache.examples.hibernate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.cache.CacheException;
+import org.hibernate.SessionFactory;
+import org.hibernate.stat.Statistics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hibernate through a memcached outage. With {@code failureMode=degrade} every Hibernate
+ * operation keeps working through the database, nothing stale is served once memcached is back,
+ * and the cache is used again within seconds. With {@code failureMode=fail} the error is a
+ * {@link CacheException} within the operation timeout, never a hang.
+ */
+class OutageTest extends HibernateTestSupport {
+
+  private static final long OPERATION_TIMEOUT_MILLIS = 500;
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void memcachedRunsAgain() {
+    if (!MEMCACHED.server().isAlive()) {
+      MEMCACHED.server().restart();
+    }
+  }
+
+  private SessionFactory open(String failureMode) throws Exception {
+    return open(newDatabase(), "outage" + System.nanoTime(),
+        propertiesFile(dir, "failureMode=" + failureMode, "operationTimeoutMillis=" + OPERATION_TIMEOUT_MILLIS),
+        Map.of());
+  }
+
+  @Test
+  void degradeKeepsEveryOperationWorkingAndServesNothingStaleAfterARestart() throws Exception {
+    SessionFactory sf = open("degrade");
+    Library lib = library(sf);
+    Author author = lib.author();
+    Book cheap = lib.cheap();
+    Book dear = lib.dear();
+    sf.inTransaction(s -> s.find(Author.class, author.getId()).getBooks().size());
+    assertEquals(List.of("Notes"), titlesUnder(sf, "20"));
+    Statistics stats = sf.getStatistics();
+    stats.clear();
+    sf.inSession(s -> s.find(Book.class, cheap.getId()));
+    assertEquals(1, stats.getSecondLevelCacheHitCount(), "cached before the outage");
+
+    MEMCACHED.server().stop();
+
+    stats.clear();
+    assertEquals("Notes", sf.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle(), "read from H2");
+    assertEquals(0, stats.getSecondLevelCacheHitCount());
+    sf.inTransaction(s -> s.find(Book.class, cheap.getId()).setTitle("Notes, revised during the outage"));
+    sf.inTransaction(s -> s.persist(new Book("Errata", new BigDecimal("5.00"), s.find(Author.class, author.getId()))));
+    assertEquals(List.of("Errata", "Notes, revised during the outage"), titlesUnder(sf, "20"));
+    assertEquals(3, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()));
+    assertEquals(3, (int) sf.fromTransaction(
+        s -> s.createMutationQuery("update Book set price = price + 1").executeUpdate()));
+    sf.inTransaction(s -> s.remove(s.find(Book.class, dear.getId())));
+    assertNull(sf.fromSession(s -> s.find(Book.class, dear.getId())));
+
+    MEMCACHED.server().restart();
+
+    Book after = sf.fromSession(s -> s.find(Book.class, cheap.getId()));
+    assertEquals("Notes, revised during the outage", after.getTitle(), "no stale entity");
+    assertEquals(0, new BigDecimal("13.50").compareTo(after.getPrice()));
+    assertNull(sf.fromSession(s -> s.find(Book.class, dear.getId())), "the deleted book stays deleted");
+    assertEquals(List.of("Errata", "Notes, revised during the outage"), titlesUnder(sf, "20"));
+
+    long start = System.nanoTime();
+    long hits = 0;
+    while (hits == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+      stats.clear();
+      Book again = sf.fromSession(s -> s.find(Book.class, cheap.getId()));
+      assertEquals("Notes, revised during the outage", again.getTitle());
+      hits = stats.getSecondLevelCacheHitCount();
+      if (hits == 0) {
+        Thread.sleep(100);
+      }
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    System.out.println("second-level cache hits resumed " + millis + " ms after memcached restarted");
+    assertTrue(hits > 0, "the cache is used again within 10 s of the restart");
+  }
+
+  @Test
+  void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedIsDown() throws Exception {
+    SessionFactory sf = open("fail");
+    Book cheap = library(sf).cheap();
+    MEMCACHED.server().stop();
+    assertFailsFast(sf, cheap);
+  }
+
+  @Test
+  void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedHangs() throws Exception {
+    SessionFactory sf = open("fail");
+    Book cheap = library(sf).cheap();
+    MEMCACHED.server().pause();
+    try {
+      assertFailsFast(sf, cheap);
+    } finally {
+      MEMCACHED.server().resume();
+    }
+  }
+
+  private static void assertFailsFast(SessionFactory sf, Book book) {
+    long start = System.nanoTime();
+    RuntimeException e = assertThrows(RuntimeException.class,
+        () -> sf.fromSession(s -> s.find(Book.class, book.getId())));
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof CacheException)) {
+      cause = cause.getCause();
+    }
+    if (cause == null) {
+      fail("expected a javax.cache.CacheException, got " + e, e);
+    }
+    // One cache read fails; allow scheduling slack on a loaded machine, far below a hang.
+    assertTrue(millis < OPERATION_TIMEOUT_MILLIS + 1500, "failed after " + millis + " ms");
+    System.out.println("failureMode=fail: " + e.getClass().getSimpleName() + " after " + millis + " ms");
+  }
+}
