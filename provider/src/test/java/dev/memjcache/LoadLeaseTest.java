@@ -146,6 +146,8 @@ class LoadLeaseTest extends CacheTestSupport {
     assertEquals("loaded-orphan", cache.get("orphan"));
     long delayedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
+    System.out.println("dead lease holder: load took " + delayedMillis + " ms (lease "
+        + leaseMillis + " ms, baseline load " + baselineMillis + " ms)");
     assertEquals(2, counter(cache, counterKey), "the waiter loaded after the lease");
     assertTrue(delayedMillis >= baselineMillis + 500,
         "the held lease made the load wait: " + delayedMillis + " ms, baseline "
