@@ -49,12 +49,7 @@ class LoadLeaseTest extends CacheTestSupport {
     @Override
     public String load(String key) {
       client.incr(counterKey, 1, 1);
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "loaded-" + key;
+      return slowValueOf(key);
     }
 
     @Override

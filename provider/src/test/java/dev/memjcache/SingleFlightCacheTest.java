@@ -56,12 +56,7 @@ class SingleFlightCacheTest extends CacheTestSupport {
     @Override
     public String load(String key) {
       LOADS.computeIfAbsent(name + "/" + key, k -> new AtomicInteger()).incrementAndGet();
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return "loaded-" + key;
+      return slowValueOf(key);
     }
 
     @Override
