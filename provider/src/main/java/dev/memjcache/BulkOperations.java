@@ -2,6 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.WriterSupport;
+import dev.memjcache.management.StatisticsRecorder;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.cache.event.EventType;
 
 /**
  * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and
@@ -53,18 +55,25 @@ final class BulkOperations<K, V> {
     ctx.stats().recordHits(result.size());
     ctx.stats().recordMisses(missing.size());
     if (!missing.isEmpty() && ctx.loader.readThrough().isPresent()) {
-      Map<K, V> loaded = ctx.loader.readThrough().loadAll(new LinkedHashSet<>(missing));
-      long expiresAt = ctx.expiry.onCreation(now);
-      for (Map.Entry<K, V> e : loaded.entrySet()) {
-        if (!ExpiryDecider.isExpired(expiresAt, now)
-            && ctx.entries.add(e.getKey(), e.getValue(), expiresAt, now)) {
-          ctx.events.publishCreated(e.getKey(), e.getValue());
-        }
-        result.put(e.getKey(), e.getValue());
-      }
+      // concurrent loads of the same keys in this JVM run loadAll once per key
+      result.putAll(ctx.loader.readThrough().onceAll(missing, this::loadAndAdd));
     }
     ctx.stats().recordGetTime(System.nanoTime() - start);
     return result;
+  }
+
+  /** Read-through of getAll's missing keys: {@code loadAll}, then {@code add} each value. */
+  private Map<K, V> loadAndAdd(Set<K> keys) {
+    Map<K, V> loaded = ctx.loader.readThrough().loadAll(keys);
+    long now = System.currentTimeMillis();
+    long expiresAt = ctx.expiry.onCreation(now);
+    for (Map.Entry<K, V> e : loaded.entrySet()) {
+      if (!ExpiryDecider.isExpired(expiresAt, now)
+          && ctx.entries.add(e.getKey(), e.getValue(), expiresAt, now)) {
+        ctx.events.publishCreated(e.getKey(), e.getValue());
+      }
+    }
+    return loaded;
   }
 
   void putAll(Map<? extends K, ? extends V> map) {
@@ -144,11 +153,20 @@ final class BulkOperations<K, V> {
     deleted.throwIfFailed();
   }
 
-  /** {@code removeAll()}: enumerates this generation's entries, then removes them as above. */
+  /**
+   * {@code removeAll()}: enumerates this generation's entries, then removes them as above. When
+   * nobody needs the keys or values (no writer, no REMOVED listener, statistics off) the items are
+   * deleted by their memcached keys, pipelined, without reading or deserializing anything.
+   */
   void removeAll() {
     long generation = ctx.entries.generation();
     List<String> itemKeys =
         enumerator.keysWithPrefix(ctx.entries.keyCodec().keyPrefix(generation));
+    if (ctx.writer.writer() == null && !ctx.events.hasListenerFor(EventType.REMOVED)
+        && ctx.stats() == StatisticsRecorder.DISABLED) {
+      ctx.entries.store().deleteAll(itemKeys);
+      return;
+    }
     Set<K> keys = new LinkedHashSet<>();
     long now = System.currentTimeMillis();
     for (int from = 0; from < itemKeys.size(); from += EntryIterator.PAGE) {

@@ -2,6 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.event.EventDispatcher;
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.LoadLease;
 import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.CacheStatistics;
@@ -10,7 +11,7 @@ import javax.cache.event.EventType;
 
 /**
  * The collaborators one cache's operations share: memcached entries, expiry, events, loader,
- * writer and statistics. Statistics switch between the live recorder and the null object at run
+ * writer, the load lease across JVMs and statistics. Statistics switch between the live recorder and the null object at run
  * time ({@code CacheManager.enableStatistics}); the counts survive a switch off and on.
  *
  * @param <K> key type
@@ -23,16 +24,18 @@ final class CacheContext<K, V> {
   final EventDispatcher<K, V> events;
   final LoaderSupport<K, V> loader;
   final WriterSupport<K, V> writer;
+  final LoadLease lease;
   final CacheStatistics statistics = new CacheStatistics();
   private volatile StatisticsRecorder stats = StatisticsRecorder.DISABLED;
 
   CacheContext(Entries<K, V> entries, ExpiryDecider expiry, EventDispatcher<K, V> events,
-      LoaderSupport<K, V> loader, WriterSupport<K, V> writer) {
+      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, LoadLease lease) {
     this.entries = entries;
     this.expiry = expiry;
     this.events = events;
     this.loader = loader;
     this.writer = writer;
+    this.lease = lease;
   }
 
   /** The recorder in force: the live statistics or the disabled null object. */

@@ -68,6 +68,11 @@ final class Entries<K, V> {
     generations.advance();
   }
 
+  /** The key of the load lease item of the entry {@code slot} was read from. */
+  String leaseKey(Slot<K, V> slot) {
+    return keys.leaseKey(generations.current(), slot.encodedKey);
+  }
+
   /** memcached {@code gets} of one entry. */
   Slot<K, V> read(K key, long now) {
     EncodedKey encoded = keys.encode(key);

@@ -1,6 +1,7 @@
 package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.LoaderSupport;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
 
@@ -42,7 +43,7 @@ final class EntryOperations<K, V> {
       ctx.stats().recordHits(1);
     } else {
       ctx.stats().recordMisses(1);
-      value = loadAndCreate(expiredFound(slot), now);
+      value = loadAndCreate(expiredFound(slot));
     }
     ctx.stats().recordGetTime(System.nanoTime() - start);
     return value;
@@ -358,14 +359,33 @@ final class EntryOperations<K, V> {
     return slot;
   }
 
-  /** Read-through on a miss: loads, stores with the creation expiry, publishes CREATED. */
-  V loadAndCreate(Slot<K, V> slot, long now) {
-    V loaded = ctx.loader.readThrough().load(slot.key);
+  /**
+   * Read-through on a miss: once per key in this JVM (single flight) and, with the load lease,
+   * once across JVMs; the one that loads stores with the creation expiry and publishes CREATED.
+   */
+  V loadAndCreate(Slot<K, V> slot) {
+    LoaderSupport<K, V> loader = ctx.loader.readThrough();
+    if (!loader.isPresent()) {
+      return null;
+    }
+    K key = slot.key;
+    return loader.once(key, () -> ctx.lease.guard(entries.leaseKey(slot),
+        () -> containsKey(key), () -> readOrLoad(key)));
+  }
+
+  /** Inside the single flight: the entry when another caller loaded it meanwhile, else a load. */
+  private V readOrLoad(K key) {
+    long now = System.currentTimeMillis();
+    Slot<K, V> slot = entries.read(key, now);
+    if (slot.isPresent()) {
+      return slot.value();
+    }
+    V loaded = ctx.loader.readThrough().load(key);
     if (loaded == null) {
       return null;
     }
     // a concurrent writer's value wins over the loaded one (CONFLICT): nothing to retry
-    create(slot, loaded, now);
+    create(expiredFound(slot), loaded, now);
     return loaded;
   }
 

@@ -1,5 +1,6 @@
 package dev.memjcache;
 
+import dev.memjcache.integration.SingleFlight;
 import dev.memjcache.processor.ProcessorEntry;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,8 +14,15 @@ import javax.cache.processor.EntryProcessorResult;
  * ({@code gets}), run the processor on a {@link ProcessorEntry}, apply what it did with
  * {@code add}/{@code cas}/delete-with-CAS, and run it again on a fresh read when another writer got
  * there first. The processor's read-modify-write is thereby atomic across JVMs; a processor may run
- * more than once per call, so it should have no side effects beyond the entry. Writer, events,
- * expiry and statistics apply once, for the attempt that succeeded.
+ * more than once per call when another JVM writes the entry meanwhile, so it should have no side
+ * effects beyond the entry. Writer, events, expiry and statistics apply once, for the attempt that
+ * succeeded.
+ *
+ * <p>Within one JVM, calls on one key run one after the other ({@link SingleFlight#exclusive}):
+ * each processor runs once and sees the entry the previous one left (Spring's
+ * {@code @Cacheable(sync = true)} runs its method inside a processor, so the method runs once per
+ * JVM). With the load lease on, a call that finds the entry absent takes the lease first, so one
+ * JVM of the cluster runs its processor while the others wait for the entry.
  *
  * @param <K> key type
  * @param <V> value type
@@ -23,6 +31,7 @@ final class InvokeOperations<K, V> {
 
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
+  private final SingleFlight byKey = new SingleFlight();
 
   InvokeOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single) {
     this.ctx = ctx;
@@ -30,10 +39,29 @@ final class InvokeOperations<K, V> {
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    return byKey.exclusive(key, () -> {
+      long now = System.currentTimeMillis();
+      Slot<K, V> first = ctx.entries.read(key, now);
+      if (first.isPresent() || !ctx.lease.isEnabled()) {
+        return casLoop(key, first, now, processor, arguments);
+      }
+      return ctx.lease.guard(ctx.entries.leaseKey(first), () -> single.containsKey(key),
+          () -> casLoop(key, null, 0, processor, arguments));
+    });
+  }
+
+  /**
+   * The CAS loop of one call: read, process, apply; again on a conflict.
+   *
+   * @param first the first read when already made (taken at {@code firstNow}), else null
+   */
+  private <T> T casLoop(K key, Slot<K, V> first, long firstNow,
+      EntryProcessor<K, V, T> processor, Object[] arguments) {
     for (int attempt = 0; ; attempt++) {
       long start = System.nanoTime();
-      long now = System.currentTimeMillis();
-      Slot<K, V> slot = single.expiredFound(ctx.entries.read(key, now));
+      long now = attempt == 0 && first != null ? firstNow : System.currentTimeMillis();
+      Slot<K, V> read = attempt == 0 && first != null ? first : ctx.entries.read(key, now);
+      Slot<K, V> slot = single.expiredFound(read);
       ProcessorEntry<K, V> entry =
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = process(processor, entry, arguments);

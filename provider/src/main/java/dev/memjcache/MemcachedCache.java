@@ -2,6 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.event.EventDispatcher;
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.LoadLease;
 import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.CacheConfigurationMXBean;
@@ -66,13 +67,14 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
 
   MemcachedCache(String name, MemcachedCacheManager manager,
       MutableConfiguration<K, V> configuration, Entries<K, V> entries, ExpiryDecider expiry,
-      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, FailureHandler failures,
+      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, LoadLease lease,
+      FailureHandler failures,
       MetadumpKeyEnumerator enumerator, Executor executor, List<Closeable> resources) {
     this.name = name;
     this.manager = manager;
     this.configuration = configuration;
     EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
-    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer);
+    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer, lease);
     this.failures = failures;
     this.enumerator = enumerator;
     this.executor = executor;

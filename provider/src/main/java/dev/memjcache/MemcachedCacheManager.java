@@ -6,6 +6,7 @@ import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.config.CacheDefaults;
 import dev.memjcache.config.MemJCacheSettings;
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.integration.LoadLease;
 import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.MBeanRegistrar;
@@ -169,6 +170,7 @@ public final class MemcachedCacheManager implements CacheManager {
     MemcachedCache<K, V> cache = new MemcachedCache<>(cacheName, this, configuration, entries,
         expiry, LoaderSupport.of(loader, configuration.isReadThrough()),
         WriterSupport.of(writer, configuration.isWriteThrough()),
+        LoadLease.of(store, defaults.loadLeaseMillis().orElse(0L)),
         new FailureHandler(settings.failureMode()), enumerator, executor, resources);
     return cache;
   }

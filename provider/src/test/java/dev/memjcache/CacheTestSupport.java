@@ -88,6 +88,16 @@ abstract class CacheTestSupport {
     return item(cache, itemKey(cache, key)) != null;
   }
 
+  /** What the tests' slow loaders return for {@code key}, after 200 ms (a database's time). */
+  static String slowValueOf(String key) {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return "loaded-" + key;
+  }
+
   /** A user value class with a few fields, a map and a list. */
   static final class Person implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -149,6 +149,22 @@ public final class KeyCodec {
   }
 
   /**
+   * The key of an entry's load lease item ({@code LoadLease}):
+   * {@code <prefix>:<cache>:lease:<generation>:<part>}. It lies outside every generation's entry
+   * prefix, so enumeration never lists it; a part too long for 250 bytes is hashed.
+   *
+   * @param generation the cache's current generation (non-negative)
+   * @param key an encoded key
+   * @return the lease item's key, at most {@value #MAX_KEY_BYTES} bytes of 0x21..0x7E
+   */
+  public String leaseKey(long generation, EncodedKey key) {
+    String head = base + "lease:" + generation + ':';
+    String part = key.part();
+    return head.length() + part.length() <= MAX_KEY_BYTES ? head + part
+        : head + hash(part.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
    * For enumeration: strips this cache's generation prefix from an item key read from the
    * servers.
    *

@@ -21,6 +21,8 @@ import javax.cache.expiry.ExpiryPolicy;
  *       {@code MutableConfiguration.isStatisticsEnabled()} (JSR-107 section 12).</li>
  *   <li>{@code cache.<name>.management=true|false}: overrides
  *       {@code MutableConfiguration.isManagementEnabled()} (JSR-107 section 12).</li>
+ *   <li>{@code cache.<name>.loadLeaseMillis=<n>[ms|s|m|h|d]}: the load lease across JVMs
+ *       ({@code dev.memjcache.integration.LoadLease}); 0 or absent for none.</li>
  * </ul>
  * Cache names may contain dots: the option is recognised by its last segment. The name may be a
  * pattern with {@code *} (any run of characters): see {@link MemJCacheSettings#cacheDefaults(String)}
@@ -36,22 +38,26 @@ public final class CacheDefaults {
     public static final String STATISTICS = "statistics";
     /** Option suffix of the management default: {@code cache.<name>.management}. */
     public static final String MANAGEMENT = "management";
+    /** Option suffix of the load lease: {@code cache.<name>.loadLeaseMillis}. */
+    public static final String LOAD_LEASE_MILLIS = "loadLeaseMillis";
     /** Prefix of every per-cache option. */
     public static final String PREFIX = "cache.";
 
-    static final CacheDefaults NONE = new CacheDefaults(null, null, null, null);
+    static final CacheDefaults NONE = new CacheDefaults(null, null, null, null, null);
 
     private final String expirySpec;
     private final Factory<ExpiryPolicy> expiryPolicyFactory;
     private final Boolean statisticsEnabled;
     private final Boolean managementEnabled;
+    private final Long loadLeaseMillis;
 
     CacheDefaults(String expirySpec, Factory<ExpiryPolicy> expiryPolicyFactory,
-                  Boolean statisticsEnabled, Boolean managementEnabled) {
+                  Boolean statisticsEnabled, Boolean managementEnabled, Long loadLeaseMillis) {
         this.expirySpec = expirySpec;
         this.expiryPolicyFactory = expiryPolicyFactory;
         this.statisticsEnabled = statisticsEnabled;
         this.managementEnabled = managementEnabled;
+        this.loadLeaseMillis = loadLeaseMillis;
     }
 
     /**
@@ -93,12 +99,24 @@ public final class CacheDefaults {
     }
 
     /**
+     * How long one JVM may hold the load lease of an entry it loads, across JVMs: other JVMs wait
+     * up to this long for its entry instead of loading it too.
+     *
+     * @return milliseconds (0 for no lease) from {@code cache.<name>.loadLeaseMillis}, or empty
+     *         when not given
+     */
+    public Optional<Long> loadLeaseMillis() {
+        return Optional.ofNullable(loadLeaseMillis);
+    }
+
+    /**
      * Whether no default is set at all.
      *
      * @return {@code true} when every accessor returns empty
      */
     public boolean isEmpty() {
-        return expirySpec == null && statisticsEnabled == null && managementEnabled == null;
+        return expirySpec == null && statisticsEnabled == null && managementEnabled == null
+                && loadLeaseMillis == null;
     }
 
     /**
@@ -108,14 +126,16 @@ public final class CacheDefaults {
      * @return this when nothing is taken from {@code fallback}
      */
     CacheDefaults orElse(CacheDefaults fallback) {
-        if (expirySpec != null && statisticsEnabled != null && managementEnabled != null) {
+        if (expirySpec != null && statisticsEnabled != null && managementEnabled != null
+                && loadLeaseMillis != null) {
             return this;
         }
         boolean ownExpiry = expirySpec != null;
         return new CacheDefaults(ownExpiry ? expirySpec : fallback.expirySpec,
                 ownExpiry ? expiryPolicyFactory : fallback.expiryPolicyFactory,
                 statisticsEnabled != null ? statisticsEnabled : fallback.statisticsEnabled,
-                managementEnabled != null ? managementEnabled : fallback.managementEnabled);
+                managementEnabled != null ? managementEnabled : fallback.managementEnabled,
+                loadLeaseMillis != null ? loadLeaseMillis : fallback.loadLeaseMillis);
     }
 
     /** Adds this cache's options, as {@code cache.<name>.<option>} keys, to {@code target}. */
@@ -129,6 +149,9 @@ public final class CacheDefaults {
         if (managementEnabled != null) {
             target.setProperty(PREFIX + cacheName + "." + MANAGEMENT, managementEnabled.toString());
         }
+        if (loadLeaseMillis != null) {
+            target.setProperty(PREFIX + cacheName + "." + LOAD_LEASE_MILLIS, loadLeaseMillis.toString());
+        }
     }
 
     /** Equal when the same options have the same values; the expiry is compared by its spec. */
@@ -137,17 +160,18 @@ public final class CacheDefaults {
         return o instanceof CacheDefaults other
                 && Objects.equals(expirySpec, other.expirySpec)
                 && Objects.equals(statisticsEnabled, other.statisticsEnabled)
-                && Objects.equals(managementEnabled, other.managementEnabled);
+                && Objects.equals(managementEnabled, other.managementEnabled)
+                && Objects.equals(loadLeaseMillis, other.loadLeaseMillis);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(expirySpec, statisticsEnabled, managementEnabled);
+        return Objects.hash(expirySpec, statisticsEnabled, managementEnabled, loadLeaseMillis);
     }
 
     @Override
     public String toString() {
         return "CacheDefaults{expiry=" + expirySpec + ", statistics=" + statisticsEnabled
-                + ", management=" + managementEnabled + "}";
+                + ", management=" + managementEnabled + ", loadLeaseMillis=" + loadLeaseMillis + "}";
     }
 }

@@ -44,6 +44,18 @@ final class OptionValues {
                 + " (" + source + "): expected " + expected);
     }
 
+    /** The longest load lease: one hour, ms (a lease is a lock item's memcached exptime). */
+    static final long MAX_LOAD_LEASE_MILLIS = 3_600_000;
+
+    /** {@code cache.<name>.loadLeaseMillis}: a duration of 0 (no lease) up to one hour. */
+    static long loadLeaseMillis(String option, String value, String source) {
+        long millis = millis(option, value, source, 0);
+        if (millis > MAX_LOAD_LEASE_MILLIS) {
+            throw bad(option, value, source, "a load lease of at most 1h (" + MAX_LOAD_LEASE_MILLIS + "ms)");
+        }
+        return millis;
+    }
+
     /**
      * Milliseconds from a plain number of milliseconds or {@code <n><ms|s|m|h|d>}.
      *

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Options: {@code operationTimeoutMillis}, {@code connectTimeoutMillis},
  * {@code generationRefreshMillis} (plain milliseconds or {@code <n><ms|s|m|h|d>}),
  * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, and
- * the per-cache {@code cache.<name>.expiry|statistics|management} described by
+ * the per-cache {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by
  * {@link CacheDefaults}. A properties file also holds {@code servers}.
  */
 public final class SettingsParser {
@@ -65,7 +65,8 @@ public final class SettingsParser {
     private static final List<String> OPTIONS = List.of(OPERATION_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS,
             KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS);
     private static final List<String> CACHE_OPTIONS = List.of(
-            CacheDefaults.EXPIRY, CacheDefaults.STATISTICS, CacheDefaults.MANAGEMENT);
+            CacheDefaults.EXPIRY, CacheDefaults.STATISTICS, CacheDefaults.MANAGEMENT,
+            CacheDefaults.LOAD_LEASE_MILLIS);
     private static final String CALLER_PROPERTIES = "Properties passed to getCacheManager";
     /** One or more {@code host[:port]} / {@code [v6][:port]} entries: a bare server list, not a URI. */
     private static final Pattern BARE_SERVERS = Pattern.compile(
@@ -467,6 +468,7 @@ public final class SettingsParser {
                         case CacheDefaults.EXPIRY -> b.expiry = OptionValues.expiry(key, text, source);
                         case CacheDefaults.STATISTICS -> b.statistics = OptionValues.bool(key, text, source);
                         case CacheDefaults.MANAGEMENT -> b.management = OptionValues.bool(key, text, source);
+                        case CacheDefaults.LOAD_LEASE_MILLIS -> b.loadLease = OptionValues.loadLeaseMillis(key, text, source);
                         default -> throw new IllegalStateException(key);
                     }
                 }
@@ -482,10 +484,11 @@ public final class SettingsParser {
         OptionValues.Expiry expiry;
         Boolean statistics;
         Boolean management;
+        Long loadLease;
 
         CacheDefaults build() {
             return new CacheDefaults(expiry == null ? null : expiry.spec(),
-                    expiry == null ? null : expiry.factory(), statistics, management);
+                    expiry == null ? null : expiry.factory(), statistics, management, loadLease);
         }
     }
 }

@@ -1,8 +1,11 @@
 package dev.memjcache.integration;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 
@@ -12,19 +15,26 @@ import javax.cache.integration.CacheLoaderException;
  * a null object when read-through is off or there is no loader; {@code Cache.loadAll} uses the loader
  * whenever one is configured.
  *
+ * <p>Read-through loads go through a per-cache {@link SingleFlight} (the null object without a
+ * loader): concurrent loads of one key in this JVM run the loader once and share its value or
+ * exception ({@link #load}, {@link #once}, {@link #onceAll}).
+ *
  * @param <K> key type
  * @param <V> value type
  */
 public class LoaderSupport<K, V> {
 
-  private static final LoaderSupport<?, ?> NONE = new LoaderSupport<>(null, false);
+  private static final LoaderSupport<?, ?> NONE =
+      new LoaderSupport<>(null, false, SingleFlight.NONE);
 
   private final CacheLoader<K, V> loader;
   private final boolean readThrough;
+  private final SingleFlight flight;
 
-  private LoaderSupport(CacheLoader<K, V> loader, boolean readThrough) {
+  private LoaderSupport(CacheLoader<K, V> loader, boolean readThrough, SingleFlight flight) {
     this.loader = loader;
     this.readThrough = readThrough;
+    this.flight = flight;
   }
 
   /**
@@ -33,7 +43,8 @@ public class LoaderSupport<K, V> {
    */
   @SuppressWarnings("unchecked")
   public static <K, V> LoaderSupport<K, V> of(CacheLoader<K, V> loader, boolean readThrough) {
-    return loader == null ? (LoaderSupport<K, V>) NONE : new LoaderSupport<>(loader, readThrough);
+    return loader == null ? (LoaderSupport<K, V>) NONE
+        : new LoaderSupport<>(loader, readThrough, new SingleFlight());
   }
 
   /** Returns the support read-through operations use: this, or a loader-less null object. */
@@ -53,7 +64,7 @@ public class LoaderSupport<K, V> {
   }
 
   /**
-   * {@code CacheLoader.load}.
+   * {@code CacheLoader.load}, once for the concurrent loads of {@code key} in this JVM.
    *
    * @return the loaded value, or null when there is none or no loader
    * @throws CacheLoaderException wrapping anything the loader throws
@@ -62,6 +73,31 @@ public class LoaderSupport<K, V> {
     if (loader == null) {
       return null;
     }
+    return flight.shared(key, () -> loadNow(key));
+  }
+
+  /**
+   * Runs {@code work} (typically: read the entry again, load, store) once for the concurrent
+   * read-through misses of {@code key} in this JVM; the others get its result or exception.
+   * Loads inside {@code work} on the same key run at once (the thread holds the key).
+   *
+   * @return the work's result
+   */
+  public <R> R once(K key, Supplier<R> work) {
+    return flight.shared(key, work);
+  }
+
+  /**
+   * {@link #once} for {@code getAll}'s missing keys: {@code work} runs for the keys no other
+   * thread is loading; the values other threads load for the rest are added.
+   *
+   * @return the values found, by key
+   */
+  public Map<K, V> onceAll(Collection<K> keys, Function<Set<K>, Map<K, V>> work) {
+    return flight.sharedAll(keys, work);
+  }
+
+  private V loadNow(K key) {
     try {
       return loader.load(key);
     } catch (CacheLoaderException e) {

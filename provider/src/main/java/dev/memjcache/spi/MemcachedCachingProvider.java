@@ -25,15 +25,28 @@ import javax.cache.spi.CachingProvider;
  * a {@code classpath:} URI or any URL this JVM can open ({@code file:}, {@code jar:}, Spring Boot's
  * {@code nested:}, {@code vfs:}, {@code wsjar:}, {@code bundle:}) of a properties file, or a
  * name-only URI such as {@code urn:orders} for a manager on the default servers (see
- * {@link SettingsParser#parse}); the default URI comes from the
- * system property {@code memjcache.servers}, then the environment variable
- * {@code MEMJCACHE_SERVERS}, then {@code memcached://127.0.0.1:11211}.
+ * {@link SettingsParser#parse}).
+ *
+ * <p>The default URI is the name {@value #DEFAULT_URI_NAME} (as Ehcache's is
+ * {@code urn:X-ehcache:jsr107-default-config}); its manager reads its servers and options from
+ * the system property {@code memjcache.servers}, then the environment variable
+ * {@code MEMJCACHE_SERVERS}, then {@code memcached://127.0.0.1:11211} (see
+ * {@link SettingsParser#defaultUri()}). A name keeps the manager's URI, and so the JMX names of
+ * its MXBeans ({@code javax.cache:type=CacheStatistics,CacheManager=urn.memjcache.default,...}),
+ * free of the {@code , = ?} that a server list or query holds: tools that build those names from
+ * {@code getURI()} with {@code ':'} as the only escape (Micrometer's {@code JCacheMetrics},
+ * behind Spring Boot's cache metrics) find them, whatever {@code memjcache.servers} says.
  *
  * <p>{@link OptionalFeature#STORE_BY_REFERENCE} is not supported: memcached holds bytes, so a
  * configuration asking for store-by-reference keeps its flag (as {@code getConfiguration()} and the
  * CacheMXBean report it) but is still stored by value: values are always copies.
  */
 public final class MemcachedCachingProvider implements CachingProvider {
+
+  /** The text of {@link #getDefaultURI()}. */
+  public static final String DEFAULT_URI_NAME = "urn:memjcache:default";
+
+  private static final URI DEFAULT_URI = URI.create(DEFAULT_URI_NAME);
 
   private final Map<ClassLoader, Map<URI, MemcachedCacheManager>> managers = new WeakHashMap<>();
 
@@ -56,7 +69,8 @@ public final class MemcachedCachingProvider implements CachingProvider {
     if (manager == null || manager.isClosed()) {
       MemJCacheSettings settings;
       try {
-        settings = SettingsParser.parse(managerUri, props, loader);
+        URI location = managerUri.equals(DEFAULT_URI) ? SettingsParser.defaultUri() : managerUri;
+        settings = SettingsParser.parse(location, props, loader);
       } catch (IllegalArgumentException e) {
         throw new CacheException("invalid MemJCache configuration " + managerUri + ": "
             + e.getMessage(), e);
@@ -73,10 +87,14 @@ public final class MemcachedCachingProvider implements CachingProvider {
     return getClass().getClassLoader();
   }
 
-  /** The default URI: {@code memjcache.servers}, {@code MEMJCACHE_SERVERS}, or localhost:11211. */
+  /**
+   * The default URI, {@value #DEFAULT_URI_NAME}: a name whose manager uses the servers and options
+   * of {@code memjcache.servers}, {@code MEMJCACHE_SERVERS}, or {@code 127.0.0.1:11211}, read when
+   * the manager is created.
+   */
   @Override
   public URI getDefaultURI() {
-    return SettingsParser.defaultUri();
+    return DEFAULT_URI;
   }
 
   /** No default properties: options come from the URI. */
