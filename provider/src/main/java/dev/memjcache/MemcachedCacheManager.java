@@ -153,7 +153,7 @@ public final class MemcachedCacheManager implements CacheManager {
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
     Entries<K, V> entries = new Entries<>(store, keys, serializer,
         new GenerationTracker(store, keys.generationKey(), settings.generationRefreshMillis()),
-        expiry);
+        expiry, new ClassRefusals(cacheName));
 
     CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
         : (CacheLoader<K, V>) configuration.getCacheLoaderFactory().create();

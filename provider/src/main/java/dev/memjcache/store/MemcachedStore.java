@@ -35,10 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class MemcachedStore implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemcachedStore.class);
-  /** memcached's item header (48 bytes on 64-bit) + key NUL + data CRLF + CAS (8 bytes). */
-  private static final int ITEM_OVERHEAD_BYTES = 48 + 1 + 2 + 8;
-  /** memcached's default {@code -I}, used when the servers cannot be asked. */
-  private static final int DEFAULT_ITEM_SIZE_MAX = 1024 * 1024;
 
   static {
     // spymemcached logs through its own stderr logger unless told otherwise.
@@ -49,17 +45,17 @@ public final class MemcachedStore implements AutoCloseable {
 
   private final MemcachedClient client;
   private final long timeoutMillis;
-  private final int itemSizeMax;
+  private final ItemSizeLimit itemSizeLimit;
 
-  private MemcachedStore(MemcachedClient client, long timeoutMillis, int itemSizeMax) {
+  private MemcachedStore(MemcachedClient client, long timeoutMillis, ItemSizeLimit itemSizeLimit) {
     this.client = client;
     this.timeoutMillis = timeoutMillis;
-    this.itemSizeMax = itemSizeMax;
+    this.itemSizeLimit = itemSizeLimit;
   }
 
   /**
    * Connects to the servers, waits up to {@code connectTimeoutMillis} for every connection, then
-   * reads the smallest {@code item_size_max} of the servers ({@code stats settings}).
+   * reads the servers' item size limit ({@code stats settings}, see {@link ItemSizeLimit}).
    *
    * @param servers the memcached servers (host names are resolved here)
    * @param operationTimeoutMillis how long any one command may take, in milliseconds
@@ -90,7 +86,7 @@ public final class MemcachedStore implements AutoCloseable {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
     awaitConnections(client, connectTimeoutMillis);
-    return new MemcachedStore(client, operationTimeoutMillis, readItemSizeMax(client));
+    return new MemcachedStore(client, operationTimeoutMillis, readItemSizeLimit(client));
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
@@ -112,20 +108,14 @@ public final class MemcachedStore implements AutoCloseable {
     }
   }
 
-  private static int readItemSizeMax(MemcachedClient client) {
-    int smallest = Integer.MAX_VALUE;
+  private static ItemSizeLimit readItemSizeLimit(MemcachedClient client) {
     try {
-      for (Map<String, String> settings : client.getStats("settings").values()) {
-        String value = settings.get("item_size_max");
-        if (value != null) {
-          smallest = Math.min(smallest, Integer.parseInt(value.trim()));
-        }
-      }
+      return ItemSizeLimit.fromStatsSettings(client.getStats("settings").values());
     } catch (RuntimeException e) {
-      LOG.warn("cannot read item_size_max from memcached ({}); assuming {} bytes", e.toString(),
-          DEFAULT_ITEM_SIZE_MAX);
+      LOG.warn("cannot read the item size limit from memcached ({}); assuming {}", e.toString(),
+          ItemSizeLimit.DEFAULT);
+      return ItemSizeLimit.DEFAULT;
     }
-    return smallest == Integer.MAX_VALUE ? DEFAULT_ITEM_SIZE_MAX : smallest;
   }
 
   /**
@@ -152,7 +142,12 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Returns the smallest {@code item_size_max} of the servers, in bytes. */
   public int itemSizeMax() {
-    return itemSizeMax;
+    return itemSizeLimit.itemSizeMax();
+  }
+
+  /** Returns the servers' item size rule ({@code stats settings} at connect). */
+  public ItemSizeLimit itemSizeLimit() {
+    return itemSizeLimit;
   }
 
   /** Returns the operation timeout, in milliseconds. */
@@ -340,10 +335,7 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   private CachedData item(String key, int flags, byte[] data) {
-    int itemBytes = ITEM_OVERHEAD_BYTES + key.length() + data.length;
-    if (itemBytes > itemSizeMax) {
-      throw new ItemTooLargeException(key, itemBytes, itemSizeMax);
-    }
+    itemSizeLimit.check(key, flags, data.length);
     return new CachedData(flags, data, Integer.MAX_VALUE);
   }
 
