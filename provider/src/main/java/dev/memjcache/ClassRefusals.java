@@ -10,13 +10,13 @@ import org.slf4j.LoggerFactory;
  * (DESIGN.md "Serialization and security": anyone who can reach memcached can plant bytes). Such an
  * item reads as a miss; this records that it happened, so that a planted or misconfigured entry is
  * visible: the count through {@link MemcachedCache#refusedClassCount()}, the log at WARN at most
- * once per 10 s with the cache name, the memcached key and the class. Thread-safe.
+ * once per 10 s per cache with the cache name, the memcached key and the class. Thread-safe.
  */
 final class ClassRefusals {
 
-  private static final RateLimitedLog LOG =
+  /** Per cache, so one cache's planted items cannot hide another cache's from the log. */
+  private final RateLimitedLog log =
       new RateLimitedLog(LoggerFactory.getLogger(ClassRefusals.class), 10_000);
-
   private final String cacheName;
   private final LongAdder count = new LongAdder();
 
@@ -27,7 +27,7 @@ final class ClassRefusals {
   /** Records one refused read of the item {@code itemKey}. */
   void refused(String itemKey, ClassNotAllowedException e) {
     count.increment();
-    LOG.warn("cache {}: memcached item {} names class {}, which is not allowed; read as a miss"
+    log.warn("cache {}: memcached item {} names class {}, which is not allowed; read as a miss"
         + " (refused reads in this cache so far: {}); {}", cacheName, itemKey, e.className(),
         count.sum(), e.getMessage());
   }
