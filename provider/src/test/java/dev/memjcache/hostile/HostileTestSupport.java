@@ -75,10 +75,16 @@ abstract class HostileTestSupport {
    * literal String key: {@code <prefix>:<cache>:...:<key>}.
    */
   static String itemKeyOf(Cache<?, ?> cache, String key) throws Exception {
+    return itemKeyOf(cache, MEMCACHED.uri(), key);
+  }
+
+  /** {@link #itemKeyOf(Cache, String)} on the server of {@code serverUri} (one server). */
+  static String itemKeyOf(Cache<?, ?> cache, String serverUri, String key) throws Exception {
+    int port = Integer.parseInt(serverUri.substring(serverUri.lastIndexOf(':') + 1));
     String prefix = "mjc:" + cache.getName() + ":";
     String suffix = ":" + key;
     List<String> found = new ArrayList<>();
-    for (String itemKey : metadumpKeys()) {
+    for (String itemKey : metadumpKeys(port)) {
       if (itemKey.startsWith(prefix) && itemKey.endsWith(suffix) && !itemKey.endsWith(":gen")) {
         found.add(itemKey);
       }
@@ -91,9 +97,9 @@ abstract class HostileTestSupport {
   }
 
   /** Every key memcached holds, from {@code lru_crawler metadump all} on its own socket. */
-  static List<String> metadumpKeys() throws Exception {
+  static List<String> metadumpKeys(int port) throws Exception {
     List<String> keys = new ArrayList<>();
-    try (Socket socket = new Socket("127.0.0.1", MEMCACHED.server().port())) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       out.write("lru_crawler metadump all\r\n".getBytes(StandardCharsets.US_ASCII));
