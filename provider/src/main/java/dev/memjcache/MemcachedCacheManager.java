@@ -82,7 +82,7 @@ public final class MemcachedCacheManager implements CacheManager {
     this.properties = properties;
     this.settings = settings;
     this.store = MemcachedStore.connect(settings.servers(), settings.operationTimeoutMillis(),
-        settings.connectTimeoutMillis());
+        settings.connectTimeoutMillis(), settings.credentials());
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));

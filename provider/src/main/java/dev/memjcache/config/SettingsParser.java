@@ -7,7 +7,9 @@ import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
+import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
+import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,9 +40,10 @@ import javax.cache.CacheException;
  *
  * <p>Options: {@code operationTimeoutMillis}, {@code connectTimeoutMillis},
  * {@code generationRefreshMillis} (plain milliseconds or {@code <n><ms|s|m|h|d>}),
- * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, and
- * the per-cache {@code cache.<name>.expiry|statistics|management} described by
- * {@link CacheDefaults}. A properties file also holds {@code servers}.
+ * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds},
+ * {@code username} and {@code password} (SASL, see {@link Credentials}; never in a
+ * {@code memcached://} URI), and the per-cache {@code cache.<name>.expiry|statistics|management}
+ * described by {@link CacheDefaults}. A properties file also holds {@code servers}.
  */
 public final class SettingsParser {
 
@@ -52,7 +55,8 @@ public final class SettingsParser {
     public static final URI FALLBACK_URI = URI.create("memcached://127.0.0.1:11211");
 
     private static final List<String> OPTIONS = List.of(OPERATION_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS,
-            KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS);
+            KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS,
+            USERNAME, PASSWORD);
     private static final List<String> CACHE_OPTIONS = List.of(
             CacheDefaults.EXPIRY, CacheDefaults.STATISTICS, CacheDefaults.MANAGEMENT);
     private static final String CALLER_PROPERTIES = "Properties passed to getCacheManager";
@@ -190,6 +194,7 @@ public final class SettingsParser {
     }
 
     private static void readMemcachedUri(URI uri, Map<String, Value> values) {
+        refuseSecrets(uri);
         if (uri.isOpaque()) {
             throw malformed(uri, "expected memcached://host:port[,host:port...][?option=value...]");
         }
@@ -232,6 +237,43 @@ public final class SettingsParser {
             }
         }
         rejectUnknown(unknown, source, false);
+    }
+
+    /**
+     * A memcached:// URI is the CacheManager's identity (MBean names, logs, messages): a password
+     * in it would leak everywhere. Refused first, with a message that does not echo the URI.
+     */
+    private static void refuseSecrets(URI uri) {
+        String authority = uri.getRawAuthority();
+        String ssp = uri.getRawSchemeSpecificPart();
+        boolean userInfo = (authority != null && authority.indexOf('@') >= 0)
+                || (authority == null && ssp != null && ssp.indexOf('@') >= 0);
+        boolean passwordOption = false;
+        String query = uri.getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                passwordOption |= decodesTo(name, PASSWORD);
+            }
+        }
+        if (userInfo || passwordOption) {
+            throw new IllegalArgumentException("A memcached:// CacheManager URI must not hold a password"
+                    + (userInfo ? " (user information ...@ found)" : " (option password found)")
+                    + ": the URI is the CacheManager's identity and appears in MBean names, logs and"
+                    + " messages. Give " + USERNAME + " and " + PASSWORD + " in the Properties passed to"
+                    + " getCacheManager, or use a file: or classpath: URI of a properties file that holds"
+                    + " them (this message does not repeat the URI)");
+        }
+    }
+
+    private static boolean decodesTo(String raw, String expected) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8)
+                    .equalsIgnoreCase(expected);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void readProperties(URI uri, Map<String, Value> values, Properties file, String source) {
@@ -338,6 +380,8 @@ public final class SettingsParser {
         List<String> allowPackages = List.of();
         long generationRefresh = MemJCacheSettings.DEFAULT_GENERATION_REFRESH_MILLIS;
         int exptimeMargin = MemJCacheSettings.DEFAULT_EXPTIME_MARGIN_SECONDS;
+        Value username = values.get(USERNAME);
+        Value password = values.get(PASSWORD);
         Map<String, CacheDefaultsBuilder> perCache = new LinkedHashMap<>();
 
         for (Map.Entry<String, Value> e : values.entrySet()) {
@@ -345,7 +389,7 @@ public final class SettingsParser {
             String text = e.getValue().text();
             String source = e.getValue().source();
             switch (key) {
-                case SERVERS -> { }
+                case SERVERS, USERNAME, PASSWORD -> { }
                 case OPERATION_TIMEOUT_MILLIS -> operationTimeout = OptionValues.millis(key, text, source, 1);
                 case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);
                 case GENERATION_REFRESH_MILLIS -> generationRefresh = OptionValues.millis(key, text, source, 0);
@@ -368,7 +412,20 @@ public final class SettingsParser {
         Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
         perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
         return new MemJCacheSettings(serverList, operationTimeout, connectTimeout, keyPrefix, failureMode,
-                allowPackages, generationRefresh, exptimeMargin, cacheDefaults);
+                allowPackages, generationRefresh, exptimeMargin, cacheDefaults, credentials(username, password));
+    }
+
+    /** Both options or neither; messages name where each came from, never the password. */
+    private static Credentials credentials(Value username, Value password) {
+        if (username == null && password == null) {
+            return Credentials.NONE;
+        }
+        if (username == null || password == null) {
+            throw new IllegalArgumentException("Option " + (username == null ? PASSWORD : USERNAME)
+                    + " is given (" + (username == null ? password : username).source() + ") but "
+                    + (username == null ? USERNAME : PASSWORD) + " is not: SASL authentication needs both");
+        }
+        return Credentials.of(username.text(), password.text());
     }
 
     private static final class CacheDefaultsBuilder {

@@ -1,5 +1,6 @@
 package dev.memjcache.store;
 
+import dev.memjcache.config.Credentials;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.auth.PlainCallbackHandler;
 import net.spy.memcached.internal.OperationFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,19 +64,30 @@ public final class MemcachedStore implements AutoCloseable {
    * @param operationTimeoutMillis how long any one command may take, in milliseconds
    * @param connectTimeoutMillis how long to wait for the connections, in milliseconds; servers
    *     still unreachable then are logged and their commands fail until they come back
+   * @param credentials SASL PLAIN user and password (memcached {@code -S}), checked against every
+   *     reachable server before the client is built; {@link Credentials#NONE} for none
    * @return a connected store
    * @throws StoreFailureException when the client cannot be created
+   * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL
+   *     (the message names the server and the user, never the password)
    */
   public static MemcachedStore connect(List<InetSocketAddress> servers,
-      long operationTimeoutMillis, long connectTimeoutMillis) {
+      long operationTimeoutMillis, long connectTimeoutMillis, Credentials credentials) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(server.isUnresolved()
           ? new InetSocketAddress(server.getHostString(), server.getPort()) : server);
     }
+    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
+    if (credentials.isPresent()) {
+      SaslPlainCheck.verify(resolved, credentials, (int) Math.min(Integer.MAX_VALUE,
+          connectTimeoutMillis));
+      factory.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
+          new PlainCallbackHandler(credentials.username(), credentials.password())));
+    }
     MemcachedClient client;
     try {
-      client = new MemcachedClient(new ConnectionFactoryBuilder()
+      client = new MemcachedClient(factory
           .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
           .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
           .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
