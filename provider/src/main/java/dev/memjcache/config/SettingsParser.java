@@ -267,6 +267,39 @@ public final class SettingsParser {
         }
     }
 
+    /**
+     * The URI for messages: user information and the value of a {@code password} query option
+     * replaced by {@code ***}, so that no error message can echo a password given where it does
+     * not belong.
+     *
+     * @param uri a CacheManager URI; may be null
+     * @return its text, redacted
+     */
+    public static String redacted(URI uri) {
+        if (uri == null) {
+            return "null";
+        }
+        String text = uri.toString();
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            text = text.replace(userInfo + "@", "***@");
+        } else if (uri.getRawAuthority() == null && text.indexOf('@') >= 0) {
+            text = uri.getScheme() + ":***" + text.substring(text.lastIndexOf('@'));
+        }
+        int q = text.indexOf('?');
+        if (q >= 0) {
+            StringBuilder out = new StringBuilder(text.substring(0, q + 1));
+            String[] pairs = text.substring(q + 1).split("&", -1);
+            for (int i = 0; i < pairs.length; i++) {
+                int eq = pairs[i].indexOf('=');
+                String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
+                out.append(i == 0 ? "" : "&").append(decodesTo(name, PASSWORD) ? name + "=***" : pairs[i]);
+            }
+            text = out.toString();
+        }
+        return text;
+    }
+
     private static boolean decodesTo(String raw, String expected) {
         try {
             return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8)
@@ -361,7 +394,7 @@ public final class SettingsParser {
     }
 
     private static IllegalArgumentException malformed(URI uri, String why) {
-        return new IllegalArgumentException("Malformed CacheManager URI '" + uri + "': " + why);
+        return new IllegalArgumentException("Malformed CacheManager URI '" + redacted(uri) + "': " + why);
     }
 
     private static MemJCacheSettings build(URI uri, Map<String, Value> values) {

@@ -55,7 +55,8 @@ public final class MemcachedCachingProvider implements CachingProvider {
       try {
         settings = SettingsParser.parse(managerUri, props, loader);
       } catch (IllegalArgumentException e) {
-        throw new CacheException("invalid MemJCache configuration " + managerUri + ": "
+        throw new CacheException("invalid MemJCache configuration "
+            + SettingsParser.redacted(managerUri) + ": "
             + e.getMessage(), e);
       }
       manager = new MemcachedCacheManager(this, managerUri, loader, props, settings);
