@@ -87,8 +87,12 @@ public final class MemcachedCacheManager implements CacheManager {
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
     }
-    this.enumerator = new MetadumpKeyEnumerator(resolved,
-        (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
+    this.enumerator = settings.credentials().isPresent()
+        ? MetadumpKeyEnumerator.unavailable("Cache.iterator() and Cache.removeAll() list keys with"
+            + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
+            + " closes ASCII connections, so they are unavailable with the username option")
+        : new MetadumpKeyEnumerator(resolved,
+            (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
   }
 
