@@ -357,7 +357,10 @@ final class EntryOperations<K, V> {
       return slot;
     }
     if (entries.delete(slot)) {
-      ctx.events.publishExpired(slot.key, slot.expiredValue());
+      V old = slot.expiredValue();
+      if (old != null) {
+        ctx.events.publishExpired(slot.key, old);
+      }
       return new Slot<>(slot.key, slot.itemKey, slot.encodedKey, null, null, Slot.State.ABSENT,
           null);
     }
