@@ -2,9 +2,8 @@ package dev.memjcache.hostile;
 
 import com.esotericsoftware.kryo.io.Output;
 import dev.memjcache.codec.EnvelopeCodec;
-import dev.memjcache.spi.MemcachedCachingProvider;
+import dev.memjcache.CacheTestSupport;
 import dev.memjcache.store.RawTranscoder;
-import dev.memjcache.testkit.MemcachedExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -18,52 +17,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.configuration.MutableConfiguration;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Base of the bad-input tests: one real memcached per class, managers that allow no extra package,
+ * Base of the bad-input tests: one real memcached per class (from {@link CacheTestSupport}),
+ * managers that allow no extra package,
  * and helpers that plant bytes the way an attacker with network access to memcached would: raw
  * spymemcached {@code set}s under an entry's memcached key, found with
  * {@code lru_crawler metadump} (so the tests do not depend on how the key's generation is built).
  */
-abstract class HostileTestSupport {
+abstract class HostileTestSupport extends CacheTestSupport {
 
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
-
-  private final List<CacheManager> managers = new ArrayList<>();
-  private int cacheCounter;
-
-  /** A manager of a fresh provider; {@code options} is a URI query (may be empty). */
+  /** A manager of a fresh provider allowing no extra package; {@code options} is a URI query. */
   CacheManager newManager(String options) {
     return newManager(MEMCACHED.uri(), options);
   }
 
   CacheManager newManager(String serverUri, String options) {
-    CacheManager manager = new MemcachedCachingProvider().getCacheManager(
-        URI.create(serverUri + (options.isEmpty() ? "" : "?" + options)),
-        getClass().getClassLoader());
-    managers.add(manager);
-    return manager;
-  }
-
-  String uniqueCacheName() {
-    return getClass().getSimpleName() + "-" + (++cacheCounter) + "-" + System.nanoTime();
-  }
-
-  <K, V> Cache<K, V> newCache(CacheManager manager, Class<K> keyType, Class<V> valueType) {
-    return manager.createCache(uniqueCacheName(),
-        new MutableConfiguration<K, V>().setTypes(keyType, valueType));
-  }
-
-  @AfterEach
-  void closeManagers() {
-    managers.forEach(CacheManager::close);
-    managers.clear();
+    return newManager(URI.create(serverUri + (options.isEmpty() ? "" : "?" + options)));
   }
 
   static MemcachedClient raw(Cache<?, ?> cache) {

@@ -18,11 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.cache.Cache;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The item-size check against real memcached 1.6 servers with several {@code -I} settings: a value
@@ -45,29 +49,20 @@ class ItemSizeLimitTest extends HostileTestSupport {
   private static final ValueSerializer SERIALIZER = new ValueSerializer(
       ItemSizeLimitTest.class.getClassLoader(), new ClassAllowlist(List.of(), List.of()));
 
-  @Test
-  void defaultOneMebibyte() throws Exception {
-    assertExactLimit(MEMCACHED.uri(), "", 1024 * 1024);
+  static Stream<Arguments> servers() {
+    return Stream.of(
+        Arguments.of("default -I 1m", MEMCACHED, "", 1024 * 1024),
+        Arguments.of("-I 2m: chunked items", TWO_MIB, "", 2 * 1024 * 1024),
+        Arguments.of("-I 64k, slab_chunk_max 16k", SMALL, "", 64 * 1024),
+        Arguments.of("-I 2m -C: no CAS uniques", NO_CAS, "", 2 * 1024 * 1024),
+        Arguments.of("-I 64k, failureMode=degrade", SMALL, "failureMode=degrade", 64 * 1024));
   }
 
-  @Test
-  void twoMebibytesChunkedItems() throws Exception {
-    assertExactLimit(TWO_MIB.uri(), "", 2 * 1024 * 1024);
-  }
-
-  @Test
-  void sixtyFourKibibytesWithSmallSlabChunks() throws Exception {
-    assertExactLimit(SMALL.uri(), "", 64 * 1024);
-  }
-
-  @Test
-  void withoutCasUniques() throws Exception {
-    assertExactLimit(NO_CAS.uri(), "", 2 * 1024 * 1024);
-  }
-
-  @Test
-  void degradeModeRefusesTooAndKeepsTheEntry() throws Exception {
-    assertExactLimit(SMALL.uri(), "failureMode=degrade", 64 * 1024);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("servers")
+  void theLargestAcceptedValueIsStoredAndOneByteMoreIsRefusedKeepingTheEntry(String name,
+      MemcachedExtension server, String options, int itemSizeMax) throws Exception {
+    assertExactLimit(server.uri(), options, itemSizeMax);
   }
 
   @Test
