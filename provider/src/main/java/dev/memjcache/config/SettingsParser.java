@@ -258,12 +258,13 @@ public final class SettingsParser {
             }
         }
         if (userInfo || passwordOption) {
-            throw new IllegalArgumentException("A memcached:// CacheManager URI must not hold a password"
+            throw new IllegalArgumentException("Malformed CacheManager URI (not repeated here):"
+                    + " a memcached:// URI must not hold a password"
                     + (userInfo ? " (user information ...@ found)" : " (option password found)")
                     + ": the URI is the CacheManager's identity and appears in MBean names, logs and"
                     + " messages. Give " + USERNAME + " and " + PASSWORD + " in the Properties passed to"
                     + " getCacheManager, or use a file: or classpath: URI of a properties file that holds"
-                    + " them (this message does not repeat the URI)");
+                    + " them");
         }
     }
 
