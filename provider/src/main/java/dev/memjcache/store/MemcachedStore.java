@@ -100,7 +100,24 @@ public final class MemcachedStore implements AutoCloseable {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
     awaitConnections(client, connectTimeoutMillis);
-    return new MemcachedStore(client, operationTimeoutMillis, readItemSizeLimit(client));
+    Map<SocketAddress, Map<String, String>> settings = readSettings(client);
+    if (!credentials.isPresent()) {
+      List<InetSocketAddress> silent = new ArrayList<>();
+      for (InetSocketAddress server : resolved) {
+        Map<String, String> answer = settings.get(server);
+        if (answer == null || answer.isEmpty()) {
+          silent.add(server);
+        }
+      }
+      try {
+        SaslPlainCheck.verifyNoneRequired(silent, (int) Math.min(Integer.MAX_VALUE,
+            connectTimeoutMillis));
+      } catch (RuntimeException e) {
+        client.shutdown(0, TimeUnit.MILLISECONDS);
+        throw e;
+      }
+    }
+    return new MemcachedStore(client, operationTimeoutMillis, itemSizeLimit(settings));
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
@@ -122,9 +139,19 @@ public final class MemcachedStore implements AutoCloseable {
     }
   }
 
-  private static ItemSizeLimit readItemSizeLimit(MemcachedClient client) {
+  /** Every server's {@code stats settings}; servers that did not answer are absent or empty. */
+  private static Map<SocketAddress, Map<String, String>> readSettings(MemcachedClient client) {
     try {
-      return ItemSizeLimit.fromStatsSettings(client.getStats("settings").values());
+      return client.getStats("settings");
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read stats settings from memcached ({})", e.toString());
+      return Map.of();
+    }
+  }
+
+  private static ItemSizeLimit itemSizeLimit(Map<SocketAddress, Map<String, String>> settings) {
+    try {
+      return ItemSizeLimit.fromStatsSettings(settings.values());
     } catch (RuntimeException e) {
       LOG.warn("cannot read the item size limit from memcached ({}); assuming {}", e.toString(),
           ItemSizeLimit.DEFAULT);

@@ -29,6 +29,7 @@ final class SaslPlainCheck {
   private static final Logger LOG = LoggerFactory.getLogger(SaslPlainCheck.class);
   private static final byte REQUEST = (byte) 0x80;
   private static final byte SASL_AUTH = 0x21;
+  private static final byte NOOP = 0x0a;
   private static final int STATUS_AUTH_ERROR = 0x20;
   private static final int STATUS_UNKNOWN_COMMAND = 0x81;
 
@@ -70,6 +71,33 @@ final class SaslPlainCheck {
     }
   }
 
+  /**
+   * For servers that gave no {@code stats} answer to a client without credentials: a binary
+   * {@code NOOP} answered with status 0x20 means the server demands SASL ({@code -S}). Without this
+   * check every command would just fail with "Cancelled" (or, in degrade mode, silently miss).
+   *
+   * @param servers servers that did not answer {@code stats settings}
+   * @param timeoutMillis connect and read timeout per server, ms
+   * @throws CacheException naming the server when it requires authentication
+   */
+  static void verifyNoneRequired(List<InetSocketAddress> servers, int timeoutMillis) {
+    for (InetSocketAddress server : servers) {
+      ByteBuffer noop = ByteBuffer.allocate(24);
+      noop.put(REQUEST).put(NOOP);
+      int status;
+      try {
+        status = exchange(server, noop.array(), timeoutMillis);
+      } catch (IOException e) {
+        continue; // unreachable or closed: the client reports it
+      }
+      if (status == STATUS_AUTH_ERROR) {
+        throw new CacheException("memcached " + server + " requires SASL authentication (it was"
+            + " started with -S): set the username and password options (in a properties file or"
+            + " the Properties passed to getCacheManager, never in the memcached:// URI)");
+      }
+    }
+  }
+
   private static int authenticate(InetSocketAddress server, Credentials credentials,
       int timeoutMillis) throws IOException {
     byte[] mechanism = "PLAIN".getBytes(StandardCharsets.US_ASCII);
@@ -81,11 +109,22 @@ final class SaslPlainCheck {
     request.put(REQUEST).put(SASL_AUTH).putShort((short) mechanism.length).put((byte) 0)
         .put((byte) 0).putShort((short) 0).putInt(mechanism.length + valueLength).putInt(0)
         .putLong(0).put(mechanism).put((byte) 0).put(user).put((byte) 0).put(password);
+    try {
+      return exchange(server, request.array(), timeoutMillis);
+    } finally {
+      java.util.Arrays.fill(request.array(), (byte) 0);
+      java.util.Arrays.fill(password, (byte) 0);
+    }
+  }
+
+  /** Sends one binary-protocol request on a new socket; returns the response's status. */
+  private static int exchange(InetSocketAddress server, byte[] request, int timeoutMillis)
+      throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(server, timeoutMillis);
       socket.setSoTimeout(timeoutMillis);
       OutputStream out = socket.getOutputStream();
-      out.write(request.array());
+      out.write(request);
       out.flush();
       DataInputStream in = new DataInputStream(socket.getInputStream());
       byte[] header = new byte[24];
@@ -95,9 +134,6 @@ final class SaslPlainCheck {
             + Integer.toHexString(header[0] & 0xff) + ")");
       }
       return ByteBuffer.wrap(header, 6, 2).getShort() & 0xffff;
-    } finally {
-      java.util.Arrays.fill(request.array(), (byte) 0);
-      java.util.Arrays.fill(password, (byte) 0);
     }
   }
 }

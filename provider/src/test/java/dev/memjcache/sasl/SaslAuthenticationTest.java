@@ -173,7 +173,7 @@ class SaslAuthenticationTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aServerWithoutSaslIsReportedWhenCredentialsAreSet() {
     try (MemcachedProcess plain = MemcachedProcess.start()) {
       CacheException e = assertThrows(CacheException.class,
@@ -184,7 +184,17 @@ class SaslAuthenticationTest {
   }
 
   @Test
-  @Order(6)
+  @Order(5)
+  void noCredentialsAgainstASaslServerFailAtConnectWithAClearError() {
+    CacheException e = assertThrows(CacheException.class,
+        () -> manager(server.uri(), new Properties()));
+    seen(e);
+    assertTrue(e.getMessage().contains("requires SASL authentication")
+        && e.getMessage().contains(server.address()), e.getMessage());
+  }
+
+  @Test
+  @Order(7)
   void onlyOneOfUsernameAndPasswordIsAnError() {
     Properties p = new Properties();
     p.setProperty("password", PASSWORD);
