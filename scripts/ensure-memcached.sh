@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Makes sure the memcached binary is on this machine: installs Debian's package when it is missing
-# and we are root; otherwise says how to install it and fails.
+# Makes sure the test dependencies are on this machine: the memcached binary, and saslpasswd2
+# (Debian's sasl2-bin) for the SASL tests. Installs Debian's packages when they are missing and we
+# are root; otherwise says how to install them and fails.
 set -euo pipefail
-if command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ]; then
+missing=()
+if ! command -v memcached >/dev/null 2>&1 && [ ! -x /usr/bin/memcached ]; then
+  missing+=(memcached)
+fi
+if ! command -v saslpasswd2 >/dev/null 2>&1 && [ ! -x /usr/sbin/saslpasswd2 ]; then
+  missing+=(sasl2-bin)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "memcached is missing: installing Debian's package" >&2
+  echo "${missing[*]} missing: installing Debian's package(s)" >&2
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q memcached
-  # Debian's package may start a system memcached on 11211; our tests use their own ports.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  # Debian's memcached package may start a system memcached on 11211; our tests use their own ports.
   exit 0
 fi
-echo "memcached is missing: install it with 'sudo apt-get install -y memcached' (Debian/Ubuntu)" >&2
+echo "${missing[*]} missing: install with 'sudo apt-get install -y ${missing[*]}' (Debian/Ubuntu)" >&2
 exit 1

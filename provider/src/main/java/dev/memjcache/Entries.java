@@ -40,15 +40,22 @@ final class Entries<K, V> {
   private final ValueSerializer serializer;
   private final GenerationTracker generations;
   private final ExpiryDecider expiry;
+  private final ClassRefusals refusals;
 
   Entries(MemcachedStore store, KeyCodec keys, ValueSerializer serializer,
-      GenerationTracker generations, ExpiryDecider expiry) {
+      GenerationTracker generations, ExpiryDecider expiry, ClassRefusals refusals) {
     this.store = store;
+    this.refusals = refusals;
     this.keys = keys;
     this.serializer = serializer;
     this.envelopes = new EnvelopeCodec(serializer);
     this.generations = generations;
     this.expiry = expiry;
+  }
+
+  /** The refused-class reads of this cache. */
+  ClassRefusals refusals() {
+    return refusals;
   }
 
   KeyCodec keyCodec() {
@@ -147,7 +154,8 @@ final class Entries<K, V> {
     try {
       return (K) serializer.deserialize(serialized, 0, serialized.length);
     } catch (ClassNotAllowedException e) {
-      throw e;
+      refusals.refused(itemKey, e); // skipped by iteration; clear() or a put of the key removes it
+      return null;
     } catch (SerializationException e) {
       INVALID.warn("memcached item {} holds an unreadable key ({}); skipped", itemKey, e.toString());
       return null;
@@ -172,7 +180,10 @@ final class Entries<K, V> {
     try {
       value = (V) envelope.value();
     } catch (ClassNotAllowedException e) {
-      throw e;
+      // planted or misconfigured: a miss that keeps the item, so a put overwrites it (cas) and a
+      // remove deletes it
+      refusals.refused(itemKey, e);
+      return new Slot<>(key, itemKey, encoded, item, null, Slot.State.ABSENT, null);
     } catch (SerializationException e) {
       INVALID.warn("memcached item {} holds an unreadable value ({}); read as a miss", itemKey,
           e.toString());

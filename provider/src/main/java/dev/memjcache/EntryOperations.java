@@ -162,7 +162,9 @@ final class EntryOperations<K, V> {
   }
 
   /**
-   * Deletes the live entry (delete-with-CAS loop) and publishes REMOVED; no writer.
+   * Deletes the live entry (delete-with-CAS loop) and publishes REMOVED; no writer. An item that
+   * reads as a miss because it is not a usable entry (foreign bytes, a refused class) is deleted
+   * too, without an event: a remove must be able to get rid of what a read cannot use.
    *
    * @return the slot that was removed, or null when there was no live entry
    */
@@ -170,7 +172,11 @@ final class EntryOperations<K, V> {
     for (int attempt = 0; ; attempt++) {
       Slot<K, V> slot = entries.read(key, now);
       if (!slot.isPresent()) {
-        expiredFound(slot);
+        if (slot.item != null && slot.envelope == null && !slot.isExpired()) {
+          entries.delete(slot);
+        } else {
+          expiredFound(slot);
+        }
         return null;
       }
       if (entries.delete(slot)) {
@@ -352,7 +358,10 @@ final class EntryOperations<K, V> {
       return slot;
     }
     if (entries.delete(slot)) {
-      ctx.events.publishExpired(slot.key, slot.expiredValue());
+      V old = slot.expiredValue();
+      if (old != null) {
+        ctx.events.publishExpired(slot.key, old);
+      }
       return new Slot<>(slot.key, slot.itemKey, slot.encodedKey, null, null, Slot.State.ABSENT,
           null);
     }

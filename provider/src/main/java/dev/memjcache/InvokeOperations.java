@@ -106,7 +106,9 @@ final class InvokeOperations<K, V> {
       return processor.process(entry, arguments);
     } catch (EntryProcessorException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // RuntimeExceptions, and checked ones thrown sneakily (Kotlin, Lombok @SneakyThrows):
+      // JSR-107 7.4 wants every processor failure wrapped
       throw new EntryProcessorException(e);
     }
   }

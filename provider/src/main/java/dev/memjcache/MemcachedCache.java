@@ -314,6 +314,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   @Override
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
       EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    ensureOpen(); // before the null checks: a closed cache answers IllegalStateException (JSR-107)
     requireKeys(keys);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
     return run("invokeAll", () -> invoke.invokeAll(keys, entryProcessor, arguments), Map.of());
@@ -434,6 +435,19 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     } else {
       MBeanRegistrar.unregister(MBeanType.CONFIGURATION, manager.getURI(), name);
     }
+  }
+
+  /**
+   * Returns how many reads of this cache in this JVM found a memcached item naming a class that
+   * deserialization does not allow (see {@code allowPackages}). Each such read was a miss (no
+   * instance of the class was created, its static initializer did not run) and is logged at WARN
+   * at most once per 10 s with the cache name and the memcached key. Reach it with
+   * {@code cache.unwrap(MemcachedCache.class).refusedClassCount()}.
+   *
+   * @return the count since the cache was created in this JVM; 0 when nothing was refused
+   */
+  public long refusedClassCount() {
+    return ctx.entries.refusals().count();
   }
 
   /** Calls degraded so far under {@code failureMode=degrade}. */

@@ -83,13 +83,17 @@ public final class MemcachedCacheManager implements CacheManager {
     this.properties = properties;
     this.settings = settings;
     this.store = MemcachedStore.connect(settings.servers(), settings.operationTimeoutMillis(),
-        settings.connectTimeoutMillis());
+        settings.connectTimeoutMillis(), settings.credentials());
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
     }
-    this.enumerator = new MetadumpKeyEnumerator(resolved,
-        (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
+    this.enumerator = settings.credentials().isPresent()
+        ? MetadumpKeyEnumerator.unavailable("Cache.iterator() and Cache.removeAll() list keys with"
+            + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
+            + " closes ASCII connections, so they are unavailable with the username option")
+        : new MetadumpKeyEnumerator(resolved,
+            (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
   }
 
@@ -155,7 +159,7 @@ public final class MemcachedCacheManager implements CacheManager {
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
     Entries<K, V> entries = new Entries<>(store, keys, serializer,
         new GenerationTracker(store, keys.generationKey(), settings.generationRefreshMillis()),
-        expiry);
+        expiry, new ClassRefusals(cacheName));
 
     CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
         : (CacheLoader<K, V>) configuration.getCacheLoaderFactory().create();

@@ -2,6 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.codec.EncodedKey;
 import dev.memjcache.codec.Envelope;
+import dev.memjcache.codec.SerializationException;
 import dev.memjcache.store.StoreItem;
 
 /**
@@ -58,10 +59,21 @@ final class Slot<K, V> {
     return value;
   }
 
-  /** The value of an expired entry (for EXPIRED events), decoded on demand. */
+  /**
+   * The value of an expired entry (for EXPIRED events), decoded on demand; null when it is not
+   * expired or its value cannot be read (corrupt bytes, a class the allowlist refuses): such an
+   * item was never a readable entry, so no event is due.
+   */
   @SuppressWarnings("unchecked")
   V expiredValue() {
-    return state == State.EXPIRED ? (V) envelope.value() : null;
+    if (state != State.EXPIRED) {
+      return null;
+    }
+    try {
+      return (V) envelope.value();
+    } catch (SerializationException e) {
+      return null;
+    }
   }
 
   /** The envelope's expiry time in epoch ms (present or expired entries only). */

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Base of the integration tests: one real memcached per test class, a fresh CachingProvider (as a
  * separate JVM would have) per manager, and helpers that look at the items memcached holds.
  */
-abstract class CacheTestSupport {
+public abstract class CacheTestSupport {
 
   @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
+  protected static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
 
   private final List<CacheManager> managers = new ArrayList<>();
   private int cacheCounter;
@@ -37,23 +37,28 @@ abstract class CacheTestSupport {
   CacheManager newManager(String options) {
     String uri = MEMCACHED.uri() + "?allowPackages=dev.memjcache"
         + (options.isEmpty() ? "" : "&" + options);
+    return newManager(URI.create(uri));
+  }
+
+  /** A manager of a new provider instance for {@code uri}, closed after the test. */
+  protected CacheManager newManager(URI uri) {
     CacheManager manager = new MemcachedCachingProvider()
-        .getCacheManager(URI.create(uri), getClass().getClassLoader());
+        .getCacheManager(uri, getClass().getClassLoader());
     managers.add(manager);
     return manager;
   }
 
-  String uniqueCacheName() {
+  protected String uniqueCacheName() {
     return getClass().getSimpleName() + "-" + (++cacheCounter) + "-" + System.nanoTime();
   }
 
-  <K, V> Cache<K, V> newCache(CacheManager manager, Class<K> keyType, Class<V> valueType) {
+  protected <K, V> Cache<K, V> newCache(CacheManager manager, Class<K> keyType, Class<V> valueType) {
     return manager.createCache(uniqueCacheName(),
         new MutableConfiguration<K, V>().setTypes(keyType, valueType));
   }
 
   @AfterEach
-  void closeManagers() {
+  protected void closeManagers() {
     managers.forEach(CacheManager::close);
     managers.clear();
   }

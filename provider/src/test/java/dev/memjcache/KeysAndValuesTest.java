@@ -89,11 +89,19 @@ class KeysAndValuesTest extends CacheTestSupport {
     try {
       Cache<String, Object> cache = manager.createCache(uniqueCacheName(),
           new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
-      cache.put("p", new Person("Bob", 1, Map.of(), List.of()));
-      ClassNotAllowedException e =
-          assertThrows(ClassNotAllowedException.class, () -> cache.get("p"));
+      cache.put("p", "before");
+      // refused on write (it could never be read back): nothing is stored
+      ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
+          () -> cache.put("p", new Person("Bob", 1, Map.of(), List.of())));
       assertTrue(e.getMessage().contains(Person.class.getName()), e.getMessage());
       assertTrue(e.getMessage().contains("allowPackages"), e.getMessage());
+      assertEquals("before", cache.get("p"));
+      // the same bytes written by a manager that allows the class read here as a counted miss
+      Cache<String, Object> writer = newManager("").createCache(cache.getName(),
+          new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+      writer.put("p", new Person("Bob", 1, Map.of(), List.of()));
+      assertNull(cache.get("p"));
+      assertEquals(1, cache.unwrap(MemcachedCache.class).refusedClassCount());
       // configured types are allowed without naming their package
       Cache<String, Person> typed = manager.createCache(uniqueCacheName(),
           new MutableConfiguration<String, Person>().setTypes(String.class, Person.class));

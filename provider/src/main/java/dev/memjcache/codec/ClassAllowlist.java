@@ -173,6 +173,60 @@ public final class ClassAllowlist {
   }
 
   /**
+   * Judges a class by its binary name alone, before anything loads it, so that a planted name of a
+   * refused JDK class is never even resolved. Names in {@code java.*}, {@code javax.*},
+   * {@code jdk.*} and {@code sun.*} can only be allowed by the JDK rules or by
+   * {@code allowPackages} (configured types there are ignored), so they are decided here; any
+   * other name may be a subclass of a configured type, which only the class can tell.
+   *
+   * @param className a binary class name as stored ({@code com.acme.X}, {@code [Lcom.acme.X;},
+   *     {@code [I})
+   * @return {@code FALSE} when no class of this name is allowed; {@code TRUE} when the name alone
+   *     allows it; null when the loaded (not initialized) class must be asked with
+   *     {@link #isAllowed(Class)}
+   */
+  Boolean allowsName(String className) {
+    String name = className;
+    int dims = 0;
+    while (dims < name.length() && name.charAt(dims) == '[') {
+      dims++;
+    }
+    if (dims > 0) {
+      if (name.length() == dims + 1) {
+        return Boolean.TRUE; // primitive array: [I, [[J ...
+      }
+      if (name.charAt(dims) != 'L' || !name.endsWith(";")) {
+        return Boolean.FALSE;
+      }
+      name = name.substring(dims + 1, name.length() - 1);
+    }
+    int dot = name.lastIndexOf('.');
+    String pkg = dot < 0 ? "" : name.substring(0, dot);
+    for (String p : packages) {
+      if (pkg.equals(p) || (pkg.startsWith(p) && pkg.charAt(p.length()) == '.')) {
+        return Boolean.TRUE;
+      }
+    }
+    if (JDK_CLASSES.contains(name) || JDK_PACKAGES.stream().anyMatch(
+        p -> pkg.equals(p) || pkg.startsWith(p + "."))) {
+      return Boolean.TRUE;
+    }
+    for (String prefix : JDK_CLASS_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return Boolean.TRUE;
+      }
+    }
+    if (pkg.equals("java.util.concurrent.atomic")) {
+      return null; // Number subclasses (AtomicLong, LongAdder, ...) are allowed by their class
+    }
+    boolean jdk = name.startsWith("java.") || name.startsWith("javax.")
+        || name.startsWith("jdk.") || name.startsWith("sun.");
+    // An array of a JDK interface (Serializable[], Comparable[]) is allowed: loading the component
+    // without initializing it runs no code, and only the class can tell an interface.
+    return jdk && dims == 0 ? Boolean.FALSE : null;
+  }
+
+  /**
    * Text for error messages that tells a user how to allow {@code type}: the {@code allowPackages}
    * setting, in the form given to the constructor (URI query, properties-file line or Properties
    * entry), with the packages already allowed plus this class's package; or the cache's
@@ -186,11 +240,23 @@ public final class ClassAllowlist {
     while (t.isArray()) {
       t = t.getComponentType();
     }
-    String pkg = t.getPackageName();
+    return howToAllow(t.getName());
+  }
+
+  /**
+   * {@link #howToAllow(Class)} for a class known only by its binary name (refused before loading).
+   *
+   * @param className the rejected class's binary name; array names are judged by their element
+   * @return a one-sentence instruction naming the class and its package
+   */
+  public String howToAllow(String className) {
+    String name = className.replaceFirst("^\\[+L?", "").replaceFirst(";$", "");
+    int dot = name.lastIndexOf('.');
+    String pkg = dot < 0 ? "" : name.substring(0, dot);
     List<String> value = new ArrayList<>(packages);
     value.add(pkg.isEmpty() ? "<package>" : pkg);
     return "to allow it, " + settingAdvice.apply(String.join(",", value))
-        + ", or configure " + t.getName() + " (or a supertype of it) as the cache's key or value type"
+        + ", or configure " + name + " (or a supertype of it) as the cache's key or value type"
         + " (MutableConfiguration.setTypes)";
   }
 

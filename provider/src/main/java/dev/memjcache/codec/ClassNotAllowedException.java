@@ -16,8 +16,26 @@ public class ClassNotAllowedException extends SerializationException {
    * @param howToAllow the instruction from {@link ClassAllowlist#howToAllow(Class)}
    */
   public ClassNotAllowedException(String className, String howToAllow) {
-    super("Deserialization of class " + className + " is not allowed; " + howToAllow);
+    this(className, "Deserialization of class " + className + " is not allowed; " + howToAllow, 0);
+  }
+
+  private ClassNotAllowedException(String className, String message, int unused) {
+    super(message);
     this.className = className;
+  }
+
+  /**
+   * The exception for a value that names a class the allowlist would refuse on read: thrown while
+   * serializing, before anything is stored (a put of a value that could never be read back).
+   *
+   * @param className the binary name of the refused class
+   * @param howToAllow the instruction from {@link ClassAllowlist#howToAllow(Class)}
+   * @return the exception; its message says that nothing was stored
+   */
+  public static ClassNotAllowedException onWrite(String className, String howToAllow) {
+    return new ClassNotAllowedException(className, "Cannot store a value naming class " + className
+        + ": its deserialization is not allowed, so it could not be read back; nothing was stored; "
+        + howToAllow, 0);
   }
 
   /**

@@ -102,11 +102,26 @@ final class JavaSerializationSerializer extends Serializer<Object> {
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+      if (Boolean.FALSE.equals(allowlist.allowsName(desc.getName()))
+          && !isSuperclassOfLast(desc.getName())) {
+        // refused by name: never resolved (the filter judges every other class before use)
+        throw new ClassNotAllowedException(desc.getName(), allowlist.howToAllow(desc.getName()));
+      }
       try {
         return Class.forName(desc.getName(), false, classLoader);
       } catch (ClassNotFoundException e) {
         return super.resolveClass(desc); // primitive type names
       }
+    }
+
+    /** The descriptors of an admitted class's serializable superclasses follow it. */
+    private boolean isSuperclassOfLast(String name) {
+      for (Class<?> c = lastAdmitted; c != null; c = c.getSuperclass()) {
+        if (c.getName().equals(name)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

@@ -18,7 +18,9 @@ import java.util.Objects;
  *   <li>classes are loaded through the given class loader (the CacheManager's, JSR-107 section
  *       13.1 "ClassLoading");</li>
  *   <li>on read, every class named in the stream is checked against the {@link ClassAllowlist}
- *       before an instance is created;</li>
+ *       before it is loaded (by name) and before it is initialized or gets a serializer (by
+ *       class), see {@link AllowlistClassResolver}; on write, a class the allowlist would refuse
+ *       fails the write;</li>
  *   <li>classes with Java serialization hooks ({@code readObject}, {@code writeObject},
  *       {@code readResolve}, {@code writeReplace}, {@code Externalizable}), and serializable JDK
  *       classes whose fields Kryo cannot reach under Java 17 modules (for example
@@ -59,6 +61,8 @@ public final class ValueSerializer {
    *
    * @param value the object graph to write
    * @return the Kryo bytes; readable with {@link #deserialize(byte[], int, int)}
+   * @throws ClassNotAllowedException if the graph holds a class that the allowlist would refuse
+   *     on read (it could never be read back)
    * @throws SerializationException if Kryo cannot serialize the graph (for example a field holds
    *     a non-serializable JDK object such as a thread or a stream)
    */
@@ -89,6 +93,10 @@ public final class ValueSerializer {
       kryo.writeClassAndObject(out, value);
       clean = true;
     } catch (RuntimeException | StackOverflowError e) {
+      ClassNotAllowedException notAllowed = findNotAllowed(e);
+      if (notAllowed != null) {
+        throw notAllowed;
+      }
       throw new SerializationException("Cannot serialize " + describe(value) + ": " + e.getMessage(), e);
     } finally {
       release(kryo, clean);

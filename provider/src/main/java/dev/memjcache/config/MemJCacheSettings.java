@@ -36,6 +36,10 @@ public final class MemJCacheSettings {
     public static final String GENERATION_REFRESH_MILLIS = "generationRefreshMillis";
     /** Option name of {@link #exptimeMarginSeconds()}. */
     public static final String EXPTIME_MARGIN_SECONDS = "exptimeMarginSeconds";
+    /** Option name of the SASL user of {@link #credentials()}. */
+    public static final String USERNAME = "username";
+    /** Option name of the SASL password of {@link #credentials()}; never allowed in a URI. */
+    public static final String PASSWORD = "password";
 
     /** memcached's well-known port, used when a server is given without one. */
     public static final int DEFAULT_PORT = 11211;
@@ -62,13 +66,15 @@ public final class MemJCacheSettings {
     /** The pattern entries of {@link #cacheDefaults}, most specific first. */
     private final List<CacheNamePattern> patterns;
     private final OptionLocation allowPackagesLocation;
+    private final Credentials credentials;
 
     /** {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
     MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
                       long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
                       List<String> allowPackages, long generationRefreshMillis,
                       int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults,
-                      OptionLocation allowPackagesLocation) {
+                      OptionLocation allowPackagesLocation, Credentials credentials) {
+        this.credentials = Objects.requireNonNull(credentials);
         this.servers = List.copyOf(servers);
         this.operationTimeoutMillis = operationTimeoutMillis;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -220,12 +226,14 @@ public final class MemJCacheSettings {
      * caller's Properties by the CacheManager). Keys: {@code servers} (IPv6 hosts bracketed),
      * every option of this class with its default when not given (durations as plain
      * milliseconds, {@code failureMode} in lower case, {@code allowPackages} comma separated,
-     * possibly empty), and the {@code cache.<name>.*} options. Written to a properties file, the
+     * possibly empty), {@code username} when set (never the password: settings with credentials
+     * parse back only with the password added), and the {@code cache.<name>.*} options. Written to a properties file, the
      * result parses back to equal settings.
      *
      * @return a new, mutable Properties on each call
      */
     public Properties asProperties() {
+        // the password is left out on purpose: these Properties feed toString()
         Properties p = new Properties();
         p.setProperty(SERVERS, servers.stream().map(OptionValues::formatServer)
                 .collect(Collectors.joining(",")));
@@ -236,6 +244,9 @@ public final class MemJCacheSettings {
         p.setProperty(ALLOW_PACKAGES, String.join(",", allowPackages));
         p.setProperty(GENERATION_REFRESH_MILLIS, Long.toString(generationRefreshMillis));
         p.setProperty(EXPTIME_MARGIN_SECONDS, Integer.toString(exptimeMarginSeconds));
+        if (credentials.isPresent()) {
+            p.setProperty(USERNAME, credentials.username());
+        }
         cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
         return p;
     }
@@ -251,7 +262,8 @@ public final class MemJCacheSettings {
                 && allowPackages.equals(s.allowPackages)
                 && generationRefreshMillis == s.generationRefreshMillis
                 && exptimeMarginSeconds == s.exptimeMarginSeconds
-                && cacheDefaults.equals(s.cacheDefaults);
+                && cacheDefaults.equals(s.cacheDefaults)
+                && credentials.equals(s.credentials);
     }
 
     @Override
@@ -261,9 +273,26 @@ public final class MemJCacheSettings {
                 cacheDefaults);
     }
 
-    /** All effective options, in the form of {@link #asProperties()}. */
+    /**
+     * The SASL credentials ({@code username}, {@code password}); {@link Credentials#NONE} unless
+     * both options are given.
+     *
+     * @return the credentials, never null
+     */
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    /**
+     * All effective options, in the form of {@link #asProperties()}; a configured password shows
+     * as {@code password=(hidden)}.
+     */
     @Override
     public String toString() {
-        return "MemJCacheSettings" + new TreeMap<>(asProperties());
+        Map<Object, Object> shown = new TreeMap<>(asProperties());
+        if (credentials.isPresent()) {
+            shown.put(PASSWORD, "(hidden)");
+        }
+        return "MemJCacheSettings" + shown;
     }
 }

@@ -7,7 +7,9 @@ import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
+import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
+import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -45,8 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options: {@code operationTimeoutMillis}, {@code connectTimeoutMillis},
  * {@code generationRefreshMillis} (plain milliseconds or {@code <n><ms|s|m|h|d>}),
- * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, and
- * the per-cache {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by
+ * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds},
+ * {@code username} and {@code password} (SASL, see {@link Credentials}; never in a
+ * {@code memcached://} URI), and the per-cache
+ * {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by
  * {@link CacheDefaults}. A properties file also holds {@code servers}.
  */
 public final class SettingsParser {
@@ -63,7 +67,8 @@ public final class SettingsParser {
     private static final Set<URI> IDENTITY_URIS_LOGGED = ConcurrentHashMap.newKeySet();
     private static final int MAX_IDENTITY_URIS_LOGGED = 1000;
     private static final List<String> OPTIONS = List.of(OPERATION_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS,
-            KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS);
+            KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS,
+            USERNAME, PASSWORD);
     private static final List<String> CACHE_OPTIONS = List.of(
             CacheDefaults.EXPIRY, CacheDefaults.STATISTICS, CacheDefaults.MANAGEMENT,
             CacheDefaults.LOAD_LEASE_MILLIS);
@@ -280,6 +285,7 @@ public final class SettingsParser {
     }
 
     private static void readMemcachedUri(URI uri, Map<String, Value> values) {
+        refuseSecrets(uri);
         if (uri.isOpaque()) {
             throw malformed(uri, "expected memcached://host:port[,host:port...][?option=value...]");
         }
@@ -322,6 +328,77 @@ public final class SettingsParser {
             }
         }
         rejectUnknown(unknown, source, false);
+    }
+
+    /**
+     * A memcached:// URI is the CacheManager's identity (MBean names, logs, messages): a password
+     * in it would leak everywhere. Refused first, with a message that does not echo the URI.
+     */
+    private static void refuseSecrets(URI uri) {
+        String authority = uri.getRawAuthority();
+        String ssp = uri.getRawSchemeSpecificPart();
+        boolean userInfo = (authority != null && authority.indexOf('@') >= 0)
+                || (authority == null && ssp != null && ssp.indexOf('@') >= 0);
+        boolean passwordOption = false;
+        String query = uri.getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                passwordOption |= decodesTo(name, PASSWORD);
+            }
+        }
+        if (userInfo || passwordOption) {
+            throw new IllegalArgumentException("Malformed CacheManager URI (not repeated here):"
+                    + " a memcached:// URI must not hold a password"
+                    + (userInfo ? " (user information ...@ found)" : " (option password found)")
+                    + ": the URI is the CacheManager's identity and appears in MBean names, logs and"
+                    + " messages. Give " + USERNAME + " and " + PASSWORD + " in the Properties passed to"
+                    + " getCacheManager, or use a file: or classpath: URI of a properties file that holds"
+                    + " them");
+        }
+    }
+
+    /**
+     * The URI for messages: user information and the value of a {@code password} query option
+     * replaced by {@code ***}, so that no error message can echo a password given where it does
+     * not belong.
+     *
+     * @param uri a CacheManager URI; may be null
+     * @return its text, redacted
+     */
+    public static String redacted(URI uri) {
+        if (uri == null) {
+            return "null";
+        }
+        String text = uri.toString();
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            text = text.replace(userInfo + "@", "***@");
+        } else if (uri.getRawAuthority() == null && text.indexOf('@') >= 0) {
+            text = uri.getScheme() + ":***" + text.substring(text.lastIndexOf('@'));
+        }
+        int q = text.indexOf('?');
+        if (q >= 0) {
+            StringBuilder out = new StringBuilder(text.substring(0, q + 1));
+            String[] pairs = text.substring(q + 1).split("&", -1);
+            for (int i = 0; i < pairs.length; i++) {
+                int eq = pairs[i].indexOf('=');
+                String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
+                out.append(i == 0 ? "" : "&").append(decodesTo(name, PASSWORD) ? name + "=***" : pairs[i]);
+            }
+            text = out.toString();
+        }
+        return text;
+    }
+
+    private static boolean decodesTo(String raw, String expected) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8)
+                    .equalsIgnoreCase(expected);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void readProperties(URI uri, Map<String, Value> values, Properties file, String source) {
@@ -427,7 +504,7 @@ public final class SettingsParser {
     }
 
     private static IllegalArgumentException malformed(URI uri, String why) {
-        return new IllegalArgumentException("Malformed CacheManager URI '" + uri + "': " + why);
+        return new IllegalArgumentException("Malformed CacheManager URI '" + redacted(uri) + "': " + why);
     }
 
     private static MemJCacheSettings build(URI uri, Map<String, Value> values, OptionLocation allowLocation) {
@@ -446,6 +523,8 @@ public final class SettingsParser {
         List<String> allowPackages = List.of();
         long generationRefresh = MemJCacheSettings.DEFAULT_GENERATION_REFRESH_MILLIS;
         int exptimeMargin = MemJCacheSettings.DEFAULT_EXPTIME_MARGIN_SECONDS;
+        Value username = values.get(USERNAME);
+        Value password = values.get(PASSWORD);
         Map<String, CacheDefaultsBuilder> perCache = new LinkedHashMap<>();
 
         for (Map.Entry<String, Value> e : values.entrySet()) {
@@ -453,7 +532,7 @@ public final class SettingsParser {
             String text = e.getValue().text();
             String source = e.getValue().source();
             switch (key) {
-                case SERVERS -> { }
+                case SERVERS, USERNAME, PASSWORD -> { }
                 case OPERATION_TIMEOUT_MILLIS -> operationTimeout = OptionValues.millis(key, text, source, 1);
                 case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);
                 case GENERATION_REFRESH_MILLIS -> generationRefresh = OptionValues.millis(key, text, source, 0);
@@ -477,7 +556,21 @@ public final class SettingsParser {
         Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
         perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
         return new MemJCacheSettings(serverList, operationTimeout, connectTimeout, keyPrefix, failureMode,
-                allowPackages, generationRefresh, exptimeMargin, cacheDefaults, allowLocation);
+                allowPackages, generationRefresh, exptimeMargin, cacheDefaults, allowLocation,
+                credentials(username, password));
+    }
+
+    /** Both options or neither; messages name where each came from, never the password. */
+    private static Credentials credentials(Value username, Value password) {
+        if (username == null && password == null) {
+            return Credentials.NONE;
+        }
+        if (username == null || password == null) {
+            throw new IllegalArgumentException("Option " + (username == null ? PASSWORD : USERNAME)
+                    + " is given (" + (username == null ? password : username).source() + ") but "
+                    + (username == null ? USERNAME : PASSWORD) + " is not: SASL authentication needs both");
+        }
+        return Credentials.of(username.text(), password.text());
     }
 
     private static final class CacheDefaultsBuilder {

@@ -72,7 +72,8 @@ public final class MemcachedCachingProvider implements CachingProvider {
         URI location = managerUri.equals(DEFAULT_URI) ? SettingsParser.defaultUri() : managerUri;
         settings = SettingsParser.parse(location, props, loader);
       } catch (IllegalArgumentException e) {
-        throw new CacheException("invalid MemJCache configuration " + managerUri + ": "
+        throw new CacheException("invalid MemJCache configuration "
+            + SettingsParser.redacted(managerUri) + ": "
             + e.getMessage(), e);
       }
       manager = new MemcachedCacheManager(this, managerUri, loader, props, settings);

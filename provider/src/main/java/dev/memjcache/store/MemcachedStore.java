@@ -1,5 +1,6 @@
 package dev.memjcache.store;
 
+import dev.memjcache.config.Credentials;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.auth.PlainCallbackHandler;
 import net.spy.memcached.internal.OperationFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class MemcachedStore implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MemcachedStore.class);
-  /** memcached's item header (48 bytes on 64-bit) + key NUL + data CRLF + CAS (8 bytes). */
-  private static final int ITEM_OVERHEAD_BYTES = 48 + 1 + 2 + 8;
-  /** memcached's default {@code -I}, used when the servers cannot be asked. */
-  private static final int DEFAULT_ITEM_SIZE_MAX = 1024 * 1024;
 
   static {
     // spymemcached logs through its own stderr logger unless told otherwise.
@@ -49,35 +48,46 @@ public final class MemcachedStore implements AutoCloseable {
 
   private final MemcachedClient client;
   private final long timeoutMillis;
-  private final int itemSizeMax;
+  private final ItemSizeLimit itemSizeLimit;
 
-  private MemcachedStore(MemcachedClient client, long timeoutMillis, int itemSizeMax) {
+  private MemcachedStore(MemcachedClient client, long timeoutMillis, ItemSizeLimit itemSizeLimit) {
     this.client = client;
     this.timeoutMillis = timeoutMillis;
-    this.itemSizeMax = itemSizeMax;
+    this.itemSizeLimit = itemSizeLimit;
   }
 
   /**
    * Connects to the servers, waits up to {@code connectTimeoutMillis} for every connection, then
-   * reads the smallest {@code item_size_max} of the servers ({@code stats settings}).
+   * reads the servers' item size limit ({@code stats settings}, see {@link ItemSizeLimit}).
    *
    * @param servers the memcached servers (host names are resolved here)
    * @param operationTimeoutMillis how long any one command may take, in milliseconds
    * @param connectTimeoutMillis how long to wait for the connections, in milliseconds; servers
    *     still unreachable then are logged and their commands fail until they come back
+   * @param credentials SASL PLAIN user and password (memcached {@code -S}), checked against every
+   *     reachable server before the client is built; {@link Credentials#NONE} for none
    * @return a connected store
    * @throws StoreFailureException when the client cannot be created
+   * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL
+   *     (the message names the server and the user, never the password)
    */
   public static MemcachedStore connect(List<InetSocketAddress> servers,
-      long operationTimeoutMillis, long connectTimeoutMillis) {
+      long operationTimeoutMillis, long connectTimeoutMillis, Credentials credentials) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(server.isUnresolved()
           ? new InetSocketAddress(server.getHostString(), server.getPort()) : server);
     }
+    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
+    if (credentials.isPresent()) {
+      SaslPlainCheck.verify(resolved, credentials, (int) Math.min(Integer.MAX_VALUE,
+          connectTimeoutMillis));
+      factory.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
+          new PlainCallbackHandler(credentials.username(), credentials.password())));
+    }
     MemcachedClient client;
     try {
-      client = new MemcachedClient(new ConnectionFactoryBuilder()
+      client = new MemcachedClient(factory
           .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
           .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
           .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
@@ -90,7 +100,24 @@ public final class MemcachedStore implements AutoCloseable {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
     awaitConnections(client, connectTimeoutMillis);
-    return new MemcachedStore(client, operationTimeoutMillis, readItemSizeMax(client));
+    Map<SocketAddress, Map<String, String>> settings = readSettings(client);
+    if (!credentials.isPresent()) {
+      List<InetSocketAddress> silent = new ArrayList<>();
+      for (InetSocketAddress server : resolved) {
+        Map<String, String> answer = settings.get(server);
+        if (answer == null || answer.isEmpty()) {
+          silent.add(server);
+        }
+      }
+      try {
+        SaslPlainCheck.verifyNoneRequired(silent, (int) Math.min(Integer.MAX_VALUE,
+            connectTimeoutMillis));
+      } catch (RuntimeException e) {
+        client.shutdown(0, TimeUnit.MILLISECONDS);
+        throw e;
+      }
+    }
+    return new MemcachedStore(client, operationTimeoutMillis, itemSizeLimit(settings));
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
@@ -112,20 +139,24 @@ public final class MemcachedStore implements AutoCloseable {
     }
   }
 
-  private static int readItemSizeMax(MemcachedClient client) {
-    int smallest = Integer.MAX_VALUE;
+  /** Every server's {@code stats settings}; servers that did not answer are absent or empty. */
+  private static Map<SocketAddress, Map<String, String>> readSettings(MemcachedClient client) {
     try {
-      for (Map<String, String> settings : client.getStats("settings").values()) {
-        String value = settings.get("item_size_max");
-        if (value != null) {
-          smallest = Math.min(smallest, Integer.parseInt(value.trim()));
-        }
-      }
+      return client.getStats("settings");
     } catch (RuntimeException e) {
-      LOG.warn("cannot read item_size_max from memcached ({}); assuming {} bytes", e.toString(),
-          DEFAULT_ITEM_SIZE_MAX);
+      LOG.warn("cannot read stats settings from memcached ({})", e.toString());
+      return Map.of();
     }
-    return smallest == Integer.MAX_VALUE ? DEFAULT_ITEM_SIZE_MAX : smallest;
+  }
+
+  private static ItemSizeLimit itemSizeLimit(Map<SocketAddress, Map<String, String>> settings) {
+    try {
+      return ItemSizeLimit.fromStatsSettings(settings.values());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the item size limit from memcached ({}); assuming {}", e.toString(),
+          ItemSizeLimit.DEFAULT);
+      return ItemSizeLimit.DEFAULT;
+    }
   }
 
   /**
@@ -152,7 +183,12 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Returns the smallest {@code item_size_max} of the servers, in bytes. */
   public int itemSizeMax() {
-    return itemSizeMax;
+    return itemSizeLimit.itemSizeMax();
+  }
+
+  /** Returns the servers' item size rule ({@code stats settings} at connect). */
+  public ItemSizeLimit itemSizeLimit() {
+    return itemSizeLimit;
   }
 
   /** Returns the operation timeout, in milliseconds. */
@@ -340,10 +376,7 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   private CachedData item(String key, int flags, byte[] data) {
-    int itemBytes = ITEM_OVERHEAD_BYTES + key.length() + data.length;
-    if (itemBytes > itemSizeMax) {
-      throw new ItemTooLargeException(key, itemBytes, itemSizeMax);
-    }
+    itemSizeLimit.check(key, flags, data.length);
     return new CachedData(flags, data, Integer.MAX_VALUE);
   }
 

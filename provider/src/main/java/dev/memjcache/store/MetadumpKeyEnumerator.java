@@ -57,6 +57,8 @@ public final class MetadumpKeyEnumerator {
   private final List<InetSocketAddress> servers;
   private final int timeoutMillis;
   private final LongAdder busyRetries = new LongAdder();
+  /** Why enumeration cannot work at all (null when it can). */
+  private final String unavailable;
 
   /**
    * Creates an enumerator; it opens no connection until {@link #keysWithPrefix(String)}.
@@ -73,6 +75,25 @@ public final class MetadumpKeyEnumerator {
       throw new IllegalArgumentException("timeoutMillis must be > 0, was " + timeoutMillis);
     }
     this.timeoutMillis = timeoutMillis;
+    this.unavailable = null;
+  }
+
+  private MetadumpKeyEnumerator(String unavailable) {
+    this.servers = List.of();
+    this.timeoutMillis = 1;
+    this.unavailable = unavailable;
+  }
+
+  /**
+   * An enumerator for servers that cannot answer {@code lru_crawler metadump} at all, such as
+   * memcached started with {@code -S} (SASL), which closes every ASCII-protocol connection:
+   * {@link #keysWithPrefix} always throws {@code UnsupportedOperationException} with {@code why}.
+   *
+   * @param why the reason, for the exception message
+   * @return the enumerator
+   */
+  public static MetadumpKeyEnumerator unavailable(String why) {
+    return new MetadumpKeyEnumerator(Objects.requireNonNull(why, "why"));
   }
 
   /**
@@ -96,6 +117,9 @@ public final class MetadumpKeyEnumerator {
    */
   public List<String> keysWithPrefix(String prefix) {
     byte[] prefixBytes = Objects.requireNonNull(prefix, "prefix").getBytes(StandardCharsets.UTF_8);
+    if (unavailable != null) {
+      throw new UnsupportedOperationException(unavailable);
+    }
     // A key may sit on two servers after a node failure moved its Ketama slot; list it once.
     Set<String> keys = new LinkedHashSet<>();
     for (InetSocketAddress server : servers) {

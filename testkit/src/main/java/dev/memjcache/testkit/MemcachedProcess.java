@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +51,19 @@ public final class MemcachedProcess implements AutoCloseable {
    * @throws IllegalStateException when the binary is missing or the server does not come up
    */
   public static MemcachedProcess start(String... extraArgs) {
+    return start(Map.of(), extraArgs);
+  }
+
+  /**
+   * {@link #start(String...)} with extra environment variables for the memcached process, for
+   * example {@code SASL_CONF_PATH} for a server started with {@code -S} (see {@link SaslSetup}).
+   *
+   * @param environment variables added to this JVM's environment for the child process
+   * @param extraArgs further memcached arguments
+   * @return the running process; close it to stop the server
+   * @throws IllegalStateException when the binary is missing or the server does not come up
+   */
+  public static MemcachedProcess start(Map<String, String> environment, String... extraArgs) {
     String binary = findBinary();
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -61,10 +75,11 @@ public final class MemcachedProcess implements AutoCloseable {
       }
       command.addAll(Arrays.asList(extraArgs));
       try {
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         MemcachedProcess server = new MemcachedProcess(process, port, command);
         if (server.awaitListening()) {
           return server;
