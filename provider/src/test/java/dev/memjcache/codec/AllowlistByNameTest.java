@@ -21,7 +21,7 @@ class AllowlistByNameTest {
       "java.lang.String, true", "[Ljava.lang.String;, true", "[[I, true", "[J, true",
       "java.time.Instant, true", "java.util.ImmutableCollections$ListN, true",
       "java.util.concurrent.atomic.AtomicLong, undecided",
-      "java.lang.ProcessBuilder, false", "[Ljava.lang.Thread;, false", "java.net.URLClassLoader, false",
+      "java.lang.ProcessBuilder, false", "[Ljava.lang.Thread;, undecided", "[Ljava.io.Serializable;, undecided", "java.net.URLClassLoader, false",
       "javax.management.BadAttributeValueExpException, false", "jdk.internal.misc.Unsafe, false",
       "sun.misc.Unsafe, false", "[Xjava.lang.String;, false",
       "dev.memjcache.codec.animals.Dog, true", "dev.memjcache.codec.animalsx.Cat, undecided",
@@ -37,5 +37,13 @@ class AllowlistByNameTest {
       }
       assertEquals(expected, ALLOWLIST.isAllowed(type), "the class agrees: " + name);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void arraysOfJdkNamesAreLeftToTheClassWhichRefusesClassesAndAllowsInterfaces() {
+    // Loading a JDK component class without initializing it runs no code; only the class tells an
+    // interface (Serializable[] in Hibernate's entity state) from a refused class (Thread[]).
+    assertEquals(false, ALLOWLIST.isAllowed(Thread[].class));
+    assertEquals(true, ALLOWLIST.isAllowed(java.io.Serializable[].class));
   }
 }
