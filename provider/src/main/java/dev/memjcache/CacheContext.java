@@ -23,16 +23,18 @@ final class CacheContext<K, V> {
   final EventDispatcher<K, V> events;
   final LoaderSupport<K, V> loader;
   final WriterSupport<K, V> writer;
+  final FailureHandler failures;
   final CacheStatistics statistics = new CacheStatistics();
   private volatile StatisticsRecorder stats = StatisticsRecorder.DISABLED;
 
   CacheContext(Entries<K, V> entries, ExpiryDecider expiry, EventDispatcher<K, V> events,
-      LoaderSupport<K, V> loader, WriterSupport<K, V> writer) {
+      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, FailureHandler failures) {
     this.entries = entries;
     this.expiry = expiry;
     this.events = events;
     this.loader = loader;
     this.writer = writer;
+    this.failures = failures;
   }
 
   /** The recorder in force: the live statistics or the disabled null object. */

@@ -81,8 +81,10 @@ public final class MemcachedCacheManager implements CacheManager {
     this.classLoader = classLoader;
     this.properties = properties;
     this.settings = settings;
+    MemJCacheSettings.ServerHealth health = settings.serverHealth();
     this.store = MemcachedStore.connect(settings.servers(), settings.operationTimeoutMillis(),
-        settings.connectTimeoutMillis());
+        settings.connectTimeoutMillis(), new MemcachedStore.ClusterOptions(settings.keyPrefix(),
+            health.failureLimit(), health.retryMillis(), health.reconnectDelaySeconds()));
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
@@ -225,8 +227,8 @@ public final class MemcachedCacheManager implements CacheManager {
   }
 
   /**
-   * {@link CacheManager#destroyCache}: clears the cache (a generation bump: every JVM loses its
-   * entries) and closes it here. Unknown names are ignored.
+   * {@link CacheManager#destroyCache}: clears the cache (a new generation on every reachable
+   * server: every JVM loses its entries) and closes it here. Unknown names are ignored.
    */
   @Override
   public void destroyCache(String cacheName) {

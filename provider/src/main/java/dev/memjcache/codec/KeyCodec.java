@@ -163,6 +163,38 @@ public final class KeyCodec {
   }
 
   /**
+   * For enumeration with per-server generations: strips {@code <prefix>:<cache>:<generation>:}
+   * whatever the generation.
+   *
+   * @param itemKey a memcached item key
+   * @return the part after the generation, or null when {@code itemKey} is not an entry of this
+   *     cache
+   */
+  public String partOf(String itemKey) {
+    if (!itemKey.startsWith(base)) {
+      return null;
+    }
+    int end = itemKey.indexOf(':', base.length());
+    if (end <= base.length() || end - base.length() > MAX_GENERATION_DIGITS) {
+      return null;
+    }
+    for (int i = base.length(); i < end; i++) {
+      char c = itemKey.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    return itemKey.substring(end + 1);
+  }
+
+  /**
+   * @return {@code "<prefix>:<cacheSegment>:"}, the common prefix of all of this cache's items
+   */
+  public String cachePrefix() {
+    return base;
+  }
+
+  /**
    * @param part a key part from {@link #partOf}
    * @return true when it is a hash, so the key must be recovered from the envelope's serialized
    *     key

@@ -7,6 +7,9 @@ import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
+import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
+import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
+import static dev.memjcache.config.MemJCacheSettings.SERVER_RETRY_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 
 import java.io.IOException;
@@ -38,7 +41,8 @@ import javax.cache.CacheException;
  *
  * <p>Options: {@code operationTimeoutMillis}, {@code connectTimeoutMillis},
  * {@code generationRefreshMillis} (plain milliseconds or {@code <n><ms|s|m|h|d>}),
- * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, and
+ * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds},
+ * {@code serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds}, and
  * the per-cache {@code cache.<name>.expiry|statistics|management} described by
  * {@link CacheDefaults}. A properties file also holds {@code servers}.
  */
@@ -52,7 +56,8 @@ public final class SettingsParser {
     public static final URI FALLBACK_URI = URI.create("memcached://127.0.0.1:11211");
 
     private static final List<String> OPTIONS = List.of(OPERATION_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS,
-            KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS);
+            KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS,
+            SERVER_FAILURE_LIMIT, SERVER_RETRY_MILLIS, RECONNECT_DELAY_SECONDS);
     private static final List<String> CACHE_OPTIONS = List.of(
             CacheDefaults.EXPIRY, CacheDefaults.STATISTICS, CacheDefaults.MANAGEMENT);
     private static final String CALLER_PROPERTIES = "Properties passed to getCacheManager";
@@ -339,6 +344,9 @@ public final class SettingsParser {
         long generationRefresh = MemJCacheSettings.DEFAULT_GENERATION_REFRESH_MILLIS;
         int exptimeMargin = MemJCacheSettings.DEFAULT_EXPTIME_MARGIN_SECONDS;
         Map<String, CacheDefaultsBuilder> perCache = new LinkedHashMap<>();
+        int serverFailureLimit = MemJCacheSettings.DEFAULT_SERVER_FAILURE_LIMIT;
+        long serverRetry = MemJCacheSettings.DEFAULT_SERVER_RETRY_MILLIS;
+        int reconnectDelay = MemJCacheSettings.DEFAULT_RECONNECT_DELAY_SECONDS;
 
         for (Map.Entry<String, Value> e : values.entrySet()) {
             String key = e.getKey();
@@ -353,6 +361,9 @@ public final class SettingsParser {
                 case FAILURE_MODE -> failureMode = OptionValues.failureMode(key, text, source);
                 case ALLOW_PACKAGES -> allowPackages = OptionValues.allowPackages(key, text, source);
                 case EXPTIME_MARGIN_SECONDS -> exptimeMargin = OptionValues.exptimeMarginSeconds(key, text, source);
+                case SERVER_FAILURE_LIMIT -> serverFailureLimit = OptionValues.wholeNumber(key, text, source, 1, 1000);
+                case SERVER_RETRY_MILLIS -> serverRetry = OptionValues.millis(key, text, source, 1);
+                case RECONNECT_DELAY_SECONDS -> reconnectDelay = OptionValues.wholeNumber(key, text, source, 1, 3600);
                 default -> {
                     CacheKey cacheKey = cacheKey(key);
                     CacheDefaultsBuilder b = perCache.computeIfAbsent(cacheKey.cacheName(), n -> new CacheDefaultsBuilder());
@@ -368,7 +379,8 @@ public final class SettingsParser {
         Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
         perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
         return new MemJCacheSettings(serverList, operationTimeout, connectTimeout, keyPrefix, failureMode,
-                allowPackages, generationRefresh, exptimeMargin, cacheDefaults);
+                allowPackages, generationRefresh, exptimeMargin, cacheDefaults,
+                new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay));
     }
 
     private static final class CacheDefaultsBuilder {

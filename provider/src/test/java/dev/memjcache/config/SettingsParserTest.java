@@ -238,6 +238,9 @@ class SettingsParserTest {
         expected.setProperty("allowPackages", "a.b,c");
         expected.setProperty("generationRefreshMillis", "1000");
         expected.setProperty("exptimeMarginSeconds", "2");
+        expected.setProperty("serverFailureLimit", "2");
+        expected.setProperty("serverRetryMillis", "1000");
+        expected.setProperty("reconnectDelaySeconds", "1");
         expected.setProperty("cache.x.y.expiry", "created:5m");
         assertEquals(expected, p);
     }

@@ -30,7 +30,7 @@ public final class MemcachedProcess implements AutoCloseable {
 
   private static final long START_TIMEOUT_MILLIS = 10_000;
 
-  private final Process process;
+  private volatile Process process;
   private final int port;
   private final List<String> command;
 
@@ -160,9 +160,82 @@ public final class MemcachedProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Returns the process id of the running (or last) memcached process. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Kills the server (SIGKILL: no shutdown, all items lost) and waits for it to exit. The port
+   * stays this object's, for {@link #restart()}.
+   */
+  public void stop() {
+    try {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts memcached again on the same port with the same arguments (empty, as after a crash) and
+   * waits (up to 10 s) until it accepts connections.
+   *
+   * @throws IllegalStateException when it is still running or does not come up
+   */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("memcached on port " + port + " is still running");
+    }
+    try {
+      process = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot restart " + String.join(" ", command), e);
+    }
+    if (!awaitListening()) {
+      throw new IllegalStateException("memcached did not restart: " + String.join(" ", command));
+    }
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered (a hung node). */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** Lets a {@link #pause() paused} server run again (SIGCONT); it keeps its items. */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kill " + signal, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending " + signal, e);
+    }
+  }
+
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
   @Override
   public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      resume(); // a paused server handles SIGTERM only once it runs again
+    } catch (IllegalStateException alreadyGone) {
+      // it exited meanwhile
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
