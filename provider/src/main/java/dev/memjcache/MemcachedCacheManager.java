@@ -13,6 +13,7 @@ import dev.memjcache.management.MBeanType;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.MemcachedStore;
+import dev.memjcache.store.NodeHealth;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
@@ -92,6 +93,21 @@ public final class MemcachedCacheManager implements CacheManager {
     this.enumerator = new MetadumpKeyEnumerator(resolved,
         (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
+  }
+
+  /**
+   * Returns the memcached servers this manager has marked down (README "Running in production":
+   * after {@code serverFailureLimit} consecutive failures, until a probe answers), as
+   * {@code host:port}; empty when every server is usable.
+   *
+   * @return a new list
+   */
+  public List<String> serversMarkedDown() {
+    List<String> down = new ArrayList<>();
+    for (net.spy.memcached.MemcachedNode node : store.health().downNodes()) {
+      down.add(NodeHealth.name(node));
+    }
+    return down;
   }
 
   /** Returns the parsed settings of this manager. */

@@ -64,7 +64,13 @@ public final class GenerationTracker {
 
   private static final class Holder {
     volatile Snapshot snapshot;
-    volatile boolean dirty;
+    /** Dropped writes so far; the server is dirty while this is ahead of {@link #cleaned}. */
+    final AtomicLong dirtyMarks = new AtomicLong();
+    final AtomicLong cleaned = new AtomicLong();
+
+    boolean isDirty() {
+      return dirtyMarks.get() != cleaned.get();
+    }
   }
 
   /**
@@ -94,7 +100,7 @@ public final class GenerationTracker {
   public long generation(MemcachedNode node) {
     Holder holder = holders.get(node);
     Snapshot s = holder.snapshot;
-    if (s != null && System.nanoTime() - s.readAtNanos < refreshNanos && !holder.dirty
+    if (s != null && System.nanoTime() - s.readAtNanos < refreshNanos && !holder.isDirty()
         && s.epoch == health.epoch(node) && s.generation >= newestClear.get()) {
       return s.generation;
     }
@@ -106,7 +112,7 @@ public final class GenerationTracker {
    * incremented before this JVM reads the cache there again.
    */
   public void markDirty(MemcachedNode node) {
-    holders.get(node).dirty = true;
+    holders.get(node).dirtyMarks.incrementAndGet();
     if (listening.compareAndSet(false, true)) {
       health.onUp(this::repairIfDirty);
     }
@@ -160,7 +166,7 @@ public final class GenerationTracker {
 
   private void repairIfDirty(MemcachedNode node) {
     Holder holder = holders.get(node);
-    if (holder != null && holder.dirty) {
+    if (holder != null && holder.isDirty()) {
       try {
         refresh(node, holder);
       } catch (StoreFailureException e) {
@@ -172,33 +178,31 @@ public final class GenerationTracker {
 
   private long refresh(MemcachedNode node, Holder holder) {
     int epoch = health.epoch(node);
-    boolean dirty = holder.dirty;
-    holder.dirty = false;
-    try {
-      StoreItem marker = store.gets(node, clearKey);
-      long markerValue = numberOf(marker);
-      if (markerValue > newestClear.get()) {
-        newestClear.accumulateAndGet(markerValue, Math::max);
-      }
-      long generation = current(node);
-      long floor = newestClear.get();
-      if (generation < floor) {
-        generation = raise(node, generationKey, floor);
-        raise(node, clearKey, floor);
-        LOG.info("memcached server {} missed a clear() of {}: generation raised to {}",
-            NodeHealth.name(node), generationKey, generation);
-      }
-      if (dirty) {
-        generation = raise(node, generationKey, generation + 1);
-      }
-      holder.snapshot = new Snapshot(generation, System.nanoTime(), epoch);
-      return generation;
-    } catch (StoreFailureException e) {
-      if (dirty) {
-        holder.dirty = true;
-      }
-      throw e;
+    // Until the increment below is stored, the server stays dirty: every concurrent reader
+    // refreshes too (and finds the incremented generation) instead of using the old one.
+    long marks = holder.dirtyMarks.get();
+    boolean dirty = marks != holder.cleaned.get();
+    StoreItem marker = store.gets(node, clearKey);
+    long markerValue = numberOf(marker);
+    if (markerValue > newestClear.get()) {
+      newestClear.accumulateAndGet(markerValue, Math::max);
     }
+    long generation = current(node);
+    long floor = newestClear.get();
+    if (generation < floor) {
+      generation = raise(node, generationKey, floor);
+      raise(node, clearKey, floor);
+      LOG.info("memcached server {} missed a clear() of {}: generation raised to {}",
+          NodeHealth.name(node), generationKey, generation);
+    }
+    if (dirty) {
+      generation = raise(node, generationKey, generation + 1);
+    }
+    holder.snapshot = new Snapshot(generation, System.nanoTime(), epoch);
+    if (dirty) {
+      holder.cleaned.accumulateAndGet(marks, Math::max);
+    }
+    return generation;
   }
 
   /** Reads the generation on {@code node}, creating or repairing it as the class javadoc says. */

@@ -225,7 +225,8 @@ public final class NodeHealth implements AutoCloseable {
     }
   }
 
-  static String name(MemcachedNode node) {
+  /** Returns {@code host:port} of {@code node}, for logs and messages. */
+  public static String name(MemcachedNode node) {
     String address = String.valueOf(node.getSocketAddress());
     return address.startsWith("/") ? address.substring(1) : address;
   }
