@@ -200,14 +200,50 @@ public final class MemcachedProcess implements AutoCloseable {
     }
   }
 
-  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered (a hung node). */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open, nothing is answered (a hung node).
+   * Returns once every thread of the process is stopped (Linux {@code /proc/<pid>/task}).
+   */
   public void pause() {
     signal("-STOP");
+    awaitStopped(true);
   }
 
   /** Lets a {@link #pause() paused} server run again (SIGCONT); it keeps its items. */
   public void resume() {
     signal("-CONT");
+    awaitStopped(false);
+  }
+
+  private void awaitStopped(boolean stopped) {
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (var threads = Files.list(tasks)) {
+        boolean all = threads.allMatch(task -> isStopped(task.resolve("stat")) == stopped);
+        if (all) {
+          return;
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        return; // no /proc (not Linux): the signal was sent, that is all we can tell
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static boolean isStopped(Path stat) {
+    try {
+      String line = Files.readString(stat);
+      // pid (comm) STATE ...: the state follows the last ')'
+      return line.charAt(line.lastIndexOf(')') + 2) == 'T';
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void signal(String signal) {
