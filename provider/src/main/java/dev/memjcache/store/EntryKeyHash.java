@@ -21,6 +21,11 @@ public final class EntryKeyHash implements HashAlgorithm {
   private static final int MAX_GENERATION_DIGITS = 19;
 
   private final String prefix;
+  /**
+   * The last key this thread hashed and its hash: MemJCache looks a key's server up (node health)
+   * right before spymemcached does the same on the same thread, with the same String.
+   */
+  private final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
 
   /**
    * @param keyPrefix the {@code keyPrefix} option (no {@code ':'})
@@ -36,7 +41,14 @@ public final class EntryKeyHash implements HashAlgorithm {
    */
   @Override
   public long hash(String key) {
-    return DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
+    Object[] memo = last.get();
+    if (memo[0] == key) {
+      return (Long) memo[1];
+    }
+    long hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
+    memo[0] = key;
+    memo[1] = hash;
+    return hash;
   }
 
   /**
