@@ -78,7 +78,7 @@ final class Entries<K, V> {
 
   /** The item key of {@code encoded}: the generation of the server it hashes to. */
   private String itemKey(EncodedKey encoded) {
-    MemcachedNode node = store.nodeFor(keys.itemKey(0, encoded));
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
     return keys.itemKey(generations.generation(node), encoded);
   }
 
@@ -212,7 +212,7 @@ final class Entries<K, V> {
    * cannot be read or the write fails, the server is marked dirty for this cache.
    */
   private <T> T writeTo(EncodedKey encoded, Function<String, T> command) {
-    MemcachedNode node = store.nodeFor(keys.itemKey(0, encoded));
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
     try {
       return command.apply(keys.itemKey(generations.generation(node), encoded));
     } catch (ItemTooLargeException e) {
@@ -363,7 +363,7 @@ final class Entries<K, V> {
       try {
         itemKey = itemKey(encoded);
       } catch (StoreFailureException e) {
-        generations.markDirty(store.nodeFor(keys.itemKey(0, encoded)));
+        generations.markDirty(store.nodeFor(keys.routingKey(encoded)));
         failure[0] = failure[0] == null ? e : failure[0];
         return;
       }
