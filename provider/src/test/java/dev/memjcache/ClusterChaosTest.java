@@ -26,7 +26,8 @@ import javax.cache.configuration.MutableConfiguration;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.MemcachedClient;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Chaos on a 3-server cluster: 4 threads run mixed get/put/invoke for 20 s with a 500 ms
@@ -45,34 +46,21 @@ class ClusterChaosTest {
 
   enum Fault { KILL, HANG }
 
-  @Test
-  void killInFailMode() throws Exception {
-    Figures f = run(Fault.KILL, "fail", false);
-    f.assertKillFigures();
-  }
-
-  @Test
-  void killInDegradeMode() throws Exception {
-    Figures f = run(Fault.KILL, "degrade", false);
-    f.assertKillFigures();
-  }
-
-  @Test
-  void killOfTheServerTheOldSingleGenerationItemLivedOn() throws Exception {
-    Figures f = run(Fault.KILL, "fail", true);
-    f.assertKillFigures();
-  }
-
-  @Test
-  void hangInFailMode() throws Exception {
-    Figures f = run(Fault.HANG, "fail", false);
-    f.assertHangFigures();
-  }
-
-  @Test
-  void hangInDegradeMode() throws Exception {
-    Figures f = run(Fault.HANG, "degrade", false);
-    f.assertHangFigures();
+  /**
+   * One run per fault and failure mode; {@code oldGenerationServer} kills the server that held
+   * the cache's single generation item before generations were per server.
+   */
+  @ParameterizedTest(name = "{0} in {1} mode, old generation server: {2}")
+  @CsvSource({"KILL, fail, false", "KILL, degrade, false", "KILL, fail, true",
+      "HANG, fail, false", "HANG, degrade, false"})
+  void onlyTheFailingServersKeysAreAffected(Fault fault, String mode,
+      boolean oldGenerationServer) throws Exception {
+    Figures f = run(fault, mode, oldGenerationServer);
+    if (fault == Fault.KILL) {
+      f.assertKillFigures();
+    } else {
+      f.assertHangFigures();
+    }
   }
 
   /** What one run measured. */

@@ -73,7 +73,7 @@ public final class MemcachedStore implements AutoCloseable {
     NodeCommands[] commands = new NodeCommands[1];
     this.health = new NodeHealth(nodes, cluster.serverFailureLimit(), cluster.serverRetryMillis(),
         timeoutMillis, node -> commands[0].noop(node));
-    this.nodeCommands = new NodeCommands(client, health, timeoutMillis);
+    this.nodeCommands = new NodeCommands(client, health, this);
     commands[0] = nodeCommands;
   }
 
@@ -492,7 +492,12 @@ public final class MemcachedStore implements AutoCloseable {
         + serverOf(key) + " was refused: " + future.getStatus(), null);
   }
 
-  private <T> T await(Future<T> future, String command, Object key, MemcachedNode node) {
+  /**
+   * Awaits one command for at most the operation timeout and reports the outcome to node health.
+   *
+   * @throws StoreFailureException on timeout, interrupt or failure
+   */
+  <T> T await(Future<T> future, String command, Object key, MemcachedNode node) {
     try {
       T result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
       health.succeeded(node);
@@ -501,33 +506,30 @@ public final class MemcachedStore implements AutoCloseable {
       future.cancel(true);
       Thread.currentThread().interrupt();
       throw new StoreFailureException("interrupted while waiting for memcached " + command
-          + describe(key), e);
+          + describe(key, node), e);
     } catch (TimeoutException e) {
       future.cancel(true);
       health.failed(node, command + " timed out after " + timeoutMillis + " ms");
-      throw new StoreFailureException("memcached " + command + describe(key) + " timed out after "
-          + timeoutMillis + " ms", e);
+      throw new StoreFailureException("memcached " + command + describe(key, node)
+          + " timed out after " + timeoutMillis + " ms", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CancellationException
           || e.getCause() instanceof java.io.IOException) {
         health.failed(node, command + " failed: " + e.getCause());
       }
-      throw new StoreFailureException("memcached " + command + describe(key) + " failed: "
+      throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
           + e.getCause(), e.getCause());
     } catch (RuntimeException e) {
       // spymemcached reports cancelled operations (dead server, FailureMode.Cancel) this way
       health.failed(node, command + " failed: " + e);
-      throw new StoreFailureException("memcached " + command + describe(key) + " failed: " + e, e);
+      throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
+          + e, e);
     }
   }
 
-  private String describe(Object key) {
-    if (key instanceof String) {
-      return " of key '" + key + "' on " + serverOf((String) key);
-    }
-    Collection<?> keys = (Collection<?>) key;
-    return " of " + keys.size() + " keys on "
-        + NodeHealth.name(nodeFor(String.valueOf(keys.iterator().next())));
+  private static String describe(Object key, MemcachedNode node) {
+    String what = key instanceof Collection<?> keys ? keys.size() + " keys" : "key '" + key + "'";
+    return " of " + what + " on " + NodeHealth.name(node);
   }
 
   private SocketAddress serverOf(String key) {

@@ -2,9 +2,6 @@ package dev.memjcache.store;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
@@ -30,12 +27,12 @@ final class NodeCommands {
   private final MemcachedClient client;
   private final OperationFactory ops = new BinaryOperationFactory();
   private final NodeHealth health;
-  private final long timeoutMillis;
+  private final MemcachedStore store;
 
-  NodeCommands(MemcachedClient client, NodeHealth health, long timeoutMillis) {
+  NodeCommands(MemcachedClient client, NodeHealth health, MemcachedStore store) {
     this.client = client;
     this.health = health;
-    this.timeoutMillis = timeoutMillis;
+    this.store = store;
   }
 
   /** memcached {@code gets} on {@code node}; null when there is no item. */
@@ -99,27 +96,13 @@ final class NodeCommands {
 
   private StatusCode await(MemcachedNode node, CompletableFuture<StatusCode> future,
       String command, String key) {
-    try {
-      StatusCode status = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-      if (status == StatusCode.CANCELLED) {
-        health.failed(node, command + " cancelled");
-        throw new StoreFailureException("memcached " + command + " of key '" + key + "' on "
-            + NodeHealth.name(node) + " was cancelled (connection lost)", null);
-      }
-      health.succeeded(node);
-      return status;
-    } catch (TimeoutException e) {
-      health.failed(node, command + " timed out after " + timeoutMillis + " ms");
+    StatusCode status = store.await(future, command, key, node);
+    if (status == StatusCode.CANCELLED) {
+      health.failed(node, command + " cancelled");
       throw new StoreFailureException("memcached " + command + " of key '" + key + "' on "
-          + NodeHealth.name(node) + " timed out after " + timeoutMillis + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreFailureException("interrupted while waiting for memcached " + command
-          + " of key '" + key + "' on " + NodeHealth.name(node), e);
-    } catch (ExecutionException e) {
-      throw new StoreFailureException("memcached " + command + " of key '" + key + "' on "
-          + NodeHealth.name(node) + " failed: " + e.getCause(), e.getCause());
+          + NodeHealth.name(node) + " was cancelled (connection lost)", null);
     }
+    return status;
   }
 
   private static StoreFailureException refused(String command, String key, MemcachedNode node,
