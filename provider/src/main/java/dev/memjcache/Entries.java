@@ -19,6 +19,7 @@ import dev.memjcache.support.RateLimitedLog;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ final class Entries<K, V> {
     }
     MemcachedStore.BulkRead read = store.getBulk(itemKeys);
     Set<String> failedItems = read.failedKeys().isEmpty() ? Set.of()
-        : new java.util.HashSet<>(read.failedKeys());
+        : new HashSet<>(read.failedKeys());
     failure = failure == null ? read.failure() : failure;
     List<Slot<K, V>> slots = new ArrayList<>(keyOrder.size());
     for (int i = 0; i < keyOrder.size(); i++) {

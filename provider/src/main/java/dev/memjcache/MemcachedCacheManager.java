@@ -43,6 +43,7 @@ import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
+import net.spy.memcached.MemcachedNode;
 
 /**
  * A {@link CacheManager} over one set of memcached servers (JSR-107 chapter 5). It owns the
@@ -104,7 +105,7 @@ public final class MemcachedCacheManager implements CacheManager {
    */
   public List<String> serversMarkedDown() {
     List<String> down = new ArrayList<>();
-    for (net.spy.memcached.MemcachedNode node : store.health().downNodes()) {
+    for (MemcachedNode node : store.health().downNodes()) {
       down.add(NodeHealth.name(node));
     }
     return down;

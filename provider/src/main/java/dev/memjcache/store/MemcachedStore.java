@@ -1,5 +1,6 @@
 package dev.memjcache.store;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -514,7 +515,7 @@ public final class MemcachedStore implements AutoCloseable {
           + " timed out after " + timeoutMillis + " ms", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof CancellationException
-          || e.getCause() instanceof java.io.IOException) {
+          || e.getCause() instanceof IOException) {
         health.failed(node, command + " failed: " + e.getCause());
       }
       throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
