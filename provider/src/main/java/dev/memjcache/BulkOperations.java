@@ -4,6 +4,7 @@ import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.StatisticsRecorder;
 import dev.memjcache.store.MetadumpKeyEnumerator;
+import dev.memjcache.store.StoreFailureException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +38,10 @@ final class BulkOperations<K, V> {
   Map<K, V> getAll(Set<? extends K> keys) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    List<Slot<K, V>> slots = ctx.entries.readAll(keys, now);
+    Entries.ReadAll<K, V> read = ctx.entries.readAll(keys, now);
+    // fail mode throws here; degrade goes on with the entries of the servers that answered
+    ctx.failures.partial("getAll", read.failure());
+    List<Slot<K, V>> slots = read.slots();
     Map<K, V> result = new HashMap<>((int) (keys.size() / 0.75f) + 1);
     List<K> missing = new ArrayList<>();
     for (Slot<K, V> slot : slots) {
@@ -124,15 +128,22 @@ final class BulkOperations<K, V> {
         entries.keySet().forEach(ctx.entries::deleteBlind);
         return 0;
       }
-      ctx.entries.putAll(entries, expiresAt, now);
-      return entries.size();
+      StoreFailureException failure = ctx.entries.putAll(entries, expiresAt, now);
+      ctx.failures.partial("putAll", failure);
+      return failure == null ? entries.size() : 0;
     }
     int stored = 0;
+    StoreFailureException failure = null;
     for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-      boolean done = replaceExisting ? single.upsert(e.getKey(), e.getValue(), now) != null
-          : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
-      stored += done ? 1 : 0;
+      try {
+        boolean done = replaceExisting ? single.upsert(e.getKey(), e.getValue(), now) != null
+            : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
+        stored += done ? 1 : 0;
+      } catch (StoreFailureException f) {
+        failure = failure == null ? f : failure;
+      }
     }
+    ctx.failures.partial("putAll", failure);
     return stored;
   }
 
@@ -141,11 +152,17 @@ final class BulkOperations<K, V> {
     WriterSupport.BatchResult<K> deleted = ctx.writer.deleteAll(keys);
     long now = System.currentTimeMillis();
     int removed = 0;
+    StoreFailureException failure = null;
     for (K key : keys) {
       if (deleted.isDone(key)) {
-        removed += single.removeLive(key, now) != null ? 1 : 0;
+        try {
+          removed += single.removeLive(key, now) != null ? 1 : 0;
+        } catch (StoreFailureException f) {
+          failure = failure == null ? f : failure;
+        }
       }
     }
+    ctx.failures.partial("removeAll", failure);
     if (removed > 0) {
       ctx.stats().recordRemovals(removed);
       ctx.stats().recordRemoveTime(System.nanoTime() - start);
@@ -154,31 +171,32 @@ final class BulkOperations<K, V> {
   }
 
   /**
-   * {@code removeAll()}: enumerates this generation's entries, then removes them as above. When
-   * nobody needs the keys or values (no writer, no REMOVED listener, statistics off) the items are
-   * deleted by their memcached keys, pipelined, without reading or deserializing anything.
+   * {@code removeAll()}: enumerates the entries of each server's current generation, then removes
+   * them as above. When nobody needs the keys or values (no writer, no REMOVED listener,
+   * statistics off) the items are deleted by their memcached keys without reading or
+   * deserializing anything.
    */
   void removeAll() {
-    long generation = ctx.entries.generation();
     List<String> itemKeys =
-        enumerator.keysWithPrefix(ctx.entries.keyCodec().keyPrefix(generation));
+        ctx.entries.enumerate(enumerator, failure -> ctx.failures.partial("removeAll", failure));
     if (ctx.writer.writer() == null && !ctx.events.hasListenerFor(EventType.REMOVED)
         && ctx.stats() == StatisticsRecorder.DISABLED) {
-      ctx.entries.store().deleteAll(itemKeys);
+      ctx.failures.partial("removeAll", ctx.entries.deleteItems(itemKeys));
       return;
     }
     Set<K> keys = new LinkedHashSet<>();
     long now = System.currentTimeMillis();
     for (int from = 0; from < itemKeys.size(); from += EntryIterator.PAGE) {
       List<String> page = itemKeys.subList(from, Math.min(itemKeys.size(), from + EntryIterator.PAGE));
-      for (Slot<K, V> slot : ctx.entries.readItems(page, generation, now)) {
+      for (Slot<K, V> slot : ctx.entries.readItems(page, now,
+          failure -> ctx.failures.partial("removeAll", failure))) {
         keys.add(slot.key);
       }
     }
     removeAll(keys);
   }
 
-  /** {@code clear()}: a new generation; no writer, no events. */
+  /** {@code clear()}: a new generation on every reachable server; no writer, no events. */
   void clear() {
     ctx.entries.advanceGeneration();
   }

@@ -25,17 +25,20 @@ final class CacheContext<K, V> {
   final LoaderSupport<K, V> loader;
   final WriterSupport<K, V> writer;
   final LoadLease lease;
+  final FailureHandler failures;
   final CacheStatistics statistics = new CacheStatistics();
   private volatile StatisticsRecorder stats = StatisticsRecorder.DISABLED;
 
   CacheContext(Entries<K, V> entries, ExpiryDecider expiry, EventDispatcher<K, V> events,
-      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, LoadLease lease) {
+      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, LoadLease lease,
+      FailureHandler failures) {
     this.entries = entries;
     this.expiry = expiry;
     this.events = events;
     this.loader = loader;
     this.writer = writer;
     this.lease = lease;
+    this.failures = failures;
   }
 
   /** The recorder in force: the live statistics or the disabled null object. */

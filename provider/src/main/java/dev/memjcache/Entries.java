@@ -10,21 +10,34 @@ import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.GenerationTracker;
+import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.MemcachedStore;
+import dev.memjcache.store.MetadumpKeyEnumerator;
+import dev.memjcache.store.StoreFailureException;
 import dev.memjcache.store.StoreItem;
 import dev.memjcache.support.RateLimitedLog;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import net.spy.memcached.CachedData;
+import net.spy.memcached.MemcachedNode;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cache's typed view of memcached: turns keys into item keys (generation + key codec), values
- * into envelopes and back, and offers the reads and conditional writes the operations are built
- * from. Every write computes its memcached exptime from the envelope's expiry through the
- * {@link ExpiryDecider}. Thread-safe.
+ * One cache's typed view of memcached: turns keys into item keys (the generation of the server
+ * the key lives on + key codec), values into envelopes and back, and offers the reads and
+ * conditional writes the operations are built from. Every write computes its memcached exptime
+ * from the envelope's expiry through the {@link ExpiryDecider}. A write that fails or is dropped
+ * marks its server dirty for this cache ({@link GenerationTracker#markDirty}), so the entry it
+ * should have replaced cannot be read once the server is back. Thread-safe.
  *
  * @param <K> key type
  * @param <V> value type
@@ -66,65 +79,122 @@ final class Entries<K, V> {
     return store;
   }
 
-  long generation() {
-    return generations.current();
+  /** {@code clear()}: a new generation on every reachable server. */
+  List<MemcachedNode> advanceGeneration() {
+    return generations.clear();
   }
 
-  /** {@code clear()}: moves to a new generation. */
-  void advanceGeneration() {
-    generations.advance();
+  /** The item key of {@code encoded}: the generation of the server it hashes to. */
+  private String itemKey(EncodedKey encoded) {
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    return keys.itemKey(generations.generation(node), encoded);
   }
 
   /** The key of the load lease item of the entry {@code slot} was read from. */
   String leaseKey(Slot<K, V> slot) {
-    return keys.leaseKey(generations.current(), slot.encodedKey);
+    MemcachedNode node = store.nodeFor(keys.routingKey(slot.encodedKey));
+    return keys.leaseKey(generations.generation(node), slot.encodedKey);
   }
 
   /** memcached {@code gets} of one entry. */
   Slot<K, V> read(K key, long now) {
     EncodedKey encoded = keys.encode(key);
-    String itemKey = keys.itemKey(generations.current(), encoded);
+    String itemKey = itemKey(encoded);
     return slot(key, itemKey, encoded, store.gets(itemKey), now);
   }
 
   /**
-   * One multi-get for many entries (one batch per server), in the order of {@code keyList}. The
-   * slots carry no CAS unique: a conditional write must re-read with {@link #read}.
+   * What a multi-get found.
+   *
+   * @param slots the slots of the keys whose server answered, in request order
+   * @param failedKeys keys whose server was down or failed
+   * @param failure the first failure, null when none
    */
-  List<Slot<K, V>> readAll(Collection<? extends K> keyList, long now) {
-    long generation = generations.current();
-    int size = keyList.size();
-    List<K> keyOrder = new ArrayList<>(size);
-    EncodedKey[] encoded = new EncodedKey[size];
-    List<String> itemKeys = new ArrayList<>(size);
-    for (K key : keyList) {
-      EncodedKey e = keys.encode(key);
-      encoded[keyOrder.size()] = e;
-      keyOrder.add(key);
-      itemKeys.add(keys.itemKey(generation, e));
-    }
-    Map<String, CachedData> items = store.getBulk(itemKeys);
-    List<Slot<K, V>> slots = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      String itemKey = itemKeys.get(i);
-      slots.add(slot(keyOrder.get(i), itemKey, encoded[i], item(itemKey, items.get(itemKey)), now));
-    }
-    return slots;
+  record ReadAll<K, V>(List<Slot<K, V>> slots, List<K> failedKeys,
+      StoreFailureException failure) {
   }
 
   /**
-   * Slots for items found by enumeration (keys already known to be of the current generation):
-   * multi-get, then recover each key from its item key or envelope.
+   * One multi-get for many entries (one batch per server), in the order of {@code keyList}. The
+   * slots carry no CAS unique: a conditional write must re-read with {@link #read}. Keys of
+   * servers that are down or fail are reported, not read.
    */
-  List<Slot<K, V>> readItems(List<String> itemKeys, long generation, long now) {
-    Map<String, CachedData> items = store.getBulk(itemKeys);
+  ReadAll<K, V> readAll(Collection<? extends K> keyList, long now) {
+    int size = keyList.size();
+    List<K> keyOrder = new ArrayList<>(size);
+    List<EncodedKey> encoded = new ArrayList<>(size);
+    List<String> itemKeys = new ArrayList<>(size);
+    List<K> failedKeys = new ArrayList<>();
+    StoreFailureException failure = null;
+    for (K key : keyList) {
+      EncodedKey e = keys.encode(key);
+      try {
+        itemKeys.add(itemKey(e));
+      } catch (StoreFailureException down) {
+        failedKeys.add(key);
+        failure = failure == null ? down : failure;
+        continue;
+      }
+      encoded.add(e);
+      keyOrder.add(key);
+    }
+    MemcachedStore.BulkRead read = store.getBulk(itemKeys);
+    Set<String> failedItems = read.failedKeys().isEmpty() ? Set.of()
+        : new HashSet<>(read.failedKeys());
+    failure = failure == null ? read.failure() : failure;
+    List<Slot<K, V>> slots = new ArrayList<>(keyOrder.size());
+    for (int i = 0; i < keyOrder.size(); i++) {
+      String itemKey = itemKeys.get(i);
+      if (failedItems.contains(itemKey)) {
+        failedKeys.add(keyOrder.get(i));
+        continue;
+      }
+      slots.add(slot(keyOrder.get(i), itemKey, encoded.get(i),
+          item(itemKey, read.items().get(itemKey)), now));
+    }
+    return new ReadAll<>(slots, failedKeys, failure);
+  }
+
+  /**
+   * The item keys of this cache's current entries, listed by {@code lru_crawler metadump} server
+   * by server, each with that server's generation. A server that is down or fails is reported to
+   * {@code onFailure} and skipped.
+   */
+  List<String> enumerate(MetadumpKeyEnumerator enumerator,
+      Consumer<StoreFailureException> onFailure) {
+    Set<String> found = new LinkedHashSet<>();
+    for (MemcachedNode node : store.nodes()) {
+      long generation;
+      try {
+        generation = generations.generation(node);
+      } catch (StoreFailureException e) {
+        onFailure.accept(e);
+        continue;
+      }
+      found.addAll(enumerator.keysOnServer((InetSocketAddress) node.getSocketAddress(),
+          keys.keyPrefix(generation)));
+    }
+    return new ArrayList<>(found);
+  }
+
+  /**
+   * Slots for items found by enumeration: multi-get, then recover each key from its item key or
+   * envelope. Items of servers that fail are reported to {@code onFailure} and skipped.
+   */
+  List<Slot<K, V>> readItems(List<String> itemKeys, long now,
+      Consumer<StoreFailureException> onFailure) {
+    MemcachedStore.BulkRead read = store.getBulk(itemKeys);
+    if (read.failure() != null) {
+      onFailure.accept(read.failure());
+    }
+    Map<String, CachedData> items = read.items();
     List<Slot<K, V>> slots = new ArrayList<>(items.size());
     for (String itemKey : itemKeys) {
       StoreItem item = item(itemKey, items.get(itemKey));
       if (item == null) {
         continue;
       }
-      String part = keys.partOf(itemKey, generation);
+      String part = keys.partOf(itemKey);
       if (part == null) {
         continue;
       }
@@ -134,6 +204,37 @@ final class Entries<K, V> {
       }
     }
     return slots;
+  }
+
+  /**
+   * Runs a write to {@code itemKey}; when it fails (server down, timeout, refusal) the server is
+   * marked dirty for this cache before the failure goes on to the failure mode.
+   */
+  private <T> T write(String itemKey, Supplier<T> command) {
+    try {
+      return command.get();
+    } catch (ItemTooLargeException e) {
+      throw e;
+    } catch (StoreFailureException e) {
+      generations.markDirty(store.nodeFor(itemKey));
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a write to the item of {@code encoded} in its server's generation; when the generation
+   * cannot be read or the write fails, the server is marked dirty for this cache.
+   */
+  private <T> T writeTo(EncodedKey encoded, Function<String, T> command) {
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    try {
+      return command.apply(keys.itemKey(generations.generation(node), encoded));
+    } catch (ItemTooLargeException e) {
+      throw e;
+    } catch (StoreFailureException e) {
+      generations.markDirty(node);
+      throw e;
+    }
   }
 
   private static StoreItem item(String itemKey, CachedData data) {
@@ -202,25 +303,24 @@ final class Entries<K, V> {
     byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     if (slot.item == null) {
-      return store.add(slot.itemKey, exptime, EnvelopeCodec.FLAGS, data);
+      return write(slot.itemKey, () -> store.add(slot.itemKey, exptime, EnvelopeCodec.FLAGS, data));
     }
-    return store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data)
-        == CasOutcome.STORED;
+    return write(slot.itemKey, () -> store.cas(slot.itemKey, slot.item.cas(), exptime,
+        EnvelopeCodec.FLAGS, data)) == CasOutcome.STORED;
   }
 
   /** {@code add} without a prior read. @return false when an item exists. */
   boolean add(K key, V value, long expiresAt, long now) {
     EncodedKey encoded = keys.encode(key);
     byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
-    return store.add(keys.itemKey(generations.current(), encoded), expiry.exptime(expiresAt, now),
-        EnvelopeCodec.FLAGS, data);
+    int exptime = expiry.exptime(expiresAt, now);
+    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, EnvelopeCodec.FLAGS, data));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
   boolean update(Slot<K, V> slot, V value, long expiresAt, long now) {
     byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
-    return store.cas(slot.itemKey, slot.item.cas(), expiry.exptime(expiresAt, now),
-        EnvelopeCodec.FLAGS, data) == CasOutcome.STORED;
+    return cas(slot, expiresAt, now, data);
   }
 
   /**
@@ -236,8 +336,13 @@ final class Entries<K, V> {
       return fresh.isPresent() && touch(fresh, expiresAt, now);
     }
     byte[] data = envelopes.withExpiry(slot.envelope.bytes(), expiresAt);
-    return store.cas(slot.itemKey, slot.item.cas(), expiry.exptime(expiresAt, now),
-        EnvelopeCodec.FLAGS, data) == CasOutcome.STORED;
+    return cas(slot, expiresAt, now, data);
+  }
+
+  private boolean cas(Slot<K, V> slot, long expiresAt, long now, byte[] data) {
+    int exptime = expiry.exptime(expiresAt, now);
+    return write(slot.itemKey, () -> store.cas(slot.itemKey, slot.item.cas(), exptime,
+        EnvelopeCodec.FLAGS, data)) == CasOutcome.STORED;
   }
 
   /** Deletes the item {@code slot} read, if unchanged (delete with CAS). */
@@ -245,33 +350,71 @@ final class Entries<K, V> {
     if (slot.item == null) {
       return false;
     }
-    return slot.item.cas() == 0 ? store.delete(slot.itemKey)
-        : store.delete(slot.itemKey, slot.item.cas());
+    return write(slot.itemKey, () -> slot.item.cas() == 0 ? store.delete(slot.itemKey)
+        : store.delete(slot.itemKey, slot.item.cas()));
   }
 
   /** Blind {@code set} (the put fast path). */
   void put(K key, V value, long expiresAt, long now) {
     EncodedKey encoded = keys.encode(key);
     byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
-    store.set(keys.itemKey(generations.current(), encoded), expiry.exptime(expiresAt, now),
-        EnvelopeCodec.FLAGS, data);
+    int exptime = expiry.exptime(expiresAt, now);
+    writeTo(encoded, itemKey -> {
+      store.set(itemKey, exptime, EnvelopeCodec.FLAGS, data);
+      return null;
+    });
   }
 
-  /** Pipelined blind {@code set}s. */
-  void putAll(Map<? extends K, ? extends V> entries, long expiresAt, long now) {
-    long generation = generations.current();
+  /**
+   * Pipelined blind {@code set}s. Entries of servers that are down or fail are not stored (their
+   * servers marked dirty).
+   *
+   * @return the first failure, null when every entry was stored
+   */
+  StoreFailureException putAll(Map<? extends K, ? extends V> entries, long expiresAt, long now) {
     int exptime = expiry.exptime(expiresAt, now);
     List<MemcachedStore.Write> writes = new ArrayList<>(entries.size());
+    StoreFailureException[] failure = new StoreFailureException[1];
     entries.forEach((key, value) -> {
       EncodedKey encoded = keys.encode(key);
-      writes.add(new MemcachedStore.Write(keys.itemKey(generation, encoded), exptime,
-          EnvelopeCodec.FLAGS, envelopes.encode(expiresAt, encoded.serializedKey(), value)));
+      String itemKey;
+      try {
+        itemKey = itemKey(encoded);
+      } catch (StoreFailureException e) {
+        generations.markDirty(store.nodeFor(keys.routingKey(encoded)));
+        failure[0] = failure[0] == null ? e : failure[0];
+        return;
+      }
+      writes.add(new MemcachedStore.Write(itemKey, exptime, EnvelopeCodec.FLAGS,
+          envelopes.encode(expiresAt, encoded.serializedKey(), value)));
     });
-    store.setAll(writes);
+    for (MemcachedStore.FailedWrite failed : store.setAll(writes)) {
+      generations.markDirty(store.nodeFor(failed.key()));
+      failure[0] = failure[0] == null ? failed.failure() : failure[0];
+    }
+    return failure[0];
+  }
+
+  /**
+   * Deletes enumerated items by their memcached keys, without reading them; a failure marks its
+   * server dirty and the others go on.
+   *
+   * @return the first failure, or null
+   */
+  StoreFailureException deleteItems(List<String> itemKeys) {
+    StoreFailureException first = null;
+    for (String itemKey : itemKeys) {
+      try {
+        write(itemKey, () -> store.delete(itemKey));
+      } catch (StoreFailureException e) {
+        first = first == null ? e : first;
+      }
+    }
+    return first;
   }
 
   /** Blind {@code delete}. */
   void deleteBlind(K key) {
-    store.delete(keys.itemKey(generations.current(), keys.encode(key)));
+    writeTo(keys.encode(key), store::delete);
   }
 }

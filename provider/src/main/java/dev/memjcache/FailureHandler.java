@@ -42,6 +42,19 @@ final class FailureHandler {
     return fallback;
   }
 
+  /**
+   * A bulk call (getAll, putAll, removeAll, iteration) that some servers could not serve: with
+   * {@code failureMode=fail} {@code failure} is thrown; with {@code degrade} it is counted and
+   * logged, and the call goes on with what the live servers hold.
+   *
+   * @param failure the first failure, or null when there was none (then nothing happens)
+   */
+  void partial(String operation, StoreFailureException failure) {
+    if (failure != null) {
+      handle(operation, failure, null);
+    }
+  }
+
   /** Returns how many calls were degraded so far. */
   long degradedCount() {
     return degraded.sum();

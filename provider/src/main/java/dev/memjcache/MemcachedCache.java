@@ -74,7 +74,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.manager = manager;
     this.configuration = configuration;
     EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
-    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer, lease);
+    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer, lease, failures);
     this.failures = failures;
     this.enumerator = enumerator;
     this.executor = executor;
@@ -288,9 +288,11 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   }
 
   /**
-   * {@link Cache#clear()}: increments the cache's generation item so every entry becomes
-   * unreachable at once, in every JVM within its generation refresh interval. Never
-   * {@code flush_all}; no writer, no events.
+   * {@link Cache#clear()}: moves every reachable server to a new generation of this cache and
+   * records the clear there, so every entry becomes unreachable at once, in every JVM within its
+   * generation refresh interval; a server that is down is raised to the new generation before it
+   * is used again (README "How entries are stored"). Never {@code flush_all}; no writer, no
+   * events. Fails (or degrades) only when no server at all could be reached.
    */
   @Override
   public void clear() {
@@ -410,10 +412,9 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   public Iterator<Entry<K, V>> iterator() {
     ensureOpen();
     return run("iterator", () -> {
-      long generation = ctx.entries.generation();
       List<String> itemKeys =
-          enumerator.keysWithPrefix(ctx.entries.keyCodec().keyPrefix(generation));
-      return new EntryIterator<>(ctx, single, this::remove, itemKeys, generation);
+          ctx.entries.enumerate(enumerator, failure -> failures.partial("iterator", failure));
+      return new EntryIterator<>(ctx, single, this::remove, itemKeys);
     }, Collections.emptyIterator());
   }
 

@@ -14,6 +14,7 @@ import dev.memjcache.management.MBeanType;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.MemcachedStore;
+import dev.memjcache.store.NodeHealth;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
@@ -43,6 +44,7 @@ import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
+import net.spy.memcached.MemcachedNode;
 
 /**
  * A {@link CacheManager} over one set of memcached servers (JSR-107 chapter 5). It owns the
@@ -82,8 +84,11 @@ public final class MemcachedCacheManager implements CacheManager {
     this.classLoader = classLoader;
     this.properties = properties;
     this.settings = settings;
+    MemJCacheSettings.ServerHealth health = settings.serverHealth();
     this.store = MemcachedStore.connect(settings.servers(), settings.operationTimeoutMillis(),
-        settings.connectTimeoutMillis(), settings.credentials());
+        settings.connectTimeoutMillis(), settings.credentials(),
+        new MemcachedStore.ClusterOptions(settings.keyPrefix(), health.failureLimit(),
+            health.retryMillis(), health.reconnectDelaySeconds()));
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
@@ -95,6 +100,21 @@ public final class MemcachedCacheManager implements CacheManager {
         : new MetadumpKeyEnumerator(resolved,
             (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
+  }
+
+  /**
+   * Returns the memcached servers this manager has marked down (README "Running in production":
+   * after {@code serverFailureLimit} consecutive failures, until a probe answers), as
+   * {@code host:port}; empty when every server is usable.
+   *
+   * @return a new list
+   */
+  public List<String> serversMarkedDown() {
+    List<String> down = new ArrayList<>();
+    for (MemcachedNode node : store.health().downNodes()) {
+      down.add(NodeHealth.name(node));
+    }
+    return down;
   }
 
   /** Returns the parsed settings of this manager. */
@@ -232,8 +252,8 @@ public final class MemcachedCacheManager implements CacheManager {
   }
 
   /**
-   * {@link CacheManager#destroyCache}: clears the cache (a generation bump: every JVM loses its
-   * entries) and closes it here. Unknown names are ignored.
+   * {@link CacheManager#destroyCache}: clears the cache (a new generation on every reachable
+   * server: every JVM loses its entries) and closes it here. Unknown names are ignored.
    */
   @Override
   public void destroyCache(String cacheName) {

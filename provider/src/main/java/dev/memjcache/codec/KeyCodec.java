@@ -56,6 +56,7 @@ public final class KeyCodec {
   private final String cacheSegment;
   private final String base;
   private final String generationKey;
+  private final String routingBase;
   private final int maxLiteralChars;
   /** keyPrefix of the most recently used generation; generations change only on clear(). */
   private volatile GenerationPrefix current = new GenerationPrefix(-1, null);
@@ -85,6 +86,7 @@ public final class KeyCodec {
     this.cacheSegment = literalName ? cacheName : hash(cacheName.getBytes(StandardCharsets.UTF_8));
     this.base = prefix + ':' + cacheSegment + ':';
     this.generationKey = base + "gen";
+    this.routingBase = base + "0:";
     this.maxLiteralChars = MAX_KEY_BYTES - (base.length() + MAX_GENERATION_DIGITS + 1);
   }
 
@@ -176,6 +178,49 @@ public final class KeyCodec {
   public String partOf(String itemKey, long generation) {
     String prefix = keyPrefix(generation);
     return itemKey.startsWith(prefix) ? itemKey.substring(prefix.length()) : null;
+  }
+
+  /**
+   * The key whose hash picks the server of {@code key}: its item key in generation 0 (the server
+   * does not depend on the generation, see {@code EntryKeyHash}).
+   *
+   * @param key an encoded key
+   * @return {@code "<prefix>:<cacheSegment>:0:<part>"}
+   */
+  public String routingKey(EncodedKey key) {
+    return routingBase.concat(key.part());
+  }
+
+  /**
+   * For enumeration with per-server generations: strips {@code <prefix>:<cache>:<generation>:}
+   * whatever the generation.
+   *
+   * @param itemKey a memcached item key
+   * @return the part after the generation, or null when {@code itemKey} is not an entry of this
+   *     cache
+   */
+  public String partOf(String itemKey) {
+    if (!itemKey.startsWith(base)) {
+      return null;
+    }
+    int end = itemKey.indexOf(':', base.length());
+    if (end <= base.length() || end - base.length() > MAX_GENERATION_DIGITS) {
+      return null;
+    }
+    for (int i = base.length(); i < end; i++) {
+      char c = itemKey.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    return itemKey.substring(end + 1);
+  }
+
+  /**
+   * @return {@code "<prefix>:<cacheSegment>:"}, the common prefix of all of this cache's items
+   */
+  public String cachePrefix() {
+    return base;
   }
 
   /**

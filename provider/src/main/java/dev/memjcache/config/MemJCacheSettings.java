@@ -41,6 +41,19 @@ public final class MemJCacheSettings {
     /** Option name of the SASL password of {@link #credentials()}; never allowed in a URI. */
     public static final String PASSWORD = "password";
 
+    /** Option name of {@link ServerHealth#failureLimit()}. */
+    public static final String SERVER_FAILURE_LIMIT = "serverFailureLimit";
+    /** Option name of {@link ServerHealth#retryMillis()}. */
+    public static final String SERVER_RETRY_MILLIS = "serverRetryMillis";
+    /** Option name of {@link ServerHealth#reconnectDelaySeconds()}. */
+    public static final String RECONNECT_DELAY_SECONDS = "reconnectDelaySeconds";
+    /** Default of {@link ServerHealth#failureLimit()}. */
+    public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
+    /** Default of {@link ServerHealth#retryMillis()}, in milliseconds. */
+    public static final long DEFAULT_SERVER_RETRY_MILLIS = 1000;
+    /** Default of {@link ServerHealth#reconnectDelaySeconds()}, in seconds. */
+    public static final int DEFAULT_RECONNECT_DELAY_SECONDS = 1;
+
     /** memcached's well-known port, used when a server is given without one. */
     public static final int DEFAULT_PORT = 11211;
     /** Default of {@link #operationTimeoutMillis()}, in milliseconds. */
@@ -67,13 +80,34 @@ public final class MemJCacheSettings {
     private final List<CacheNamePattern> patterns;
     private final OptionLocation allowPackagesLocation;
     private final Credentials credentials;
+    private final ServerHealth serverHealth;
+
+    /**
+     * How failing memcached servers are detected and brought back (README "Running in
+     * production"), after libmemcached's {@code server_failure_limit} / {@code retry_timeout} and
+     * pymemcache's {@code retry_attempts} / {@code dead_timeout}.
+     *
+     * @param failureLimit option {@code serverFailureLimit}, default 2: consecutive timeouts or
+     *     connection failures after which a server is marked down (1..1000)
+     * @param retryMillis option {@code serverRetryMillis}, default 1000: how long a server stays
+     *     marked down before a probe may bring it back, in milliseconds (positive)
+     * @param reconnectDelaySeconds option {@code reconnectDelaySeconds}, default 1: the longest
+     *     wait between reconnect attempts to a server whose connection was lost, in whole seconds
+     *     (spymemcached's {@code maxReconnectDelay}; 1..3600)
+     */
+    public record ServerHealth(int failureLimit, long retryMillis, int reconnectDelaySeconds) {
+        /** The defaults: 2 failures, 1000 ms, 1 s. */
+        public static final ServerHealth DEFAULTS = new ServerHealth(DEFAULT_SERVER_FAILURE_LIMIT,
+                DEFAULT_SERVER_RETRY_MILLIS, DEFAULT_RECONNECT_DELAY_SECONDS);
+    }
 
     /** {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
     MemJCacheSettings(List<InetSocketAddress> servers, long operationTimeoutMillis,
                       long connectTimeoutMillis, String keyPrefix, FailureMode failureMode,
                       List<String> allowPackages, long generationRefreshMillis,
                       int exptimeMarginSeconds, Map<String, CacheDefaults> cacheDefaults,
-                      OptionLocation allowPackagesLocation, Credentials credentials) {
+                      OptionLocation allowPackagesLocation, Credentials credentials,
+                      ServerHealth serverHealth) {
         this.credentials = Objects.requireNonNull(credentials);
         this.servers = List.copyOf(servers);
         this.operationTimeoutMillis = operationTimeoutMillis;
@@ -89,6 +123,17 @@ public final class MemJCacheSettings {
         this.allowPackagesLocation = allowPackagesLocation != null ? allowPackagesLocation
                 : OptionLocation.uriQuery(this.servers.stream().map(OptionValues::formatServer)
                         .collect(Collectors.joining(",")));
+        this.serverHealth = Objects.requireNonNull(serverHealth);
+    }
+
+    /**
+     * Failing-server detection: {@code serverFailureLimit}, {@code serverRetryMillis},
+     * {@code reconnectDelaySeconds}.
+     *
+     * @return the options, never null
+     */
+    public ServerHealth serverHealth() {
+        return serverHealth;
     }
 
     /**
@@ -247,6 +292,9 @@ public final class MemJCacheSettings {
         if (credentials.isPresent()) {
             p.setProperty(USERNAME, credentials.username());
         }
+        p.setProperty(SERVER_FAILURE_LIMIT, Integer.toString(serverHealth.failureLimit()));
+        p.setProperty(SERVER_RETRY_MILLIS, Long.toString(serverHealth.retryMillis()));
+        p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
         cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
         return p;
     }
@@ -263,14 +311,15 @@ public final class MemJCacheSettings {
                 && generationRefreshMillis == s.generationRefreshMillis
                 && exptimeMarginSeconds == s.exptimeMarginSeconds
                 && cacheDefaults.equals(s.cacheDefaults)
-                && credentials.equals(s.credentials);
+                && credentials.equals(s.credentials)
+                && serverHealth.equals(s.serverHealth);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(servers, operationTimeoutMillis, connectTimeoutMillis, keyPrefix,
                 failureMode, allowPackages, generationRefreshMillis, exptimeMarginSeconds,
-                cacheDefaults);
+                cacheDefaults, serverHealth);
     }
 
     /**

@@ -119,6 +119,20 @@ final class OptionValues {
         return seconds;
     }
 
+    /** A whole number from {@code min} to {@code max} (serverFailureLimit, reconnectDelaySeconds). */
+    static int wholeNumber(String option, String value, String source, int min, int max) {
+        String expected = "a whole number from " + min + " to " + max;
+        String v = value.trim();
+        if (!v.matches("\\d{1,9}")) {
+            throw bad(option, value, source, expected);
+        }
+        int n = Integer.parseInt(v);
+        if (n < min || n > max) {
+            throw bad(option, value, source, expected);
+        }
+        return n;
+    }
+
     static String keyPrefix(String option, String value, String source) {
         String v = value.trim();
         boolean ok = !v.isEmpty() && v.length() <= MAX_KEY_PREFIX;

@@ -8,6 +8,9 @@ import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
+import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
+import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
+import static dev.memjcache.config.MemJCacheSettings.SERVER_RETRY_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
@@ -49,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code generationRefreshMillis} (plain milliseconds or {@code <n><ms|s|m|h|d>}),
  * {@code keyPrefix}, {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds},
  * {@code username} and {@code password} (SASL, see {@link Credentials}; never in a
- * {@code memcached://} URI), and the per-cache
+ * {@code memcached://} URI), {@code serverFailureLimit}, {@code serverRetryMillis} (a duration),
+ * {@code reconnectDelaySeconds}, and the per-cache
  * {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by
  * {@link CacheDefaults}. A properties file also holds {@code servers}.
  */
@@ -68,7 +72,7 @@ public final class SettingsParser {
     private static final int MAX_IDENTITY_URIS_LOGGED = 1000;
     private static final List<String> OPTIONS = List.of(OPERATION_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS,
             KEY_PREFIX, FAILURE_MODE, ALLOW_PACKAGES, GENERATION_REFRESH_MILLIS, EXPTIME_MARGIN_SECONDS,
-            USERNAME, PASSWORD);
+            USERNAME, PASSWORD, SERVER_FAILURE_LIMIT, SERVER_RETRY_MILLIS, RECONNECT_DELAY_SECONDS);
     private static final List<String> CACHE_OPTIONS = List.of(
             CacheDefaults.EXPIRY, CacheDefaults.STATISTICS, CacheDefaults.MANAGEMENT,
             CacheDefaults.LOAD_LEASE_MILLIS);
@@ -526,6 +530,9 @@ public final class SettingsParser {
         Value username = values.get(USERNAME);
         Value password = values.get(PASSWORD);
         Map<String, CacheDefaultsBuilder> perCache = new LinkedHashMap<>();
+        int serverFailureLimit = MemJCacheSettings.DEFAULT_SERVER_FAILURE_LIMIT;
+        long serverRetry = MemJCacheSettings.DEFAULT_SERVER_RETRY_MILLIS;
+        int reconnectDelay = MemJCacheSettings.DEFAULT_RECONNECT_DELAY_SECONDS;
 
         for (Map.Entry<String, Value> e : values.entrySet()) {
             String key = e.getKey();
@@ -540,6 +547,9 @@ public final class SettingsParser {
                 case FAILURE_MODE -> failureMode = OptionValues.failureMode(key, text, source);
                 case ALLOW_PACKAGES -> allowPackages = OptionValues.allowPackages(key, text, source);
                 case EXPTIME_MARGIN_SECONDS -> exptimeMargin = OptionValues.exptimeMarginSeconds(key, text, source);
+                case SERVER_FAILURE_LIMIT -> serverFailureLimit = OptionValues.wholeNumber(key, text, source, 1, 1000);
+                case SERVER_RETRY_MILLIS -> serverRetry = OptionValues.millis(key, text, source, 1);
+                case RECONNECT_DELAY_SECONDS -> reconnectDelay = OptionValues.wholeNumber(key, text, source, 1, 3600);
                 default -> {
                     CacheKey cacheKey = cacheKey(key);
                     CacheDefaultsBuilder b = perCache.computeIfAbsent(cacheKey.cacheName(), n -> new CacheDefaultsBuilder());
@@ -557,7 +567,8 @@ public final class SettingsParser {
         perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
         return new MemJCacheSettings(serverList, operationTimeout, connectTimeout, keyPrefix, failureMode,
                 allowPackages, generationRefresh, exptimeMargin, cacheDefaults, allowLocation,
-                credentials(username, password));
+                credentials(username, password),
+                new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay));
     }
 
     /** Both options or neither; messages name where each came from, never the password. */

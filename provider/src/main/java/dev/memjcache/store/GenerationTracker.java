@@ -1,69 +1,278 @@
 package dev.memjcache.store;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import net.spy.memcached.MemcachedNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The cache's current generation, the number inside every entry's memcached key (DESIGN.md,
- * "clear()"). {@code clear()} increments the generation item, which makes every older entry
- * unreachable at once without {@code flush_all}; the old items age out.
+ * One cache's generations, one per memcached server (README "How entries are stored"). An entry
+ * {@code <prefix>:<cache>:<generation>:<part>} lives on the server its key hashes to without the
+ * generation ({@link EntryKeyHash}) and carries that server's generation, so a server's loss,
+ * hang or arrival touches only its own entries.
  *
- * <p>The generation item {@code <prefix>:<cache>:gen} is a memcached counter. Reading it is an
- * {@code incr} by 0 whose initial value is the wall clock in epoch milliseconds: a counter lost to
- * eviction is re-created above every generation handed out before (clears add 1 each, far fewer than
- * the milliseconds that pass), so a cleared generation never comes back.
+ * <p>Per server, two items hold ASCII decimal numbers (flags 0, no exptime), sent to that server
+ * directly: the generation {@code <prefix>:<cache>:gen} and the clear marker
+ * {@code <prefix>:<cache>:clear}, the generation the newest {@code clear()} that reached the
+ * server moved the cache to. The rules:
  *
- * <p>Each JVM caches the value and re-reads it when it is older than the refresh interval, so a
- * {@code clear()} in another JVM is seen within that interval; this JVM's own {@code clear()} is
- * seen at once. Thread-safe; the hot path is two volatile reads.
+ * <ul>
+ *   <li><b>clear()</b> reads the reachable servers' generations and picks
+ *       {@code G = max(now ms + 1, highest generation + 1, newest marker + 1)}; it raises every
+ *       reachable server's generation and marker to {@code G} (CAS loops, never lowering them).
+ *       A server marked down is skipped and logged.
+ *   <li>A server whose generation is below the newest marker this JVM knows (its own clears and
+ *       the markers read from every server) missed a clear: it is raised to the marker before use,
+ *       so entries cleared while it was unreachable never come back.
+ *   <li>A missing generation (new server, restarted server, evicted item) or one that is not a
+ *       number (a stray write) is created as {@code max(now ms, newest marker)}: above every
+ *       generation handed out before, given clocks in step. A corrupt item is logged once, when it
+ *       is repaired.
+ *   <li>A write to a server that failed or was dropped (its server down, timed out) marks the
+ *       server <em>dirty</em> for this cache: before this JVM uses that server's generation again,
+ *       and as soon as the server answers again, the generation is incremented, so the entry the
+ *       write should have replaced or removed is not readable afterwards.
+ * </ul>
+ *
+ * <p>Each JVM caches a server's generation for the refresh interval, re-reading it (and the
+ * server's marker) after that, after the server came back from being marked down, or when it is
+ * below the newest marker. Thread-safe; the hot path is a few volatile reads.
  */
 public final class GenerationTracker {
 
-  private final MemcachedStore store;
-  private final String generationKey;
-  private final long refreshNanos;
-  private volatile Snapshot snapshot;
+  private static final Logger LOG = LoggerFactory.getLogger(GenerationTracker.class);
+  private static final int MAX_ATTEMPTS = 16;
 
-  private record Snapshot(long generation, long readAtNanos) {
+  private final MemcachedStore store;
+  private final NodeHealth health;
+  private final String generationKey;
+  private final String clearKey;
+  private final long refreshNanos;
+  private final Map<MemcachedNode, Holder> holders = new IdentityHashMap<>();
+  private final AtomicLong newestClear = new AtomicLong();
+  private final AtomicBoolean listening = new AtomicBoolean();
+
+  private record Snapshot(long generation, long readAtNanos, int epoch) {
+  }
+
+  private static final class Holder {
+    volatile Snapshot snapshot;
+    /** Dropped writes so far; the server is dirty while this is ahead of {@link #cleaned}. */
+    final AtomicLong dirtyMarks = new AtomicLong();
+    final AtomicLong cleaned = new AtomicLong();
+
+    boolean isDirty() {
+      return dirtyMarks.get() != cleaned.get();
+    }
   }
 
   /**
    * @param store the memcached adapter
-   * @param generationKey the generation item's key
-   * @param refreshMillis how long a read value is trusted, in milliseconds (0: re-read on every
-   *     operation)
+   * @param generationKey the generation item's key, {@code <prefix>:<cache>:gen}
+   * @param refreshMillis how long a read generation is trusted, in milliseconds (0: re-read on
+   *     every operation)
    */
   public GenerationTracker(MemcachedStore store, String generationKey, long refreshMillis) {
     this.store = store;
+    this.health = store.health();
     this.generationKey = generationKey;
+    this.clearKey = generationKey.substring(0, generationKey.length() - "gen".length()) + "clear";
     this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(refreshMillis);
+    for (MemcachedNode node : store.nodes()) {
+      holders.put(node, new Holder());
+    }
   }
 
   /**
-   * Returns the current generation, reading the generation item when the cached value is stale.
+   * Returns the cache's generation on {@code node}, reading (and if needed creating, repairing,
+   * raising or incrementing) the server's items when the cached value cannot be trusted.
    *
-   * @throws StoreFailureException when memcached cannot be read
+   * @throws StoreFailureException when the server cannot be read ({@link NodeDownException} at
+   *     once when it is marked down)
    */
-  public long current() {
-    Snapshot s = snapshot;
-    long now = System.nanoTime();
-    if (s != null && now - s.readAtNanos < refreshNanos) {
+  public long generation(MemcachedNode node) {
+    Holder holder = holders.get(node);
+    Snapshot s = holder.snapshot;
+    if (s != null && System.nanoTime() - s.readAtNanos < refreshNanos && !holder.isDirty()
+        && s.epoch == health.epoch(node) && s.generation >= newestClear.get()) {
       return s.generation;
     }
-    long generation = store.incr(generationKey, 0, System.currentTimeMillis());
-    snapshot = new Snapshot(generation, now);
-    return generation;
+    return refresh(node, holder);
   }
 
   /**
-   * Moves to a new generation ({@code incr} by 1), so every entry of the older ones is gone for
-   * every JVM (after their refresh interval).
-   *
-   * @return the new generation
-   * @throws StoreFailureException when memcached cannot be written
+   * Records that a write to {@code node} failed or was dropped: the server's generation is
+   * incremented before this JVM reads the cache there again.
    */
-  public long advance() {
-    long generation = store.incr(generationKey, 1, System.currentTimeMillis());
-    snapshot = new Snapshot(generation, System.nanoTime());
+  public void markDirty(MemcachedNode node) {
+    holders.get(node).dirtyMarks.incrementAndGet();
+    if (listening.compareAndSet(false, true)) {
+      health.onUp(this::repairIfDirty);
+    }
+  }
+
+  /**
+   * {@code clear()}: moves every reachable server to a new generation above all earlier ones and
+   * records the clear there (see the class javadoc).
+   *
+   * @return the servers the clear did not reach (marked down or failing), empty when it reached
+   *     all
+   * @throws StoreFailureException when it reached no server at all
+   */
+  public List<MemcachedNode> clear() {
+    long highest = -1;
+    List<MemcachedNode> reached = new ArrayList<>();
+    List<MemcachedNode> missed = new ArrayList<>();
+    StoreFailureException failure = null;
+    for (MemcachedNode node : store.nodes()) {
+      try {
+        highest = Math.max(highest, numberOf(store.gets(node, generationKey)));
+        reached.add(node);
+      } catch (StoreFailureException e) {
+        missed.add(node);
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (reached.isEmpty()) {
+      throw failure;
+    }
+    long target = Math.max(System.currentTimeMillis() + 1,
+        Math.max(highest + 1, newestClear.get() + 1));
+    newestClear.accumulateAndGet(target, Math::max);
+    for (MemcachedNode node : reached) {
+      try {
+        long generation = raise(node, generationKey, target);
+        raise(node, clearKey, target);
+        holders.get(node).snapshot =
+            new Snapshot(generation, System.nanoTime(), health.epoch(node));
+      } catch (StoreFailureException e) {
+        missed.add(node);
+      }
+    }
+    for (MemcachedNode node : missed) {
+      LOG.warn("clear() of {} did not reach memcached server {}; its entries stay unreachable:"
+          + " its generation is raised to {} before it is used again", generationKey,
+          NodeHealth.name(node), target);
+    }
+    return missed;
+  }
+
+  private void repairIfDirty(MemcachedNode node) {
+    Holder holder = holders.get(node);
+    if (holder != null && holder.isDirty()) {
+      try {
+        refresh(node, holder);
+      } catch (StoreFailureException e) {
+        LOG.debug("generation of {} on {} not yet advanced: {}", generationKey,
+            NodeHealth.name(node), e.getMessage());
+      }
+    }
+  }
+
+  private long refresh(MemcachedNode node, Holder holder) {
+    int epoch = health.epoch(node);
+    // Until the increment below is stored, the server stays dirty: every concurrent reader
+    // refreshes too (and finds the incremented generation) instead of using the old one.
+    long marks = holder.dirtyMarks.get();
+    boolean dirty = marks != holder.cleaned.get();
+    StoreItem marker = store.gets(node, clearKey);
+    long markerValue = numberOf(marker);
+    if (markerValue > newestClear.get()) {
+      newestClear.accumulateAndGet(markerValue, Math::max);
+    }
+    long generation = current(node);
+    long floor = newestClear.get();
+    if (generation < floor) {
+      generation = raise(node, generationKey, floor);
+      raise(node, clearKey, floor);
+      LOG.info("memcached server {} missed a clear() of {}: generation raised to {}",
+          NodeHealth.name(node), generationKey, generation);
+    }
+    if (dirty) {
+      generation = raise(node, generationKey, generation + 1);
+    }
+    holder.snapshot = new Snapshot(generation, System.nanoTime(), epoch);
+    if (dirty) {
+      holder.cleaned.accumulateAndGet(marks, Math::max);
+    }
     return generation;
+  }
+
+  /** Reads the generation on {@code node}, creating or repairing it as the class javadoc says. */
+  private long current(MemcachedNode node) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      StoreItem item = store.gets(node, generationKey);
+      long fresh = Math.max(System.currentTimeMillis(), newestClear.get());
+      if (item == null) {
+        if (store.add(node, generationKey, ascii(fresh))) {
+          return fresh;
+        }
+        continue;
+      }
+      long value = numberOf(item);
+      if (value >= 0) {
+        return value;
+      }
+      if (store.cas(node, generationKey, item.cas(), ascii(fresh)) == CasOutcome.STORED) {
+        LOG.warn("generation item {} on memcached server {} held {} bytes that are not a number"
+            + " (flags {}); repaired: new generation {}, above every earlier one", generationKey,
+            NodeHealth.name(node), item.data().length, item.flags(), fresh);
+        return fresh;
+      }
+    }
+    throw new StoreFailureException("generation item " + generationKey + " on memcached server "
+        + NodeHealth.name(node) + " kept changing during " + MAX_ATTEMPTS + " attempts", null);
+  }
+
+  /** Raises the number in {@code key} on {@code node} to at least {@code target}; returns it. */
+  private long raise(MemcachedNode node, String key, long target) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      StoreItem item = store.gets(node, key);
+      if (item == null) {
+        if (store.add(node, key, ascii(target))) {
+          return target;
+        }
+        continue;
+      }
+      long value = numberOf(item);
+      if (value >= target) {
+        return value;
+      }
+      if (store.cas(node, key, item.cas(), ascii(target)) == CasOutcome.STORED) {
+        return target;
+      }
+    }
+    throw new StoreFailureException("item " + key + " on memcached server "
+        + NodeHealth.name(node) + " kept changing during " + MAX_ATTEMPTS + " attempts", null);
+  }
+
+  private static byte[] ascii(long value) {
+    return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The item's decimal number; -1 when there is no item or it holds anything else. */
+  private static long numberOf(StoreItem item) {
+    if (item == null) {
+      return -1;
+    }
+    byte[] data = item.data();
+    if (data.length == 0 || data.length > 19) {
+      return -1;
+    }
+    long value = 0;
+    for (byte b : data) {
+      if (b < '0' || b > '9') {
+        return -1;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return value;
   }
 }

@@ -1,12 +1,17 @@
 package dev.memjcache.store;
 
 import dev.memjcache.config.Credentials;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +20,13 @@ import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.ConnectionFactoryBuilder;
-import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
+import net.spy.memcached.NodeLocator;
+import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +36,13 @@ import org.slf4j.LoggerFactory;
  * bytes and flags, each awaited for at most the operation timeout.
  *
  * <p>The client speaks the binary protocol (the ASCII one lacks delete-with-CAS) with Ketama
- * consistent hashing, {@link FailureMode#Cancel} (an operation for a dead server fails at once
- * instead of waiting for a reconnect) and daemon I/O threads. Every failure, whatever its cause,
- * becomes a {@link StoreFailureException} naming the command, the key and the server; nothing
- * blocks past the operation timeout. Thread-safe.
+ * consistent hashing over {@link EntryKeyHash} (an entry's server does not depend on its
+ * generation), {@link FailureMode#Cancel} (an operation for a dead server fails at once instead of
+ * waiting for a reconnect), a reconnect delay of {@code reconnectDelaySeconds} and daemon I/O
+ * threads. Every command first asks {@link NodeHealth} whether its server is usable: commands for a
+ * server marked down are refused at once ({@link NodeDownException}), never queued. Every failure,
+ * whatever its cause, becomes a {@link StoreFailureException} naming the command, the key and the
+ * server; nothing blocks past the operation timeout. Thread-safe.
  */
 public final class MemcachedStore implements AutoCloseable {
 
@@ -46,14 +55,54 @@ public final class MemcachedStore implements AutoCloseable {
     }
   }
 
-  private final MemcachedClient client;
+  private final LocatingClient client;
+  private final NodeLocator locator;
   private final long timeoutMillis;
   private final ItemSizeLimit itemSizeLimit;
+  private final NodeHealth health;
+  private final NodeCommands nodeCommands;
+  private final List<MemcachedNode> nodes;
 
-  private MemcachedStore(MemcachedClient client, long timeoutMillis, ItemSizeLimit itemSizeLimit) {
+  private MemcachedStore(LocatingClient client, long timeoutMillis, ItemSizeLimit itemSizeLimit,
+      ClusterOptions cluster) {
     this.client = client;
+    this.locator = client.locator();
     this.timeoutMillis = timeoutMillis;
     this.itemSizeLimit = itemSizeLimit;
+    this.nodes = List.copyOf(locator.getAll());
+    NodeCommands[] commands = new NodeCommands[1];
+    this.health = new NodeHealth(nodes, cluster.serverFailureLimit(), cluster.serverRetryMillis(),
+        timeoutMillis, node -> commands[0].noop(node));
+    this.nodeCommands = new NodeCommands(client, health, this);
+    commands[0] = nodeCommands;
+  }
+
+  /**
+   * How the client spreads keys over the servers and handles failing ones.
+   *
+   * @param keyPrefix the {@code keyPrefix} option, for {@link EntryKeyHash}
+   * @param serverFailureLimit consecutive timeouts or connection failures that mark a server
+   *     down (option {@code serverFailureLimit})
+   * @param serverRetryMillis how long a server stays marked down before it is probed, in
+   *     milliseconds (option {@code serverRetryMillis})
+   * @param reconnectDelaySeconds the longest wait between two reconnect attempts to a server
+   *     whose connection was lost, in seconds, at least 1 (option {@code reconnectDelaySeconds};
+   *     spymemcached's {@code maxReconnectDelay})
+   */
+  public record ClusterOptions(String keyPrefix, int serverFailureLimit, long serverRetryMillis,
+      long reconnectDelaySeconds) {
+    /** The defaults: prefix {@code mjc}, 2 failures, 1000 ms, 1 s. */
+    public static final ClusterOptions DEFAULTS = new ClusterOptions("mjc", 2, 1000, 1);
+  }
+
+  /**
+   * {@link #connect(List, long, long, Credentials, ClusterOptions)} without credentials and with
+   * {@link ClusterOptions#DEFAULTS}.
+   */
+  public static MemcachedStore connect(List<InetSocketAddress> servers,
+      long operationTimeoutMillis, long connectTimeoutMillis) {
+    return connect(servers, operationTimeoutMillis, connectTimeoutMillis, Credentials.NONE,
+        ClusterOptions.DEFAULTS);
   }
 
   /**
@@ -66,13 +115,15 @@ public final class MemcachedStore implements AutoCloseable {
    *     still unreachable then are logged and their commands fail until they come back
    * @param credentials SASL PLAIN user and password (memcached {@code -S}), checked against every
    *     reachable server before the client is built; {@link Credentials#NONE} for none
+   * @param cluster key distribution and failing-server handling
    * @return a connected store
    * @throws StoreFailureException when the client cannot be created
    * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL
    *     (the message names the server and the user, never the password)
    */
   public static MemcachedStore connect(List<InetSocketAddress> servers,
-      long operationTimeoutMillis, long connectTimeoutMillis, Credentials credentials) {
+      long operationTimeoutMillis, long connectTimeoutMillis, Credentials credentials,
+      ClusterOptions cluster) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(server.isUnresolved()
@@ -85,13 +136,14 @@ public final class MemcachedStore implements AutoCloseable {
       factory.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
           new PlainCallbackHandler(credentials.username(), credentials.password())));
     }
-    MemcachedClient client;
+    LocatingClient client;
     try {
-      client = new MemcachedClient(factory
+      client = new LocatingClient(factory
           .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
           .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-          .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+          .setHashAlg(new EntryKeyHash(cluster.keyPrefix()))
           .setFailureMode(FailureMode.Cancel)
+          .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
           .setOpTimeout(operationTimeoutMillis)
           .setOpQueueMaxBlockTime(operationTimeoutMillis)
           .setDaemon(true)
@@ -117,7 +169,7 @@ public final class MemcachedStore implements AutoCloseable {
         throw e;
       }
     }
-    return new MemcachedStore(client, operationTimeoutMillis, itemSizeLimit(settings));
+    return new MemcachedStore(client, operationTimeoutMillis, itemSizeLimit(settings), cluster);
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
@@ -203,24 +255,63 @@ public final class MemcachedStore implements AutoCloseable {
    * @throws StoreFailureException on timeout or failure
    */
   public StoreItem gets(String key) {
-    CASValue<CachedData> value = await(client.asyncGets(key, RawTranscoder.INSTANCE), "gets", key);
+    MemcachedNode node = admit(key);
+    CASValue<CachedData> value =
+        await(client.asyncGets(key, RawTranscoder.INSTANCE), "gets", key, node);
     return value == null ? null
         : new StoreItem(key, value.getValue().getData(), value.getValue().getFlags(),
             value.getCas());
   }
 
   /**
-   * memcached multi-get: spymemcached sends one pipelined batch per server. CAS values are not
-   * returned.
+   * memcached multi-get: one pipelined batch per server. Keys of servers that are marked down
+   * are not sent; a server that fails does not cost the answers of the others.
    *
-   * @return spymemcached's answer: flags and bytes by key; missing keys are absent
-   * @throws StoreFailureException on timeout or failure
+   * @return the items found (flags and bytes by key; CAS values are not returned), and the keys
+   *     whose server failed with the first failure
    */
-  public Map<String, CachedData> getBulk(Collection<String> keys) {
+  public BulkRead getBulk(Collection<String> keys) {
     if (keys.isEmpty()) {
-      return Map.of();
+      return new BulkRead(Map.of(), List.of(), null);
     }
-    return await(client.asyncGetBulk(keys, RawTranscoder.INSTANCE), "multi-get", keys);
+    Map<MemcachedNode, List<String>> byNode = new IdentityHashMap<>();
+    for (String key : keys) {
+      byNode.computeIfAbsent(locator.getPrimary(key), n -> new ArrayList<>())
+          .add(key);
+    }
+    Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures = new LinkedHashMap<>();
+    List<String> failedKeys = new ArrayList<>();
+    StoreFailureException failure = null;
+    for (Map.Entry<MemcachedNode, List<String>> e : byNode.entrySet()) {
+      try {
+        health.admit(e.getKey());
+        futures.put(e.getKey(), client.asyncGetBulk(e.getValue(), RawTranscoder.INSTANCE));
+      } catch (StoreFailureException down) {
+        failedKeys.addAll(e.getValue());
+        failure = failure == null ? down : failure;
+      }
+    }
+    Map<String, CachedData> items = new HashMap<>();
+    for (Map.Entry<MemcachedNode, BulkFuture<Map<String, CachedData>>> e : futures.entrySet()) {
+      try {
+        items.putAll(await(e.getValue(), "multi-get", byNode.get(e.getKey()), e.getKey()));
+      } catch (StoreFailureException failed) {
+        failedKeys.addAll(byNode.get(e.getKey()));
+        failure = failure == null ? failed : failure;
+      }
+    }
+    return new BulkRead(items, failedKeys, failure);
+  }
+
+  /**
+   * What a multi-get found.
+   *
+   * @param items flags and bytes by key; keys without an item are absent
+   * @param failedKeys keys whose server was down or failed (neither found nor known absent)
+   * @param failure the first failure, null when {@code failedKeys} is empty
+   */
+  public record BulkRead(Map<String, CachedData> items, List<String> failedKeys,
+      StoreFailureException failure) {
   }
 
   /**
@@ -233,8 +324,9 @@ public final class MemcachedStore implements AutoCloseable {
    * @throws StoreFailureException on timeout or failure
    */
   public boolean add(String key, int exptime, int flags, byte[] data) {
-    return await(client.add(key, exptime, item(key, flags, data), RawTranscoder.INSTANCE), "add",
-        key);
+    CachedData item = item(key, flags, data);
+    MemcachedNode node = admit(key);
+    return await(client.add(key, exptime, item, RawTranscoder.INSTANCE), "add", key, node);
   }
 
   /**
@@ -245,9 +337,10 @@ public final class MemcachedStore implements AutoCloseable {
    * @throws StoreFailureException on timeout, failure, or when the server refuses the item
    */
   public void set(String key, int exptime, int flags, byte[] data) {
-    OperationFuture<Boolean> future =
-        client.set(key, exptime, item(key, flags, data), RawTranscoder.INSTANCE);
-    if (!await(future, "set", key)) {
+    CachedData item = item(key, flags, data);
+    MemcachedNode node = admit(key);
+    OperationFuture<Boolean> future = client.set(key, exptime, item, RawTranscoder.INSTANCE);
+    if (!await(future, "set", key, node)) {
       throw refused("set", key, future);
     }
   }
@@ -261,8 +354,10 @@ public final class MemcachedStore implements AutoCloseable {
    * @throws StoreFailureException on timeout or failure
    */
   public CasOutcome cas(String key, long cas, int exptime, int flags, byte[] data) {
-    CASResponse response = await(client.asyncCAS(key, cas, exptime, item(key, flags, data),
-        RawTranscoder.INSTANCE), "cas", key);
+    CachedData item = item(key, flags, data);
+    MemcachedNode node = admit(key);
+    CASResponse response = await(client.asyncCAS(key, cas, exptime, item, RawTranscoder.INSTANCE),
+        "cas", key, node);
     switch (response) {
       case OK:
         return CasOutcome.STORED;
@@ -283,7 +378,8 @@ public final class MemcachedStore implements AutoCloseable {
    * @throws StoreFailureException on timeout or failure
    */
   public boolean delete(String key) {
-    return await(client.delete(key), "delete", key);
+    MemcachedNode node = admit(key);
+    return await(client.delete(key), "delete", key, node);
   }
 
   /**
@@ -294,68 +390,62 @@ public final class MemcachedStore implements AutoCloseable {
    * @throws StoreFailureException on timeout or failure
    */
   public boolean delete(String key, long cas) {
-    return await(client.delete(key, cas), "delete-with-cas", key);
+    MemcachedNode node = admit(key);
+    return await(client.delete(key, cas), "delete-with-cas", key, node);
   }
 
   /**
-   * memcached {@code incr} with an initial value: creates the counter with {@code initial} when it
-   * is missing (binary protocol), else adds {@code delta}.
+   * Pipelined memcached {@code set}s: all are sent before any answer is awaited; writes for
+   * servers marked down are not sent.
    *
-   * @param delta the increment, 0 to just read the counter
-   * @param initial the value to create a missing counter with
-   * @return the counter's value after the command
-   * @throws StoreFailureException on timeout or failure
-   */
-  public long incr(String key, long delta, long initial) {
-    Long value = -1L;
-    // A missing counter is created with an internal add; two clients racing to create it make one
-    // of them fail, and the retry then finds the counter.
-    for (int attempt = 0; attempt < 3 && (value == null || value < 0); attempt++) {
-      value = await(client.asyncIncr(key, delta, initial, 0), "incr", key);
-    }
-    if (value == null || value < 0) {
-      throw new StoreFailureException("memcached incr of key '" + key + "' on " + serverOf(key)
-          + " failed (the item holds no number)", null);
-    }
-    return value;
-  }
-
-  /**
-   * Pipelined memcached {@code set}s: all are sent before any answer is awaited.
-   *
+   * @return the writes that failed (their server down, failing or refusing), empty when all were
+   *     stored
    * @throws ItemTooLargeException before sending anything, when an item exceeds the limit
-   * @throws StoreFailureException when any set fails (the others may have been stored)
    */
-  public void setAll(List<Write> writes) {
+  public List<FailedWrite> setAll(List<Write> writes) {
     List<CachedData> items = new ArrayList<>(writes.size());
     for (Write write : writes) {
       items.add(item(write.key(), write.flags(), write.data()));
     }
+    List<FailedWrite> failed = new ArrayList<>();
     List<OperationFuture<Boolean>> futures = new ArrayList<>(writes.size());
+    List<MemcachedNode> targets = new ArrayList<>(writes.size());
     for (int i = 0; i < writes.size(); i++) {
       Write write = writes.get(i);
-      futures.add(client.set(write.key(), write.exptime(), items.get(i), RawTranscoder.INSTANCE));
-    }
-    for (int i = 0; i < futures.size(); i++) {
-      if (!await(futures.get(i), "set", writes.get(i).key())) {
-        throw refused("set", writes.get(i).key(), futures.get(i));
+      try {
+        MemcachedNode node = admit(write.key());
+        futures.add(client.set(write.key(), write.exptime(), items.get(i), RawTranscoder.INSTANCE));
+        targets.add(node);
+      } catch (StoreFailureException e) {
+        futures.add(null);
+        targets.add(null);
+        failed.add(new FailedWrite(write.key(), e));
       }
     }
+    for (int i = 0; i < futures.size(); i++) {
+      OperationFuture<Boolean> future = futures.get(i);
+      if (future == null) {
+        continue;
+      }
+      String key = writes.get(i).key();
+      try {
+        if (!await(future, "set", key, targets.get(i))) {
+          failed.add(new FailedWrite(key, refused("set", key, future)));
+        }
+      } catch (StoreFailureException e) {
+        failed.add(new FailedWrite(key, e));
+      }
+    }
+    return failed;
   }
 
   /**
-   * Pipelined memcached {@code delete}s.
+   * A write of {@link #setAll} that failed.
    *
-   * @throws StoreFailureException when any delete fails (missing items are not failures)
+   * @param key the memcached key
+   * @param failure why
    */
-  public void deleteAll(Collection<String> keys) {
-    List<OperationFuture<Boolean>> futures = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      futures.add(client.delete(key));
-    }
-    for (OperationFuture<Boolean> future : futures) {
-      await(future, "delete", future.getKey());
-    }
+  public record FailedWrite(String key, StoreFailureException failure) {
   }
 
   /**
@@ -369,10 +459,62 @@ public final class MemcachedStore implements AutoCloseable {
   public record Write(String key, int exptime, int flags, byte[] data) {
   }
 
-  /** Shuts the client down (waiting up to the operation timeout for queued commands). */
+  /** Stops the node-health probes and shuts the client down (waiting up to the timeout). */
   @Override
   public void close() {
+    health.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Returns every server of the client, in a fixed order. */
+  public List<MemcachedNode> nodes() {
+    return nodes;
+  }
+
+  /** Returns the server {@code key} hashes to (entry keys: whatever their generation). */
+  public MemcachedNode nodeFor(String key) {
+    return locator.getPrimary(key);
+  }
+
+  /** Returns the node health of this client's servers. */
+  public NodeHealth health() {
+    return health;
+  }
+
+  /**
+   * memcached {@code gets} sent to {@code node} whatever the key's hash (per-server items).
+   *
+   * @return the item, or null when there is none
+   * @throws StoreFailureException on timeout or failure, {@link NodeDownException} when the server
+   *     is marked down
+   */
+  public StoreItem gets(MemcachedNode node, String key) {
+    return nodeCommands.gets(node, key);
+  }
+
+  /**
+   * memcached {@code add} (flags 0, no exptime) sent to {@code node}.
+   *
+   * @return true when stored, false when an item exists
+   * @throws StoreFailureException on timeout or failure
+   */
+  public boolean add(MemcachedNode node, String key, byte[] data) {
+    return nodeCommands.add(node, key, data);
+  }
+
+  /**
+   * memcached {@code cas} (flags 0, no exptime) sent to {@code node}.
+   *
+   * @throws StoreFailureException on timeout or failure
+   */
+  public CasOutcome cas(MemcachedNode node, String key, long cas, byte[] data) {
+    return nodeCommands.cas(node, key, cas, data);
+  }
+
+  private MemcachedNode admit(String key) {
+    MemcachedNode node = locator.getPrimary(key);
+    health.admit(node);
+    return node;
   }
 
   private CachedData item(String key, int flags, byte[] data) {
@@ -386,37 +528,47 @@ public final class MemcachedStore implements AutoCloseable {
         + serverOf(key) + " was refused: " + future.getStatus(), null);
   }
 
-  private <T> T await(Future<T> future, String command, Object key) {
+  /**
+   * Awaits one command for at most the operation timeout and reports the outcome to node health.
+   *
+   * @throws StoreFailureException on timeout, interrupt or failure
+   */
+  <T> T await(Future<T> future, String command, Object key, MemcachedNode node) {
     try {
-      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      T result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      health.succeeded(node);
+      return result;
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
       throw new StoreFailureException("interrupted while waiting for memcached " + command
-          + describe(key), e);
+          + describe(key, node), e);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new StoreFailureException("memcached " + command + describe(key) + " timed out after "
-          + timeoutMillis + " ms", e);
+      health.failed(node, command + " timed out after " + timeoutMillis + " ms");
+      throw new StoreFailureException("memcached " + command + describe(key, node)
+          + " timed out after " + timeoutMillis + " ms", e);
     } catch (ExecutionException e) {
-      throw new StoreFailureException("memcached " + command + describe(key) + " failed: "
+      if (e.getCause() instanceof CancellationException
+          || e.getCause() instanceof IOException) {
+        health.failed(node, command + " failed: " + e.getCause());
+      }
+      throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
           + e.getCause(), e.getCause());
     } catch (RuntimeException e) {
       // spymemcached reports cancelled operations (dead server, FailureMode.Cancel) this way
-      throw new StoreFailureException("memcached " + command + describe(key) + " failed: " + e, e);
+      health.failed(node, command + " failed: " + e);
+      throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
+          + e, e);
     }
   }
 
-  private String describe(Object key) {
-    if (key instanceof String) {
-      return " of key '" + key + "' on " + serverOf((String) key);
-    }
-    Collection<?> keys = (Collection<?>) key;
-    return " of " + keys.size() + " keys on " + client.getNodeLocator().getAll().size()
-        + " server(s)";
+  private static String describe(Object key, MemcachedNode node) {
+    String what = key instanceof Collection<?> keys ? keys.size() + " keys" : "key '" + key + "'";
+    return " of " + what + " on " + NodeHealth.name(node);
   }
 
   private SocketAddress serverOf(String key) {
-    return client.getNodeLocator().getPrimary(key).getSocketAddress();
+    return locator.getPrimary(key).getSocketAddress();
   }
 }

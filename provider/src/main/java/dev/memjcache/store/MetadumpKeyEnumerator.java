@@ -128,6 +128,24 @@ public final class MetadumpKeyEnumerator {
     return new ArrayList<>(keys);
   }
 
+  /**
+   * {@link #keysWithPrefix(String)} on one server only (per-server generations give each server
+   * its own prefix).
+   *
+   * @param server the server to ask, one of any memcached servers (not necessarily given to the
+   *     constructor)
+   * @param prefix the key prefix
+   * @return the matching keys of that server, in crawl order; a new mutable list
+   * @throws UnsupportedOperationException as {@link #keysWithPrefix(String)}
+   * @throws CacheException as {@link #keysWithPrefix(String)}
+   */
+  public List<String> keysOnServer(InetSocketAddress server, String prefix) {
+    byte[] prefixBytes = Objects.requireNonNull(prefix, "prefix").getBytes(StandardCharsets.UTF_8);
+    Set<String> keys = new LinkedHashSet<>();
+    dump(Objects.requireNonNull(server, "server"), prefixBytes, keys);
+    return new ArrayList<>(keys);
+  }
+
   /** Returns how many {@code BUSY} answers this instance has retried; for tests and diagnostics. */
   long busyRetries() {
     return busyRetries.sum();

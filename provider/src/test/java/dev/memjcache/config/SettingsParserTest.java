@@ -135,6 +135,14 @@ class SettingsParserTest {
             "exptimeMarginSeconds | -1",
             "exptimeMarginSeconds | 2s",
             "exptimeMarginSeconds | 3601",
+            "serverFailureLimit | 0",
+            "serverFailureLimit | 1001",
+            "serverFailureLimit | two",
+            "serverRetryMillis | 0",
+            "serverRetryMillis | soon",
+            "reconnectDelaySeconds | 0",
+            "reconnectDelaySeconds | 500ms",
+            "reconnectDelaySeconds | 3601",
             "cache.c.statistics | yes",
             "cache.c.management | 1",
             "cache.c.expiry | created:10",
@@ -146,6 +154,15 @@ class SettingsParserTest {
         IllegalArgumentException e = fails("memcached://h?" + option + "=" + value.replace(" ", "%20"));
         String decoded = OptionValues.percentDecode(value, "test");
         assertTrue(e.getMessage().contains(option) && e.getMessage().contains("'" + decoded + "'"), e.getMessage());
+    }
+
+    @Test
+    void serverHealthOptionsAreParsed() {
+        MemJCacheSettings settings = SettingsParser.parse(URI.create(
+                "memcached://h?serverFailureLimit=5&serverRetryMillis=2s&reconnectDelaySeconds=3"), null, null);
+        assertEquals(new MemJCacheSettings.ServerHealth(5, 2_000, 3), settings.serverHealth());
+        assertEquals(MemJCacheSettings.ServerHealth.DEFAULTS,
+                SettingsParser.parse(URI.create("memcached://h"), null, null).serverHealth());
     }
 
     @Test
@@ -238,6 +255,9 @@ class SettingsParserTest {
         expected.setProperty("allowPackages", "a.b,c");
         expected.setProperty("generationRefreshMillis", "1000");
         expected.setProperty("exptimeMarginSeconds", "2");
+        expected.setProperty("serverFailureLimit", "2");
+        expected.setProperty("serverRetryMillis", "1000");
+        expected.setProperty("reconnectDelaySeconds", "1");
         expected.setProperty("cache.x.y.expiry", "created:5m");
         assertEquals(expected, p);
     }

@@ -1,6 +1,6 @@
 package dev.memjcache.tck;
 
-import dev.memjcache.testkit.MemcachedProcess;
+import dev.memjcache.testkit.MemcachedCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,24 +9,28 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Starts one private memcached for the whole TCK run and points MemJCache's default URI at it
- * through a properties file (the {@code memjcache.servers} system property, which the provider
- * reads for {@code getDefaultURI()}); stops it when the run ends. Registered through
- * {@code META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
+ * Starts private memcached servers for the whole TCK run (one, or as many as the system property
+ * {@value #NODES_PROPERTY} of this runner's own surefire execution says) and points MemJCache's
+ * default URI at them through a properties file (the {@code memjcache.servers} system property,
+ * which the provider reads for {@code getDefaultURI()}); stops them when the run ends. Registered
+ * through {@code META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
  */
 public final class TckMemcachedSession implements LauncherSessionListener {
 
-  private MemcachedProcess memcached;
+  /** How many memcached servers the TCK runs against (a setting of this test runner only). */
+  static final String NODES_PROPERTY = "memjcache.tck.nodes";
+
+  private MemcachedCluster memcached;
 
   @Override
   public void launcherSessionOpened(LauncherSession session) {
-    memcached = MemcachedProcess.start();
+    memcached = MemcachedCluster.start(Integer.getInteger(NODES_PROPERTY, 1));
     // A file: URI rather than memcached://...?allowPackages=...: the TCK builds MBean names from
     // the manager URI and only escapes ',', ':', '=' and newlines, so a '?' would break them.
     try {
       Path file = Files.createTempFile("memjcache-tck", ".properties");
       file.toFile().deleteOnExit();
-      Files.writeString(file, "servers=" + memcached.address() + "\n"
+      Files.writeString(file, "servers=" + memcached.addresses() + "\n"
           // the TCK's value and key classes live in these packages
           + "allowPackages=domain,org.jsr107.tck,manager\n");
       System.setProperty("memjcache.servers", file.toUri().toString());

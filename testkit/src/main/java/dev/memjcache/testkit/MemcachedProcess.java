@@ -181,21 +181,20 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   /**
-   * Kills the server (SIGKILL: an outage, not a shutdown) and waits for it to exit. The port
-   * stays reserved for {@link #restart()}; its items are lost.
+   * Kills the server (SIGKILL: no shutdown, all items lost) and waits for it to exit. The port
+   * stays this object's, for {@link #restart()}.
    */
   public void stop() {
-    process.destroyForcibly();
     try {
-      process.waitFor(10, TimeUnit.SECONDS);
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
   /**
-   * Starts memcached again on the same port with the same arguments (stopping it first if it
-   * still runs) and waits (up to 10 s) until it accepts connections. It starts empty.
+   * Starts memcached again on the same port with the same arguments (empty, as after a crash;
+   * stopping it first if it still runs) and waits (up to 10 s) until it accepts connections.
    *
    * @throws IllegalStateException when it does not come up, for example because another process
    *     took the port meanwhile
@@ -210,7 +209,7 @@ public final class MemcachedProcess implements AutoCloseable {
         process = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       } catch (IOException e) {
-        throw new IllegalStateException("cannot restart memcached: " + String.join(" ", command), e);
+        throw new IllegalStateException("cannot restart " + String.join(" ", command), e);
       }
       if (awaitListening()) {
         return;
@@ -229,34 +228,78 @@ public final class MemcachedProcess implements AutoCloseable {
     }
   }
 
-  /** Suspends the server (SIGSTOP): it keeps its connections and items but answers nothing. */
+  /**
+   * Freezes the server (SIGSTOP): connections stay open, nothing is answered (a hung node).
+   * Returns once every thread of the process is stopped (Linux {@code /proc/<pid>/task}).
+   */
   public void pause() {
-    signal("STOP");
+    signal("-STOP");
+    awaitStopped(true);
   }
 
-  /** Resumes a server suspended by {@link #pause()} (SIGCONT). */
+  /** Lets a {@link #pause() paused} server run again (SIGCONT); it keeps its items. */
   public void resume() {
-    signal("CONT");
+    signal("-CONT");
+    awaitStopped(false);
   }
 
-  private void signal(String name) {
+  private void awaitStopped(boolean stopped) {
+    Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (var threads = Files.list(tasks)) {
+        boolean all = threads.allMatch(task -> isStopped(task.resolve("stat")) == stopped);
+        if (all) {
+          return;
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        return; // no /proc (not Linux): the signal was sent, that is all we can tell
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static boolean isStopped(Path stat) {
     try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-          .redirectErrorStream(true).start();
-      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      String line = Files.readString(stat);
+      // pid (comm) STATE ...: the state follows the last ')'
+      return line.charAt(line.lastIndexOf(')') + 2) == 'T';
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run kill -" + name, e);
+      throw new IllegalStateException("cannot run kill " + signal, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending SIG" + name, e);
+      throw new IllegalStateException("interrupted while sending " + signal, e);
     }
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
   @Override
   public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      resume(); // a paused server handles SIGTERM only once it runs again
+    } catch (IllegalStateException alreadyGone) {
+      // it exited meanwhile
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

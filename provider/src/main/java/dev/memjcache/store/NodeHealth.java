@@ -1,0 +1,233 @@
+package dev.memjcache.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import net.spy.memcached.MemcachedNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that decides whether a memcached server is usable (DESIGN.md "store": node
+ * health). It follows libmemcached's {@code server_failure_limit} / {@code retry_timeout} and
+ * pymemcache {@code HashClient}'s {@code retry_attempts} / {@code dead_timeout}:
+ *
+ * <ul>
+ *   <li>after {@code serverFailureLimit} consecutive timeouts or connection failures a server is
+ *       marked <em>down</em>; commands for its keys are then refused at once
+ *       ({@link NodeDownException}), never queued, so no calling thread waits on a dead or hung
+ *       server while the keys of the other servers run at full speed;
+ *   <li>a server without a connection (spymemcached is reconnecting) is refused the same way;
+ *   <li>{@code serverRetryMillis} after being marked down, and then every
+ *       {@code serverRetryMillis} until it answers, a background thread sends the server one probe
+ *       (a binary {@code noop}) once it has a connection again; when the probe answers within the
+ *       operation timeout the server is <em>up</em> again, its failure count reset, its
+ *       {@linkplain #epoch epoch} advanced and the {@linkplain #onUp up-listeners} called (on the
+ *       probe thread).
+ * </ul>
+ *
+ * <p>Transitions are logged (WARN when marked down, INFO when back). Thread-safe; the hot path
+ * ({@link #admit}, {@link #succeeded}) is a few volatile reads.
+ */
+public final class NodeHealth implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
+  /** How often the probe thread looks at down servers, in milliseconds. */
+  private static final long TICK_MILLIS = 50;
+
+  private final Map<MemcachedNode, State> states;
+  private final int failureLimit;
+  private final long retryNanos;
+  private final long probeTimeoutMillis;
+  private final Function<MemcachedNode, CompletableFuture<Boolean>> prober;
+  private final List<Consumer<MemcachedNode>> upListeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler;
+
+  private static final class State {
+    final AtomicInteger failures = new AtomicInteger();
+    volatile boolean down;
+    volatile long retryAtNanos;
+    volatile boolean probing;
+    volatile int epoch;
+    volatile String lastFailure = "";
+    volatile long downSinceMillis;
+  }
+
+  /**
+   * Starts the probe thread (a daemon).
+   *
+   * @param nodes every server of the client
+   * @param failureLimit consecutive failures that mark a server down, at least 1
+   * @param retryMillis how long a server stays marked down before it is probed, in milliseconds
+   * @param probeTimeoutMillis how long a probe may take, in milliseconds
+   * @param prober sends one probe to a server; completes with true when it answered
+   */
+  public NodeHealth(Collection<MemcachedNode> nodes, int failureLimit, long retryMillis,
+      long probeTimeoutMillis, Function<MemcachedNode, CompletableFuture<Boolean>> prober) {
+    this.states = new IdentityHashMap<>();
+    for (MemcachedNode node : nodes) {
+      states.put(node, new State());
+    }
+    this.failureLimit = Math.max(1, failureLimit);
+    this.retryNanos = TimeUnit.MILLISECONDS.toNanos(retryMillis);
+    this.probeTimeoutMillis = probeTimeoutMillis;
+    this.prober = prober;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "memjcache-node-health");
+      thread.setDaemon(true);
+      return thread;
+    });
+    scheduler.scheduleWithFixedDelay(this::probeDueNodes, TICK_MILLIS, TICK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Lets a command for {@code node} through, or refuses it at once.
+   *
+   * @throws NodeDownException when the server is marked down or has no connection
+   */
+  public void admit(MemcachedNode node) {
+    State state = states.get(node);
+    if (state.down) {
+      throw new NodeDownException("memcached server " + name(node) + " is marked down since "
+          + (System.currentTimeMillis() - state.downSinceMillis) + " ms (" + state.lastFailure
+          + "); its keys fail at once until a probe answers");
+    }
+    if (!node.isActive()) {
+      failed(node, "no connection");
+      throw new NodeDownException("memcached server " + name(node)
+          + " has no connection (reconnecting); its keys fail at once until it is back");
+    }
+  }
+
+  /** Records an answered command: the server's consecutive failure count starts again. */
+  public void succeeded(MemcachedNode node) {
+    AtomicInteger failures = states.get(node).failures;
+    if (failures.get() != 0) {
+      failures.set(0);
+    }
+  }
+
+  /**
+   * Records a timeout or connection failure of a command on {@code node}; the
+   * {@code serverFailureLimit}-th in a row marks the server down.
+   *
+   * @param reason what failed, for the log and the {@link NodeDownException} message
+   */
+  public void failed(MemcachedNode node, String reason) {
+    State state = states.get(node);
+    if (state.down) {
+      return;
+    }
+    state.lastFailure = reason;
+    if (state.failures.incrementAndGet() >= failureLimit) {
+      synchronized (state) {
+        if (state.down) {
+          return;
+        }
+        state.downSinceMillis = System.currentTimeMillis();
+        state.retryAtNanos = System.nanoTime() + retryNanos;
+        state.down = true;
+      }
+      LOG.warn("memcached server {} marked down after {} consecutive failures (last: {}); its keys"
+          + " fail at once, a probe follows in {} ms", name(node), state.failures.get(), reason,
+          TimeUnit.NANOSECONDS.toMillis(retryNanos));
+    }
+  }
+
+  /** Whether {@code node} is not marked down (it may still be reconnecting). */
+  public boolean isUp(MemcachedNode node) {
+    return !states.get(node).down;
+  }
+
+  /**
+   * Returns how many times {@code node} came back after being marked down: a cached fact about
+   * the server (such as its generation) read in an older epoch must be read again.
+   */
+  public int epoch(MemcachedNode node) {
+    return states.get(node).epoch;
+  }
+
+  /** Returns the servers currently marked down. */
+  public List<MemcachedNode> downNodes() {
+    List<MemcachedNode> down = new ArrayList<>();
+    states.forEach((node, state) -> {
+      if (state.down) {
+        down.add(node);
+      }
+    });
+    return down;
+  }
+
+  /** Calls {@code listener} (on the probe thread) each time a server comes back up. */
+  public void onUp(Consumer<MemcachedNode> listener) {
+    upListeners.add(listener);
+  }
+
+  /** Stops the probe thread. */
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+
+  private void probeDueNodes() {
+    long now = System.nanoTime();
+    states.forEach((node, state) -> {
+      if (!state.down || state.probing || now - state.retryAtNanos < 0 || !node.isActive()) {
+        return;
+      }
+      state.probing = true;
+      CompletableFuture<Boolean> probe;
+      try {
+        probe = prober.apply(node).orTimeout(probeTimeoutMillis, TimeUnit.MILLISECONDS);
+      } catch (RuntimeException e) {
+        probe = CompletableFuture.failedFuture(e);
+      }
+      // the answer arrives on spymemcached's I/O thread: continue on the probe thread, where
+      // up-listeners may send commands and wait for them
+      probe.whenComplete((answered, failure) -> {
+        if (!scheduler.isShutdown()) {
+          scheduler.execute(() -> probed(node, state, failure == null && answered));
+        }
+      });
+    });
+  }
+
+  private void probed(MemcachedNode node, State state, boolean answered) {
+    if (!answered) {
+      state.retryAtNanos = System.nanoTime() + retryNanos;
+      state.probing = false;
+      return;
+    }
+    long downMillis = System.currentTimeMillis() - state.downSinceMillis;
+    state.failures.set(0);
+    state.epoch++;
+    state.down = false;
+    state.probing = false;
+    LOG.info("memcached server {} answers again after {} ms marked down; its keys are served again",
+        name(node), downMillis);
+    for (Consumer<MemcachedNode> listener : upListeners) {
+      try {
+        listener.accept(node);
+      } catch (RuntimeException e) {
+        LOG.warn("after memcached server {} came back: {}", name(node), e.toString());
+      }
+    }
+  }
+
+  /** Returns {@code host:port} of {@code node}, for logs and messages. */
+  public static String name(MemcachedNode node) {
+    String address = String.valueOf(node.getSocketAddress());
+    return address.startsWith("/") ? address.substring(1) : address;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.memjcache.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import net.spy.memcached.DefaultHashAlgorithm;
+import org.junit.jupiter.api.Test;
+
+/** The server of an entry does not depend on its generation; other strings hash as Ketama does. */
+class EntryKeyHashTest {
+
+  private final EntryKeyHash hash = new EntryKeyHash("mjc");
+
+  private static long ketama(String key) {
+    return DefaultHashAlgorithm.KETAMA_HASH.hash(key);
+  }
+
+  @Test
+  void entryKeysHashWithoutTheirGeneration() {
+    long expected = ketama("mjc:users:alice");
+    assertEquals(expected, hash.hash("mjc:users:0:alice"));
+    assertEquals(expected, hash.hash("mjc:users:1795975610731:alice"));
+    assertEquals(ketama("mjc:users:a:b:7"), hash.hash("mjc:users:42:a:b:7"),
+        "only the generation segment goes; colons in the key part stay");
+    assertEquals(ketama("mjc:#h4sh:#k3y"), hash.hash("mjc:#h4sh:9:#k3y"));
+  }
+
+  @Test
+  void everythingElseHashesUnchanged() {
+    for (String key : new String[] {"127.0.0.1:11211-0", "localhost/127.0.0.1:11211-159",
+        "0:0:0:0:0:0:0:1:11211-3", "mjc:users:gen", "mjc:users:clear", "mjc:users:x1:alice",
+        "mjc:users::alice", "mjc:users:12345678901234567890:alice", "other:users:5:alice",
+        "mjc", "mjc:"}) {
+      assertEquals(ketama(key), hash.hash(key), key);
+    }
+  }
+
+  @Test
+  void anotherPrefixIsNotStripped() {
+    assertNotEquals(hash.hash("app:users:1:alice"), hash.hash("app:users:2:alice"));
+    EntryKeyHash app = new EntryKeyHash("app");
+    assertEquals(app.hash("app:users:1:alice"), app.hash("app:users:2:alice"));
+  }
+}
