@@ -117,9 +117,6 @@ public final class MetadumpKeyEnumerator {
    */
   public List<String> keysWithPrefix(String prefix) {
     byte[] prefixBytes = Objects.requireNonNull(prefix, "prefix").getBytes(StandardCharsets.UTF_8);
-    if (unavailable != null) {
-      throw new UnsupportedOperationException(unavailable);
-    }
     // A key may sit on two servers after a node failure moved its Ketama slot; list it once.
     Set<String> keys = new LinkedHashSet<>();
     for (InetSocketAddress server : servers) {
@@ -152,6 +149,9 @@ public final class MetadumpKeyEnumerator {
   }
 
   private void dump(InetSocketAddress server, byte[] prefix, Set<String> keys) {
+    if (unavailable != null) {
+      throw new UnsupportedOperationException(unavailable);
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     long backoffMillis = FIRST_BACKOFF_MILLIS;
     byte[] command = HASH_COMMAND;
