@@ -15,9 +15,9 @@ import java.util.Set;
 import javax.cache.event.EventType;
 
 /**
- * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and
- * {@code removeAll(keys)} pipelined when no listener or statistic needs per-entry answers, and
- * the enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
+ * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and {@code
+ * removeAll(keys)} pipelined when no listener or statistic needs per-entry answers, and the
+ * enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
  *
  * @param <K> key type
  * @param <V> value type
@@ -28,8 +28,8 @@ final class BulkOperations<K, V> {
   private final EntryOperations<K, V> single;
   private final MetadumpKeyEnumerator enumerator;
 
-  BulkOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single,
-      MetadumpKeyEnumerator enumerator) {
+  BulkOperations(
+      CacheContext<K, V> ctx, EntryOperations<K, V> single, MetadumpKeyEnumerator enumerator) {
     this.ctx = ctx;
     this.single = single;
     this.enumerator = enumerator;
@@ -100,8 +100,8 @@ final class BulkOperations<K, V> {
   }
 
   /**
-   * {@code Cache.loadAll} (JSR-107 9.1): loads the keys (only the absent ones unless
-   * {@code replaceExisting}) through the configured loader and stores them without write-through.
+   * {@code Cache.loadAll} (JSR-107 9.1): loads the keys (only the absent ones unless {@code
+   * replaceExisting}) through the configured loader and stores them without write-through.
    */
   void loadAll(Set<? extends K> keys, boolean replaceExisting) {
     Set<K> wanted = new LinkedHashSet<>();
@@ -136,8 +136,10 @@ final class BulkOperations<K, V> {
     StoreFailureException failure = null;
     for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
       try {
-        boolean done = replaceExisting ? single.upsert(e.getKey(), e.getValue(), now) != null
-            : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
+        boolean done =
+            replaceExisting
+                ? single.upsert(e.getKey(), e.getValue(), now) != null
+                : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
         stored += done ? 1 : 0;
       } catch (StoreFailureException f) {
         failure = failure == null ? f : failure;
@@ -172,14 +174,14 @@ final class BulkOperations<K, V> {
 
   /**
    * {@code removeAll()}: enumerates the entries of each server's current generation, then removes
-   * them as above. When nobody needs the keys or values (no writer, no REMOVED listener,
-   * statistics off) the items are deleted by their memcached keys without reading or
-   * deserializing anything.
+   * them as above. When nobody needs the keys or values (no writer, no REMOVED listener, statistics
+   * off) the items are deleted by their memcached keys without reading or deserializing anything.
    */
   void removeAll() {
     List<String> itemKeys =
         ctx.entries.enumerate(enumerator, failure -> ctx.failures.partial("removeAll", failure));
-    if (ctx.writer.writer() == null && !ctx.events.hasListenerFor(EventType.REMOVED)
+    if (ctx.writer.writer() == null
+        && !ctx.events.hasListenerFor(EventType.REMOVED)
         && ctx.stats() == StatisticsRecorder.DISABLED) {
       ctx.failures.partial("removeAll", ctx.entries.deleteItems(itemKeys));
       return;
@@ -187,9 +189,10 @@ final class BulkOperations<K, V> {
     Set<K> keys = new LinkedHashSet<>();
     long now = System.currentTimeMillis();
     for (int from = 0; from < itemKeys.size(); from += EntryIterator.PAGE) {
-      List<String> page = itemKeys.subList(from, Math.min(itemKeys.size(), from + EntryIterator.PAGE));
-      for (Slot<K, V> slot : ctx.entries.readItems(page, now,
-          failure -> ctx.failures.partial("removeAll", failure))) {
+      List<String> page =
+          itemKeys.subList(from, Math.min(itemKeys.size(), from + EntryIterator.PAGE));
+      for (Slot<K, V> slot :
+          ctx.entries.readItems(page, now, failure -> ctx.failures.partial("removeAll", failure))) {
         keys.add(slot.key);
       }
     }

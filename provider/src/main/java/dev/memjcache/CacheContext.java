@@ -11,8 +11,9 @@ import javax.cache.event.EventType;
 
 /**
  * The collaborators one cache's operations share: memcached entries, expiry, events, loader,
- * writer, the load lease across JVMs and statistics. Statistics switch between the live recorder and the null object at run
- * time ({@code CacheManager.enableStatistics}); the counts survive a switch off and on.
+ * writer, the load lease across JVMs and statistics. Statistics switch between the live recorder
+ * and the null object at run time ({@code CacheManager.enableStatistics}); the counts survive a
+ * switch off and on.
  *
  * @param <K> key type
  * @param <V> value type
@@ -29,8 +30,13 @@ final class CacheContext<K, V> {
   final CacheStatistics statistics = new CacheStatistics();
   private volatile StatisticsRecorder stats = StatisticsRecorder.DISABLED;
 
-  CacheContext(Entries<K, V> entries, ExpiryDecider expiry, EventDispatcher<K, V> events,
-      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, LoadLease lease,
+  CacheContext(
+      Entries<K, V> entries,
+      ExpiryDecider expiry,
+      EventDispatcher<K, V> events,
+      LoaderSupport<K, V> loader,
+      WriterSupport<K, V> writer,
+      LoadLease lease,
       FailureHandler failures) {
     this.entries = entries;
     this.expiry = expiry;
@@ -55,7 +61,9 @@ final class CacheContext<K, V> {
    * existed (no created/updated/expired listener) and the expiry does not depend on it.
    */
   boolean isBlindPutAllowed() {
-    return expiry.isExistenceIndependent() && !events.hasListenerFor(EventType.CREATED)
-        && !events.hasListenerFor(EventType.UPDATED) && !events.hasListenerFor(EventType.EXPIRED);
+    return expiry.isExistenceIndependent()
+        && !events.hasListenerFor(EventType.CREATED)
+        && !events.hasListenerFor(EventType.UPDATED)
+        && !events.hasListenerFor(EventType.EXPIRED);
   }
 }

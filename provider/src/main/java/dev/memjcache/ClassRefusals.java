@@ -17,6 +17,7 @@ final class ClassRefusals {
   /** Per cache, so one cache's planted items cannot hide another cache's from the log. */
   private final RateLimitedLog log =
       new RateLimitedLog(LoggerFactory.getLogger(ClassRefusals.class), 10_000);
+
   private final String cacheName;
   private final LongAdder count = new LongAdder();
 
@@ -27,9 +28,14 @@ final class ClassRefusals {
   /** Records one refused read of the item {@code itemKey}. */
   void refused(String itemKey, ClassNotAllowedException e) {
     count.increment();
-    log.warn("cache {}: memcached item {} names class {}, which is not allowed; read as a miss"
-        + " (refused reads in this cache so far: {}); {}", cacheName, itemKey, e.className(),
-        count.sum(), e.getMessage());
+    log.warn(
+        "cache {}: memcached item {} names class {}, which is not allowed; read as a miss"
+            + " (refused reads in this cache so far: {}); {}",
+        cacheName,
+        itemKey,
+        e.className(),
+        count.sum(),
+        e.getMessage());
   }
 
   /** Returns how many reads were refused since the cache was created in this JVM. */

@@ -32,12 +32,12 @@ import net.spy.memcached.MemcachedNode;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cache's typed view of memcached: turns keys into item keys (the generation of the server
- * the key lives on + key codec), values into envelopes and back, and offers the reads and
- * conditional writes the operations are built from. Every write computes its memcached exptime
- * from the envelope's expiry through the {@link ExpiryDecider}. A write that fails or is dropped
- * marks its server dirty for this cache ({@link GenerationTracker#markDirty}), so the entry it
- * should have replaced cannot be read once the server is back. Thread-safe.
+ * One cache's typed view of memcached: turns keys into item keys (the generation of the server the
+ * key lives on + key codec), values into envelopes and back, and offers the reads and conditional
+ * writes the operations are built from. Every write computes its memcached exptime from the
+ * envelope's expiry through the {@link ExpiryDecider}. A write that fails or is dropped marks its
+ * server dirty for this cache ({@link GenerationTracker#markDirty}), so the entry it should have
+ * replaced cannot be read once the server is back. Thread-safe.
  *
  * @param <K> key type
  * @param <V> value type
@@ -55,8 +55,13 @@ final class Entries<K, V> {
   private final ExpiryDecider expiry;
   private final ClassRefusals refusals;
 
-  Entries(MemcachedStore store, KeyCodec keys, ValueSerializer serializer,
-      GenerationTracker generations, ExpiryDecider expiry, ClassRefusals refusals) {
+  Entries(
+      MemcachedStore store,
+      KeyCodec keys,
+      ValueSerializer serializer,
+      GenerationTracker generations,
+      ExpiryDecider expiry,
+      ClassRefusals refusals) {
     this.store = store;
     this.refusals = refusals;
     this.keys = keys;
@@ -110,14 +115,12 @@ final class Entries<K, V> {
    * @param failedKeys keys whose server was down or failed
    * @param failure the first failure, null when none
    */
-  record ReadAll<K, V>(List<Slot<K, V>> slots, List<K> failedKeys,
-      StoreFailureException failure) {
-  }
+  record ReadAll<K, V>(List<Slot<K, V>> slots, List<K> failedKeys, StoreFailureException failure) {}
 
   /**
    * One multi-get for many entries (one batch per server), in the order of {@code keyList}. The
-   * slots carry no CAS unique: a conditional write must re-read with {@link #read}. Keys of
-   * servers that are down or fail are reported, not read.
+   * slots carry no CAS unique: a conditional write must re-read with {@link #read}. Keys of servers
+   * that are down or fail are reported, not read.
    */
   ReadAll<K, V> readAll(Collection<? extends K> keyList, long now) {
     int size = keyList.size();
@@ -139,8 +142,8 @@ final class Entries<K, V> {
       keyOrder.add(key);
     }
     MemcachedStore.BulkRead read = store.getBulk(itemKeys);
-    Set<String> failedItems = read.failedKeys().isEmpty() ? Set.of()
-        : new HashSet<>(read.failedKeys());
+    Set<String> failedItems =
+        read.failedKeys().isEmpty() ? Set.of() : new HashSet<>(read.failedKeys());
     failure = failure == null ? read.failure() : failure;
     List<Slot<K, V>> slots = new ArrayList<>(keyOrder.size());
     for (int i = 0; i < keyOrder.size(); i++) {
@@ -149,19 +152,24 @@ final class Entries<K, V> {
         failedKeys.add(keyOrder.get(i));
         continue;
       }
-      slots.add(slot(keyOrder.get(i), itemKey, encoded.get(i),
-          item(itemKey, read.items().get(itemKey)), now));
+      slots.add(
+          slot(
+              keyOrder.get(i),
+              itemKey,
+              encoded.get(i),
+              item(itemKey, read.items().get(itemKey)),
+              now));
     }
     return new ReadAll<>(slots, failedKeys, failure);
   }
 
   /**
-   * The item keys of this cache's current entries, listed by {@code lru_crawler metadump} server
-   * by server, each with that server's generation. A server that is down or fails is reported to
+   * The item keys of this cache's current entries, listed by {@code lru_crawler metadump} server by
+   * server, each with that server's generation. A server that is down or fails is reported to
    * {@code onFailure} and skipped.
    */
-  List<String> enumerate(MetadumpKeyEnumerator enumerator,
-      Consumer<StoreFailureException> onFailure) {
+  List<String> enumerate(
+      MetadumpKeyEnumerator enumerator, Consumer<StoreFailureException> onFailure) {
     Set<String> found = new LinkedHashSet<>();
     for (MemcachedNode node : store.nodes()) {
       long generation;
@@ -171,8 +179,9 @@ final class Entries<K, V> {
         onFailure.accept(e);
         continue;
       }
-      found.addAll(enumerator.keysOnServer((InetSocketAddress) node.getSocketAddress(),
-          keys.keyPrefix(generation)));
+      found.addAll(
+          enumerator.keysOnServer(
+              (InetSocketAddress) node.getSocketAddress(), keys.keyPrefix(generation)));
     }
     return new ArrayList<>(found);
   }
@@ -181,8 +190,8 @@ final class Entries<K, V> {
    * Slots for items found by enumeration: multi-get, then recover each key from its item key or
    * envelope. Items of servers that fail are reported to {@code onFailure} and skipped.
    */
-  List<Slot<K, V>> readItems(List<String> itemKeys, long now,
-      Consumer<StoreFailureException> onFailure) {
+  List<Slot<K, V>> readItems(
+      List<String> itemKeys, long now, Consumer<StoreFailureException> onFailure) {
     MemcachedStore.BulkRead read = store.getBulk(itemKeys);
     if (read.failure() != null) {
       onFailure.accept(read.failure());
@@ -258,7 +267,8 @@ final class Entries<K, V> {
       refusals.refused(itemKey, e); // skipped by iteration; clear() or a put of the key removes it
       return null;
     } catch (SerializationException e) {
-      INVALID.warn("memcached item {} holds an unreadable key ({}); skipped", itemKey, e.toString());
+      INVALID.warn(
+          "memcached item {} holds an unreadable key ({}); skipped", itemKey, e.toString());
       return null;
     }
   }
@@ -270,8 +280,12 @@ final class Entries<K, V> {
     }
     Envelope envelope = envelopes.decode(item.flags(), item.data());
     if (envelope == null || !envelope.keyMatches(encoded.serializedKey())) {
-      INVALID.warn("memcached item {} is not a MemJCache entry for this key (flags {}, {} bytes);"
-          + " read as a miss", itemKey, item.flags(), item.data().length);
+      INVALID.warn(
+          "memcached item {} is not a MemJCache entry for this key (flags {}, {} bytes);"
+              + " read as a miss",
+          itemKey,
+          item.flags(),
+          item.data().length);
       return new Slot<>(key, itemKey, encoded, item, null, Slot.State.ABSENT, null);
     }
     if (envelope.isExpiredAt(now)) {
@@ -286,7 +300,9 @@ final class Entries<K, V> {
       refusals.refused(itemKey, e);
       return new Slot<>(key, itemKey, encoded, item, null, Slot.State.ABSENT, null);
     } catch (SerializationException e) {
-      INVALID.warn("memcached item {} holds an unreadable value ({}); read as a miss", itemKey,
+      INVALID.warn(
+          "memcached item {} holds an unreadable value ({}); read as a miss",
+          itemKey,
           e.toString());
       return new Slot<>(key, itemKey, encoded, item, null, Slot.State.ABSENT, null);
     }
@@ -305,8 +321,10 @@ final class Entries<K, V> {
     if (slot.item == null) {
       return write(slot.itemKey, () -> store.add(slot.itemKey, exptime, EnvelopeCodec.FLAGS, data));
     }
-    return write(slot.itemKey, () -> store.cas(slot.itemKey, slot.item.cas(), exptime,
-        EnvelopeCodec.FLAGS, data)) == CasOutcome.STORED;
+    return write(
+            slot.itemKey,
+            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data))
+        == CasOutcome.STORED;
   }
 
   /** {@code add} without a prior read. @return false when an item exists. */
@@ -331,8 +349,8 @@ final class Entries<K, V> {
    */
   boolean touch(Slot<K, V> slot, long expiresAt, long now) {
     if (slot.item.cas() == 0) {
-      Slot<K, V> fresh = slot(slot.key, slot.itemKey, slot.encodedKey, store.gets(slot.itemKey),
-          now);
+      Slot<K, V> fresh =
+          slot(slot.key, slot.itemKey, slot.encodedKey, store.gets(slot.itemKey), now);
       return fresh.isPresent() && touch(fresh, expiresAt, now);
     }
     byte[] data = envelopes.withExpiry(slot.envelope.bytes(), expiresAt);
@@ -341,8 +359,10 @@ final class Entries<K, V> {
 
   private boolean cas(Slot<K, V> slot, long expiresAt, long now, byte[] data) {
     int exptime = expiry.exptime(expiresAt, now);
-    return write(slot.itemKey, () -> store.cas(slot.itemKey, slot.item.cas(), exptime,
-        EnvelopeCodec.FLAGS, data)) == CasOutcome.STORED;
+    return write(
+            slot.itemKey,
+            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data))
+        == CasOutcome.STORED;
   }
 
   /** Deletes the item {@code slot} read, if unchanged (delete with CAS). */
@@ -350,8 +370,12 @@ final class Entries<K, V> {
     if (slot.item == null) {
       return false;
     }
-    return write(slot.itemKey, () -> slot.item.cas() == 0 ? store.delete(slot.itemKey)
-        : store.delete(slot.itemKey, slot.item.cas()));
+    return write(
+        slot.itemKey,
+        () ->
+            slot.item.cas() == 0
+                ? store.delete(slot.itemKey)
+                : store.delete(slot.itemKey, slot.item.cas()));
   }
 
   /** Blind {@code set} (the put fast path). */
@@ -359,10 +383,12 @@ final class Entries<K, V> {
     EncodedKey encoded = keys.encode(key);
     byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
-    writeTo(encoded, itemKey -> {
-      store.set(itemKey, exptime, EnvelopeCodec.FLAGS, data);
-      return null;
-    });
+    writeTo(
+        encoded,
+        itemKey -> {
+          store.set(itemKey, exptime, EnvelopeCodec.FLAGS, data);
+          return null;
+        });
   }
 
   /**
@@ -375,19 +401,24 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     List<MemcachedStore.Write> writes = new ArrayList<>(entries.size());
     StoreFailureException[] failure = new StoreFailureException[1];
-    entries.forEach((key, value) -> {
-      EncodedKey encoded = keys.encode(key);
-      String itemKey;
-      try {
-        itemKey = itemKey(encoded);
-      } catch (StoreFailureException e) {
-        generations.markDirty(store.nodeFor(keys.routingKey(encoded)));
-        failure[0] = failure[0] == null ? e : failure[0];
-        return;
-      }
-      writes.add(new MemcachedStore.Write(itemKey, exptime, EnvelopeCodec.FLAGS,
-          envelopes.encode(expiresAt, encoded.serializedKey(), value)));
-    });
+    entries.forEach(
+        (key, value) -> {
+          EncodedKey encoded = keys.encode(key);
+          String itemKey;
+          try {
+            itemKey = itemKey(encoded);
+          } catch (StoreFailureException e) {
+            generations.markDirty(store.nodeFor(keys.routingKey(encoded)));
+            failure[0] = failure[0] == null ? e : failure[0];
+            return;
+          }
+          writes.add(
+              new MemcachedStore.Write(
+                  itemKey,
+                  exptime,
+                  EnvelopeCodec.FLAGS,
+                  envelopes.encode(expiresAt, encoded.serializedKey(), value)));
+        });
     for (MemcachedStore.FailedWrite failed : store.setAll(writes)) {
       generations.markDirty(store.nodeFor(failed.key()));
       failure[0] = failure[0] == null ? failed.failure() : failure[0];

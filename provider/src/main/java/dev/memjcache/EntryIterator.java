@@ -9,10 +9,10 @@ import javax.cache.Cache;
 
 /**
  * {@code Cache.iterator()}: walks the item keys that {@code lru_crawler metadump} listed for the
- * cache's current generation of each server, fetching values by multi-get a page at a time. Entries that expire,
- * vanish or are not valid envelopes are skipped; each entry returned counts as an access (access
- * expiry, a hit). {@link #remove()} removes the last entry as {@code Cache.remove(key)} does
- * (writer, REMOVED event). Not thread-safe.
+ * cache's current generation of each server, fetching values by multi-get a page at a time. Entries
+ * that expire, vanish or are not valid envelopes are skipped; each entry returned counts as an
+ * access (access expiry, a hit). {@link #remove()} removes the last entry as {@code
+ * Cache.remove(key)} does (writer, REMOVED event). Not thread-safe.
  *
  * @param <K> key type
  * @param <V> value type
@@ -30,7 +30,10 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private int position;
   private Cache.Entry<K, V> last;
 
-  EntryIterator(CacheContext<K, V> ctx, EntryOperations<K, V> single, Consumer<K> remover,
+  EntryIterator(
+      CacheContext<K, V> ctx,
+      EntryOperations<K, V> single,
+      Consumer<K> remover,
       List<String> itemKeys) {
     this.ctx = ctx;
     this.single = single;
@@ -44,8 +47,8 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       List<String> page = itemKeys.subList(position, Math.min(itemKeys.size(), position + PAGE));
       position += page.size();
       long now = System.currentTimeMillis();
-      for (Slot<K, V> slot : ctx.entries.readItems(page, now,
-          failure -> ctx.failures.partial("iterator", failure))) {
+      for (Slot<K, V> slot :
+          ctx.entries.readItems(page, now, failure -> ctx.failures.partial("iterator", failure))) {
         if (slot.isPresent()) {
           buffer.add(slot);
         }

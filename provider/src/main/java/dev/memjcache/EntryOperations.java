@@ -125,13 +125,17 @@ final class EntryOperations<K, V> {
 
   boolean remove(K key, V expected) {
     long start = System.nanoTime();
-    if (!ifValueEquals(key, expected, () -> ctx.writer.delete(key), slot -> {
-      if (!entries.delete(slot)) {
-        return false;
-      }
-      ctx.events.publishRemoved(key, slot.value());
-      return true;
-    })) {
+    if (!ifValueEquals(
+        key,
+        expected,
+        () -> ctx.writer.delete(key),
+        slot -> {
+          if (!entries.delete(slot)) {
+            return false;
+          }
+          ctx.events.publishRemoved(key, slot.value());
+          return true;
+        })) {
       return false;
     }
     recordRemoval(start);
@@ -153,8 +157,8 @@ final class EntryOperations<K, V> {
   boolean replace(K key, V expected, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    if (!ifValueEquals(key, expected, () -> ctx.writer.write(key, value),
-        slot -> update(slot, value, now))) {
+    if (!ifValueEquals(
+        key, expected, () -> ctx.writer.write(key, value), slot -> update(slot, value, now))) {
       return false;
     }
     recordPut(start);
@@ -188,21 +192,21 @@ final class EntryOperations<K, V> {
   }
 
   /** {@link #applyIfLive} when the live value equals {@code expected}. */
-  private boolean ifValueEquals(K key, V expected, Runnable writeThrough,
-      Predicate<Slot<K, V>> action) {
+  private boolean ifValueEquals(
+      K key, V expected, Runnable writeThrough, Predicate<Slot<K, V>> action) {
     return applyIfLive(key, expected::equals, writeThrough, action) != null;
   }
 
   /**
-   * The compare-and-act loop of {@code remove(k, v)}, {@code replace} and {@code getAndReplace}:
-   * a miss when there is no live entry, an access when the value fails {@code condition}, else
+   * The compare-and-act loop of {@code remove(k, v)}, {@code replace} and {@code getAndReplace}: a
+   * miss when there is no live entry, an access when the value fails {@code condition}, else
    * write-through once and {@code action} (a CAS write that answers false on conflict) until it
    * succeeds.
    *
    * @return the slot the action was applied to, or null when it was not applied
    */
-  private Slot<K, V> applyIfLive(K key, Predicate<V> condition, Runnable writeThrough,
-      Predicate<Slot<K, V>> action) {
+  private Slot<K, V> applyIfLive(
+      K key, Predicate<V> condition, Runnable writeThrough, Predicate<Slot<K, V>> action) {
     long now = System.currentTimeMillis();
     boolean written = false;
     for (int attempt = 0; ; attempt++) {
@@ -245,8 +249,9 @@ final class EntryOperations<K, V> {
   private V replaced(K key, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    Slot<K, V> slot = applyIfLive(key, any -> true, () -> ctx.writer.write(key, value),
-        live -> update(live, value, now));
+    Slot<K, V> slot =
+        applyIfLive(
+            key, any -> true, () -> ctx.writer.write(key, value), live -> update(live, value, now));
     if (slot == null) {
       return null;
     }
@@ -362,15 +367,15 @@ final class EntryOperations<K, V> {
       if (old != null) {
         ctx.events.publishExpired(slot.key, old);
       }
-      return new Slot<>(slot.key, slot.itemKey, slot.encodedKey, null, null, Slot.State.ABSENT,
-          null);
+      return new Slot<>(
+          slot.key, slot.itemKey, slot.encodedKey, null, null, Slot.State.ABSENT, null);
     }
     return slot;
   }
 
   /**
-   * Read-through on a miss: once per key in this JVM (single flight) and, with the load lease,
-   * once across JVMs; the one that loads stores with the creation expiry and publishes CREATED.
+   * Read-through on a miss: once per key in this JVM (single flight) and, with the load lease, once
+   * across JVMs; the one that loads stores with the creation expiry and publishes CREATED.
    */
   V loadAndCreate(Slot<K, V> slot) {
     LoaderSupport<K, V> loader = ctx.loader.readThrough();
@@ -378,8 +383,10 @@ final class EntryOperations<K, V> {
       return null;
     }
     K key = slot.key;
-    return loader.once(key, () -> ctx.lease.guard(entries.leaseKey(slot),
-        () -> containsKey(key), () -> readOrLoad(key)));
+    return loader.once(
+        key,
+        () ->
+            ctx.lease.guard(entries.leaseKey(slot), () -> containsKey(key), () -> readOrLoad(key)));
   }
 
   /** Inside the single flight: the entry when another caller loaded it meanwhile, else a load. */
@@ -419,8 +426,12 @@ final class EntryOperations<K, V> {
 
   static void conflict(int attempt, Object key) {
     if (attempt >= MAX_CAS_ATTEMPTS) {
-      throw new CacheException("gave up after " + attempt + " CAS conflicts on key " + key
-          + ": the entry changes faster than this call can apply its update");
+      throw new CacheException(
+          "gave up after "
+              + attempt
+              + " CAS conflicts on key "
+              + key
+              + ": the entry changes faster than this call can apply its update");
     }
     if (attempt > 8) {
       Thread.onSpinWait();

@@ -8,12 +8,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that decides what a memcached failure does to a cache call (DESIGN.md,
- * "Failures"). With {@code failureMode=fail} the {@link StoreFailureException} (a
- * {@code CacheException} naming the command, key, server and cause) reaches the caller. With
- * {@code failureMode=degrade} reads become misses and writes are dropped: the call returns its
- * fallback, the failure is counted and logged at a bounded rate. A value too large for memcached
- * is the caller's error and always fails.
+ * The one place that decides what a memcached failure does to a cache call (DESIGN.md, "Failures").
+ * With {@code failureMode=fail} the {@link StoreFailureException} (a {@code CacheException} naming
+ * the command, key, server and cause) reaches the caller. With {@code failureMode=degrade} reads
+ * become misses and writes are dropped: the call returns its fallback, the failure is counted and
+ * logged at a bounded rate. A value too large for memcached is the caller's error and always fails.
  */
 final class FailureHandler {
 
@@ -37,7 +36,9 @@ final class FailureHandler {
       throw failure;
     }
     degraded.increment();
-    LOG.warn("memcached unavailable; {} degraded (failureMode=degrade): {}", operation,
+    LOG.warn(
+        "memcached unavailable; {} degraded (failureMode=degrade): {}",
+        operation,
         failure.getMessage());
     return fallback;
   }

@@ -10,13 +10,12 @@ import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
- * {@code invoke} and {@code invokeAll} (JSR-107 section 7.4) as CAS loops: read the item
- * ({@code gets}), run the processor on a {@link ProcessorEntry}, apply what it did with
- * {@code add}/{@code cas}/delete-with-CAS, and run it again on a fresh read when another writer got
- * there first. The processor's read-modify-write is thereby atomic across JVMs; a processor may run
- * more than once per call when another JVM writes the entry meanwhile, so it should have no side
- * effects beyond the entry. Writer, events, expiry and statistics apply once, for the attempt that
- * succeeded.
+ * {@code invoke} and {@code invokeAll} (JSR-107 section 7.4) as CAS loops: read the item ({@code
+ * gets}), run the processor on a {@link ProcessorEntry}, apply what it did with {@code add}/{@code
+ * cas}/delete-with-CAS, and run it again on a fresh read when another writer got there first. The
+ * processor's read-modify-write is thereby atomic across JVMs; a processor may run more than once
+ * per call when another JVM writes the entry meanwhile, so it should have no side effects beyond
+ * the entry. Writer, events, expiry and statistics apply once, for the attempt that succeeded.
  *
  * <p>Within one JVM, calls on one key run one after the other ({@link SingleFlight#exclusive}):
  * each processor runs once and sees the entry the previous one left (Spring's
@@ -39,15 +38,19 @@ final class InvokeOperations<K, V> {
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-    return byKey.exclusive(key, () -> {
-      long now = System.currentTimeMillis();
-      Slot<K, V> first = ctx.entries.read(key, now);
-      if (first.isPresent() || !ctx.lease.isEnabled()) {
-        return casLoop(key, first, now, processor, arguments);
-      }
-      return ctx.lease.guard(ctx.entries.leaseKey(first), () -> single.containsKey(key),
-          () -> casLoop(key, null, 0, processor, arguments));
-    });
+    return byKey.exclusive(
+        key,
+        () -> {
+          long now = System.currentTimeMillis();
+          Slot<K, V> first = ctx.entries.read(key, now);
+          if (first.isPresent() || !ctx.lease.isEnabled()) {
+            return casLoop(key, first, now, processor, arguments);
+          }
+          return ctx.lease.guard(
+              ctx.entries.leaseKey(first),
+              () -> single.containsKey(key),
+              () -> casLoop(key, null, 0, processor, arguments));
+        });
   }
 
   /**
@@ -55,8 +58,12 @@ final class InvokeOperations<K, V> {
    *
    * @param first the first read when already made (taken at {@code firstNow}), else null
    */
-  private <T> T casLoop(K key, Slot<K, V> first, long firstNow,
-      EntryProcessor<K, V, T> processor, Object[] arguments) {
+  private <T> T casLoop(
+      K key,
+      Slot<K, V> first,
+      long firstNow,
+      EntryProcessor<K, V, T> processor,
+      Object[] arguments) {
     for (int attempt = 0; ; attempt++) {
       long start = System.nanoTime();
       long now = attempt == 0 && first != null ? firstNow : System.currentTimeMillis();
@@ -80,8 +87,8 @@ final class InvokeOperations<K, V> {
     }
   }
 
-  <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
-      EntryProcessor<K, V, T> processor, Object... arguments) {
+  <T> Map<K, EntryProcessorResult<T>> invokeAll(
+      Set<? extends K> keys, EntryProcessor<K, V, T> processor, Object... arguments) {
     Map<K, EntryProcessorResult<T>> results = new HashMap<>();
     for (K key : keys) {
       try {
@@ -90,18 +97,22 @@ final class InvokeOperations<K, V> {
           results.put(key, () -> result);
         }
       } catch (RuntimeException e) {
-        EntryProcessorException failure = e instanceof EntryProcessorException
-            ? (EntryProcessorException) e : new EntryProcessorException(e);
-        results.put(key, () -> {
-          throw failure;
-        });
+        EntryProcessorException failure =
+            e instanceof EntryProcessorException
+                ? (EntryProcessorException) e
+                : new EntryProcessorException(e);
+        results.put(
+            key,
+            () -> {
+              throw failure;
+            });
       }
     }
     return results;
   }
 
-  private static <K, V, T> T process(EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry,
-      Object... arguments) {
+  private static <K, V, T> T process(
+      EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object... arguments) {
     try {
       return processor.process(entry, arguments);
     } catch (EntryProcessorException e) {
@@ -124,16 +135,17 @@ final class InvokeOperations<K, V> {
         single.accessed(slot, now);
         return true;
       case LOAD:
-      case CREATE: {
-        if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-          ctx.writer.write(key, entry.newValue());
+      case CREATE:
+        {
+          if (entry.operation() == ProcessorEntry.Operation.CREATE) {
+            ctx.writer.write(key, entry.newValue());
+          }
+          EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
+          if (outcome == EntryOperations.Creation.STORED) {
+            recordPut(start);
+          }
+          return outcome != EntryOperations.Creation.CONFLICT;
         }
-        EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
-        if (outcome == EntryOperations.Creation.STORED) {
-          recordPut(start);
-        }
-        return outcome != EntryOperations.Creation.CONFLICT;
-      }
       case UPDATE:
         ctx.writer.write(key, entry.newValue());
         if (!single.update(slot, entry.newValue(), now)) {

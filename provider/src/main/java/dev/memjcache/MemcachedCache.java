@@ -41,9 +41,9 @@ import net.spy.memcached.MemcachedClient;
  * hands memcached failures to the cache's failure policy.
  *
  * <p>Entries are shared by every JVM whose CacheManager points at the same servers with the same
- * key prefix and cache name. Listeners, statistics and the cache's configuration are local to
- * this JVM: a mutation made in another JVM raises no event here (JSR-107 allows listeners to be
- * local). Values are always stored by value (serialized with Kryo into a memcached item).
+ * key prefix and cache name. Listeners, statistics and the cache's configuration are local to this
+ * JVM: a mutation made in another JVM raises no event here (JSR-107 allows listeners to be local).
+ * Values are always stored by value (serialized with Kryo into a memcached item).
  *
  * <p>Obtain instances from {@link MemcachedCacheManager#createCache}; thread-safe.
  *
@@ -65,11 +65,19 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   private final Closeable onClose;
   private volatile boolean closed;
 
-  MemcachedCache(String name, MemcachedCacheManager manager,
-      MutableConfiguration<K, V> configuration, Entries<K, V> entries, ExpiryDecider expiry,
-      LoaderSupport<K, V> loader, WriterSupport<K, V> writer, LoadLease lease,
+  MemcachedCache(
+      String name,
+      MemcachedCacheManager manager,
+      MutableConfiguration<K, V> configuration,
+      Entries<K, V> entries,
+      ExpiryDecider expiry,
+      LoaderSupport<K, V> loader,
+      WriterSupport<K, V> writer,
+      LoadLease lease,
       FailureHandler failures,
-      MetadumpKeyEnumerator enumerator, Executor executor, List<Closeable> resources) {
+      MetadumpKeyEnumerator enumerator,
+      Executor executor,
+      List<Closeable> resources) {
     this.name = name;
     this.manager = manager;
     this.configuration = configuration;
@@ -84,8 +92,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.single = new EntryOperations<>(ctx);
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
     this.invoke = new InvokeOperations<>(ctx, single);
-    for (CacheEntryListenerConfiguration<K, V> listener
-        : configuration.getCacheEntryListenerConfigurations()) {
+    for (CacheEntryListenerConfiguration<K, V> listener :
+        configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
     }
   }
@@ -139,27 +147,31 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
    * listener. Without a configured loader it completes at once.
    */
   @Override
-  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues,
-      CompletionListener completionListener) {
+  public void loadAll(
+      Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
     ensureOpen();
     requireKeys(keys);
-    CompletionListener listener = completionListener == null ? NoCompletion.INSTANCE
-        : completionListener;
+    CompletionListener listener =
+        completionListener == null ? NoCompletion.INSTANCE : completionListener;
     if (!ctx.loader.isPresent()) {
       listener.onCompletion();
       return;
     }
-    executor.execute(() -> {
-      try {
-        run("loadAll", () -> {
-          bulk.loadAll(keys, replaceExistingValues);
-          return null;
-        }, null);
-        listener.onCompletion();
-      } catch (Exception e) {
-        listener.onException(e);
-      }
-    });
+    executor.execute(
+        () -> {
+          try {
+            run(
+                "loadAll",
+                () -> {
+                  bulk.loadAll(keys, replaceExistingValues);
+                  return null;
+                },
+                null);
+            listener.onCompletion();
+          } catch (Exception e) {
+            listener.onException(e);
+          }
+        });
   }
 
   /** {@link Cache#put}: write-through first, then a blind {@code set} or an add/cas loop. */
@@ -168,10 +180,13 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     ensureOpen();
     requireKey(key);
     requireValue(value);
-    run("put", () -> {
-      single.put(key, value);
-      return null;
-    }, null);
+    run(
+        "put",
+        () -> {
+          single.put(key, value);
+          return null;
+        },
+        null);
   }
 
   /** {@link Cache#getAndPut}: {@code gets} + {@code cas} (or {@code add}) loop. */
@@ -192,10 +207,13 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
       requireKey(e.getKey());
       requireValue(e.getValue());
     }
-    run("putAll", () -> {
-      bulk.putAll(map);
-      return null;
-    }, null);
+    run(
+        "putAll",
+        () -> {
+          bulk.putAll(map);
+          return null;
+        },
+        null);
   }
 
   /** {@link Cache#putIfAbsent}: memcached {@code add}. */
@@ -265,10 +283,13 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   public void removeAll(Set<? extends K> keys) {
     ensureOpen();
     requireKeys(keys);
-    run("removeAll", () -> {
-      bulk.removeAll(keys);
-      return null;
-    }, null);
+    run(
+        "removeAll",
+        () -> {
+          bulk.removeAll(keys);
+          return null;
+        },
+        null);
   }
 
   /**
@@ -281,26 +302,32 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll() {
     ensureOpen();
-    run("removeAll", () -> {
-      bulk.removeAll();
-      return null;
-    }, null);
+    run(
+        "removeAll",
+        () -> {
+          bulk.removeAll();
+          return null;
+        },
+        null);
   }
 
   /**
    * {@link Cache#clear()}: moves every reachable server to a new generation of this cache and
    * records the clear there, so every entry becomes unreachable at once, in every JVM within its
-   * generation refresh interval; a server that is down is raised to the new generation before it
-   * is used again (README "How entries are stored"). Never {@code flush_all}; no writer, no
-   * events. Fails (or degrades) only when no server at all could be reached.
+   * generation refresh interval; a server that is down is raised to the new generation before it is
+   * used again (README "How entries are stored"). Never {@code flush_all}; no writer, no events.
+   * Fails (or degrades) only when no server at all could be reached.
    */
   @Override
   public void clear() {
     ensureOpen();
-    run("clear", () -> {
-      bulk.clear();
-      return null;
-    }, null);
+    run(
+        "clear",
+        () -> {
+          bulk.clear();
+          return null;
+        },
+        null);
   }
 
   /** {@link Cache#invoke}: a CAS loop around the processor (it may run more than once). */
@@ -314,8 +341,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
 
   /** {@link Cache#invokeAll}: {@link #invoke} per key, failures reported per key. */
   @Override
-  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys,
-      EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(
+      Set<? extends K> keys, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
     ensureOpen(); // before the null checks: a closed cache answers IllegalStateException (JSR-107)
     requireKeys(keys);
     Objects.requireNonNull(entryProcessor, "entryProcessor");
@@ -345,13 +372,13 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     if (clazz.isInstance(configuration)) {
       return clazz.cast(configuration);
     }
-    throw new IllegalArgumentException("the configuration of cache " + name + " is not a "
-        + clazz.getName());
+    throw new IllegalArgumentException(
+        "the configuration of cache " + name + " is not a " + clazz.getName());
   }
 
   /**
-   * Closes the cache in this JVM: listeners, loader, writer and expiry policy that are
-   * {@link Closeable} are closed, its MBeans unregistered; entries stay in memcached.
+   * Closes the cache in this JVM: listeners, loader, writer and expiry policy that are {@link
+   * Closeable} are closed, its MBeans unregistered; entries stay in memcached.
    */
   @Override
   public void close() {
@@ -383,7 +410,6 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return ctx.entries.store().unwrap(this, clazz);
   }
 
-
   /** {@link Cache#registerCacheEntryListener}: JVM-local listener. */
   @Override
   public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listener) {
@@ -411,11 +437,14 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   @Override
   public Iterator<Entry<K, V>> iterator() {
     ensureOpen();
-    return run("iterator", () -> {
-      List<String> itemKeys =
-          ctx.entries.enumerate(enumerator, failure -> failures.partial("iterator", failure));
-      return new EntryIterator<>(ctx, single, this::remove, itemKeys);
-    }, Collections.emptyIterator());
+    return run(
+        "iterator",
+        () -> {
+          List<String> itemKeys =
+              ctx.entries.enumerate(enumerator, failure -> failures.partial("iterator", failure));
+          return new EntryIterator<>(ctx, single, this::remove, itemKeys);
+        },
+        Collections.emptyIterator());
   }
 
   void setStatisticsEnabled(boolean enabled) {
@@ -431,7 +460,10 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   void setManagementEnabled(boolean enabled) {
     configuration.setManagementEnabled(enabled);
     if (enabled) {
-      MBeanRegistrar.register(MBeanType.CONFIGURATION, manager.getURI(), name,
+      MBeanRegistrar.register(
+          MBeanType.CONFIGURATION,
+          manager.getURI(),
+          name,
           new CacheConfigurationMXBean(() -> configuration));
     } else {
       MBeanRegistrar.unregister(MBeanType.CONFIGURATION, manager.getURI(), name);
@@ -441,9 +473,9 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   /**
    * Returns how many reads of this cache in this JVM found a memcached item naming a class that
    * deserialization does not allow (see {@code allowPackages}). Each such read was a miss (no
-   * instance of the class was created, its static initializer did not run) and is logged at WARN
-   * at most once per 10 s with the cache name and the memcached key. Reach it with
-   * {@code cache.unwrap(MemcachedCache.class).refusedClassCount()}.
+   * instance of the class was created, its static initializer did not run) and is logged at WARN at
+   * most once per 10 s with the cache name and the memcached key. Reach it with {@code
+   * cache.unwrap(MemcachedCache.class).refusedClassCount()}.
    *
    * @return the count since the cache was created in this JVM; 0 when nothing was refused
    */
@@ -502,11 +534,9 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     INSTANCE;
 
     @Override
-    public void onCompletion() {
-    }
+    public void onCompletion() {}
 
     @Override
-    public void onException(Exception e) {
-    }
+    public void onException(Exception e) {}
   }
 }

@@ -14,8 +14,8 @@ import dev.memjcache.management.MBeanType;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.MemcachedStore;
-import dev.memjcache.store.NodeHealth;
 import dev.memjcache.store.MetadumpKeyEnumerator;
+import dev.memjcache.store.NodeHealth;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
 import java.io.IOException;
@@ -77,35 +77,49 @@ public final class MemcachedCacheManager implements CacheManager {
    * @param properties the caller's properties (returned by {@link #getProperties()})
    * @param settings the parsed settings
    */
-  public MemcachedCacheManager(MemcachedCachingProvider provider, URI uri, ClassLoader classLoader,
-      Properties properties, MemJCacheSettings settings) {
+  public MemcachedCacheManager(
+      MemcachedCachingProvider provider,
+      URI uri,
+      ClassLoader classLoader,
+      Properties properties,
+      MemJCacheSettings settings) {
     this.provider = provider;
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = properties;
     this.settings = settings;
     MemJCacheSettings.ServerHealth health = settings.serverHealth();
-    this.store = MemcachedStore.connect(settings.servers(), settings.operationTimeoutMillis(),
-        settings.connectTimeoutMillis(), settings.credentials(),
-        new MemcachedStore.ClusterOptions(settings.keyPrefix(), health.failureLimit(),
-            health.retryMillis(), health.reconnectDelaySeconds()));
+    this.store =
+        MemcachedStore.connect(
+            settings.servers(),
+            settings.operationTimeoutMillis(),
+            settings.connectTimeoutMillis(),
+            settings.credentials(),
+            new MemcachedStore.ClusterOptions(
+                settings.keyPrefix(),
+                health.failureLimit(),
+                health.retryMillis(),
+                health.reconnectDelaySeconds()));
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
     }
-    this.enumerator = settings.credentials().isPresent()
-        ? MetadumpKeyEnumerator.unavailable("Cache.iterator() and Cache.removeAll() list keys with"
-            + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
-            + " closes ASCII connections, so they are unavailable with the username option")
-        : new MetadumpKeyEnumerator(resolved,
-            (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
+    this.enumerator =
+        settings.credentials().isPresent()
+            ? MetadumpKeyEnumerator.unavailable(
+                "Cache.iterator() and Cache.removeAll() list keys with"
+                    + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
+                    + " closes ASCII connections, so they are unavailable with the username option")
+            : new MetadumpKeyEnumerator(
+                resolved,
+                (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
   }
 
   /**
    * Returns the memcached servers this manager has marked down (README "Running in production":
-   * after {@code serverFailureLimit} consecutive failures, until a probe answers), as
-   * {@code host:port}; empty when every server is usable.
+   * after {@code serverFailureLimit} consecutive failures, until a probe answers), as {@code
+   * host:port}; empty when every server is usable.
    *
    * @return a new list
    */
@@ -130,8 +144,8 @@ public final class MemcachedCacheManager implements CacheManager {
    * @throws IllegalStateException when the manager is closed
    */
   @Override
-  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName,
-      C configuration) {
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(
+      String cacheName, C configuration) {
     ensureOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
@@ -149,8 +163,9 @@ public final class MemcachedCacheManager implements CacheManager {
     if (configuration instanceof CompleteConfiguration) {
       copy = new MutableConfiguration<>((CompleteConfiguration<K, V>) configuration);
     } else {
-      copy = new MutableConfiguration<K, V>()
-          .setTypes(configuration.getKeyType(), configuration.getValueType());
+      copy =
+          new MutableConfiguration<K, V>()
+              .setTypes(configuration.getKeyType(), configuration.getValueType());
     }
     // The flag is kept as given, but memcached holds serialized values only: a cache configured
     // for store-by-reference still stores by value (documented in MemcachedCachingProvider).
@@ -158,8 +173,8 @@ public final class MemcachedCacheManager implements CacheManager {
   }
 
   @SuppressWarnings("unchecked")
-  private <K, V> MemcachedCache<K, V> build(String cacheName,
-      MutableConfiguration<K, V> configuration) {
+  private <K, V> MemcachedCache<K, V> build(
+      String cacheName, MutableConfiguration<K, V> configuration) {
     CacheDefaults defaults = settings.cacheDefaults(cacheName);
     List<Closeable> resources = new ArrayList<>();
     ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
@@ -172,30 +187,57 @@ public final class MemcachedCacheManager implements CacheManager {
     resources.add(Resources.closerOf(policy));
 
     List<Class<?>> types = List.of(configuration.getKeyType(), configuration.getValueType());
-    ValueSerializer serializer = new ValueSerializer(classLoader,
-        new ClassAllowlist(types, settings.allowPackages(),
-            value -> settings.allowPackagesLocation().howToSet(MemJCacheSettings.ALLOW_PACKAGES, value)));
+    ValueSerializer serializer =
+        new ValueSerializer(
+            classLoader,
+            new ClassAllowlist(
+                types,
+                settings.allowPackages(),
+                value ->
+                    settings
+                        .allowPackagesLocation()
+                        .howToSet(MemJCacheSettings.ALLOW_PACKAGES, value)));
     KeyCodec keys = new KeyCodec(settings.keyPrefix(), cacheName, serializer);
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
-    Entries<K, V> entries = new Entries<>(store, keys, serializer,
-        new GenerationTracker(store, keys.generationKey(), settings.generationRefreshMillis()),
-        expiry, new ClassRefusals(cacheName));
+    Entries<K, V> entries =
+        new Entries<>(
+            store,
+            keys,
+            serializer,
+            new GenerationTracker(store, keys.generationKey(), settings.generationRefreshMillis()),
+            expiry,
+            new ClassRefusals(cacheName));
 
-    CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
-        : (CacheLoader<K, V>) configuration.getCacheLoaderFactory().create();
-    CacheWriter<? super K, ? super V> writer = configuration.getCacheWriterFactory() == null
-        ? null : configuration.getCacheWriterFactory().create();
+    CacheLoader<K, V> loader =
+        configuration.getCacheLoaderFactory() == null
+            ? null
+            : (CacheLoader<K, V>) configuration.getCacheLoaderFactory().create();
+    CacheWriter<? super K, ? super V> writer =
+        configuration.getCacheWriterFactory() == null
+            ? null
+            : configuration.getCacheWriterFactory().create();
     resources.add(Resources.closerOf(loader));
     resources.add(Resources.closerOf(writer));
-    resources.add(0, () -> {
-      MBeanRegistrar.unregister(MBeanType.STATISTICS, uri, cacheName);
-      MBeanRegistrar.unregister(MBeanType.CONFIGURATION, uri, cacheName);
-    });
-    MemcachedCache<K, V> cache = new MemcachedCache<>(cacheName, this, configuration, entries,
-        expiry, LoaderSupport.of(loader, configuration.isReadThrough()),
-        WriterSupport.of(writer, configuration.isWriteThrough()),
-        LoadLease.of(store, defaults.loadLeaseMillis().orElse(0L)),
-        new FailureHandler(settings.failureMode()), enumerator, executor, resources);
+    resources.add(
+        0,
+        () -> {
+          MBeanRegistrar.unregister(MBeanType.STATISTICS, uri, cacheName);
+          MBeanRegistrar.unregister(MBeanType.CONFIGURATION, uri, cacheName);
+        });
+    MemcachedCache<K, V> cache =
+        new MemcachedCache<>(
+            cacheName,
+            this,
+            configuration,
+            entries,
+            expiry,
+            LoaderSupport.of(loader, configuration.isReadThrough()),
+            WriterSupport.of(writer, configuration.isWriteThrough()),
+            LoadLease.of(store, defaults.loadLeaseMillis().orElse(0L)),
+            new FailureHandler(settings.failureMode()),
+            enumerator,
+            executor,
+            resources);
     return cache;
   }
 
@@ -219,12 +261,22 @@ public final class MemcachedCacheManager implements CacheManager {
     @SuppressWarnings("unchecked")
     CompleteConfiguration<?, ?> configuration = cache.getConfiguration(CompleteConfiguration.class);
     if (configuration.getKeyType() != keyType) {
-      throw new ClassCastException("cache " + cacheName + " has key type "
-          + configuration.getKeyType().getName() + ", not " + keyType.getName());
+      throw new ClassCastException(
+          "cache "
+              + cacheName
+              + " has key type "
+              + configuration.getKeyType().getName()
+              + ", not "
+              + keyType.getName());
     }
     if (configuration.getValueType() != valueType) {
-      throw new ClassCastException("cache " + cacheName + " has value type "
-          + configuration.getValueType().getName() + ", not " + valueType.getName());
+      throw new ClassCastException(
+          "cache "
+              + cacheName
+              + " has value type "
+              + configuration.getValueType().getName()
+              + ", not "
+              + valueType.getName());
     }
     @SuppressWarnings("unchecked")
     Cache<K, V> typed = (Cache<K, V>) cache;
@@ -314,8 +366,8 @@ public final class MemcachedCacheManager implements CacheManager {
   }
 
   /**
-   * Closes every cache of this manager and the memcached connection; deletes no data. Failures
-   * of individual closes are collected and thrown together (suppressed on the first).
+   * Closes every cache of this manager and the memcached connection; deletes no data. Failures of
+   * individual closes are collected and thrown together (suppressed on the first).
    */
   @Override
   public void close() {
@@ -352,7 +404,6 @@ public final class MemcachedCacheManager implements CacheManager {
   public <T> T unwrap(Class<T> clazz) {
     return store.unwrap(this, clazz);
   }
-
 
   void release(MemcachedCache<?, ?> cache) {
     caches.remove(cache.getName(), cache);

@@ -4,8 +4,8 @@ import java.util.Objects;
 import javax.cache.Cache;
 
 /**
- * The {@link Cache.Entry} MemJCache hands out: from {@code Cache.iterator()}, and to
- * {@code CacheWriter}s. An immutable key/value pair.
+ * The {@link Cache.Entry} MemJCache hands out: from {@code Cache.iterator()}, and to {@code
+ * CacheWriter}s. An immutable key/value pair.
  *
  * @param <K> key type
  * @param <V> value type
@@ -44,7 +44,8 @@ public final class MemcachedEntry<K, V> implements Cache.Entry<K, V> {
     if (type.isInstance(this)) {
       return type.cast(this);
     }
-    throw new IllegalArgumentException("a MemJCache entry cannot be unwrapped to " + type.getName());
+    throw new IllegalArgumentException(
+        "a MemJCache entry cannot be unwrapped to " + type.getName());
   }
 
   @Override

@@ -6,9 +6,9 @@ import dev.memjcache.codec.SerializationException;
 import dev.memjcache.store.StoreItem;
 
 /**
- * What one read found under an entry's memcached key: the item (if any), its decoded envelope,
- * and the entry's state at the time of the read. Immutable; a CAS write made with it succeeds only
- * if the item is unchanged since.
+ * What one read found under an entry's memcached key: the item (if any), its decoded envelope, and
+ * the entry's state at the time of the read. Immutable; a CAS write made with it succeeds only if
+ * the item is unchanged since.
  *
  * @param <K> key type
  * @param <V> value type
@@ -28,15 +28,24 @@ final class Slot<K, V> {
   final K key;
   final String itemKey;
   final EncodedKey encodedKey;
+
   /** The item read, or null when memcached had none. */
   final StoreItem item;
+
   /** The envelope when valid for this key, else null. */
   final Envelope envelope;
+
   final State state;
   private final V value;
 
-  Slot(K key, String itemKey, EncodedKey encodedKey, StoreItem item, Envelope envelope,
-      State state, V value) {
+  Slot(
+      K key,
+      String itemKey,
+      EncodedKey encodedKey,
+      StoreItem item,
+      Envelope envelope,
+      State state,
+      V value) {
     this.key = key;
     this.itemKey = itemKey;
     this.encodedKey = encodedKey;

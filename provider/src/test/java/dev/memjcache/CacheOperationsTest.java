@@ -181,9 +181,13 @@ class CacheOperationsTest extends CacheTestSupport {
     cache.clear();
     long after = generation(cache);
     assertTrue(after > before, "clear() moves to a higher generation");
-    CachedData marker = rawClient(cache).asyncGet("mjc:" + cache.getName() + ":clear", RAW)
-        .get(1, TimeUnit.SECONDS);
-    assertEquals(Long.toString(after), new String(marker.getData(), StandardCharsets.US_ASCII),
+    CachedData marker =
+        rawClient(cache)
+            .asyncGet("mjc:" + cache.getName() + ":clear", RAW)
+            .get(1, TimeUnit.SECONDS);
+    assertEquals(
+        Long.toString(after),
+        new String(marker.getData(), StandardCharsets.US_ASCII),
         "clear() records its generation in the clear marker");
     assertNull(cache.get("a"));
     assertEquals("other", other.get("a"));
@@ -233,11 +237,12 @@ class CacheOperationsTest extends CacheTestSupport {
 
   @Test
   void invokeAppliesTheProcessor() {
-    EntryProcessor<String, String, String> append = (entry, args) -> {
-      String old = entry.exists() ? entry.getValue() : "";
-      entry.setValue(old + args[0]);
-      return old;
-    };
+    EntryProcessor<String, String, String> append =
+        (entry, args) -> {
+          String old = entry.exists() ? entry.getValue() : "";
+          entry.setValue(old + args[0]);
+          return old;
+        };
     assertEquals("", cache.invoke("a", append, "x"));
     assertEquals("x", cache.invoke("a", append, "y"));
     assertEquals("xy", cache.get("a"));
@@ -248,35 +253,42 @@ class CacheOperationsTest extends CacheTestSupport {
     cache.put("a", "1");
     cache.put("boom", "x");
     Map<String, javax.cache.processor.EntryProcessorResult<String>> results =
-        cache.invokeAll(Set.of("a", "boom", "missing"), (entry, args) -> {
-          if (entry.getKey().equals("boom")) {
-            throw new IllegalStateException("processor failed");
-          }
-          return entry.exists() ? entry.getValue() : null;
-        });
+        cache.invokeAll(
+            Set.of("a", "boom", "missing"),
+            (entry, args) -> {
+              if (entry.getKey().equals("boom")) {
+                throw new IllegalStateException("processor failed");
+              }
+              return entry.exists() ? entry.getValue() : null;
+            });
     assertEquals("1", results.get("a").get());
-    assertThrows(javax.cache.processor.EntryProcessorException.class,
-        () -> results.get("boom").get());
+    assertThrows(
+        javax.cache.processor.EntryProcessorException.class, () -> results.get("boom").get());
     assertFalse(results.containsKey("missing"), "null results are left out");
   }
 
   @Test
   void loadAllStoresWhatTheLoaderReturns() throws Exception {
-    Cache<String, String> loading = manager.createCache(uniqueCacheName(),
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setCacheLoaderFactory(() -> new javax.cache.integration.CacheLoader<>() {
-              @Override
-              public String load(String key) {
-                return "loaded " + key;
-              }
+    Cache<String, String> loading =
+        manager.createCache(
+            uniqueCacheName(),
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setCacheLoaderFactory(
+                    () ->
+                        new javax.cache.integration.CacheLoader<>() {
+                          @Override
+                          public String load(String key) {
+                            return "loaded " + key;
+                          }
 
-              @Override
-              public Map<String, String> loadAll(Iterable<? extends String> keys) {
-                Map<String, String> all = new HashMap<>();
-                keys.forEach(k -> all.put(k, load(k)));
-                return all;
-              }
-            }));
+                          @Override
+                          public Map<String, String> loadAll(Iterable<? extends String> keys) {
+                            Map<String, String> all = new HashMap<>();
+                            keys.forEach(k -> all.put(k, load(k)));
+                            return all;
+                          }
+                        }));
     loading.put("a", "kept");
     javax.cache.integration.CompletionListenerFuture done =
         new javax.cache.integration.CompletionListenerFuture();
@@ -289,10 +301,13 @@ class CacheOperationsTest extends CacheTestSupport {
 
   @Test
   void expiryOf300MillisIsPresentAt100AndGoneAt400() throws Exception {
-    Cache<String, String> expiring = manager.createCache(uniqueCacheName(),
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-                new Duration(TimeUnit.MILLISECONDS, 300))));
+    Cache<String, String> expiring =
+        manager.createCache(
+            uniqueCacheName(),
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(
+                    CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
     long start = System.nanoTime();
     expiring.put("a", "1");
     sleepUntil(start, 100);
@@ -320,8 +335,9 @@ class CacheOperationsTest extends CacheTestSupport {
     String name = cache.getName();
     cache.close();
     assertThrows(IllegalStateException.class, () -> cache.get("a"));
-    Cache<String, String> reopened = manager.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> reopened =
+        manager.createCache(
+            name, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
     assertEquals("1", reopened.get("a"), "close() must not delete data");
   }
 

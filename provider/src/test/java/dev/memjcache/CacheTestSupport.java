@@ -5,6 +5,7 @@ import dev.memjcache.store.RawTranscoder;
 import dev.memjcache.testkit.MemcachedExtension;
 import java.io.Serializable;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import java.nio.charset.StandardCharsets;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedClient;
@@ -35,15 +35,15 @@ public abstract class CacheTestSupport {
 
   /** A manager of a new provider instance; {@code options} is a URI query, may be empty. */
   CacheManager newManager(String options) {
-    String uri = MEMCACHED.uri() + "?allowPackages=dev.memjcache"
-        + (options.isEmpty() ? "" : "&" + options);
+    String uri =
+        MEMCACHED.uri() + "?allowPackages=dev.memjcache" + (options.isEmpty() ? "" : "&" + options);
     return newManager(URI.create(uri));
   }
 
   /** A manager of a new provider instance for {@code uri}, closed after the test. */
   protected CacheManager newManager(URI uri) {
-    CacheManager manager = new MemcachedCachingProvider()
-        .getCacheManager(uri, getClass().getClassLoader());
+    CacheManager manager =
+        new MemcachedCachingProvider().getCacheManager(uri, getClass().getClassLoader());
     managers.add(manager);
     return manager;
   }
@@ -52,9 +52,10 @@ public abstract class CacheTestSupport {
     return getClass().getSimpleName() + "-" + (++cacheCounter) + "-" + System.nanoTime();
   }
 
-  protected <K, V> Cache<K, V> newCache(CacheManager manager, Class<K> keyType, Class<V> valueType) {
-    return manager.createCache(uniqueCacheName(),
-        new MutableConfiguration<K, V>().setTypes(keyType, valueType));
+  protected <K, V> Cache<K, V> newCache(
+      CacheManager manager, Class<K> keyType, Class<V> valueType) {
+    return manager.createCache(
+        uniqueCacheName(), new MutableConfiguration<K, V>().setTypes(keyType, valueType));
   }
 
   @AfterEach
@@ -73,8 +74,8 @@ public abstract class CacheTestSupport {
 
   /** The cache's current generation, read from its generation item. */
   static long generation(Cache<?, ?> cache) throws Exception {
-    CachedData value = rawClient(cache).asyncGet("mjc:" + cache.getName() + ":gen", RAW)
-        .get(1, TimeUnit.SECONDS);
+    CachedData value =
+        rawClient(cache).asyncGet("mjc:" + cache.getName() + ":gen", RAW).get(1, TimeUnit.SECONDS);
     return Long.parseLong(new String(value.getData(), StandardCharsets.US_ASCII).trim());
   }
 
@@ -120,7 +121,10 @@ public abstract class CacheTestSupport {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Person p && p.name.equals(name) && p.age == age && p.tags.equals(tags)
+      return o instanceof Person p
+          && p.name.equals(name)
+          && p.age == age
+          && p.tags.equals(tags)
           && p.emails.equals(emails);
     }
 

@@ -30,10 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Chaos on a 3-server cluster: 4 threads run mixed get/put/invoke for 20 s with a 500 ms
- * operation timeout while one server is killed at 5 s and restarted at 12 s, or hung (SIGSTOP)
- * at 5 s and resumed (SIGCONT) at 12 s. Values encode key and write counter, so a value that was
- * never written for its key is caught. Each run prints its figures.
+ * Chaos on a 3-server cluster: 4 threads run mixed get/put/invoke for 20 s with a 500 ms operation
+ * timeout while one server is killed at 5 s and restarted at 12 s, or hung (SIGSTOP) at 5 s and
+ * resumed (SIGCONT) at 12 s. Values encode key and write counter, so a value that was never written
+ * for its key is caught. Each run prints its figures.
  */
 class ClusterChaosTest {
 
@@ -44,17 +44,25 @@ class ClusterChaosTest {
   private static final int KEYS = 3_000;
   private static final int THREADS = 4;
 
-  enum Fault { KILL, HANG }
+  enum Fault {
+    KILL,
+    HANG
+  }
 
   /**
-   * One run per fault and failure mode; {@code oldGenerationServer} kills the server that held
-   * the cache's single generation item before generations were per server.
+   * One run per fault and failure mode; {@code oldGenerationServer} kills the server that held the
+   * cache's single generation item before generations were per server.
    */
   @ParameterizedTest(name = "{0} in {1} mode, old generation server: {2}")
-  @CsvSource({"KILL, fail, false", "KILL, degrade, false", "KILL, fail, true",
-      "HANG, fail, false", "HANG, degrade, false"})
-  void onlyTheFailingServersKeysAreAffected(Fault fault, String mode,
-      boolean oldGenerationServer) throws Exception {
+  @CsvSource({
+    "KILL, fail, false",
+    "KILL, degrade, false",
+    "KILL, fail, true",
+    "HANG, fail, false",
+    "HANG, degrade, false"
+  })
+  void onlyTheFailingServersKeysAreAffected(Fault fault, String mode, boolean oldGenerationServer)
+      throws Exception {
     Figures f = run(fault, mode, oldGenerationServer);
     if (!f.ratesHold(fault)) {
       // 4 threads and 3 servers already saturate 2 cores: another process's burst shows as a
@@ -73,10 +81,13 @@ class ClusterChaosTest {
   /** What one run measured. */
   static final class Figures {
     String name;
+
     /** Successful calls on keys of live servers, per second of the run. */
     final AtomicLongArray liveOk = new AtomicLongArray(32);
+
     /** Successful calls (any key), per second of the run. */
     final AtomicLongArray allOk = new AtomicLongArray(32);
+
     final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     final AtomicLong slowestNanos = new AtomicLong();
     volatile String slowestCall = "";
@@ -102,21 +113,36 @@ class ClusterChaosTest {
     }
 
     void print() {
-      System.out.printf("chaos %s: ops=%d degraded=%d failures=%s slowest=%d ms (%s)"
+      System.out.printf(
+          "chaos %s: ops=%d degraded=%d failures=%s slowest=%d ms (%s)"
               + " live-key ok/s (median) before=%.0f during=%.0f after=%.0f; total before=%.0f"
               + " during(down)=%.0f; marked down after %d ms; serving again %d ms after"
               + " recovery; cleared entries back=%d; invalid values=%d%n",
-          name, ops, degraded, failures, TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()),
-          slowestCall, rate(liveOk, 1, 5), rate(liveOk, 5, 12), rate(liveOk, 13, 20),
-          rate(allOk, 1, 5), rate(allOk, 7, 12), markedDownAfterMillis, recoveredAfterMillis,
-          clearedComeBack, invalid.size());
+          name,
+          ops,
+          degraded,
+          failures,
+          TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()),
+          slowestCall,
+          rate(liveOk, 1, 5),
+          rate(liveOk, 5, 12),
+          rate(liveOk, 13, 20),
+          rate(allOk, 1, 5),
+          rate(allOk, 7, 12),
+          markedDownAfterMillis,
+          recoveredAfterMillis,
+          clearedComeBack,
+          invalid.size());
     }
 
     void assertCommon() {
       assertTrue(invalid.isEmpty(), "values never written for their key: " + invalid);
       assertEquals(0, clearedComeBack, "entries cleared before or during the outage came back");
-      assertTrue(TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) <= TIMEOUT_MILLIS + 500,
-          "slowest call " + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " ms: "
+      assertTrue(
+          TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) <= TIMEOUT_MILLIS + 500,
+          "slowest call "
+              + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get())
+              + " ms: "
               + slowestCall);
     }
 
@@ -130,22 +156,40 @@ class ClusterChaosTest {
     void assertKillFigures() {
       assertCommon();
       double before = rate(liveOk, 1, 5);
-      assertTrue(rate(liveOk, 5, 12) >= 0.9 * before, "live keys during the outage: "
-          + rate(liveOk, 5, 12) + "/s against " + before + "/s before");
-      assertTrue(rate(liveOk, 13, 20) >= 0.9 * before, "live keys after the restart: "
-          + rate(liveOk, 13, 20) + "/s against " + before + "/s before");
-      assertTrue(recoveredAfterMillis >= 0 && recoveredAfterMillis <= 2_000,
+      assertTrue(
+          rate(liveOk, 5, 12) >= 0.9 * before,
+          "live keys during the outage: "
+              + rate(liveOk, 5, 12)
+              + "/s against "
+              + before
+              + "/s before");
+      assertTrue(
+          rate(liveOk, 13, 20) >= 0.9 * before,
+          "live keys after the restart: "
+              + rate(liveOk, 13, 20)
+              + "/s against "
+              + before
+              + "/s before");
+      assertTrue(
+          recoveredAfterMillis >= 0 && recoveredAfterMillis <= 2_000,
           "the restarted server served traffic " + recoveredAfterMillis + " ms after restart");
     }
 
     void assertHangFigures() {
       assertCommon();
       double before = rate(allOk, 1, 5);
-      assertTrue(markedDownAfterMillis >= 0 && markedDownAfterMillis < 2_000,
+      assertTrue(
+          markedDownAfterMillis >= 0 && markedDownAfterMillis < 2_000,
           "the hung server was marked down after " + markedDownAfterMillis + " ms");
-      assertTrue(rate(allOk, 7, 12) >= 0.5 * before, "total rate while marked down: "
-          + rate(allOk, 7, 12) + "/s against " + before + "/s before");
-      assertTrue(recoveredAfterMillis >= 0 && recoveredAfterMillis <= 3_000,
+      assertTrue(
+          rate(allOk, 7, 12) >= 0.5 * before,
+          "total rate while marked down: "
+              + rate(allOk, 7, 12)
+              + "/s against "
+              + before
+              + "/s before");
+      assertTrue(
+          recoveredAfterMillis >= 0 && recoveredAfterMillis <= 3_000,
           "the resumed server served traffic " + recoveredAfterMillis + " ms after SIGCONT");
     }
   }
@@ -157,10 +201,16 @@ class ClusterChaosTest {
       List<MemcachedProcess> nodes = cluster.nodes();
       int victimIndex = victim(cluster, oldGenerationServer);
       MemcachedProcess victim = nodes.get(victimIndex);
-      f.name = fault + "/" + mode + "/server " + victimIndex
-          + (oldGenerationServer ? " (held the old generation item)" : "");
-      MemcachedCacheManager manager = ClusterTestSupport.manager(cluster,
-          "operationTimeoutMillis=" + TIMEOUT_MILLIS + "&failureMode=" + mode);
+      f.name =
+          fault
+              + "/"
+              + mode
+              + "/server "
+              + victimIndex
+              + (oldGenerationServer ? " (held the old generation item)" : "");
+      MemcachedCacheManager manager =
+          ClusterTestSupport.manager(
+              cluster, "operationTimeoutMillis=" + TIMEOUT_MILLIS + "&failureMode=" + mode);
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       try {
         Cache<String, String> chaos = create(manager, "chaos");
@@ -224,8 +274,12 @@ class ClusterChaosTest {
     return f;
   }
 
-  private static long work(Cache<String, String> cache, boolean[] onVictim,
-      AtomicLongArray issued, Figures f, long start) {
+  private static long work(
+      Cache<String, String> cache,
+      boolean[] onVictim,
+      AtomicLongArray issued,
+      Figures f,
+      long start) {
     long ops = 0;
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long end = start + TimeUnit.MILLISECONDS.toNanos(RUN_MILLIS);
@@ -242,11 +296,15 @@ class ClusterChaosTest {
           cache.put(key, key + "#" + issued.incrementAndGet(i));
         } else {
           long n = issued.incrementAndGet(i);
-          String old = cache.invoke(key, (entry, args) -> {
-            String previous = entry.exists() ? entry.getValue() : null;
-            entry.setValue(key + "#" + args[0]);
-            return previous;
-          }, n);
+          String old =
+              cache.invoke(
+                  key,
+                  (entry, args) -> {
+                    String previous = entry.exists() ? entry.getValue() : null;
+                    entry.setValue(key + "#" + args[0]);
+                    return previous;
+                  },
+                  n);
           check(key, old, issued.get(i), f);
         }
         int second = (int) TimeUnit.NANOSECONDS.toSeconds(t0 - start);
@@ -255,14 +313,21 @@ class ClusterChaosTest {
           f.liveOk.incrementAndGet(second);
         }
       } catch (RuntimeException e) {
-        f.failures.computeIfAbsent(call + ":" + e.getClass().getSimpleName(),
-            k -> new LongAdder()).increment();
+        f.failures
+            .computeIfAbsent(call + ":" + e.getClass().getSimpleName(), k -> new LongAdder())
+            .increment();
       }
       long took = System.nanoTime() - t0;
       if (took > f.slowestNanos.get()) {
         f.slowestNanos.set(took);
-        f.slowestCall = call + " of " + key + (onVictim[i] ? " (victim)" : "") + " at "
-            + TimeUnit.NANOSECONDS.toMillis(t0 - start) + " ms";
+        f.slowestCall =
+            call
+                + " of "
+                + key
+                + (onVictim[i] ? " (victim)" : "")
+                + " at "
+                + TimeUnit.NANOSECONDS.toMillis(t0 - start)
+                + " ms";
       }
       ops++;
     }
@@ -274,8 +339,10 @@ class ClusterChaosTest {
       return;
     }
     int hash = value.indexOf('#');
-    boolean valid = hash > 0 && value.substring(0, hash).equals(key)
-        && Long.parseLong(value.substring(hash + 1)) <= issuedMax;
+    boolean valid =
+        hash > 0
+            && value.substring(0, hash).equals(key)
+            && Long.parseLong(value.substring(hash + 1)) <= issuedMax;
     if (!valid) {
       synchronized (f.invalid) {
         f.invalid.add(key + "=" + value);
@@ -304,8 +371,8 @@ class ClusterChaosTest {
   }
 
   private static Cache<String, String> create(MemcachedCacheManager manager, String name) {
-    return manager.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    return manager.createCache(
+        name, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
   }
 
   private static String keyOn(Cache<String, String> cache, int port) {
@@ -317,8 +384,8 @@ class ClusterChaosTest {
   }
 
   /**
-   * The victim: the server that held {@code mjc:chaos:gen} under the old single-item design
-   * (plain Ketama over the same servers), or for the other runs a server that did not.
+   * The victim: the server that held {@code mjc:chaos:gen} under the old single-item design (plain
+   * Ketama over the same servers), or for the other runs a server that did not.
    */
   private static int victim(MemcachedCluster cluster, boolean oldGenerationServer)
       throws Exception {
@@ -326,13 +393,19 @@ class ClusterChaosTest {
     for (MemcachedProcess node : cluster.nodes()) {
       addresses.add(new InetSocketAddress("127.0.0.1", node.port()));
     }
-    MemcachedClient old = new MemcachedClient(new ConnectionFactoryBuilder()
-        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-        .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH).setDaemon(true).build(), addresses);
+    MemcachedClient old =
+        new MemcachedClient(
+            new ConnectionFactoryBuilder()
+                .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                .setDaemon(true)
+                .build(),
+            addresses);
     try {
-      int port = ((InetSocketAddress) old.getNodeLocator().getPrimary("mjc:chaos:gen")
-          .getSocketAddress()).getPort();
+      int port =
+          ((InetSocketAddress) old.getNodeLocator().getPrimary("mjc:chaos:gen").getSocketAddress())
+              .getPort();
       int index = ClusterTestSupport.indexOf(cluster.nodes(), port);
       return oldGenerationServer ? index : (index + 1) % cluster.nodes().size();
     } finally {

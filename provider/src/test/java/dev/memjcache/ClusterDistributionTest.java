@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keys spread over the servers, and a server added to the cluster moves only its share of keys:
- * every entry that did not move stays readable (per-server generations do not move with the
- * ring), in every cache.
+ * every entry that did not move stays readable (per-server generations do not move with the ring),
+ * in every cache.
  */
 class ClusterDistributionTest {
 
@@ -36,8 +36,10 @@ class ClusterDistributionTest {
         int[] perNode = new int[3];
         Map<String, Map<String, Integer>> portBefore = new LinkedHashMap<>();
         for (int c = 0; c < CACHES; c++) {
-          Cache<String, String> cache = before.createCache("dist-" + c,
-              new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+          Cache<String, String> cache =
+              before.createCache(
+                  "dist-" + c,
+                  new MutableConfiguration<String, String>().setTypes(String.class, String.class));
           Map<String, String> batch = new HashMap<>();
           Map<String, Integer> ports = new HashMap<>();
           for (int i = 0; i < KEYS_PER_CACHE; i++) {
@@ -58,20 +60,30 @@ class ClusterDistributionTest {
         Map<java.net.SocketAddress, Map<String, String>> stats = raw.getStats();
         for (int n = 0; n < 3; n++) {
           double share = perNode[n] / (double) total;
-          System.out.printf("distribution: server %d holds %d of %d keys (%.1f %%)%n", n,
-              perNode[n], total, 100 * share);
+          System.out.printf(
+              "distribution: server %d holds %d of %d keys (%.1f %%)%n",
+              n, perNode[n], total, 100 * share);
           assertTrue(share <= 0.40, "server " + n + " holds " + perNode[n] + " of " + total);
           long items = itemsOn(stats, three.get(n).port());
-          assertTrue(items >= perNode[n], "server " + n + " holds " + items
-              + " items, fewer than the " + perNode[n] + " entries located there");
+          assertTrue(
+              items >= perNode[n],
+              "server "
+                  + n
+                  + " holds "
+                  + items
+                  + " items, fewer than the "
+                  + perNode[n]
+                  + " entries located there");
         }
 
         MemcachedProcess fourth = cluster.addNode();
         after = ClusterTestSupport.manager(cluster, "");
         int moved = 0;
         for (int c = 0; c < CACHES; c++) {
-          Cache<String, String> cache = after.createCache("dist-" + c,
-              new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+          Cache<String, String> cache =
+              after.createCache(
+                  "dist-" + c,
+                  new MutableConfiguration<String, String>().setTypes(String.class, String.class));
           Map<String, Integer> ports = portBefore.get(cache.getName());
           Set<String> stayed = new HashSet<>();
           int movedHere = 0;
@@ -85,14 +97,18 @@ class ClusterDistributionTest {
             }
           }
           Map<String, String> readable = cache.getAll(ports.keySet());
-          System.out.printf("distribution: cache %s: %d keys moved to the new server, %d of the"
-              + " %d that stayed are readable%n", cache.getName(), movedHere,
-              readable.size(), stayed.size());
-          assertEquals(stayed, readable.keySet(),
+          System.out.printf(
+              "distribution: cache %s: %d keys moved to the new server, %d of the"
+                  + " %d that stayed are readable%n",
+              cache.getName(), movedHere, readable.size(), stayed.size());
+          assertEquals(
+              stayed,
+              readable.keySet(),
               "exactly the entries that did not move are readable after the 4th server joined");
           moved += movedHere;
         }
-        System.out.printf("distribution: adding a 4th server moved %d of %d keys (%.1f %%)%n",
+        System.out.printf(
+            "distribution: adding a 4th server moved %d of %d keys (%.1f %%)%n",
             moved, total, 100.0 * moved / total);
         assertTrue(moved <= 0.30 * total, moved + " of " + total + " keys moved");
         assertTrue(moved > 0, "the new server takes some keys");

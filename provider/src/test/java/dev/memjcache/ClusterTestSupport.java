@@ -13,15 +13,18 @@ import net.spy.memcached.MemcachedClient;
 /** Helpers of the cluster tests: managers over a {@link MemcachedCluster}, where keys live. */
 final class ClusterTestSupport {
 
-  private ClusterTestSupport() {
-  }
+  private ClusterTestSupport() {}
 
   /** A manager of a new provider instance (as another JVM would have) over {@code servers}. */
   static MemcachedCacheManager manager(String servers, String options) {
-    String uri = "memcached://" + servers + "?allowPackages=dev.memjcache"
-        + (options.isEmpty() ? "" : "&" + options);
-    return (MemcachedCacheManager) new MemcachedCachingProvider()
-        .getCacheManager(URI.create(uri), ClusterTestSupport.class.getClassLoader());
+    String uri =
+        "memcached://"
+            + servers
+            + "?allowPackages=dev.memjcache"
+            + (options.isEmpty() ? "" : "&" + options);
+    return (MemcachedCacheManager)
+        new MemcachedCachingProvider()
+            .getCacheManager(URI.create(uri), ClusterTestSupport.class.getClassLoader());
   }
 
   /** A manager over every server of {@code cluster}. */
@@ -34,8 +37,13 @@ final class ClusterTestSupport {
    * spymemcached locator (any generation: the hash leaves it out).
    */
   static int portOf(Cache<?, ?> cache, String key) {
-    InetSocketAddress address = (InetSocketAddress) cache.unwrap(MemcachedClient.class)
-        .getNodeLocator().getPrimary("mjc:" + cache.getName() + ":0:" + key).getSocketAddress();
+    InetSocketAddress address =
+        (InetSocketAddress)
+            cache
+                .unwrap(MemcachedClient.class)
+                .getNodeLocator()
+                .getPrimary("mjc:" + cache.getName() + ":0:" + key)
+                .getSocketAddress();
     return address.getPort();
   }
 

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class CrossManagerTest extends CacheTestSupport {
 
   private <V> Cache<String, V> open(CacheManager manager, String name, Class<V> type) {
-    return manager.createCache(name,
-        new MutableConfiguration<String, V>().setTypes(String.class, type));
+    return manager.createCache(
+        name, new MutableConfiguration<String, V>().setTypes(String.class, type));
   }
 
   @Test
@@ -56,17 +56,19 @@ class CrossManagerTest extends CacheTestSupport {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         Cache<String, Integer> cache = t % 2 == 0 ? a : b;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            while (true) {
-              Integer current = cache.get("counter");
-              if (cache.replace("counter", current, current + 1)) {
-                break;
-              }
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    while (true) {
+                      Integer current = cache.get("counter");
+                      if (cache.replace("counter", current, current + 1)) {
+                        break;
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(120, TimeUnit.SECONDS);
@@ -82,23 +84,25 @@ class CrossManagerTest extends CacheTestSupport {
     String name = uniqueCacheName();
     Cache<String, Long> a = open(newManager(""), name, Long.class);
     Cache<String, Long> b = open(newManager(""), name, Long.class);
-    EntryProcessor<String, Long, Long> increment = (entry, args) -> {
-      long next = (entry.exists() ? entry.getValue() : 0L) + 1;
-      entry.setValue(next);
-      return next;
-    };
+    EntryProcessor<String, Long, Long> increment =
+        (entry, args) -> {
+          long next = (entry.exists() ? entry.getValue() : 0L) + 1;
+          entry.setValue(next);
+          return next;
+        };
     int perThread = 1_000;
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Callable<Void>> tasks = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         Cache<String, Long> cache = t < 4 ? a : b;
-        tasks.add(() -> {
-          for (int i = 0; i < perThread; i++) {
-            cache.invoke("counter", increment);
-          }
-          return null;
-        });
+        tasks.add(
+            () -> {
+              for (int i = 0; i < perThread; i++) {
+                cache.invoke("counter", increment);
+              }
+              return null;
+            });
       }
       for (Future<Void> f : pool.invokeAll(tasks)) {
         f.get(300, TimeUnit.SECONDS);

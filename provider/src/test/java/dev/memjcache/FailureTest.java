@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 class FailureTest {
 
   private static Cache<String, String> cacheOn(CacheManager manager) {
-    return manager.createCache("failures",
+    return manager.createCache(
+        "failures",
         new MutableConfiguration<String, String>().setTypes(String.class, String.class));
   }
 
   private static CacheManager manager(String uri) {
-    return new MemcachedCachingProvider().getCacheManager(URI.create(uri),
-        FailureTest.class.getClassLoader());
+    return new MemcachedCachingProvider()
+        .getCacheManager(URI.create(uri), FailureTest.class.getClassLoader());
   }
 
   @Test

@@ -26,23 +26,27 @@ import org.junit.jupiter.api.io.TempDir;
 /** CacheManagers opened with the URIs frameworks hand over, on a real memcached. */
 class FrameworkUriManagerTest {
 
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
+  @RegisterExtension static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void propertiesFileInsideAJarConfiguresTheManager() throws Exception {
     Path jar = dir.resolve("app.jar");
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream jarOut = new JarOutputStream(out)) {
       jarOut.putNextEntry(new JarEntry("memjcache.properties"));
-      jarOut.write(("servers=" + MEMCACHED.server().address() + "\nkeyPrefix=jarred\n"
-          + "allowPackages=dev.memjcache.codec.fixtures\n").getBytes(StandardCharsets.UTF_8));
+      jarOut.write(
+          ("servers="
+                  + MEMCACHED.server().address()
+                  + "\nkeyPrefix=jarred\n"
+                  + "allowPackages=dev.memjcache.codec.fixtures\n")
+              .getBytes(StandardCharsets.UTF_8));
       jarOut.closeEntry();
     }
     MemcachedCachingProvider provider = new MemcachedCachingProvider();
-    try (URLClassLoader app = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+    try (URLClassLoader app =
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
       URI uri = app.getResource("memjcache.properties").toURI();
       try (CacheManager manager = provider.getCacheManager(uri, app)) {
         assertEquals(uri, manager.getURI());
@@ -59,10 +63,13 @@ class FrameworkUriManagerTest {
     String previous = System.getProperty("memjcache.servers");
     System.setProperty("memjcache.servers", MEMCACHED.server().address());
     MemcachedCachingProvider provider = new MemcachedCachingProvider();
-    try (CacheManager orders = provider.getCacheManager(URI.create("urn:orders"), getClass().getClassLoader());
-        CacheManager plain = provider.getCacheManager(provider.getDefaultURI(), getClass().getClassLoader())) {
+    try (CacheManager orders =
+            provider.getCacheManager(URI.create("urn:orders"), getClass().getClassLoader());
+        CacheManager plain =
+            provider.getCacheManager(provider.getDefaultURI(), getClass().getClassLoader())) {
       assertNotSame(orders, plain, "the URI is the manager's identity");
-      assertSame(orders, provider.getCacheManager(URI.create("urn:orders"), getClass().getClassLoader()));
+      assertSame(
+          orders, provider.getCacheManager(URI.create("urn:orders"), getClass().getClassLoader()));
       Cache<String, String> a = orders.createCache("shared", new MutableConfiguration<>());
       Cache<String, String> b = plain.createCache("shared", new MutableConfiguration<>());
       a.put("k", "v");

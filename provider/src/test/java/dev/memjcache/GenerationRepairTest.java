@@ -14,17 +14,22 @@ import net.spy.memcached.CachedData;
 import org.junit.jupiter.api.Test;
 
 /**
- * A stray write over a cache's generation item or clear marker (for example
- * {@code set mjc:<cache>:gen 0 0 3} + {@code abc}) no longer breaks the cache: the item is
- * repaired with a new generation above every earlier one, logged once, and {@code clear()} and
- * {@code destroyCache} keep working.
+ * A stray write over a cache's generation item or clear marker (for example {@code set
+ * mjc:<cache>:gen 0 0 3} + {@code abc}) no longer breaks the cache: the item is repaired with a new
+ * generation above every earlier one, logged once, and {@code clear()} and {@code destroyCache}
+ * keep working.
  */
 class GenerationRepairTest extends CacheTestSupport {
 
   private static void overwrite(Cache<?, ?> cache, String suffix, String bytes) throws Exception {
-    assertTrue(rawClient(cache).set("mjc:" + cache.getName() + ":" + suffix, 0,
-        new CachedData(0, bytes.getBytes(StandardCharsets.US_ASCII), Integer.MAX_VALUE), RAW)
-        .get(1, TimeUnit.SECONDS));
+    assertTrue(
+        rawClient(cache)
+            .set(
+                "mjc:" + cache.getName() + ":" + suffix,
+                0,
+                new CachedData(0, bytes.getBytes(StandardCharsets.US_ASCII), Integer.MAX_VALUE),
+                RAW)
+            .get(1, TimeUnit.SECONDS));
   }
 
   @Test
@@ -75,9 +80,11 @@ class GenerationRepairTest extends CacheTestSupport {
 
     // another JVM (a fresh provider) reads the repaired items
     CacheManager other = newManager("");
-    Cache<String, String> otherView = other.createCache(cache.getName(),
-        new javax.cache.configuration.MutableConfiguration<String, String>()
-            .setTypes(String.class, String.class));
+    Cache<String, String> otherView =
+        other.createCache(
+            cache.getName(),
+            new javax.cache.configuration.MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class));
     assertEquals("2", otherView.get("a"));
 
     overwrite(cache, "gen", "abc");

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class IterationConsistencyTest extends CacheTestSupport {
 
-  /** Eternal on creation, expire on update: the TCK's ParameterizedExpiryPolicy(ETERNAL, null, ZERO). */
+  /**
+   * Eternal on creation, expire on update: the TCK's ParameterizedExpiryPolicy(ETERNAL, null,
+   * ZERO).
+   */
   public static final class ExpireOnUpdate implements ExpiryPolicy, Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -42,9 +45,12 @@ class IterationConsistencyTest extends CacheTestSupport {
 
   @Test
   void everyIterationSeesTheRewrittenEntry() {
-    Cache<Integer, Integer> cache = newManager("").createCache(uniqueCacheName(),
-        new MutableConfiguration<Integer, Integer>()
-            .setExpiryPolicyFactory(FactoryBuilder.factoryOf(ExpireOnUpdate.class)));
+    Cache<Integer, Integer> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new MutableConfiguration<Integer, Integer>()
+                    .setExpiryPolicyFactory(FactoryBuilder.factoryOf(ExpireOnUpdate.class)));
     for (int round = 0; round < 50; round++) {
       cache.put(1, 1);
       cache.replace(1, 1, 2);

@@ -28,8 +28,17 @@ class KeysAndValuesTest extends CacheTestSupport {
   @Test
   void awkwardStringKeysRoundTripAndStayDistinct() {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
-    List<String> keys = List.of("with space", "new\nline", "nul\0byte", "ünïcødé ключ 鍵",
-        "x".repeat(10_000), "x".repeat(9_999) + "y", "#looks-hashed", "tab\tkey", "plain");
+    List<String> keys =
+        List.of(
+            "with space",
+            "new\nline",
+            "nul\0byte",
+            "ünïcødé ключ 鍵",
+            "x".repeat(10_000),
+            "x".repeat(9_999) + "y",
+            "#looks-hashed",
+            "tab\tkey",
+            "plain");
     for (String key : keys) {
       cache.put(key, "value of " + key.length() + key.hashCode());
     }
@@ -62,8 +71,9 @@ class KeysAndValuesTest extends CacheTestSupport {
   @Test
   void userObjectsWithMapsAndListsRoundTrip() {
     Cache<String, Person> people = newCache(newManager(""), String.class, Person.class);
-    Person ada = new Person("Ada", 36, Map.of("role", "engineer"),
-        new ArrayList<>(List.of("ada@example.org")));
+    Person ada =
+        new Person(
+            "Ada", 36, Map.of("role", "engineer"), new ArrayList<>(List.of("ada@example.org")));
     people.put("ada", ada);
     assertEquals(ada, people.get("ada"));
   }
@@ -71,10 +81,13 @@ class KeysAndValuesTest extends CacheTestSupport {
   @Test
   void cacheNamesMemcachedWouldRejectAreEncoded() {
     CacheManager manager = newManager("");
-    Cache<String, String> spaced = manager.createCache("a cache: with spaces\nand more",
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-    Cache<String, String> plain = manager.createCache("a",
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> spaced =
+        manager.createCache(
+            "a cache: with spaces\nand more",
+            new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> plain =
+        manager.createCache(
+            "a", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
     spaced.put("k", "spaced");
     plain.put("k", "plain");
     assertEquals("spaced", spaced.get("k"));
@@ -84,27 +97,37 @@ class KeysAndValuesTest extends CacheTestSupport {
   @Test
   void classesOutsideTheAllowlistAreRejectedWithAHint() {
     // The manager of another test class's package is not allowed here: no allowPackages.
-    CacheManager manager = new dev.memjcache.spi.MemcachedCachingProvider()
-        .getCacheManager(URI.create(MEMCACHED.uri()), getClass().getClassLoader());
+    CacheManager manager =
+        new dev.memjcache.spi.MemcachedCachingProvider()
+            .getCacheManager(URI.create(MEMCACHED.uri()), getClass().getClassLoader());
     try {
-      Cache<String, Object> cache = manager.createCache(uniqueCacheName(),
-          new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+      Cache<String, Object> cache =
+          manager.createCache(
+              uniqueCacheName(),
+              new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
       cache.put("p", "before");
       // refused on write (it could never be read back): nothing is stored
-      ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
-          () -> cache.put("p", new Person("Bob", 1, Map.of(), List.of())));
+      ClassNotAllowedException e =
+          assertThrows(
+              ClassNotAllowedException.class,
+              () -> cache.put("p", new Person("Bob", 1, Map.of(), List.of())));
       assertTrue(e.getMessage().contains(Person.class.getName()), e.getMessage());
       assertTrue(e.getMessage().contains("allowPackages"), e.getMessage());
       assertEquals("before", cache.get("p"));
       // the same bytes written by a manager that allows the class read here as a counted miss
-      Cache<String, Object> writer = newManager("").createCache(cache.getName(),
-          new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+      Cache<String, Object> writer =
+          newManager("")
+              .createCache(
+                  cache.getName(),
+                  new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
       writer.put("p", new Person("Bob", 1, Map.of(), List.of()));
       assertNull(cache.get("p"));
       assertEquals(1, cache.unwrap(MemcachedCache.class).refusedClassCount());
       // configured types are allowed without naming their package
-      Cache<String, Person> typed = manager.createCache(uniqueCacheName(),
-          new MutableConfiguration<String, Person>().setTypes(String.class, Person.class));
+      Cache<String, Person> typed =
+          manager.createCache(
+              uniqueCacheName(),
+              new MutableConfiguration<String, Person>().setTypes(String.class, Person.class));
       typed.put("p", new Person("Bob", 1, Map.of(), List.of()));
       assertEquals("Bob", typed.get("p").name);
     } finally {
@@ -116,8 +139,9 @@ class KeysAndValuesTest extends CacheTestSupport {
   void valueOverTheItemSizeFailsWithBothSizesAndTheCacheKeepsWorking() {
     Cache<String, byte[]> cache = newCache(newManager(""), String.class, byte[].class);
     cache.put("big", new byte[1000]);
-    ItemTooLargeException e = assertThrows(ItemTooLargeException.class,
-        () -> cache.put("big", new byte[2 * 1024 * 1024]));
+    ItemTooLargeException e =
+        assertThrows(
+            ItemTooLargeException.class, () -> cache.put("big", new byte[2 * 1024 * 1024]));
     assertTrue(e.getMessage().contains("1048576"), e.getMessage());
     assertTrue(e.getMessage().matches("(?s).*would take 2\\d{6} bytes.*"), e.getMessage());
     assertEquals(1000, cache.get("big").length, "the old value is untouched");
@@ -130,7 +154,8 @@ class KeysAndValuesTest extends CacheTestSupport {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     cache.put("k", "v");
     String itemKey = itemKey(cache, "k");
-    rawClient(cache).set(itemKey, 0, new CachedData(0, "not an envelope".getBytes(), 1024), RAW)
+    rawClient(cache)
+        .set(itemKey, 0, new CachedData(0, "not an envelope".getBytes(), 1024), RAW)
         .get(1, TimeUnit.SECONDS);
     assertNull(cache.get("k"));
     assertTrue(cache.putIfAbsent("k", "fresh"), "a foreign item counts as absent");
@@ -139,10 +164,14 @@ class KeysAndValuesTest extends CacheTestSupport {
 
   @Test
   void unknownOptionsAreAnErrorThatNamesThem() {
-    CacheException e = assertThrows(CacheException.class,
-        () -> new dev.memjcache.spi.MemcachedCachingProvider().getCacheManager(
-            URI.create(MEMCACHED.uri() + "?operationTimeoutMilis=5&bogus=1"),
-            getClass().getClassLoader()));
+    CacheException e =
+        assertThrows(
+            CacheException.class,
+            () ->
+                new dev.memjcache.spi.MemcachedCachingProvider()
+                    .getCacheManager(
+                        URI.create(MEMCACHED.uri() + "?operationTimeoutMilis=5&bogus=1"),
+                        getClass().getClassLoader()));
     assertTrue(e.getMessage().contains("operationTimeoutMilis"), e.getMessage());
     assertTrue(e.getMessage().contains("bogus"), e.getMessage());
   }

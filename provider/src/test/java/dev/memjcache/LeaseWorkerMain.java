@@ -24,8 +24,7 @@ import javax.cache.CacheManager;
  */
 public final class LeaseWorkerMain {
 
-  private LeaseWorkerMain() {
-  }
+  private LeaseWorkerMain() {}
 
   /**
    * @param args URI, cache name, key, threads, counter item key
@@ -37,13 +36,14 @@ public final class LeaseWorkerMain {
     String key = args[2];
     int threads = Integer.parseInt(args[3]);
     String counterKey = args[4];
-    try (CacheManager manager = new MemcachedCachingProvider()
-        .getCacheManager(uri, LeaseWorkerMain.class.getClassLoader())) {
+    try (CacheManager manager =
+        new MemcachedCachingProvider()
+            .getCacheManager(uri, LeaseWorkerMain.class.getClassLoader())) {
       Cache<String, String> cache = LoadLeaseTest.openCache(manager, cacheName, counterKey);
       System.out.println("ready");
       System.out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-          StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       if (!"go".equals(in.readLine())) {
         throw new IllegalStateException("expected go");
       }
@@ -59,10 +59,12 @@ public final class LeaseWorkerMain {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<String>> calls = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        calls.add(pool.submit(() -> {
-          start.await();
-          return cache.get(key);
-        }));
+        calls.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return cache.get(key);
+                }));
       }
       start.countDown();
       List<String> values = new ArrayList<>();

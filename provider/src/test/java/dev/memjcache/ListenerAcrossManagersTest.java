@@ -25,9 +25,11 @@ import org.junit.jupiter.api.Test;
 class ListenerAcrossManagersTest extends CacheTestSupport {
 
   /** Records "TYPE key old->new" lines; one static list per test, reset in the test. */
-  public static final class Recorder implements CacheEntryCreatedListener<String, String>,
-      CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
-      Serializable {
+  public static final class Recorder
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryUpdatedListener<String, String>,
+          CacheEntryRemovedListener<String, String>,
+          Serializable {
     private static final long serialVersionUID = 1L;
     static final List<String> EVENTS = new CopyOnWriteArrayList<>();
 
@@ -49,8 +51,8 @@ class ListenerAcrossManagersTest extends CacheTestSupport {
     private static void record(
         Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
       for (CacheEntryEvent<? extends String, ? extends String> e : events) {
-        EVENTS.add(e.getEventType() + " " + e.getKey() + " " + e.getOldValue() + "->"
-            + e.getValue());
+        EVENTS.add(
+            e.getEventType() + " " + e.getKey() + " " + e.getOldValue() + "->" + e.getValue());
       }
     }
   }
@@ -61,12 +63,17 @@ class ListenerAcrossManagersTest extends CacheTestSupport {
     String name = uniqueCacheName();
     CacheManager other = newManager("");
     CacheManager local = newManager("");
-    Cache<String, String> otherCache = other.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-    Cache<String, String> localCache = local.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
+    Cache<String, String> otherCache =
+        other.createCache(
+            name, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    Cache<String, String> localCache =
+        local.createCache(
+            name,
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .addCacheEntryListenerConfiguration(
+                    new MutableCacheEntryListenerConfiguration<>(
+                        FactoryBuilder.factoryOf(Recorder.class), null, true, true)));
 
     otherCache.put("a", "from other");
     assertEquals(List.of(), Recorder.EVENTS, "another manager's put raises no event here");
@@ -80,11 +87,13 @@ class ListenerAcrossManagersTest extends CacheTestSupport {
     localCache.put("b", "again");
     localCache.remove("a");
 
-    assertEquals(List.of(
-        "UPDATED a from other->local",
-        "CREATED b null->fresh",
-        "UPDATED c other->local c",
-        "CREATED b null->again",
-        "REMOVED a local->local"), Recorder.EVENTS);
+    assertEquals(
+        List.of(
+            "UPDATED a from other->local",
+            "CREATED b null->fresh",
+            "UPDATED c other->local c",
+            "CREATED b null->again",
+            "REMOVED a local->local"),
+        Recorder.EVENTS);
   }
 }

@@ -59,8 +59,8 @@ class NodeFailureTest {
   }
 
   private Cache<String, String> cache(MemcachedCacheManager manager) {
-    return manager.createCache("nodes",
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+    return manager.createCache(
+        "nodes", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
   }
 
   private Map<String, String> fill(Cache<String, String> cache) {
@@ -83,9 +83,11 @@ class NodeFailureTest {
   }
 
   /** A degrade-mode manager with short timeouts and a filled cache, and another JVM's view. */
-  private record TwoJvms(MemcachedCacheManager manager, Cache<String, String> cache,
-      Cache<String, String> otherView, Map<String, String> all) {
-  }
+  private record TwoJvms(
+      MemcachedCacheManager manager,
+      Cache<String, String> cache,
+      Cache<String, String> otherView,
+      Map<String, String> all) {}
 
   private TwoJvms twoJvms() {
     MemcachedCacheManager manager =
@@ -96,8 +98,8 @@ class NodeFailureTest {
   }
 
   /** SIGSTOPs the victim and reads two of its keys: two timeouts mark it down (degrade mode). */
-  private void hangVictim(MemcachedCacheManager manager, Cache<String, String> cache,
-      String[] keysOnVictim) {
+  private void hangVictim(
+      MemcachedCacheManager manager, Cache<String, String> cache, String[] keysOnVictim) {
     victim.pause();
     assertNull(cache.get(keysOnVictim[keysOnVictim.length - 1]));
     assertNull(cache.get(keysOnVictim[keysOnVictim.length - 2]));
@@ -115,9 +117,11 @@ class NodeFailureTest {
   }
 
   /** A filled cache whose victim server was then killed, and the keys that lived there. */
-  private record Killed(MemcachedCacheManager manager, Cache<String, String> cache,
-      Map<String, String> all, Set<String> dead) {
-  }
+  private record Killed(
+      MemcachedCacheManager manager,
+      Cache<String, String> cache,
+      Map<String, String> all,
+      Set<String> dead) {}
 
   private Killed fillThenKill(String options) {
     MemcachedCacheManager manager = open("operationTimeoutMillis=500&" + options);
@@ -146,11 +150,12 @@ class NodeFailureTest {
       assertNull(cache.get(key));
       cache.put(key, "dropped");
     }
-    long perCallMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start)
-        / (2L * dead.size());
+    long perCallMicros =
+        TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start) / (2L * dead.size());
     assertEquals(List.of(victim.address()), manager.serversMarkedDown());
-    assertTrue(perCallMicros < 20_000, "a down server's keys answer at once, took "
-        + perCallMicros + " µs per call");
+    assertTrue(
+        perCallMicros < 20_000,
+        "a down server's keys answer at once, took " + perCallMicros + " µs per call");
 
     Map<String, String> update = new HashMap<>();
     all.keySet().forEach(key -> update.put(key, "new"));
@@ -177,11 +182,12 @@ class NodeFailureTest {
         assertEquals(all.get(key), cache.get(key));
       }
     }
-    assertInstanceOf(NodeDownException.class,
+    assertInstanceOf(
+        NodeDownException.class,
         assertThrows(CacheException.class, () -> cache.getAll(all.keySet())),
         "fail mode: getAll throws when a server of its keys is down");
-    Map<String, EntryProcessorResult<String>> results = cache.invokeAll(all.keySet(),
-        (entry, args) -> entry.getValue());
+    Map<String, EntryProcessorResult<String>> results =
+        cache.invokeAll(all.keySet(), (entry, args) -> entry.getValue());
     for (String key : all.keySet()) {
       if (dead.contains(key)) {
         assertThrows(EntryProcessorException.class, () -> results.get(key).get());
@@ -241,8 +247,8 @@ class NodeFailureTest {
     Thread.sleep(1_100);
     assertNull(otherView.get(replaced));
     assertNull(otherView.get(removed));
-    String elsewhere = all.keySet().stream().filter(k -> !onVictim.contains(k)).findFirst()
-        .orElseThrow();
+    String elsewhere =
+        all.keySet().stream().filter(k -> !onVictim.contains(k)).findFirst().orElseThrow();
     assertEquals(all.get(elsewhere), otherView.get(elsewhere), "other servers keep entries");
   }
 
@@ -250,8 +256,8 @@ class NodeFailureTest {
   void aClearMissedByAHungServerDoesNotBringItsEntriesBack() throws Exception {
     TwoJvms jvms = twoJvms();
     Set<String> keys = jvms.all().keySet();
-    hangVictim(jvms.manager(), jvms.cache(),
-        keysOnVictim(jvms.cache(), keys).toArray(new String[0]));
+    hangVictim(
+        jvms.manager(), jvms.cache(), keysOnVictim(jvms.cache(), keys).toArray(new String[0]));
     jvms.cache().clear();
     resumeVictim(jvms.manager());
     assertEquals(Map.of(), jvms.cache().getAll(keys), "nothing cleared comes back here");

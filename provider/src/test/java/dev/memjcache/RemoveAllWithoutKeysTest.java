@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.memjcache.management.MBeanRegistrar;
 import dev.memjcache.management.MBeanType;
-import java.lang.management.ManagementFactory;
 import dev.memjcache.spi.MemcachedCachingProvider;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -45,16 +45,17 @@ class RemoveAllWithoutKeysTest extends CacheTestSupport {
   @Test
   void withStatisticsRemoveAllReadsTheEntriesAndCountsEachRemoval() throws Exception {
     CacheManager manager = newManager("");
-    Cache<Object, Object> counted = manager.createCache(uniqueCacheName(),
-        new MutableConfiguration<>().setStatisticsEnabled(true));
+    Cache<Object, Object> counted =
+        manager.createCache(
+            uniqueCacheName(), new MutableConfiguration<>().setStatisticsEnabled(true));
     for (int i = 0; i < 5; i++) {
       counted.put(new OrderKey("us", i), "o" + i);
     }
     counted.removeAll();
-    ObjectName name = MBeanRegistrar.objectName(MBeanType.STATISTICS, manager.getURI(),
-        counted.getName());
-    assertEquals(5L, ManagementFactory.getPlatformMBeanServer().getAttribute(name,
-        "CacheRemovals"));
+    ObjectName name =
+        MBeanRegistrar.objectName(MBeanType.STATISTICS, manager.getURI(), counted.getName());
+    assertEquals(
+        5L, ManagementFactory.getPlatformMBeanServer().getAttribute(name, "CacheRemovals"));
     assertNull(counted.get(new OrderKey("us", 0)));
   }
 }

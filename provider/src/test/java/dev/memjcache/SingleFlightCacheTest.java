@@ -73,8 +73,8 @@ class SingleFlightCacheTest extends CacheTestSupport {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public String process(javax.cache.processor.MutableEntry<String, String> entry,
-        Object... arguments) {
+    public String process(
+        javax.cache.processor.MutableEntry<String, String> entry, Object... arguments) {
       if (entry.exists()) {
         return entry.getValue();
       }
@@ -91,19 +91,24 @@ class SingleFlightCacheTest extends CacheTestSupport {
 
   private Cache<String, String> readThroughCache(CacheManager manager) {
     String name = uniqueCacheName();
-    return manager.createCache(name, new MutableConfiguration<String, String>()
-        .setTypes(String.class, String.class).setReadThrough(true)
-        .setCacheLoaderFactory(FactoryBuilder.factoryOf(new SlowLoader(name))));
+    return manager.createCache(
+        name,
+        new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
+            .setReadThrough(true)
+            .setCacheLoaderFactory(FactoryBuilder.factoryOf(new SlowLoader(name))));
   }
 
   private <T> List<T> inParallel(int threads, Callable<T> call) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<T>> futures = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
-      futures.add(pool.submit(() -> {
-        start.await();
-        return call.call();
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return call.call();
+              }));
     }
     start.countDown();
     List<T> results = new ArrayList<>();
@@ -117,16 +122,17 @@ class SingleFlightCacheTest extends CacheTestSupport {
   void eightConcurrentSyncStyleInvokesRunTheBodyOnce() throws Exception {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     AtomicInteger bodyRuns = new AtomicInteger();
-    Callable<String> body = () -> {
-      int run = bodyRuns.incrementAndGet();
-      Thread.sleep(100);
-      return "body-" + run;
-    };
-    List<String> results = inParallel(8,
-        () -> cache.invoke("k", new ValueLoaderProcessor(), body));
+    Callable<String> body =
+        () -> {
+          int run = bodyRuns.incrementAndGet();
+          Thread.sleep(100);
+          return "body-" + run;
+        };
+    List<String> results = inParallel(8, () -> cache.invoke("k", new ValueLoaderProcessor(), body));
     assertEquals(1, bodyRuns.get());
-    assertEquals(List.of("body-1", "body-1", "body-1", "body-1", "body-1", "body-1", "body-1",
-        "body-1"), results);
+    assertEquals(
+        List.of("body-1", "body-1", "body-1", "body-1", "body-1", "body-1", "body-1", "body-1"),
+        results);
     assertEquals("body-1", cache.get("k"));
   }
 
@@ -134,16 +140,20 @@ class SingleFlightCacheTest extends CacheTestSupport {
   void concurrentInvokesOnOneKeyEachApplyOnceWithoutLostUpdates() throws Exception {
     Cache<String, Integer> cache = newCache(newManager(""), String.class, Integer.class);
     AtomicInteger processorRuns = new AtomicInteger();
-    inParallel(8, () -> {
-      for (int i = 0; i < 10; i++) {
-        cache.invoke("counter", (entry, args) -> {
-          processorRuns.incrementAndGet();
-          entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
+    inParallel(
+        8,
+        () -> {
+          for (int i = 0; i < 10; i++) {
+            cache.invoke(
+                "counter",
+                (entry, args) -> {
+                  processorRuns.incrementAndGet();
+                  entry.setValue(entry.exists() ? entry.getValue() + 1 : 1);
+                  return null;
+                });
+          }
           return null;
         });
-      }
-      return null;
-    });
     assertEquals(80, cache.get("counter"));
     assertEquals(80, processorRuns.get(), "no processor ran twice");
   }
@@ -152,8 +162,17 @@ class SingleFlightCacheTest extends CacheTestSupport {
   void eightConcurrentReadThroughMissesRunTheLoaderOnce() throws Exception {
     Cache<String, String> cache = readThroughCache(newManager(""));
     List<String> results = inParallel(8, () -> cache.get("k"));
-    assertEquals(List.of("loaded-k", "loaded-k", "loaded-k", "loaded-k", "loaded-k", "loaded-k",
-        "loaded-k", "loaded-k"), results);
+    assertEquals(
+        List.of(
+            "loaded-k",
+            "loaded-k",
+            "loaded-k",
+            "loaded-k",
+            "loaded-k",
+            "loaded-k",
+            "loaded-k",
+            "loaded-k"),
+        results);
     assertEquals(1, LOADS.get(cache.getName() + "/k").get());
   }
 
@@ -172,7 +191,8 @@ class SingleFlightCacheTest extends CacheTestSupport {
   @Test
   void concurrentInvokeLoadsThroughGetValueRunTheLoaderOnce() throws Exception {
     Cache<String, String> cache = readThroughCache(newManager(""));
-    List<String> results = inParallel(8, () -> cache.invoke("k", (entry, args) -> entry.getValue()));
+    List<String> results =
+        inParallel(8, () -> cache.invoke("k", (entry, args) -> entry.getValue()));
     assertEquals(8, results.stream().filter("loaded-k"::equals).count());
     assertEquals(1, LOADS.get(cache.getName() + "/k").get());
   }
@@ -180,12 +200,17 @@ class SingleFlightCacheTest extends CacheTestSupport {
   @Test
   void aProcessorMayTouchItsOwnKeyAgain() {
     Cache<String, String> cache = readThroughCache(newManager(""));
-    String result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> cache.invoke("k",
-        (entry, args) -> {
-          String viaGet = cache.get("k");
-          String nested = cache.invoke("k", (inner, a) -> inner.getValue());
-          return viaGet + "/" + nested + "/" + entry.getValue();
-        }));
+    String result =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                cache.invoke(
+                    "k",
+                    (entry, args) -> {
+                      String viaGet = cache.get("k");
+                      String nested = cache.invoke("k", (inner, a) -> inner.getValue());
+                      return viaGet + "/" + nested + "/" + entry.getValue();
+                    }));
     assertEquals("loaded-k/loaded-k/loaded-k", result);
   }
 }

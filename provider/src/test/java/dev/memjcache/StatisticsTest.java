@@ -21,29 +21,37 @@ class StatisticsTest extends CacheTestSupport {
   void countsAfterAScriptedSequenceAreExact() throws Exception {
     CacheManager manager = newManager("");
     String name = uniqueCacheName();
-    Cache<String, String> cache = manager.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setStatisticsEnabled(true).setManagementEnabled(true));
+    Cache<String, String> cache =
+        manager.createCache(
+            name,
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setStatisticsEnabled(true)
+                .setManagementEnabled(true));
 
-    cache.get("a");                                  // miss 1
-    cache.put("a", "1");                             // put 1
-    cache.get("a");                                  // hit 1
-    cache.putAll(Map.of("b", "2", "c", "3"));        // puts 3
-    cache.getAll(Set.of("a", "b", "x"));             // hits 3, misses 2
-    assertTrue(cache.putIfAbsent("d", "4"));         // puts 4, misses 3
-    assertFalse(cache.putIfAbsent("d", "5"));        // hits 4
-    cache.getAndPut("a", "1b");                      // hits 5, puts 5
-    assertTrue(cache.replace("b", "2", "2b"));       // hits 6, puts 6
-    assertFalse(cache.replace("b", "zz", "2c"));     // hits 7
-    assertTrue(cache.remove("c"));                   // removals 1
-    assertEquals("4", cache.getAndRemove("d"));      // hits 8, removals 2
+    cache.get("a"); // miss 1
+    cache.put("a", "1"); // put 1
+    cache.get("a"); // hit 1
+    cache.putAll(Map.of("b", "2", "c", "3")); // puts 3
+    cache.getAll(Set.of("a", "b", "x")); // hits 3, misses 2
+    assertTrue(cache.putIfAbsent("d", "4")); // puts 4, misses 3
+    assertFalse(cache.putIfAbsent("d", "5")); // hits 4
+    cache.getAndPut("a", "1b"); // hits 5, puts 5
+    assertTrue(cache.replace("b", "2", "2b")); // hits 6, puts 6
+    assertFalse(cache.replace("b", "zz", "2c")); // hits 7
+    assertTrue(cache.remove("c")); // removals 1
+    assertEquals("4", cache.getAndRemove("d")); // hits 8, removals 2
     cache.invoke("a", (entry, args) -> entry.getValue()); // hits 9
-    cache.containsKey("a");                          // nothing
-    cache.clear();                                   // nothing
+    cache.containsKey("a"); // nothing
+    cache.clear(); // nothing
 
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    ObjectName statistics = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
-        + manager.getURI().toString().replaceAll("[,:=\n?*\"]", ".") + ",Cache=" + name);
+    ObjectName statistics =
+        new ObjectName(
+            "javax.cache:type=CacheStatistics,CacheManager="
+                + manager.getURI().toString().replaceAll("[,:=\n?*\"]", ".")
+                + ",Cache="
+                + name);
     assertEquals(9L, server.getAttribute(statistics, "CacheHits"));
     assertEquals(3L, server.getAttribute(statistics, "CacheMisses"));
     assertEquals(12L, server.getAttribute(statistics, "CacheGets"));
@@ -56,7 +64,9 @@ class StatisticsTest extends CacheTestSupport {
     assertFalse(server.isRegistered(statistics));
     cache.get("a");
     manager.enableStatistics(name, true);
-    assertEquals(9L, server.getAttribute(statistics, "CacheHits"),
+    assertEquals(
+        9L,
+        server.getAttribute(statistics, "CacheHits"),
         "nothing is counted while statistics are off");
     manager.destroyCache(name);
     assertFalse(server.isRegistered(statistics), "destroyCache unregisters the MXBeans");

@@ -58,16 +58,20 @@ public final class BenchEnvironment {
   public static String server() {
     String server = System.getProperty(SERVER_PROPERTY);
     if (server == null || server.isBlank()) {
-      throw new IllegalStateException("system property " + SERVER_PROPERTY + " is not set: run the "
-          + "benchmarks with benchmarks/run.sh, or pass -jvmArgsAppend -D" + SERVER_PROPERTY
-          + "=127.0.0.1:<port> naming a running memcached");
+      throw new IllegalStateException(
+          "system property "
+              + SERVER_PROPERTY
+              + " is not set: run the "
+              + "benchmarks with benchmarks/run.sh, or pass -jvmArgsAppend -D"
+              + SERVER_PROPERTY
+              + "=127.0.0.1:<port> naming a running memcached");
     }
     return server.trim();
   }
 
   /**
-   * Returns the MemJCache CacheManager URI for {@link #server()}:
-   * {@code memcached://<host:port>?operationTimeoutMillis=2500}.
+   * Returns the MemJCache CacheManager URI for {@link #server()}: {@code
+   * memcached://<host:port>?operationTimeoutMillis=2500}.
    */
   public static URI managerUri() {
     return URI.create("memcached://" + server() + "?operationTimeoutMillis=" + OP_TIMEOUT_MILLIS);
@@ -83,20 +87,22 @@ public final class BenchEnvironment {
    */
   public static MemcachedClient rawClient() throws IOException {
     String[] hostPort = server().split(":");
-    ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder()
-        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-        .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-        .setOpTimeout(OP_TIMEOUT_MILLIS)
-        .setFailureMode(FailureMode.Cancel)
-        .setDaemon(true);
-    return new MemcachedClient(builder.build(),
+    ConnectionFactoryBuilder builder =
+        new ConnectionFactoryBuilder()
+            .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+            .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+            .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+            .setOpTimeout(OP_TIMEOUT_MILLIS)
+            .setFailureMode(FailureMode.Cancel)
+            .setDaemon(true);
+    return new MemcachedClient(
+        builder.build(),
         List.of(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]))));
   }
 
   /**
-   * Opens the MemJCache CacheManager for {@link #managerUri()} through
-   * {@code Caching.getCachingProvider(PROVIDER)} (JSR-107 section 12).
+   * Opens the MemJCache CacheManager for {@link #managerUri()} through {@code
+   * Caching.getCachingProvider(PROVIDER)} (JSR-107 section 12).
    *
    * @throws CacheException when the provider cannot be loaded or the manager cannot be created
    */
@@ -106,30 +112,33 @@ public final class BenchEnvironment {
   }
 
   /**
-   * Returns the {@code Cache<String, byte[]>} under test: store-by-value, statistics and
-   * management off, no listeners, eternal expiry; created if this manager does not have it yet.
+   * Returns the {@code Cache<String, byte[]>} under test: store-by-value, statistics and management
+   * off, no listeners, eternal expiry; created if this manager does not have it yet.
    */
   public static Cache<String, byte[]> valuesCache(CacheManager manager) {
     return getOrCreate(manager, VALUES_CACHE, String.class, byte[].class);
   }
 
-  /** Returns the {@code Cache<String, Long>} of the counters, configured as {@link #valuesCache}. */
+  /**
+   * Returns the {@code Cache<String, Long>} of the counters, configured as {@link #valuesCache}.
+   */
   public static Cache<String, Long> countersCache(CacheManager manager) {
     return getOrCreate(manager, COUNTERS_CACHE, String.class, Long.class);
   }
 
-  private static <K, V> Cache<K, V> getOrCreate(CacheManager manager, String name,
-      Class<K> keyType, Class<V> valueType) {
+  private static <K, V> Cache<K, V> getOrCreate(
+      CacheManager manager, String name, Class<K> keyType, Class<V> valueType) {
     Cache<K, V> cache = manager.getCache(name, keyType, valueType);
     if (cache != null) {
       return cache;
     }
-    MutableConfiguration<K, V> config = new MutableConfiguration<K, V>()
-        .setTypes(keyType, valueType)
-        .setStoreByValue(true)
-        .setStatisticsEnabled(false)
-        .setManagementEnabled(false)
-        .setExpiryPolicyFactory(EternalExpiryPolicy.factoryOf());
+    MutableConfiguration<K, V> config =
+        new MutableConfiguration<K, V>()
+            .setTypes(keyType, valueType)
+            .setStoreByValue(true)
+            .setStatisticsEnabled(false)
+            .setManagementEnabled(false)
+            .setExpiryPolicyFactory(EternalExpiryPolicy.factoryOf());
     return manager.createCache(name, config);
   }
 

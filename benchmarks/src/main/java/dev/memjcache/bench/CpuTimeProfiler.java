@@ -13,10 +13,10 @@ import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * A JMH profiler ({@code -prof dev.memjcache.bench.CpuTimeProfiler}) that reports the benchmark
- * JVM's CPU time per operation, {@code cpu.time.norm} in nanoseconds: the process CPU time of
- * each measured iteration (every thread of the client JVM: benchmark threads, spymemcached's I/O
- * thread, GC, JIT) divided by the operations the iteration completed. The memcached server is a
- * separate process and is not counted.
+ * JVM's CPU time per operation, {@code cpu.time.norm} in nanoseconds: the process CPU time of each
+ * measured iteration (every thread of the client JVM: benchmark threads, spymemcached's I/O thread,
+ * GC, JIT) divided by the operations the iteration completed. The memcached server is a separate
+ * process and is not counted.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
 
@@ -38,8 +38,8 @@ public final class CpuTimeProfiler implements InternalProfiler {
 
   /** Returns {@code cpu.time.norm}: the iteration's process CPU nanoseconds per operation. */
   @Override
-  public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
-      IterationParams iterationParams, IterationResult result) {
+  public Collection<? extends Result> afterIteration(
+      BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
     long cpuNanos = os.getProcessCpuTime() - cpuAtStart;
     long ops = result.getMetadata().getAllOps();
     double perOp = ops == 0 ? Double.NaN : (double) cpuNanos / ops;

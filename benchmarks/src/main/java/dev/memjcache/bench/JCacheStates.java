@@ -67,8 +67,8 @@ public final class JCacheStates {
   }
 
   /**
-   * The values cache (for misses on never-written keys) and the {@code Cache<String, Long>}
-   * {@value BenchEnvironment#COUNTERS_CACHE}, for benchmarks without a value size.
+   * The values cache (for misses on never-written keys) and the {@code Cache<String, Long>} {@value
+   * BenchEnvironment#COUNTERS_CACHE}, for benchmarks without a value size.
    */
   @State(Scope.Benchmark)
   public static class Plain {
@@ -95,8 +95,8 @@ public final class JCacheStates {
   }
 
   /**
-   * The key the next {@code putIfAbsent} writes: this thread's next absent key, removed with
-   * {@code Cache.remove} at {@code Level.Invocation} setup, outside the measured time.
+   * The key the next {@code putIfAbsent} writes: this thread's next absent key, removed with {@code
+   * Cache.remove} at {@code Level.Invocation} setup, outside the measured time.
    */
   @State(Scope.Thread)
   public static class AbsentKey {

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An immutable key space of {@link BenchEnvironment#KEY_SPACE} keys {@code <prefix><index>} and
- * its split into {@link BenchEnvironment#BATCH}-key windows for {@code getAll}/{@code putAll}.
+ * An immutable key space of {@link BenchEnvironment#KEY_SPACE} keys {@code <prefix><index>} and its
+ * split into {@link BenchEnvironment#BATCH}-key windows for {@code getAll}/{@code putAll}.
  *
  * <p>Built once per trial in a {@code Scope.Benchmark} state and only read afterwards, so JMH's
  * safe publication of the state makes it safe to share between benchmark threads.

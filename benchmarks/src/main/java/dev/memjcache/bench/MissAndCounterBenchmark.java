@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code getMiss}: get of a never-written key; a hit fails the benchmark.
  *   <li>{@code increment}: raw: {@code gets} then {@code cas} of an 8-byte big-endian long,
- *       repeated on a CAS conflict ({@code add} when the item is missing); MemJCache:
- *       {@code Cache.invoke} with an {@link EntryProcessor} adding 1 to a {@code Long}. Each
- *       thread increments its own key, so the figures show the cost of the read-modify-write
- *       round trips, not contention.
+ *       repeated on a CAS conflict ({@code add} when the item is missing); MemJCache: {@code
+ *       Cache.invoke} with an {@link EntryProcessor} adding 1 to a {@code Long}. Each thread
+ *       increments its own key, so the figures show the cost of the read-modify-write round trips,
+ *       not contention.
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -97,8 +97,8 @@ public class MissAndCounterBenchmark {
   }
 
   /**
-   * Adds 1 to the entry's {@code Long} (1 when absent) and returns the new value: JSR-107
-   * section 9 {@code EntryProcessor}; stateless, hence one shared instance.
+   * Adds 1 to the entry's {@code Long} (1 when absent) and returns the new value: JSR-107 section 9
+   * {@code EntryProcessor}; stateless, hence one shared instance.
    */
   public static final class Increment implements EntryProcessor<String, Long, Long>, Serializable {
 

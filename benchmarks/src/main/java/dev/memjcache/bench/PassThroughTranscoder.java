@@ -4,8 +4,8 @@ import net.spy.memcached.CachedData;
 import net.spy.memcached.transcoders.Transcoder;
 
 /**
- * A spymemcached {@link Transcoder} that stores a {@code byte[]} as the item's data unchanged,
- * with memcached flags {@code 0}, and returns the item's data as is: the raw baseline pays no
+ * A spymemcached {@link Transcoder} that stores a {@code byte[]} as the item's data unchanged, with
+ * memcached flags {@code 0}, and returns the item's data as is: the raw baseline pays no
  * serialization, compression or copying beyond what spymemcached itself does.
  */
 public final class PassThroughTranscoder implements Transcoder<byte[]> {

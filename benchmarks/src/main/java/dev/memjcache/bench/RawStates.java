@@ -67,8 +67,8 @@ public final class RawStates {
           pending.clear();
         }
       }
-      byte[] back = await(client.asyncGet(keys.key(keys.size() - 1),
-          PassThroughTranscoder.INSTANCE));
+      byte[] back =
+          await(client.asyncGet(keys.key(keys.size() - 1), PassThroughTranscoder.INSTANCE));
       if (back == null || back.length != valueSize) {
         throw new IllegalStateException("raw pre-populated key does not read back");
       }

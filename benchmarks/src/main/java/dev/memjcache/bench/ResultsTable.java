@@ -15,29 +15,30 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns JMH JSON result files ({@code -rf json}) of {@link ValueOpsBenchmark} and
- * {@link MissAndCounterBenchmark} into a markdown table: one row per (operation, value size,
- * threads) with raw and MemJCache throughput (ops/s), the ratio MemJCache/raw, and, when present,
- * sample-mode p50/p99 latencies (microseconds) and {@code -prof gc}'s {@code gc.alloc.rate.norm}
- * (bytes allocated per operation in the benchmark JVM, taken from the throughput run).
+ * Turns JMH JSON result files ({@code -rf json}) of {@link ValueOpsBenchmark} and {@link
+ * MissAndCounterBenchmark} into a markdown table: one row per (operation, value size, threads) with
+ * raw and MemJCache throughput (ops/s), the ratio MemJCache/raw, and, when present, sample-mode
+ * p50/p99 latencies (microseconds) and {@code -prof gc}'s {@code gc.alloc.rate.norm} (bytes
+ * allocated per operation in the benchmark JVM, taken from the throughput run).
  *
- * <p>Usage: {@code ResultsTable <title> <out.md> <result.json>...}. Benchmarks are paired by
- * method name {@code <operation>_raw} / {@code <operation>_memjcache}; a missing side (for example
- * a benchmark that failed) shows as {@code n/a}.
+ * <p>Usage: {@code ResultsTable <title> <out.md> <result.json>...}. Benchmarks are paired by method
+ * name {@code <operation>_raw} / {@code <operation>_memjcache}; a missing side (for example a
+ * benchmark that failed) shows as {@code n/a}.
  */
 public final class ResultsTable {
 
   private static final List<String> OPERATIONS =
       List.of("getHit", "getMiss", "put", "putIfAbsent", "getAll", "putAll", "increment");
 
-  private static final Map<String, String> LABELS = Map.of(
-      "getHit", "get (hit)",
-      "getMiss", "get (miss)",
-      "put", "put",
-      "putIfAbsent", "putIfAbsent (absent key)",
-      "getAll", "getAll (100 keys)",
-      "putAll", "putAll (100 entries)",
-      "increment", "invoke (+1 Long) / raw gets+cas");
+  private static final Map<String, String> LABELS =
+      Map.of(
+          "getHit", "get (hit)",
+          "getMiss", "get (miss)",
+          "put", "put",
+          "putIfAbsent", "putIfAbsent (absent key)",
+          "getAll", "getAll (100 keys)",
+          "putAll", "putAll (100 entries)",
+          "increment", "invoke (+1 Long) / raw gets+cas");
 
   /** Figures of one side (raw or MemJCache) of one row; NaN when not measured. */
   static final class Side {
@@ -63,8 +64,7 @@ public final class ResultsTable {
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
-      throw new IllegalArgumentException(
-          "usage: ResultsTable <title> <out.md> <result.json>...");
+      throw new IllegalArgumentException("usage: ResultsTable <title> <out.md> <result.json>...");
     }
     List<Path> inputs = new ArrayList<>();
     for (String name : Arrays.asList(args).subList(2, args.length)) {
@@ -82,11 +82,12 @@ public final class ResultsTable {
   /** Reads the JSON files and returns the markdown document. */
   static String render(String title, List<Path> inputs) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
-    Map<RowKey, Side[]> rows = new TreeMap<>(Comparator
-        .comparingInt((RowKey k) -> OPERATIONS.indexOf(k.operation()))
-        .thenComparing(RowKey::operation)
-        .thenComparingInt(RowKey::valueSize)
-        .thenComparingInt(RowKey::threads));
+    Map<RowKey, Side[]> rows =
+        new TreeMap<>(
+            Comparator.comparingInt((RowKey k) -> OPERATIONS.indexOf(k.operation()))
+                .thenComparing(RowKey::operation)
+                .thenComparingInt(RowKey::valueSize)
+                .thenComparingInt(RowKey::threads));
     String setup = "";
     for (Path input : inputs) {
       JsonNode results = mapper.readTree(input.toFile());
@@ -108,17 +109,19 @@ public final class ResultsTable {
       return;
     }
     String operation = method.substring(0, split);
-    int side = switch (method.substring(split + 1)) {
-      case "raw" -> 0;
-      case "memjcache" -> 1;
-      default -> -1;
-    };
+    int side =
+        switch (method.substring(split + 1)) {
+          case "raw" -> 0;
+          case "memjcache" -> 1;
+          default -> -1;
+        };
     if (side < 0) {
       return;
     }
     JsonNode size = result.path("params").path("valueSize");
-    RowKey key = new RowKey(operation, size.isMissingNode() ? -1 : size.asInt(),
-        result.path("threads").asInt());
+    RowKey key =
+        new RowKey(
+            operation, size.isMissingNode() ? -1 : size.asInt(), result.path("threads").asInt());
     Side figures = rows.computeIfAbsent(key, k -> new Side[] {new Side(), new Side()})[side];
     JsonNode primary = result.path("primaryMetric");
     String unit = primary.path("scoreUnit").asText();
@@ -129,8 +132,8 @@ public final class ResultsTable {
         double perSecond = opsPerSecondFactor(unit);
         // the median iteration: one noisy iteration (a busy neighbour, a GC) does not move it
         double median = median(primary.path("rawData"));
-        figures.opsPerSecond = (Double.isNaN(median) ? primary.path("score").asDouble() : median)
-            * perSecond;
+        figures.opsPerSecond =
+            (Double.isNaN(median) ? primary.path("score").asDouble() : median) * perSecond;
         figures.opsError = number(primary.path("scoreError")) * perSecond;
         if (!Double.isNaN(gcNorm)) {
           figures.bytesPerOp = gcNorm;
@@ -148,7 +151,7 @@ public final class ResultsTable {
           figures.bytesPerOp = gcNorm;
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -191,7 +194,9 @@ public final class ResultsTable {
     return 1.0 / secondsOf(unit.substring(unit.indexOf('/') + 1), unit);
   }
 
-  /** Factor turning a time-per-operation unit ({@code us/op}, {@code ns/op}...) into microseconds. */
+  /**
+   * Factor turning a time-per-operation unit ({@code us/op}, {@code ns/op}...) into microseconds.
+   */
   static double microsFactor(String unit) {
     return secondsOf(unit.substring(0, unit.indexOf('/')), unit) * 1e6;
   }
@@ -208,27 +213,36 @@ public final class ResultsTable {
   }
 
   private static String describeSetup(JsonNode result) {
-    return String.format(Locale.ROOT, "JMH %s, %s %s; forks %s; warmup %s x %s; measurement "
-            + "%s x %s",
-        result.path("jmhVersion").asText(), result.path("vmName").asText(),
-        result.path("jdkVersion").asText(), result.path("forks").asText(),
-        result.path("warmupIterations").asText(), result.path("warmupTime").asText(),
-        result.path("measurementIterations").asText(), result.path("measurementTime").asText());
+    return String.format(
+        Locale.ROOT,
+        "JMH %s, %s %s; forks %s; warmup %s x %s; measurement " + "%s x %s",
+        result.path("jmhVersion").asText(),
+        result.path("vmName").asText(),
+        result.path("jdkVersion").asText(),
+        result.path("forks").asText(),
+        result.path("warmupIterations").asText(),
+        result.path("warmupTime").asText(),
+        result.path("measurementIterations").asText(),
+        result.path("measurementTime").asText());
   }
 
-  private static String format(String title, List<Path> inputs, String setup,
-      Map<RowKey, Side[]> rows) {
-    boolean latency = rows.values().stream().flatMap(Arrays::stream)
-        .anyMatch(s -> !Double.isNaN(s.p50Micros));
-    boolean gc = rows.values().stream().flatMap(Arrays::stream)
-        .anyMatch(s -> !Double.isNaN(s.bytesPerOp));
-    boolean cpu = rows.values().stream().flatMap(Arrays::stream)
-        .anyMatch(s -> !Double.isNaN(s.cpuNanosPerOp));
+  private static String format(
+      String title, List<Path> inputs, String setup, Map<RowKey, Side[]> rows) {
+    boolean latency =
+        rows.values().stream().flatMap(Arrays::stream).anyMatch(s -> !Double.isNaN(s.p50Micros));
+    boolean gc =
+        rows.values().stream().flatMap(Arrays::stream).anyMatch(s -> !Double.isNaN(s.bytesPerOp));
+    boolean cpu =
+        rows.values().stream()
+            .flatMap(Arrays::stream)
+            .anyMatch(s -> !Double.isNaN(s.cpuNanosPerOp));
     StringBuilder out = new StringBuilder();
     out.append("# ").append(title).append("\n\n");
     out.append("Raw spymemcached 2.12.3 (binary protocol, Ketama, pass-through byte[] transcoder) ")
         .append("and MemJCache (`Cache<String, byte[]>`, store-by-value, eternal, statistics off) ")
-        .append("against the same memcached server. ").append(setup).append(".\n");
+        .append("against the same memcached server. ")
+        .append(setup)
+        .append(".\n");
     out.append("Sources: ");
     for (int i = 0; i < inputs.size(); i++) {
       out.append(i == 0 ? "" : ", ").append('`').append(inputs.get(i).getFileName()).append('`');
@@ -259,26 +273,43 @@ public final class ResultsTable {
       RowKey key = row.getKey();
       Side raw = row.getValue()[0];
       Side jcache = row.getValue()[1];
-      out.append("| ").append(LABELS.getOrDefault(key.operation(), key.operation()))
-          .append(" | ").append(key.valueSize() < 0 ? "-" : sizeLabel(key.valueSize()))
-          .append(" | ").append(key.threads())
-          .append(" | ").append(throughput(raw))
-          .append(" | ").append(throughput(jcache))
-          .append(" | ").append(fixed(jcache.opsPerSecond / raw.opsPerSecond, 2))
+      out.append("| ")
+          .append(LABELS.getOrDefault(key.operation(), key.operation()))
+          .append(" | ")
+          .append(key.valueSize() < 0 ? "-" : sizeLabel(key.valueSize()))
+          .append(" | ")
+          .append(key.threads())
+          .append(" | ")
+          .append(throughput(raw))
+          .append(" | ")
+          .append(throughput(jcache))
+          .append(" | ")
+          .append(fixed(jcache.opsPerSecond / raw.opsPerSecond, 2))
           .append(" |");
       if (latency) {
-        out.append(' ').append(fixed(raw.p50Micros, 1)).append(" | ")
-            .append(fixed(raw.p99Micros, 1)).append(" | ")
-            .append(fixed(jcache.p50Micros, 1)).append(" | ")
-            .append(fixed(jcache.p99Micros, 1)).append(" |");
+        out.append(' ')
+            .append(fixed(raw.p50Micros, 1))
+            .append(" | ")
+            .append(fixed(raw.p99Micros, 1))
+            .append(" | ")
+            .append(fixed(jcache.p50Micros, 1))
+            .append(" | ")
+            .append(fixed(jcache.p99Micros, 1))
+            .append(" |");
       }
       if (gc) {
-        out.append(' ').append(fixed(raw.bytesPerOp, 0)).append(" | ")
-            .append(fixed(jcache.bytesPerOp, 0)).append(" |");
+        out.append(' ')
+            .append(fixed(raw.bytesPerOp, 0))
+            .append(" | ")
+            .append(fixed(jcache.bytesPerOp, 0))
+            .append(" |");
       }
       if (cpu) {
-        out.append(' ').append(fixed(raw.cpuNanosPerOp / 1000, 1)).append(" | ")
-            .append(fixed(jcache.cpuNanosPerOp / 1000, 1)).append(" |");
+        out.append(' ')
+            .append(fixed(raw.cpuNanosPerOp / 1000, 1))
+            .append(" | ")
+            .append(fixed(jcache.cpuNanosPerOp / 1000, 1))
+            .append(" |");
       }
       out.append('\n');
     }
@@ -294,12 +325,14 @@ public final class ResultsTable {
       return "n/a";
     }
     String score = String.format(Locale.ROOT, "%,.0f", side.opsPerSecond);
-    return Double.isNaN(side.opsError) ? score
+    return Double.isNaN(side.opsError)
+        ? score
         : score + String.format(Locale.ROOT, " ± %,.0f", side.opsError);
   }
 
   private static String fixed(double value, int decimals) {
-    return Double.isNaN(value) || Double.isInfinite(value) ? "n/a"
+    return Double.isNaN(value) || Double.isInfinite(value)
+        ? "n/a"
         : String.format(Locale.ROOT, "%,." + decimals + "f", value);
   }
 }

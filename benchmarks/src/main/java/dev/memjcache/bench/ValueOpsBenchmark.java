@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Value operations, each as a pair: {@code <op>_raw} (spymemcached, binary protocol) and
- * {@code <op>_memjcache} (the same operation through {@code javax.cache.Cache}), parameterized by
- * value size (100 B, 4 KiB). Every call waits for its reply (up to the 2,500 ms timeout).
+ * Value operations, each as a pair: {@code <op>_raw} (spymemcached, binary protocol) and {@code
+ * <op>_memjcache} (the same operation through {@code javax.cache.Cache}), parameterized by value
+ * size (100 B, 4 KiB). Every call waits for its reply (up to the 2,500 ms timeout).
  *
  * <ul>
  *   <li>{@code getHit}: get of a pre-populated key; a miss fails the benchmark.
@@ -116,8 +116,8 @@ public class ValueOpsBenchmark {
 
   private static byte[] hit(byte[] value) {
     if (value == null) {
-      throw new IllegalStateException("miss on a pre-populated key (evicted? memcached -m too "
-          + "small?)");
+      throw new IllegalStateException(
+          "miss on a pre-populated key (evicted? memcached -m too " + "small?)");
     }
     return value;
   }
@@ -131,8 +131,12 @@ public class ValueOpsBenchmark {
 
   private static Map<String, byte[]> all(Map<String, byte[]> values) {
     if (values.size() != BenchEnvironment.BATCH) {
-      throw new IllegalStateException("getAll returned " + values.size() + " of "
-          + BenchEnvironment.BATCH + " pre-populated keys");
+      throw new IllegalStateException(
+          "getAll returned "
+              + values.size()
+              + " of "
+              + BenchEnvironment.BATCH
+              + " pre-populated keys");
     }
     return values;
   }

@@ -18,9 +18,9 @@ import javax.cache.spi.CachingProvider;
 /**
  * MemJCache quick start: plain {@code javax.cache} code against a real memcached.
  *
- * <p>Usage: {@code QuickStart [memcached://host:port]}. Without an argument (and without the
- * {@code MEMJCACHE_SERVERS} environment variable) it starts a private memcached on a free loopback
- * port and stops it at the end.
+ * <p>Usage: {@code QuickStart [memcached://host:port]}. Without an argument (and without the {@code
+ * MEMJCACHE_SERVERS} environment variable) it starts a private memcached on a free loopback port
+ * and stops it at the end.
  */
 public final class QuickStart {
 
@@ -42,13 +42,19 @@ public final class QuickStart {
 
     @Override
     public String toString() {
-      return "User{name=" + name + ", age=" + age + ", attributes=" + attributes + ", roles="
-          + roles + "}";
+      return "User{name="
+          + name
+          + ", age="
+          + age
+          + ", attributes="
+          + attributes
+          + ", roles="
+          + roles
+          + "}";
     }
   }
 
-  private QuickStart() {
-  }
+  private QuickStart() {}
 
   /**
    * Runs the quick start.
@@ -78,34 +84,46 @@ public final class QuickStart {
     CachingProvider provider = Caching.getCachingProvider();
     URI uri = URI.create(servers + "?allowPackages=dev.memjcache.examples");
     try (CacheManager manager = provider.getCacheManager(uri, QuickStart.class.getClassLoader())) {
-      System.out.println("provider: " + provider.getClass().getName() + ", manager: "
-          + manager.getURI());
+      System.out.println(
+          "provider: " + provider.getClass().getName() + ", manager: " + manager.getURI());
 
-      Cache<String, User> users = manager.createCache("users",
-          new MutableConfiguration<String, User>().setTypes(String.class, User.class));
+      Cache<String, User> users =
+          manager.createCache(
+              "users", new MutableConfiguration<String, User>().setTypes(String.class, User.class));
       users.put("ada", new User("Ada", 36, Map.of("team", "engines"), List.of("admin", "dev")));
       System.out.println("get(ada) = " + users.get("ada"));
 
       boolean first = users.putIfAbsent("alan", new User("Alan", 41, Map.of(), List.of("dev")));
       boolean second = users.putIfAbsent("alan", new User("Impostor", 0, Map.of(), List.of()));
-      System.out.println("putIfAbsent(alan) = " + first + ", again = " + second
-          + ", get(alan) = " + users.get("alan"));
+      System.out.println(
+          "putIfAbsent(alan) = "
+              + first
+              + ", again = "
+              + second
+              + ", get(alan) = "
+              + users.get("alan"));
 
-      System.out.println("getAll(ada, alan, grace) = "
-          + users.getAll(Set.of("ada", "alan", "grace")).keySet());
+      System.out.println(
+          "getAll(ada, alan, grace) = " + users.getAll(Set.of("ada", "alan", "grace")).keySet());
 
-      Cache<String, String> sessions = manager.createCache("sessions",
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-              .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-                  new Duration(TimeUnit.MILLISECONDS, 500))));
+      Cache<String, String> sessions =
+          manager.createCache(
+              "sessions",
+              new MutableConfiguration<String, String>()
+                  .setTypes(String.class, String.class)
+                  .setExpiryPolicyFactory(
+                      CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 500))));
       sessions.put("s1", "token");
       System.out.println("session right after put = " + sessions.get("s1"));
       TimeUnit.MILLISECONDS.sleep(700);
       System.out.println("session after 700 ms (expiry 500 ms) = " + sessions.get("s1"));
 
       users.clear();
-      System.out.println("after users.clear(): get(ada) = " + users.get("ada") + ", get(alan) = "
-          + users.get("alan"));
+      System.out.println(
+          "after users.clear(): get(ada) = "
+              + users.get("ada")
+              + ", get(alan) = "
+              + users.get("alan"));
     }
   }
 }

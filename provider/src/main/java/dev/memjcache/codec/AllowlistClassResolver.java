@@ -16,10 +16,9 @@ import com.esotericsoftware.kryo.util.ObjectMap;
  * <p>On read, Kryo's own resolver loads the named class and then builds its serializer, and
  * building a serializer initializes the class (an enum's constants, a static initializer). Here the
  * order is: the name is judged first ({@link ClassAllowlist#allowsName}; refused JDK names are
- * never resolved), then the class is loaded without initialization
- * ({@code Class.forName(name, false, loader)}) and judged ({@link ClassAllowlist#isAllowed}), and
- * only an allowed class reaches Kryo's registration. A refused class is therefore never
- * initialized and never gets a serializer.
+ * never resolved), then the class is loaded without initialization ({@code Class.forName(name,
+ * false, loader)}) and judged ({@link ClassAllowlist#isAllowed}), and only an allowed class reaches
+ * Kryo's registration. A refused class is therefore never initialized and never gets a serializer.
  *
  * <p>On write, a class the allowlist would refuse on read is refused at once, so that a value that
  * could never be read back is not stored (the caller sees the same advice as a reader would).

@@ -6,11 +6,12 @@ import com.esotericsoftware.kryo.io.Input;
 /**
  * A buffer-backed Kryo {@link Input} that refuses lengths larger than the bytes left, so a planted
  * item cannot make a reader allocate a huge array from a few bytes (every element of a byte,
- * primitive array or string takes at least one byte of the stream). Pooled by
- * {@link ValueSerializer}; never wraps an {@code InputStream}.
+ * primitive array or string takes at least one byte of the stream). Pooled by {@link
+ * ValueSerializer}; never wraps an {@code InputStream}.
  */
 final class BoundedInput extends Input {
   private static final byte[] EMPTY = new byte[0];
+
   /** Char buffers above this are dropped on release so pooled inputs stay small. */
   private static final int MAX_RETAINED_CHARS = 64 * 1024;
 
@@ -28,8 +29,12 @@ final class BoundedInput extends Input {
 
   private void check(int count) {
     if (count < 0 || count > limit - position) {
-      throw new KryoException("Length " + count + " exceeds the " + (limit - position)
-          + " bytes left in the stored data");
+      throw new KryoException(
+          "Length "
+              + count
+              + " exceeds the "
+              + (limit - position)
+              + " bytes left in the stored data");
     }
   }
 

@@ -2,9 +2,9 @@ package dev.memjcache.codec;
 
 /**
  * A stored value names a class that the {@link ClassAllowlist} does not allow, so it was not
- * deserialized (no instance of it was created). The message names the class and says how to
- * allow it (the {@code allowPackages} option of the CacheManager URI, or the cache's configured
- * key/value types).
+ * deserialized (no instance of it was created). The message names the class and says how to allow
+ * it (the {@code allowPackages} option of the CacheManager URI, or the cache's configured key/value
+ * types).
  */
 public class ClassNotAllowedException extends SerializationException {
   private static final long serialVersionUID = 1L;
@@ -33,9 +33,13 @@ public class ClassNotAllowedException extends SerializationException {
    * @return the exception; its message says that nothing was stored
    */
   public static ClassNotAllowedException onWrite(String className, String howToAllow) {
-    return new ClassNotAllowedException(className, "Cannot store a value naming class " + className
-        + ": its deserialization is not allowed, so it could not be read back; nothing was stored; "
-        + howToAllow, 0);
+    return new ClassNotAllowedException(
+        className,
+        "Cannot store a value naming class "
+            + className
+            + ": its deserialization is not allowed, so it could not be read back; nothing was stored; "
+            + howToAllow,
+        0);
   }
 
   /**

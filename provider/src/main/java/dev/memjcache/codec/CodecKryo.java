@@ -46,7 +46,8 @@ final class CodecKryo extends Kryo {
     addDefaultSerializer(AtomicLong.class, DefaultSerializers.AtomicLongSerializer.class);
     try {
       // java.sql is an optional module; Kryo's DateSerializer would drop the nanoseconds.
-      addDefaultSerializer(Class.forName("java.sql.Timestamp"), DefaultSerializers.TimestampSerializer.class);
+      addDefaultSerializer(
+          Class.forName("java.sql.Timestamp"), DefaultSerializers.TimestampSerializer.class);
     } catch (ClassNotFoundException | LinkageError e) {
       // no java.sql: nothing to register
     }
@@ -55,7 +56,8 @@ final class CodecKryo extends Kryo {
   @Override
   @SuppressWarnings({"rawtypes", "unchecked"}) // Kryo declares this method with raw types
   public Serializer getDefaultSerializer(Class type) {
-    if (javaSerializer == null || type.isAnnotationPresent(DefaultSerializer.class)
+    if (javaSerializer == null
+        || type.isAnnotationPresent(DefaultSerializer.class)
         || KryoSerializable.class.isAssignableFrom(type)) {
       return super.getDefaultSerializer(type);
     }
@@ -81,8 +83,10 @@ final class CodecKryo extends Kryo {
       // A closed class without fields Kryo could reach: keep its Java serialization form.
       return javaSerializer;
     }
-    if ((serializer.getClass() == CollectionSerializer.class || serializer.getClass() == MapSerializer.class)
-        && isJdkClass(type) && !hasPublicNoArgConstructor(type)) {
+    if ((serializer.getClass() == CollectionSerializer.class
+            || serializer.getClass() == MapSerializer.class)
+        && isJdkClass(type)
+        && !hasPublicNoArgConstructor(type)) {
       // Collections.unmodifiableList, synchronizedMap, ...: wrappers Kryo cannot rebuild.
       return javaSerializer;
     }
@@ -91,14 +95,15 @@ final class CodecKryo extends Kryo {
 
   /**
    * True for {@code Externalizable}, and for classes outside the JDK whose serializable class
-   * hierarchy declares readObject, writeObject, readObjectNoData, readResolve or writeReplace.
-   * JDK classes with hooks are left to Kryo's dedicated serializers (ArrayList, HashMap, ...).
+   * hierarchy declares readObject, writeObject, readObjectNoData, readResolve or writeReplace. JDK
+   * classes with hooks are left to Kryo's dedicated serializers (ArrayList, HashMap, ...).
    */
   static boolean hasJavaSerializationHooks(Class<?> type) {
     if (Externalizable.class.isAssignableFrom(type)) {
       return true;
     }
-    for (Class<?> c = type; c != null && Serializable.class.isAssignableFrom(c) && !isJdkClass(c);
+    for (Class<?> c = type;
+        c != null && Serializable.class.isAssignableFrom(c) && !isJdkClass(c);
         c = c.getSuperclass()) {
       for (Method m : c.getDeclaredMethods()) {
         if (isHook(m)) {
@@ -127,8 +132,11 @@ final class CodecKryo extends Kryo {
 
   static boolean isJdkClass(Class<?> type) {
     String name = type.getName();
-    return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-        || name.startsWith("sun.") || name.startsWith("com.sun.");
+    return name.startsWith("java.")
+        || name.startsWith("javax.")
+        || name.startsWith("jdk.")
+        || name.startsWith("sun.")
+        || name.startsWith("com.sun.");
   }
 
   private static boolean hasPublicNoArgConstructor(Class<?> type) {

@@ -4,17 +4,20 @@ import java.util.Arrays;
 
 /**
  * A decoded value envelope (layout in {@link EnvelopeCodec}): the entry's expiry, the optional
- * serialized key, and the value, deserialized lazily on first {@link #value()} call.
- * Not thread-safe: an envelope belongs to the call that read it.
+ * serialized key, and the value, deserialized lazily on first {@link #value()} call. Not
+ * thread-safe: an envelope belongs to the call that read it.
  */
 public final class Envelope {
   private final ValueSerializer serializer;
   private final byte[] data;
   private final long expiresAtMillis;
+
   /** -1 when no key is stored. */
   private final int keyLength;
+
   /** Not thread-safe by design: an envelope belongs to the one call that read it. */
   private boolean decoded;
+
   private Object value;
 
   Envelope(ValueSerializer serializer, byte[] data, long expiresAtMillis, int keyLength) {
@@ -50,26 +53,33 @@ public final class Envelope {
   /**
    * Checks that this item belongs to the expected key (a mismatch of a hashed key is a miss).
    *
-   * @param serializedKey the expected key's bytes ({@link EncodedKey#serializedKey()}), or null
-   *     for a literal String key
+   * @param serializedKey the expected key's bytes ({@link EncodedKey#serializedKey()}), or null for
+   *     a literal String key
    * @return true when both are null/absent, or both present with equal bytes
    */
   public boolean keyMatches(byte[] serializedKey) {
     if (serializedKey == null || keyLength < 0) {
       return serializedKey == null && keyLength < 0;
     }
-    return Arrays.equals(data, EnvelopeCodec.HEADER_BYTES, EnvelopeCodec.HEADER_BYTES + keyLength,
-        serializedKey, 0, serializedKey.length);
+    return Arrays.equals(
+        data,
+        EnvelopeCodec.HEADER_BYTES,
+        EnvelopeCodec.HEADER_BYTES + keyLength,
+        serializedKey,
+        0,
+        serializedKey.length);
   }
 
   /**
-   * @return a copy of the stored serialized key (deserialize it with
-   *     {@link ValueSerializer#deserialize} to recover the key during enumeration), or null when
-   *     none is stored
+   * @return a copy of the stored serialized key (deserialize it with {@link
+   *     ValueSerializer#deserialize} to recover the key during enumeration), or null when none is
+   *     stored
    */
   public byte[] serializedKey() {
-    return keyLength < 0 ? null
-        : Arrays.copyOfRange(data, EnvelopeCodec.HEADER_BYTES, EnvelopeCodec.HEADER_BYTES + keyLength);
+    return keyLength < 0
+        ? null
+        : Arrays.copyOfRange(
+            data, EnvelopeCodec.HEADER_BYTES, EnvelopeCodec.HEADER_BYTES + keyLength);
   }
 
   /**
@@ -89,8 +99,8 @@ public final class Envelope {
   }
 
   /**
-   * @return the whole envelope as stored (not a copy: do not modify), for CAS rewrites and
-   *     {@link EnvelopeCodec#withExpiry}
+   * @return the whole envelope as stored (not a copy: do not modify), for CAS rewrites and {@link
+   *     EnvelopeCodec#withExpiry}
    */
   public byte[] bytes() {
     return data;
@@ -98,7 +108,12 @@ public final class Envelope {
 
   @Override
   public String toString() {
-    return "Envelope[expiresAt=" + (isEternal() ? "eternal" : expiresAtMillis) + ", key="
-        + (keyLength < 0 ? "literal" : keyLength + " bytes") + ", " + data.length + " bytes]";
+    return "Envelope[expiresAt="
+        + (isEternal() ? "eternal" : expiresAtMillis)
+        + ", key="
+        + (keyLength < 0 ? "literal" : keyLength + " bytes")
+        + ", "
+        + data.length
+        + " bytes]";
   }
 }

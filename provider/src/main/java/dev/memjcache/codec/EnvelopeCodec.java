@@ -10,8 +10,9 @@ import java.util.Objects;
  * Writes and reads the value envelope: the bytes of the one memcached item that holds an entry
  * (DESIGN.md "Storage model", Value envelope).
  *
- * <p>Format version 1, marked by the memcached item flags {@link #FLAGS} ({@code 0x4D4A4301},
- * ASCII "MJC" + version 1):
+ * <p>Format version 1, marked by the memcached item flags {@link #FLAGS} ({@code 0x4D4A4301}, ASCII
+ * "MJC" + version 1):
+ *
  * <pre>
  *   offset  size  content
  *   0       1     format version, 1
@@ -22,12 +23,14 @@ import java.util.Objects;
  *   13      n     serialized key (Kryo), present when the item key's last segment is a hash
  *   13+n    rest  serialized value (Kryo, see {@link ValueSerializer}), to the end of the item
  * </pre>
- * An operator can read the expiry with {@code get} and the first 9 bytes. Bytes that do not
- * follow this layout, or carry other flags, decode to null (a miss). Thread-safe.
+ *
+ * An operator can read the expiry with {@code get} and the first 9 bytes. Bytes that do not follow
+ * this layout, or carry other flags, decode to null (a miss). Thread-safe.
  */
 public final class EnvelopeCodec {
   /** Memcached item flags naming envelope format version 1 ("MJC" + 0x01). */
   public static final int FLAGS = 0x4D4A4301;
+
   /** Expiry value meaning "never expires" (JSR-107 {@code Duration.ETERNAL}). */
   public static final long ETERNAL = Long.MAX_VALUE;
 
@@ -35,14 +38,16 @@ public final class EnvelopeCodec {
   static final int EXPIRY_OFFSET = 1;
   static final int KEY_LENGTH_OFFSET = 9;
   static final int HEADER_BYTES = 13;
-  static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   private final ValueSerializer serializer;
 
   /**
-   * @param serializer serializes values on {@link #encode} and deserializes them in
-   *     {@link Envelope#value()}
+   * @param serializer serializes values on {@link #encode} and deserializes them in {@link
+   *     Envelope#value()}
    * @throws NullPointerException if {@code serializer} is null
    */
   public EnvelopeCodec(ValueSerializer serializer) {
@@ -53,8 +58,8 @@ public final class EnvelopeCodec {
    * Builds the item bytes of an entry; store them with flags {@link #FLAGS}.
    *
    * @param expiresAtMillis absolute expiry in epoch milliseconds, or {@link #ETERNAL}
-   * @param serializedKey the key's serialized bytes when the item key ends in a hash
-   *     ({@link EncodedKey#serializedKey()}), else null
+   * @param serializedKey the key's serialized bytes when the item key ends in a hash ({@link
+   *     EncodedKey#serializedKey()}), else null
    * @param value the value, serialized with the serializer
    * @return the envelope
    * @throws SerializationException if the value cannot be serialized
@@ -99,14 +104,13 @@ public final class EnvelopeCodec {
   }
 
   /**
-   * Reads an item fetched from memcached. Never throws for foreign bytes: the caller treats null
-   * as a miss and logs it. The value is not copied or deserialized until
-   * {@link Envelope#value()}.
+   * Reads an item fetched from memcached. Never throws for foreign bytes: the caller treats null as
+   * a miss and logs it. The value is not copied or deserialized until {@link Envelope#value()}.
    *
    * @param flags the item's memcached flags
    * @param data the item's bytes; retained by the returned envelope, not copied
-   * @return the envelope, or null when {@code flags} is not {@link #FLAGS} or {@code data} is not
-   *     a valid version-1 envelope (null, truncated, other version, bad key length, no value)
+   * @return the envelope, or null when {@code flags} is not {@link #FLAGS} or {@code data} is not a
+   *     valid version-1 envelope (null, truncated, other version, bad key length, no value)
    */
   public Envelope decode(int flags, byte[] data) {
     if (flags != FLAGS || data == null || data.length < HEADER_BYTES + 1 || data[0] != VERSION) {

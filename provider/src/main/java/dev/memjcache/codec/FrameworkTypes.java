@@ -7,46 +7,44 @@ import java.util.Set;
  * Hibernate ORM's second-level cache ({@code hibernate-jcache}) and Spring's cache abstraction
  * store as JCache keys and values themselves, so a user names only the packages of their own model.
  *
- * <p>They are recognised by binary name, never linked: MemJCache has no compile-time dependency
- * on either framework. A class only reaches this check after the CacheManager's class loader
- * resolved it, so the trust applies exactly when the framework is on the class path. Only the
- * holder types are trusted, never their contents: the objects inside them (entity ids,
- * disassembled state, query parameters and results, Spring's key parameters) are checked against
- * the allowlist one by one. The names are those of hibernate-core 7.4 (checked against the real
- * jar by examples/hibernate's tests) and spring-context 6; Hibernate 5.3 to 6 use the same names
- * (not tested here).
+ * <p>They are recognised by binary name, never linked: MemJCache has no compile-time dependency on
+ * either framework. A class only reaches this check after the CacheManager's class loader resolved
+ * it, so the trust applies exactly when the framework is on the class path. Only the holder types
+ * are trusted, never their contents: the objects inside them (entity ids, disassembled state, query
+ * parameters and results, Spring's key parameters) are checked against the allowlist one by one.
+ * The names are those of hibernate-core 7.4 (checked against the real jar by examples/hibernate's
+ * tests) and spring-context 6; Hibernate 5.3 to 6 use the same names (not tested here).
  */
 final class FrameworkTypes {
 
   /** Exact binary names of trusted framework classes. */
-  private static final Set<String> NAMES = Set.of(
-      // Hibernate: what AbstractReadWriteAccess stores in READ_WRITE regions
-      "org.hibernate.cache.spi.support.AbstractReadWriteAccess$Item",
-      "org.hibernate.cache.spi.support.AbstractReadWriteAccess$SoftLockImpl",
-      // Hibernate: cache keys (DefaultCacheKeysFactory, SimpleCacheKeysFactory, natural ids)
-      "org.hibernate.cache.internal.CacheKeyImplementation",
-      "org.hibernate.cache.internal.BasicCacheKeyImplementation",
-      "org.hibernate.cache.internal.NaturalIdCacheKey",
-      // Hibernate: the query cache's key and item
-      "org.hibernate.cache.spi.QueryKey",
-      "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem",
-      // Spring: @Cacheable's null marker and its multi-parameter key
-      "org.springframework.cache.support.NullValue",
-      "org.springframework.cache.interceptor.SimpleKey");
+  private static final Set<String> NAMES =
+      Set.of(
+          // Hibernate: what AbstractReadWriteAccess stores in READ_WRITE regions
+          "org.hibernate.cache.spi.support.AbstractReadWriteAccess$Item",
+          "org.hibernate.cache.spi.support.AbstractReadWriteAccess$SoftLockImpl",
+          // Hibernate: cache keys (DefaultCacheKeysFactory, SimpleCacheKeysFactory, natural ids)
+          "org.hibernate.cache.internal.CacheKeyImplementation",
+          "org.hibernate.cache.internal.BasicCacheKeyImplementation",
+          "org.hibernate.cache.internal.NaturalIdCacheKey",
+          // Hibernate: the query cache's key and item
+          "org.hibernate.cache.spi.QueryKey",
+          "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem",
+          // Spring: @Cacheable's null marker and its multi-parameter key
+          "org.springframework.cache.support.NullValue",
+          "org.springframework.cache.interceptor.SimpleKey");
 
   /** Packages whose every class is a trusted cache entry holder. */
   private static final String HIBERNATE_ENTRY_PACKAGE = "org.hibernate.cache.spi.entry";
 
   /**
    * The interface of a query key's parameter bindings; Hibernate's implementations of it are
-   * private (one is an anonymous class for "no parameters"), so they are trusted by this
-   * interface.
+   * private (one is an anonymous class for "no parameters"), so they are trusted by this interface.
    */
   private static final String PARAMETER_BINDINGS_MEMENTO =
       "org.hibernate.cache.spi.QueryKey$ParameterBindingsMemento";
 
-  private FrameworkTypes() {
-  }
+  private FrameworkTypes() {}
 
   /**
    * Whether {@code type} is one of the trusted framework holder types.

@@ -16,10 +16,10 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
- * Kryo serializer that embeds Java serialization (a var-int length, then an
- * {@code ObjectOutputStream} stream) for classes whose serialized form is defined by Java
- * serialization hooks ({@code readObject}, {@code readResolve}, {@code writeReplace},
- * {@code Externalizable}) or whose fields Kryo cannot reach under Java modules.
+ * Kryo serializer that embeds Java serialization (a var-int length, then an {@code
+ * ObjectOutputStream} stream) for classes whose serialized form is defined by Java serialization
+ * hooks ({@code readObject}, {@code readResolve}, {@code writeReplace}, {@code Externalizable}) or
+ * whose fields Kryo cannot reach under Java modules.
  *
  * <p>Reading applies the same {@link ClassAllowlist} through an {@link ObjectInputFilter} and
  * resolves classes through the configured class loader; dynamic proxies are refused. An object
@@ -41,7 +41,8 @@ final class JavaSerializationSerializer extends Serializer<Object> {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(object);
     } catch (IOException e) {
-      throw new KryoException("Java serialization of " + object.getClass().getName() + " failed: " + e, e);
+      throw new KryoException(
+          "Java serialization of " + object.getClass().getName() + " failed: " + e, e);
     }
     output.writeVarInt(bytes.size(), true);
     output.writeBytes(bytes.toByteArray());
@@ -51,8 +52,8 @@ final class JavaSerializationSerializer extends Serializer<Object> {
   public Object read(Kryo kryo, Input input, Class<?> type) {
     int length = input.readVarInt(true);
     byte[] bytes = input.readBytes(length);
-    try (FilteredObjectInputStream in = new FilteredObjectInputStream(
-        new ByteArrayInputStream(bytes), length)) {
+    try (FilteredObjectInputStream in =
+        new FilteredObjectInputStream(new ByteArrayInputStream(bytes), length)) {
       return in.readObject();
     } catch (InvalidClassException e) {
       ClassNotAllowedException notAllowed = ValueSerializer.findNotAllowed(e);
@@ -66,9 +67,11 @@ final class JavaSerializationSerializer extends Serializer<Object> {
   }
 
   /** ObjectInputStream with the allowlist as its filter and the configured class loader. */
-  private final class FilteredObjectInputStream extends ObjectInputStream implements ObjectInputFilter {
+  private final class FilteredObjectInputStream extends ObjectInputStream
+      implements ObjectInputFilter {
     private final long streamLength;
     private final ObjectInputFilter previous;
+
     /** The class most recently admitted; its serializable superclasses follow it in the stream. */
     private Class<?> lastAdmitted;
 
@@ -87,8 +90,11 @@ final class JavaSerializationSerializer extends Serializer<Object> {
         if (info.arrayLength() > streamLength) {
           return Status.REJECTED;
         }
-        boolean superOfLast = lastAdmitted != null && type != lastAdmitted
-            && type.isAssignableFrom(lastAdmitted) && !type.isInterface();
+        boolean superOfLast =
+            lastAdmitted != null
+                && type != lastAdmitted
+                && type.isAssignableFrom(lastAdmitted)
+                && !type.isInterface();
         if (!superOfLast && !allowlist.isAllowed(type)) {
           throw new ClassNotAllowedException(type.getName(), allowlist.howToAllow(type));
         }
@@ -101,7 +107,8 @@ final class JavaSerializationSerializer extends Serializer<Object> {
     }
 
     @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
       if (Boolean.FALSE.equals(allowlist.allowsName(desc.getName()))
           && !isSuperclassOfLast(desc.getName())) {
         // refused by name: never resolved (the filter judges every other class before use)
@@ -126,7 +133,8 @@ final class JavaSerializationSerializer extends Serializer<Object> {
 
     @Override
     protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
-      throw new ClassNotAllowedException("dynamic proxy for " + String.join(", ", interfaces),
+      throw new ClassNotAllowedException(
+          "dynamic proxy for " + String.join(", ", interfaces),
           "dynamic proxies are never deserialized");
     }
   }

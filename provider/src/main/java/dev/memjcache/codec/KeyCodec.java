@@ -11,27 +11,29 @@ import java.util.Objects;
  *
  * <p>Layout, all printable ASCII (memcached keys are at most 250 bytes, no spaces or control
  * characters):
+ *
  * <pre>
  *   &lt;prefix&gt;:&lt;cache&gt;:gen                       the cache's generation item (clear() increments it)
  *   &lt;prefix&gt;:&lt;cache&gt;:&lt;generation&gt;:&lt;part&gt;     one entry
  * </pre>
+ *
  * <ul>
- *   <li>{@code <cache>} is the cache name itself when it is 1..64 characters in 0x21..0x7E
- *       without {@code ':'} and does not start with {@code '#'}; otherwise {@code '#'} +
- *       base64url-no-padding(SHA-256(UTF-8 name)).</li>
- *   <li>{@code <generation>} is a non-negative decimal long (at most 19 digits).</li>
+ *   <li>{@code <cache>} is the cache name itself when it is 1..64 characters in 0x21..0x7E without
+ *       {@code ':'} and does not start with {@code '#'}; otherwise {@code '#'} +
+ *       base64url-no-padding(SHA-256(UTF-8 name)).
+ *   <li>{@code <generation>} is a non-negative decimal long (at most 19 digits).
  *   <li>{@code <part>} is the key itself for a {@code String} whose characters are all 0x21..0x7E,
  *       that does not start with {@code '#'}, and that keeps the item key within 250 bytes even
  *       with a 19-digit generation; every other key becomes {@code '#'} +
  *       base64url-no-padding(SHA-256(serialized key)) (44 characters), and the serialized key is
  *       stored in the value envelope and compared on read, so a hash collision is a miss, never a
- *       wrong value.</li>
+ *       wrong value.
  * </ul>
  *
- * <p><b>Keys must serialize deterministically.</b> Equal keys (by {@code equals}) must serialize
- * to equal bytes, or they map to different items. This holds for Strings, boxed primitives, and
- * the usual JDK value types; a key class of your own must have a serialized form consistent with
- * its {@code equals} (no transient caches that differ, no hash-ordered collections whose iteration
+ * <p><b>Keys must serialize deterministically.</b> Equal keys (by {@code equals}) must serialize to
+ * equal bytes, or they map to different items. This holds for Strings, boxed primitives, and the
+ * usual JDK value types; a key class of your own must have a serialized form consistent with its
+ * {@code equals} (no transient caches that differ, no hash-ordered collections whose iteration
  * order differs between equal instances, no identity-shared sub-objects in one instance that are
  * distinct in another).
  *
@@ -42,13 +44,17 @@ public final class KeyCodec {
   public static final int MAX_KEY_BYTES = 250;
 
   private static final int MAX_CACHE_NAME_CHARS = 64;
+
   /** Characters of Long.MAX_VALUE. */
   private static final int MAX_GENERATION_DIGITS = 19;
+
   /** '#' + 43 characters of base64url SHA-256. */
   private static final int HASHED_PART_CHARS = 44;
+
   /** The longest prefix that still fits a hashed key with a long cache name and generation. */
   private static final int MAX_PREFIX_CHARS =
-      MAX_KEY_BYTES - (1 + MAX_CACHE_NAME_CHARS + 1 + MAX_GENERATION_DIGITS + 1 + HASHED_PART_CHARS);
+      MAX_KEY_BYTES
+          - (1 + MAX_CACHE_NAME_CHARS + 1 + MAX_GENERATION_DIGITS + 1 + HASHED_PART_CHARS);
 
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -58,31 +64,41 @@ public final class KeyCodec {
   private final String generationKey;
   private final String routingBase;
   private final int maxLiteralChars;
+
   /** keyPrefix of the most recently used generation; generations change only on clear(). */
   private volatile GenerationPrefix current = new GenerationPrefix(-1, null);
 
   private record GenerationPrefix(long generation, String prefix) {}
 
   /**
-   * @param prefix the key prefix option: 1..120 characters in
-   *     0x21..0x7E, without {@code ':'}
-   * @param cacheName the JSR-107 cache name; any string (encoded as described in the class
-   *     javadoc)
+   * @param prefix the key prefix option: 1..120 characters in 0x21..0x7E, without {@code ':'}
+   * @param cacheName the JSR-107 cache name; any string (encoded as described in the class javadoc)
    * @param serializer serializes non-literal keys
-   * @throws IllegalArgumentException if {@code prefix} is empty, too long, or contains a
-   *     character outside 0x21..0x7E or a {@code ':'}
+   * @throws IllegalArgumentException if {@code prefix} is empty, too long, or contains a character
+   *     outside 0x21..0x7E or a {@code ':'}
    * @throws NullPointerException if an argument is null
    */
   public KeyCodec(String prefix, String cacheName, ValueSerializer serializer) {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(cacheName, "cacheName");
     this.serializer = Objects.requireNonNull(serializer, "serializer");
-    if (prefix.isEmpty() || prefix.length() > MAX_PREFIX_CHARS || !isPrintable(prefix) || prefix.indexOf(':') >= 0) {
-      throw new IllegalArgumentException("Key prefix '" + prefix + "' must be 1.." + MAX_PREFIX_CHARS
-          + " printable ASCII characters (0x21..0x7E) without ':'");
+    if (prefix.isEmpty()
+        || prefix.length() > MAX_PREFIX_CHARS
+        || !isPrintable(prefix)
+        || prefix.indexOf(':') >= 0) {
+      throw new IllegalArgumentException(
+          "Key prefix '"
+              + prefix
+              + "' must be 1.."
+              + MAX_PREFIX_CHARS
+              + " printable ASCII characters (0x21..0x7E) without ':'");
     }
-    boolean literalName = !cacheName.isEmpty() && cacheName.length() <= MAX_CACHE_NAME_CHARS
-        && isPrintable(cacheName) && cacheName.indexOf(':') < 0 && cacheName.charAt(0) != '#';
+    boolean literalName =
+        !cacheName.isEmpty()
+            && cacheName.length() <= MAX_CACHE_NAME_CHARS
+            && isPrintable(cacheName)
+            && cacheName.indexOf(':') < 0
+            && cacheName.charAt(0) != '#';
     this.cacheSegment = literalName ? cacheName : hash(cacheName.getBytes(StandardCharsets.UTF_8));
     this.base = prefix + ':' + cacheSegment + ':';
     this.generationKey = base + "gen";
@@ -151,9 +167,9 @@ public final class KeyCodec {
   }
 
   /**
-   * The key of an entry's load lease item ({@code LoadLease}):
-   * {@code <prefix>:<cache>:lease:<generation>:<part>}. It lies outside every generation's entry
-   * prefix, so enumeration never lists it; a part too long for 250 bytes is hashed.
+   * The key of an entry's load lease item ({@code LoadLease}): {@code
+   * <prefix>:<cache>:lease:<generation>:<part>}. It lies outside every generation's entry prefix,
+   * so enumeration never lists it; a part too long for 250 bytes is hashed.
    *
    * @param generation the cache's current generation (non-negative)
    * @param key an encoded key
@@ -162,13 +178,13 @@ public final class KeyCodec {
   public String leaseKey(long generation, EncodedKey key) {
     String head = base + "lease:" + generation + ':';
     String part = key.part();
-    return head.length() + part.length() <= MAX_KEY_BYTES ? head + part
+    return head.length() + part.length() <= MAX_KEY_BYTES
+        ? head + part
         : head + hash(part.getBytes(StandardCharsets.US_ASCII));
   }
 
   /**
-   * For enumeration: strips this cache's generation prefix from an item key read from the
-   * servers.
+   * For enumeration: strips this cache's generation prefix from an item key read from the servers.
    *
    * @param itemKey a memcached item key
    * @param generation the generation to match
@@ -225,8 +241,7 @@ public final class KeyCodec {
 
   /**
    * @param part a key part from {@link #partOf}
-   * @return true when it is a hash, so the key must be recovered from the envelope's serialized
-   *     key
+   * @return true when it is a hash, so the key must be recovered from the envelope's serialized key
    */
   public boolean isHashedPart(String part) {
     return part.startsWith("#");
@@ -239,7 +254,8 @@ public final class KeyCodec {
    */
   public Object decodePlainPart(String part) {
     if (isHashedPart(part)) {
-      throw new IllegalArgumentException("Hashed key part cannot be decoded; read the envelope's key");
+      throw new IllegalArgumentException(
+          "Hashed key part cannot be decoded; read the envelope's key");
     }
     return part;
   }

@@ -10,22 +10,23 @@ import java.util.Objects;
  * <p>Kryo instances are not thread-safe, so they come from a lock-free {@link ObjectPool}, as do
  * the {@link Output} and input buffers: a call allocates no Kryo instance and no buffer, only the
  * returned {@code byte[]} of {@link #serialize(Object)}. Configuration:
+ *
  * <ul>
- *   <li>classes need no registration; each is written by name once per value;</li>
- *   <li>references are tracked, so shared objects and cycles round-trip;</li>
- *   <li>objects are created through a no-arg constructor when there is one, else without calling
- *       a constructor (Objenesis);</li>
- *   <li>classes are loaded through the given class loader (the CacheManager's, JSR-107 section
- *       13.1 "ClassLoading");</li>
+ *   <li>classes need no registration; each is written by name once per value;
+ *   <li>references are tracked, so shared objects and cycles round-trip;
+ *   <li>objects are created through a no-arg constructor when there is one, else without calling a
+ *       constructor (Objenesis);
+ *   <li>classes are loaded through the given class loader (the CacheManager's, JSR-107 section 13.1
+ *       "ClassLoading");
  *   <li>on read, every class named in the stream is checked against the {@link ClassAllowlist}
- *       before it is loaded (by name) and before it is initialized or gets a serializer (by
- *       class), see {@link AllowlistClassResolver}; on write, a class the allowlist would refuse
- *       fails the write;</li>
- *   <li>classes with Java serialization hooks ({@code readObject}, {@code writeObject},
- *       {@code readResolve}, {@code writeReplace}, {@code Externalizable}), and serializable JDK
- *       classes whose fields Kryo cannot reach under Java 17 modules (for example
- *       {@code Collections.unmodifiableList}), are written with Java serialization inside the Kryo
- *       stream; reading them applies the same allowlist through an {@code ObjectInputFilter}.</li>
+ *       before it is loaded (by name) and before it is initialized or gets a serializer (by class),
+ *       see {@link AllowlistClassResolver}; on write, a class the allowlist would refuse fails the
+ *       write;
+ *   <li>classes with Java serialization hooks ({@code readObject}, {@code writeObject}, {@code
+ *       readResolve}, {@code writeReplace}, {@code Externalizable}), and serializable JDK classes
+ *       whose fields Kryo cannot reach under Java 17 modules (for example {@code
+ *       Collections.unmodifiableList}), are written with Java serialization inside the Kryo stream;
+ *       reading them applies the same allowlist through an {@code ObjectInputFilter}.
  * </ul>
  *
  * <p>The format is Kryo's with class names, so every JVM sharing the servers must use compatible
@@ -34,6 +35,7 @@ import java.util.Objects;
 public final class ValueSerializer {
   /** Pooled outputs whose buffer grew beyond this are dropped instead of kept. */
   private static final int MAX_POOLED_BUFFER = 1024 * 1024;
+
   private static final int INITIAL_BUFFER = 4096;
   private static final int POOL_SIZE = 64;
 
@@ -61,10 +63,10 @@ public final class ValueSerializer {
    *
    * @param value the object graph to write
    * @return the Kryo bytes; readable with {@link #deserialize(byte[], int, int)}
-   * @throws ClassNotAllowedException if the graph holds a class that the allowlist would refuse
-   *     on read (it could never be read back)
-   * @throws SerializationException if Kryo cannot serialize the graph (for example a field holds
-   *     a non-serializable JDK object such as a thread or a stream)
+   * @throws ClassNotAllowedException if the graph holds a class that the allowlist would refuse on
+   *     read (it could never be read back)
+   * @throws SerializationException if Kryo cannot serialize the graph (for example a field holds a
+   *     non-serializable JDK object such as a thread or a stream)
    */
   public byte[] serialize(Object value) {
     Output output = obtainOutput();
@@ -97,7 +99,8 @@ public final class ValueSerializer {
       if (notAllowed != null) {
         throw notAllowed;
       }
-      throw new SerializationException("Cannot serialize " + describe(value) + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "Cannot serialize " + describe(value) + ": " + e.getMessage(), e);
     } finally {
       release(kryo, clean);
     }
@@ -111,8 +114,8 @@ public final class ValueSerializer {
    * @param offset index of the first byte
    * @param length number of bytes
    * @return the value (null when null was serialized)
-   * @throws ClassNotAllowedException if the data names a class the allowlist rejects; no
-   *     instance of it was created
+   * @throws ClassNotAllowedException if the data names a class the allowlist rejects; no instance
+   *     of it was created
    * @throws SerializationException if the bytes are corrupt or truncated, a class is missing from
    *     the class loader, or a class changed incompatibly
    * @throws IndexOutOfBoundsException if offset/length lie outside {@code data}
@@ -126,8 +129,10 @@ public final class ValueSerializer {
       input.setBuffer(data, offset, length);
       Object value = kryo.readClassAndObject(input);
       if (input.position() != offset + length) {
-        throw new SerializationException("Cannot deserialize: " + (offset + length - input.position())
-            + " unexpected bytes after the value (corrupt data)");
+        throw new SerializationException(
+            "Cannot deserialize: "
+                + (offset + length - input.position())
+                + " unexpected bytes after the value (corrupt data)");
       }
       clean = true;
       return value;

@@ -3,11 +3,11 @@ package dev.memjcache.config;
 import java.util.Objects;
 
 /**
- * The SASL user and password a CacheManager authenticates with (memcached started with
- * {@code -S}; SASL PLAIN over the binary protocol), from the options {@code username} and
- * {@code password} of a properties file or of the Properties given to {@code getCacheManager}.
- * Never from a {@code memcached://} URI: the URI is the CacheManager's identity and appears in
- * MBean names, logs and messages.
+ * The SASL user and password a CacheManager authenticates with (memcached started with {@code -S};
+ * SASL PLAIN over the binary protocol), from the options {@code username} and {@code password} of a
+ * properties file or of the Properties given to {@code getCacheManager}. Never from a {@code
+ * memcached://} URI: the URI is the CacheManager's identity and appears in MBean names, logs and
+ * messages.
  *
  * <p>The password is kept only for the connection: {@link #toString()} never shows it, and no
  * message of MemJCache contains it. Immutable and thread-safe.
@@ -31,20 +31,21 @@ public final class Credentials {
    * @param username the SASL user name; not empty, no NUL character
    * @param password the password; no NUL character (PLAIN separates its fields with NUL)
    * @return the credentials
-   * @throws IllegalArgumentException if a value is empty or holds a NUL; the message never
-   *     contains the password
+   * @throws IllegalArgumentException if a value is empty or holds a NUL; the message never contains
+   *     the password
    * @throws NullPointerException if an argument is null
    */
   public static Credentials of(String username, String password) {
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(password, "password");
     if (username.isEmpty() || username.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("Option username must be a non-empty SASL user name"
-          + " without NUL characters");
+      throw new IllegalArgumentException(
+          "Option username must be a non-empty SASL user name" + " without NUL characters");
     }
     if (password.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("Option password must not contain a NUL character"
-          + " (SASL PLAIN separates its fields with NUL)");
+      throw new IllegalArgumentException(
+          "Option password must not contain a NUL character"
+              + " (SASL PLAIN separates its fields with NUL)");
     }
     return new Credentials(username, password);
   }
@@ -69,7 +70,8 @@ public final class Credentials {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Credentials c && Objects.equals(username, c.username)
+    return o instanceof Credentials c
+        && Objects.equals(username, c.username)
         && Objects.equals(password, c.password);
   }
 
@@ -81,7 +83,8 @@ public final class Credentials {
   /** {@code Credentials[username=<user>, password=(hidden)]}, or {@code Credentials[none]}. */
   @Override
   public String toString() {
-    return isPresent() ? "Credentials[username=" + username + ", password=(hidden)]"
+    return isPresent()
+        ? "Credentials[username=" + username + ", password=(hidden)]"
         : "Credentials[none]";
   }
 }

@@ -21,38 +21,42 @@ import org.slf4j.LoggerFactory;
  * JVM-local: they report mutations made through this JVM and expiries this JVM observed.
  *
  * <h2>Protocol for the Cache</h2>
- * A mutating Cache operation first checks {@link #hasListenerFor(EventType)} (and
- * {@link #isOldValueRequired(EventType)} to decide whether it must read the old value from memcached),
- * performs the memcached command, calls the {@code publish*} methods for every entry it changed, and
- * then calls {@link #awaitSynchronous()} before returning, or {@link #discardSynchronous()} when the
- * operation failed. {@code Cache.clear()} publishes nothing (JSR-107 section 8.4, TCK
+ *
+ * A mutating Cache operation first checks {@link #hasListenerFor(EventType)} (and {@link
+ * #isOldValueRequired(EventType)} to decide whether it must read the old value from memcached),
+ * performs the memcached command, calls the {@code publish*} methods for every entry it changed,
+ * and then calls {@link #awaitSynchronous()} before returning, or {@link #discardSynchronous()}
+ * when the operation failed. {@code Cache.clear()} publishes nothing (JSR-107 section 8.4, TCK
  * {@code CacheListenerTest.testCacheClearListener}).
  *
  * <h2>Delivery</h2>
+ *
  * <ul>
- *   <li>A listener receives only the event types whose sub-interfaces it implements
- *       ({@code CacheEntryCreatedListener}, {@code ...Updated}, {@code ...Removed},
- *       {@code ...Expired}); its filter, if any, is evaluated first, on the publishing thread, on the
- *       same event the listener would receive.</li>
+ *   <li>A listener receives only the event types whose sub-interfaces it implements ({@code
+ *       CacheEntryCreatedListener}, {@code ...Updated}, {@code ...Removed}, {@code ...Expired});
+ *       its filter, if any, is evaluated first, on the publishing thread, on the same event the
+ *       listener would receive.
  *   <li>Events for one key reach one registration in publication order, synchronous and
- *       asynchronous alike; different keys and different registrations may be delivered in parallel,
- *       so a listener may be called concurrently for different keys. Each call carries one event.</li>
- *   <li>A synchronous delivery whose key has nothing queued runs on the publishing thread; one queued
- *       behind an earlier delivery of the same key, and every asynchronous delivery, runs on the
- *       executor given to the constructor. The executor must not run tasks on the submitting thread
- *       (a caller-runs executor would nest one stack frame per queued event).</li>
+ *       asynchronous alike; different keys and different registrations may be delivered in
+ *       parallel, so a listener may be called concurrently for different keys. Each call carries
+ *       one event.
+ *   <li>A synchronous delivery whose key has nothing queued runs on the publishing thread; one
+ *       queued behind an earlier delivery of the same key, and every asynchronous delivery, runs on
+ *       the executor given to the constructor. The executor must not run tasks on the submitting
+ *       thread (a caller-runs executor would nest one stack frame per queued event).
  *   <li>A synchronous listener's (or filter's) exception surfaces from {@link #awaitSynchronous()};
- *       an asynchronous one's is logged (SLF4J, WARN) and affects nobody.</li>
+ *       an asynchronous one's is logged (SLF4J, WARN) and affects nobody.
  *   <li>Old values follow {@link MemJCacheEntryEvent}: a registration gets old values only when its
  *       configuration sets {@code oldValueRequired}; otherwise it never sees them, whether or not
  *       the Cache had them. This keeps what a listener sees independent of the operation and of the
- *       other registrations (JSR-107 1.1 allows either).</li>
+ *       other registrations (JSR-107 1.1 allows either).
  * </ul>
- * A listener must not mutate the key it is being notified about from a synchronous callback:
- * that mutation's own synchronous event would wait for the callback that waits for it.
  *
- * <p>Thread-safe. Registrations are a copy-on-write snapshot, so {@link #register} and
- * {@link #deregister} may run while events flow; {@link #hasListenerFor} reads one volatile field.
+ * A listener must not mutate the key it is being notified about from a synchronous callback: that
+ * mutation's own synchronous event would wait for the callback that waits for it.
+ *
+ * <p>Thread-safe. Registrations are a copy-on-write snapshot, so {@link #register} and {@link
+ * #deregister} may run while events flow; {@link #hasListenerFor} reads one volatile field.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -63,9 +67,11 @@ public final class EventDispatcher<K, V> {
 
   private final Cache<K, V> source;
   private final Executor asyncExecutor;
+
   /** Synchronous deliveries this thread published and has not yet awaited or discarded. */
   private final ThreadLocal<ArrayList<Delivery<K, V>>> pending =
       ThreadLocal.withInitial(ArrayList::new);
+
   private final Object lock = new Object();
   private volatile Snapshot<K, V> snapshot = Snapshot.empty();
   private boolean closed; // guarded by lock
@@ -73,7 +79,8 @@ public final class EventDispatcher<K, V> {
   /**
    * Creates a dispatcher for one cache.
    *
-   * @param source the cache every event names as {@link javax.cache.event.CacheEntryEvent#getSource()}
+   * @param source the cache every event names as {@link
+   *     javax.cache.event.CacheEntryEvent#getSource()}
    * @param asyncExecutor runs asynchronous deliveries and synchronous ones queued behind an earlier
    *     delivery of the same key; must not run tasks on the submitting thread
    * @throws NullPointerException if an argument is null
@@ -100,13 +107,17 @@ public final class EventDispatcher<K, V> {
     Objects.requireNonNull(configuration, "configuration");
     synchronized (lock) {
       if (closed) {
-        throw new IllegalStateException("Cannot register a CacheEntryListener: cache '"
-            + source.getName() + "' is closed");
+        throw new IllegalStateException(
+            "Cannot register a CacheEntryListener: cache '" + source.getName() + "' is closed");
       }
       for (Registration<K, V> r : snapshot.registrations) {
         if (r.configuration.equals(configuration)) {
-          throw new IllegalArgumentException("CacheEntryListenerConfiguration " + configuration
-              + " is already registered with cache '" + source.getName() + "'");
+          throw new IllegalArgumentException(
+              "CacheEntryListenerConfiguration "
+                  + configuration
+                  + " is already registered with cache '"
+                  + source.getName()
+                  + "'");
         }
       }
       snapshot = snapshot.with(create(configuration));
@@ -122,8 +133,8 @@ public final class EventDispatcher<K, V> {
     }
     CacheEntryListener<? super K, ? super V> listener = listenerFactory.create();
     if (listener == null) {
-      throw new IllegalArgumentException("The listener factory of " + configuration
-          + " created null");
+      throw new IllegalArgumentException(
+          "The listener factory of " + configuration + " created null");
     }
     CacheEntryEventFilter<? super K, ? super V> filter = null;
     Factory<CacheEntryEventFilter<? super K, ? super V>> filterFactory =
@@ -260,16 +271,26 @@ public final class EventDispatcher<K, V> {
       }
       MemJCacheEntryEvent<K, V> event;
       if (r.oldValueRequired) {
-        event = withOld != null ? withOld
-            : (withOld = new MemJCacheEntryEvent<>(source, type, key, value, oldValue));
+        event =
+            withOld != null
+                ? withOld
+                : (withOld = new MemJCacheEntryEvent<>(source, type, key, value, oldValue));
       } else {
         // CREATED/UPDATED keep the new value; REMOVED/EXPIRED carry only the old one, now hidden.
-        event = withoutOld != null ? withoutOld
-            : (withoutOld = new MemJCacheEntryEvent<>(source, type, key,
-                type == EventType.CREATED || type == EventType.UPDATED ? value : null, null));
+        event =
+            withoutOld != null
+                ? withoutOld
+                : (withoutOld =
+                    new MemJCacheEntryEvent<>(
+                        source,
+                        type,
+                        key,
+                        type == EventType.CREATED || type == EventType.UPDATED ? value : null,
+                        null));
       }
       Delivery<K, V> delivery = r.dispatch(event, asyncExecutor);
-      if (delivery != null && r.synchronous
+      if (delivery != null
+          && r.synchronous
           && (!delivery.isDone() || delivery.isCompletedExceptionally())) {
         pending.get().add(delivery);
       }
@@ -311,9 +332,12 @@ public final class EventDispatcher<K, V> {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        CacheEntryListenerException ex = new CacheEntryListenerException(
-            "Interrupted while waiting for the synchronous CacheEntryListeners of cache '"
-                + source.getName() + "'", e);
+        CacheEntryListenerException ex =
+            new CacheEntryListenerException(
+                "Interrupted while waiting for the synchronous CacheEntryListeners of cache '"
+                    + source.getName()
+                    + "'",
+                e);
         if (first != null) {
           ex.addSuppressed(first);
         }
@@ -328,17 +352,18 @@ public final class EventDispatcher<K, V> {
       later.forEach(error::addSuppressed);
       throw error;
     }
-    CacheEntryListenerException ex = new CacheEntryListenerException(
-        firstFailed.registration.describe(firstFailed.event) + ": " + first, first);
+    CacheEntryListenerException ex =
+        new CacheEntryListenerException(
+            firstFailed.registration.describe(firstFailed.event) + ": " + first, first);
     later.forEach(ex::addSuppressed);
     throw ex;
   }
 
   /**
-   * Stops tracking the synchronous deliveries this thread published since its last
-   * {@link #awaitSynchronous()} or {@code discardSynchronous()}, without waiting for them and
-   * without reporting their failures (used when the Cache operation itself failed). The events are
-   * still delivered.
+   * Stops tracking the synchronous deliveries this thread published since its last {@link
+   * #awaitSynchronous()} or {@code discardSynchronous()}, without waiting for them and without
+   * reporting their failures (used when the Cache operation itself failed). The events are still
+   * delivered.
    */
   public void discardSynchronous() {
     pending.get().clear();
@@ -346,9 +371,9 @@ public final class EventDispatcher<K, V> {
 
   /**
    * Removes every registration, drops queued events, and closes every listener and filter that
-   * implements {@link AutoCloseable} (JSR-107 {@code Cache.close} and
-   * {@code CacheManager.destroyCache}). Later publications do nothing and {@link #register} throws
-   * {@link IllegalStateException}. Idempotent. Exceptions from {@code close()} are logged.
+   * implements {@link AutoCloseable} (JSR-107 {@code Cache.close} and {@code
+   * CacheManager.destroyCache}). Later publications do nothing and {@link #register} throws {@link
+   * IllegalStateException}. Idempotent. Exceptions from {@code close()} are logged.
    */
   public void close() {
     List<Registration<K, V>> registrations;
@@ -386,8 +411,12 @@ public final class EventDispatcher<K, V> {
       try {
         closeable.close();
       } catch (Exception e) {
-        LOG.warn("Closing {} of listener configuration {} of cache '{}' failed",
-            resource.getClass().getName(), configuration, source.getName(), e);
+        LOG.warn(
+            "Closing {} of listener configuration {} of cache '{}' failed",
+            resource.getClass().getName(),
+            configuration,
+            source.getName(),
+            e);
       }
     }
   }

@@ -9,16 +9,17 @@ import javax.cache.event.EventType;
  * The {@link CacheEntryEvent} MemJCache delivers to listeners and filters. Immutable; one instance
  * may be shared by every registration that receives the same view of an event.
  *
- * <p>Values follow the JSR-107 1.1 {@code CacheEntryEvent} javadoc and the TCK 1.1.1
- * ({@code CacheTestSupport.MyCacheEntryListener}):
+ * <p>Values follow the JSR-107 1.1 {@code CacheEntryEvent} javadoc and the TCK 1.1.1 ({@code
+ * CacheTestSupport.MyCacheEntryListener}):
+ *
  * <ul>
- *   <li>{@code CREATED}: {@link #getValue()} is the new value; no old value
- *       ({@link #isOldValueAvailable()} is {@code false}, {@link #getOldValue()} is {@code null}).</li>
- *   <li>{@code UPDATED}: {@link #getValue()} is the new value; {@link #getOldValue()} is the replaced
- *       value when the registration set {@code oldValueRequired}, otherwise {@code null}.</li>
- *   <li>{@code REMOVED} and {@code EXPIRED}: {@link #getValue()} returns the same value as
- *       {@link #getOldValue()} (the removed or expired value) when the registration set
- *       {@code oldValueRequired}; otherwise both are {@code null} and the old value is not available.</li>
+ *   <li>{@code CREATED}: {@link #getValue()} is the new value; no old value ({@link
+ *       #isOldValueAvailable()} is {@code false}, {@link #getOldValue()} is {@code null}).
+ *   <li>{@code UPDATED}: {@link #getValue()} is the new value; {@link #getOldValue()} is the
+ *       replaced value when the registration set {@code oldValueRequired}, otherwise {@code null}.
+ *   <li>{@code REMOVED} and {@code EXPIRED}: {@link #getValue()} returns the same value as {@link
+ *       #getOldValue()} (the removed or expired value) when the registration set {@code
+ *       oldValueRequired}; otherwise both are {@code null} and the old value is not available.
  * </ul>
  *
  * @param <K> the key type
@@ -30,10 +31,13 @@ public final class MemJCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
   /** The entry's key. */
   private final K key;
+
   /** What {@link #getValue()} returns. */
   private final V value;
+
   /** The value before the mutation, or {@code null} when not available. */
   private final V oldValue;
+
   /** Whether {@link #oldValue} holds the value before the mutation. */
   private final boolean oldValueAvailable;
 
@@ -55,15 +59,17 @@ public final class MemJCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     this.oldValueAvailable = oldValue != null;
   }
 
-  /** @return the entry's key, never {@code null} */
+  /**
+   * @return the entry's key, never {@code null}
+   */
   @Override
   public K getKey() {
     return key;
   }
 
   /**
-   * @return the new value for {@code CREATED} and {@code UPDATED}; for {@code REMOVED} and
-   *     {@code EXPIRED} the same value as {@link #getOldValue()} (JSR-107 1.1)
+   * @return the new value for {@code CREATED} and {@code UPDATED}; for {@code REMOVED} and {@code
+   *     EXPIRED} the same value as {@link #getOldValue()} (JSR-107 1.1)
    */
   @Override
   public V getValue() {
@@ -79,7 +85,9 @@ public final class MemJCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     return oldValue;
   }
 
-  /** @return whether {@link #getOldValue()} holds the value before the mutation */
+  /**
+   * @return whether {@link #getOldValue()} holds the value before the mutation
+   */
   @Override
   public boolean isOldValueAvailable() {
     return oldValueAvailable;
@@ -88,8 +96,8 @@ public final class MemJCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
   /**
    * Returns this event as an instance of {@code clazz} (JSR-107 {@code Cache.Entry.unwrap}).
    *
-   * @param clazz {@code MemJCacheEntryEvent}, {@code CacheEntryEvent}, {@code Cache.Entry},
-   *     {@code java.util.EventObject} or {@code Object}
+   * @param clazz {@code MemJCacheEntryEvent}, {@code CacheEntryEvent}, {@code Cache.Entry}, {@code
+   *     java.util.EventObject} or {@code Object}
    * @return this event
    * @throws NullPointerException if {@code clazz} is null
    * @throws IllegalArgumentException if this event is not an instance of {@code clazz}
@@ -106,7 +114,16 @@ public final class MemJCacheEntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
   @Override
   public String toString() {
-    return "MemJCacheEntryEvent{" + getEventType() + ", key=" + key + ", value=" + value
-        + ", oldValueAvailable=" + oldValueAvailable + ", oldValue=" + oldValue + '}';
+    return "MemJCacheEntryEvent{"
+        + getEventType()
+        + ", key="
+        + key
+        + ", value="
+        + value
+        + ", oldValueAvailable="
+        + oldValueAvailable
+        + ", oldValue="
+        + oldValue
+        + '}';
   }
 }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One registered listener: the listener and filter its configuration's factories created, and one
- * delivery chain per key so that events for a key reach the listener in publication order
- * (JSR-107 section 8.3). Chains of different keys run independently, possibly in parallel.
+ * delivery chain per key so that events for a key reach the listener in publication order (JSR-107
+ * section 8.3). Chains of different keys run independently, possibly in parallel.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -31,18 +31,23 @@ final class Registration<K, V> {
 
   final CacheEntryListenerConfiguration<K, V> configuration;
   final CacheEntryListener<? super K, ? super V> listener;
+
   /** {@code null} when the configuration has no filter factory. */
   final CacheEntryEventFilter<? super K, ? super V> filter;
+
   final boolean synchronous;
   final boolean oldValueRequired;
+
   /** Bit {@code 1 << EventType.ordinal()} per sub-interface the listener implements. */
   final int eventTypes;
 
   /** Key -> last delivery queued for it; an entry is removed when its delivery ends as the tail. */
   private final ConcurrentHashMap<Object, Delivery<K, V>> tails = new ConcurrentHashMap<>();
+
   private volatile boolean active = true;
 
-  Registration(CacheEntryListenerConfiguration<K, V> configuration,
+  Registration(
+      CacheEntryListenerConfiguration<K, V> configuration,
       CacheEntryListener<? super K, ? super V> listener,
       CacheEntryEventFilter<? super K, ? super V> filter) {
     this.configuration = configuration;
@@ -146,9 +151,16 @@ final class Registration<K, V> {
 
   /** A human-readable description of a failed delivery, used in logs and exception messages. */
   String describe(MemJCacheEntryEvent<K, V> event) {
-    return (synchronous ? "Synchronous" : "Asynchronous") + " CacheEntryListener "
-        + listener.getClass().getName() + " failed on " + event.getEventType()
-        + " event for key " + event.getKey() + " of cache '" + event.getSource().getName() + "'";
+    return (synchronous ? "Synchronous" : "Asynchronous")
+        + " CacheEntryListener "
+        + listener.getClass().getName()
+        + " failed on "
+        + event.getEventType()
+        + " event for key "
+        + event.getKey()
+        + " of cache '"
+        + event.getSource().getName()
+        + "'";
   }
 
   /**

@@ -26,7 +26,10 @@ public final class ExpiryDecider {
 
   /** Expiry time of an entry that never expires. */
   public static final long ETERNAL = Long.MAX_VALUE;
-  /** Returned by {@link #onUpdate}/{@link #onAccess} when the policy leaves the expiry unchanged. */
+
+  /**
+   * Returned by {@link #onUpdate}/{@link #onAccess} when the policy leaves the expiry unchanged.
+   */
   public static final long UNCHANGED = Long.MIN_VALUE;
 
   private static final Logger LOG = LoggerFactory.getLogger(ExpiryDecider.class);
@@ -49,8 +52,10 @@ public final class ExpiryDecider {
     this.forAccess = policy::getExpiryForAccess;
     this.marginSeconds = marginSeconds;
     Class<?> type = policy.getClass();
-    this.existenceIndependent = type == EternalExpiryPolicy.class
-        || type == ModifiedExpiryPolicy.class || type == TouchedExpiryPolicy.class;
+    this.existenceIndependent =
+        type == EternalExpiryPolicy.class
+            || type == ModifiedExpiryPolicy.class
+            || type == TouchedExpiryPolicy.class;
   }
 
   /** Returns the policy (to close it with the cache). */

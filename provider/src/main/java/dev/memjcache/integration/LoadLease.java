@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * load but poll the entry until it is there, then read it.
  *
  * <ul>
- *   <li>The holder deletes the lease when its work ends (delete-with-CAS, only its own lease).</li>
+ *   <li>The holder deletes the lease when its work ends (delete-with-CAS, only its own lease).
  *   <li>A holder that dies never deletes it: memcached expires it after the exptime and the next
- *       waiter's {@code add} succeeds, so that waiter loads.</li>
- *   <li>A waiter waits at most the lease time, then does the work itself (as without a lease).</li>
+ *       waiter's {@code add} succeeds, so that waiter loads.
+ *   <li>A waiter waits at most the lease time, then does the work itself (as without a lease).
  *   <li>Work slower than the lease lets a waiter take over and load a second time: choose a lease
- *       longer than the slowest load.</li>
+ *       longer than the slowest load.
  * </ul>
  *
  * <p>The work itself always reads the entry again first, so a caller that finds the entry loaded
@@ -105,16 +105,16 @@ public class LoadLease {
       }
       long leftNanos = deadline - System.nanoTime();
       if (leftNanos <= 0) {
-        LOG.debug("load lease {} still held after {} ms; loading without it", leaseKey,
-            leaseMillis);
+        LOG.debug(
+            "load lease {} still held after {} ms; loading without it", leaseKey, leaseMillis);
         return work.get();
       }
       try {
         Thread.sleep(Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new CacheException("interrupted while waiting for another JVM's load lease "
-            + leaseKey, e);
+        throw new CacheException(
+            "interrupted while waiting for another JVM's load lease " + leaseKey, e);
       }
     }
   }
@@ -127,14 +127,15 @@ public class LoadLease {
         store.delete(leaseKey, lease.cas());
       }
     } catch (StoreFailureException e) {
-      LOG.debug("could not release load lease {}; it expires in {} s", leaseKey, exptimeSeconds,
-          e);
+      LOG.debug("could not release load lease {}; it expires in {} s", leaseKey, exptimeSeconds, e);
     }
   }
 
   private static byte[] token() {
     UUID id = UUID.randomUUID();
-    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits()).array();
+    return ByteBuffer.allocate(16)
+        .putLong(id.getMostSignificantBits())
+        .putLong(id.getLeastSignificantBits())
+        .array();
   }
 }

@@ -12,8 +12,8 @@ import javax.cache.integration.CacheLoaderException;
 /**
  * Calls the cache's {@link CacheLoader} (JSR-107 section 9.1) and wraps whatever it throws in a
  * {@link CacheLoaderException}. Read-through operations go through {@link #readThrough()}, which is
- * a null object when read-through is off or there is no loader; {@code Cache.loadAll} uses the loader
- * whenever one is configured.
+ * a null object when read-through is off or there is no loader; {@code Cache.loadAll} uses the
+ * loader whenever one is configured.
  *
  * <p>Read-through loads go through a per-cache {@link SingleFlight} (the null object without a
  * loader): concurrent loads of one key in this JVM run the loader once and share its value or
@@ -43,7 +43,8 @@ public class LoaderSupport<K, V> {
    */
   @SuppressWarnings("unchecked")
   public static <K, V> LoaderSupport<K, V> of(CacheLoader<K, V> loader, boolean readThrough) {
-    return loader == null ? (LoaderSupport<K, V>) NONE
+    return loader == null
+        ? (LoaderSupport<K, V>) NONE
         : new LoaderSupport<>(loader, readThrough, new SingleFlight());
   }
 
@@ -78,8 +79,8 @@ public class LoaderSupport<K, V> {
 
   /**
    * Runs {@code work} (typically: read the entry again, load, store) once for the concurrent
-   * read-through misses of {@code key} in this JVM; the others get its result or exception.
-   * Loads inside {@code work} on the same key run at once (the thread holds the key).
+   * read-through misses of {@code key} in this JVM; the others get its result or exception. Loads
+   * inside {@code work} on the same key run at once (the thread holds the key).
    *
    * @return the work's result
    */
@@ -88,8 +89,8 @@ public class LoaderSupport<K, V> {
   }
 
   /**
-   * {@link #once} for {@code getAll}'s missing keys: {@code work} runs for the keys no other
-   * thread is loading; the values other threads load for the rest are added.
+   * {@link #once} for {@code getAll}'s missing keys: {@code work} runs for the keys no other thread
+   * is loading; the values other threads load for the rest are added.
    *
    * @return the values found, by key
    */
@@ -123,16 +124,17 @@ public class LoaderSupport<K, V> {
     } catch (CacheLoaderException e) {
       throw e;
     } catch (Exception e) {
-      throw new CacheLoaderException("CacheLoader.loadAll failed for " + keys.size() + " keys: "
-          + e, e);
+      throw new CacheLoaderException(
+          "CacheLoader.loadAll failed for " + keys.size() + " keys: " + e, e);
     }
     Map<K, V> present = new HashMap<>();
     if (loaded != null) {
-      loaded.forEach((k, v) -> {
-        if (k != null && v != null) {
-          present.put(k, v);
-        }
-      });
+      loaded.forEach(
+          (k, v) -> {
+            if (k != null && v != null) {
+              present.put(k, v);
+            }
+          });
     }
     return present;
   }

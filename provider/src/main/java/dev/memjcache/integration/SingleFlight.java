@@ -17,16 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-key single flight within one JVM: concurrent calls on one key of one cache run one at a
- * time, so a read-through loader (JSR-107 9.1) runs once for concurrent misses and an entry
- * processor (7.4) does not race the other processors of this JVM through the CAS loop. Atomicity
- * across JVMs stays memcached's {@code cas}; this only removes the duplicate work inside a JVM.
+ * Per-key single flight within one JVM: concurrent calls on one key of one cache run one at a time,
+ * so a read-through loader (JSR-107 9.1) runs once for concurrent misses and an entry processor
+ * (7.4) does not race the other processors of this JVM through the CAS loop. Atomicity across JVMs
+ * stays memcached's {@code cas}; this only removes the duplicate work inside a JVM.
  *
  * <ul>
- *   <li>{@link #shared}: the first caller runs the work; callers that arrive while it runs wait
- *       and get its result, or its exception (the same instance).</li>
- *   <li>{@link #exclusive}: callers run their own work, one after the other.</li>
- *   <li>{@link #sharedAll}: {@link #shared} for the missing keys of {@code getAll}.</li>
+ *   <li>{@link #shared}: the first caller runs the work; callers that arrive while it runs wait and
+ *       get its result, or its exception (the same instance).
+ *   <li>{@link #exclusive}: callers run their own work, one after the other.
+ *   <li>{@link #sharedAll}: {@link #shared} for the missing keys of {@code getAll}.
  * </ul>
  *
  * <p>A call holds at most the keys it works on and releases them before it waits for another
@@ -43,22 +43,23 @@ public class SingleFlight {
   public static final long MAX_WAIT_MILLIS = 30_000;
 
   /** The null object: runs every work at once, for caches that need no single flight. */
-  public static final SingleFlight NONE = new SingleFlight() {
-    @Override
-    public <R> R shared(Object key, Supplier<R> work) {
-      return work.get();
-    }
+  public static final SingleFlight NONE =
+      new SingleFlight() {
+        @Override
+        public <R> R shared(Object key, Supplier<R> work) {
+          return work.get();
+        }
 
-    @Override
-    public <R> R exclusive(Object key, Supplier<R> work) {
-      return work.get();
-    }
+        @Override
+        public <R> R exclusive(Object key, Supplier<R> work) {
+          return work.get();
+        }
 
-    @Override
-    public <K, V> Map<K, V> sharedAll(Collection<K> keys, Function<Set<K>, Map<K, V>> work) {
-      return work.apply(new LinkedHashSet<>(keys));
-    }
-  };
+        @Override
+        public <K, V> Map<K, V> sharedAll(Collection<K> keys, Function<Set<K>, Map<K, V>> work) {
+          return work.apply(new LinkedHashSet<>(keys));
+        }
+      };
 
   private static final Logger LOG = LoggerFactory.getLogger(SingleFlight.class);
 
@@ -68,8 +69,7 @@ public class SingleFlight {
   private final Map<Object, Flight> flights = new ConcurrentHashMap<>();
 
   /** Creates an empty single flight (one per cache and kind of work). */
-  public SingleFlight() {
-  }
+  public SingleFlight() {}
 
   /**
    * Runs {@code work} once for the callers that want {@code key} at the same time.
@@ -129,10 +129,11 @@ public class SingleFlight {
         mine.values().forEach(flight -> flight.failure = e);
         throw e;
       } finally {
-        mine.forEach((key, flight) -> {
-          flights.remove(key, flight);
-          flight.done.countDown();
-        });
+        mine.forEach(
+            (key, flight) -> {
+              flights.remove(key, flight);
+              flight.done.countDown();
+            });
       }
     }
     List<K> notAwaited = new ArrayList<>();
@@ -195,8 +196,8 @@ public class SingleFlight {
   /**
    * Waits for another caller's work on {@code key}.
    *
-   * @return true when it ended; false when the caller must run its own work at once (its own
-   *     thread holds the key, waiting would close a cycle, or the wait timed out)
+   * @return true when it ended; false when the caller must run its own work at once (its own thread
+   *     holds the key, waiting would close a cycle, or the wait timed out)
    */
   private static boolean await(Flight running, Object key) {
     Thread me = Thread.currentThread();
@@ -211,13 +212,18 @@ public class SingleFlight {
       if (running.done.await(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         return true;
       }
-      LOG.warn("waited {} ms for another thread's work on key {}; running this call's own",
-          MAX_WAIT_MILLIS, key);
+      LOG.warn(
+          "waited {} ms for another thread's work on key {}; running this call's own",
+          MAX_WAIT_MILLIS,
+          key);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CacheException("interrupted while waiting for another thread's load or entry"
-          + " processor on key " + key, e);
+      throw new CacheException(
+          "interrupted while waiting for another thread's load or entry"
+              + " processor on key "
+              + key,
+          e);
     } finally {
       WAITING.remove(me);
     }

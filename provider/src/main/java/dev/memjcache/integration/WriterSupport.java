@@ -1,11 +1,11 @@
 package dev.memjcache.integration;
 
+import dev.memjcache.MemcachedEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import dev.memjcache.MemcachedEntry;
 import javax.cache.Cache;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
@@ -13,7 +13,8 @@ import javax.cache.integration.CacheWriterException;
 /**
  * Write-through (JSR-107 section 9.2): calls the cache's {@link CacheWriter} before memcached is
  * changed, so that a writer failure leaves the cache unchanged, and wraps what it throws in a
- * {@link CacheWriterException}. {@link #none()} is the null object for caches without write-through.
+ * {@link CacheWriterException}. {@link #none()} is the null object for caches without
+ * write-through.
  *
  * <p>For the batch forms the writer removes from the collection it is given the entries (keys) it
  * wrote; on failure, the ones still in the collection were not written, and the cache applies the
@@ -44,8 +45,8 @@ public class WriterSupport<K, V> {
    * @param writer the configured writer, may be null
    * @param writeThrough the configuration's write-through flag
    */
-  public static <K, V> WriterSupport<K, V> of(CacheWriter<? super K, ? super V> writer,
-      boolean writeThrough) {
+  public static <K, V> WriterSupport<K, V> of(
+      CacheWriter<? super K, ? super V> writer, boolean writeThrough) {
     return writer == null || !writeThrough ? none() : new WriterSupport<>(writer);
   }
 
@@ -137,7 +138,8 @@ public class WriterSupport<K, V> {
   }
 
   private static CacheWriterException wrap(String call, Exception e) {
-    return e instanceof CacheWriterException ? (CacheWriterException) e
+    return e instanceof CacheWriterException
+        ? (CacheWriterException) e
         : new CacheWriterException("CacheWriter." + call + " failed: " + e, e);
   }
 

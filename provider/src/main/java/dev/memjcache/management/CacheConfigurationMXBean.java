@@ -7,11 +7,11 @@ import javax.cache.management.CacheMXBean;
 
 /**
  * The {@link CacheMXBean} of one cache (JSR-107 section 12.3): its configuration as JMX attributes
- * {@code KeyType}, {@code ValueType}, {@code ReadThrough}, {@code WriteThrough},
- * {@code StoreByValue}, {@code StatisticsEnabled} and {@code ManagementEnabled}.
+ * {@code KeyType}, {@code ValueType}, {@code ReadThrough}, {@code WriteThrough}, {@code
+ * StoreByValue}, {@code StatisticsEnabled} and {@code ManagementEnabled}.
  *
- * <p>Every attribute is read from the supplier at call time, so changes made through
- * {@code CacheManager.enableStatistics}/{@code enableManagement} show without re-registering.
+ * <p>Every attribute is read from the supplier at call time, so changes made through {@code
+ * CacheManager.enableStatistics}/{@code enableManagement} show without re-registering.
  */
 public final class CacheConfigurationMXBean implements CacheMXBean {
 
@@ -24,8 +24,7 @@ public final class CacheConfigurationMXBean implements CacheMXBean {
    *     {@code null}
    * @throws NullPointerException if {@code configuration} is {@code null}
    */
-  public CacheConfigurationMXBean(
-      Supplier<? extends CompleteConfiguration<?, ?>> configuration) {
+  public CacheConfigurationMXBean(Supplier<? extends CompleteConfiguration<?, ?>> configuration) {
     this.configuration = Objects.requireNonNull(configuration, "configuration");
   }
 

@@ -168,8 +168,16 @@ public final class CacheStatistics implements StatisticsRecorder, CacheStatistic
 
   @Override
   public String toString() {
-    return "CacheStatistics[hits=" + getCacheHits() + ", misses=" + getCacheMisses()
-        + ", puts=" + getCachePuts() + ", removals=" + getCacheRemovals()
-        + ", evictions=" + getCacheEvictions() + "]";
+    return "CacheStatistics[hits="
+        + getCacheHits()
+        + ", misses="
+        + getCacheMisses()
+        + ", puts="
+        + getCachePuts()
+        + ", removals="
+        + getCacheRemovals()
+        + ", evictions="
+        + getCacheEvictions()
+        + "]";
   }
 }

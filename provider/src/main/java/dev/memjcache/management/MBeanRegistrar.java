@@ -13,9 +13,9 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 /**
- * Registers a cache's MXBeans in the platform MBeanServer
- * ({@link ManagementFactory#getPlatformMBeanServer()}) under the names JSR-107 section 12.2 and
- * the TCK use:
+ * Registers a cache's MXBeans in the platform MBeanServer ({@link
+ * ManagementFactory#getPlatformMBeanServer()}) under the names JSR-107 section 12.2 and the TCK
+ * use:
  *
  * <pre>
  * javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=&lt;manager URI&gt;,Cache=&lt;cache name&gt;
@@ -23,9 +23,9 @@ import javax.management.ObjectName;
  *
  * <p>ObjectName values may not contain {@code , : = "} or a newline, and {@code * ?} would make the
  * name a pattern; each of these characters is replaced by {@code .} (the TCK builds its names the
- * same way for {@code , : = } and newline, so {@code memcached://127.0.0.1:11211} becomes
- * {@code memcached.//127.0.0.1.11211}). Two different names can therefore map to the same
- * ObjectName; the first registration wins (see {@link #register}).
+ * same way for {@code , : = } and newline, so {@code memcached://127.0.0.1:11211} becomes {@code
+ * memcached.//127.0.0.1.11211}). Two different names can therefore map to the same ObjectName; the
+ * first registration wins (see {@link #register}).
  *
  * <p>Registration follows {@code CacheManager.enableManagement}/{@code enableStatistics} and cache
  * creation; unregistration follows disabling, {@code destroyCache}, {@code Cache.close()} and
@@ -38,8 +38,8 @@ public final class MBeanRegistrar {
   private MBeanRegistrar() {}
 
   /**
-   * Returns the ObjectName of a cache's MXBean, for example
-   * {@code javax.cache:type=CacheStatistics,CacheManager=memcached.//127.0.0.1.11211,Cache=users}.
+   * Returns the ObjectName of a cache's MXBean, for example {@code
+   * javax.cache:type=CacheStatistics,CacheManager=memcached.//127.0.0.1.11211,Cache=users}.
    *
    * @param type which MXBean
    * @param cacheManagerUri the CacheManager's URI ({@code CacheManager.getURI()})
@@ -52,14 +52,27 @@ public final class MBeanRegistrar {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(cacheManagerUri, "cacheManagerUri");
     Objects.requireNonNull(cacheName, "cacheName");
-    String name = DOMAIN + ":type=" + type.typeName()
-        + ",CacheManager=" + safe(cacheManagerUri.toString())
-        + ",Cache=" + safe(cacheName);
+    String name =
+        DOMAIN
+            + ":type="
+            + type.typeName()
+            + ",CacheManager="
+            + safe(cacheManagerUri.toString())
+            + ",Cache="
+            + safe(cacheName);
     try {
       return new ObjectName(name);
     } catch (MalformedObjectNameException e) {
-      throw new CacheException("Illegal JMX ObjectName " + name + " for cache " + cacheName
-          + " of CacheManager " + cacheManagerUri + ": " + e.getMessage(), e);
+      throw new CacheException(
+          "Illegal JMX ObjectName "
+              + name
+              + " for cache "
+              + cacheName
+              + " of CacheManager "
+              + cacheManagerUri
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -71,22 +84,27 @@ public final class MBeanRegistrar {
    * @param type which MXBean
    * @param cacheManagerUri the CacheManager's URI
    * @param cacheName the cache's name
-   * @param mbean a {@link CacheMXBean} for {@link MBeanType#CONFIGURATION}, a
-   *     {@link CacheStatisticsMXBean} for {@link MBeanType#STATISTICS}
+   * @param mbean a {@link CacheMXBean} for {@link MBeanType#CONFIGURATION}, a {@link
+   *     CacheStatisticsMXBean} for {@link MBeanType#STATISTICS}
    * @throws NullPointerException if an argument is {@code null}
-   * @throws IllegalArgumentException if {@code mbean} does not implement the interface of
-   *     {@code type}
-   * @throws CacheException naming the ObjectName if the MBeanServer refuses the registration
-   *     (for example a non-compliant MXBean or a security manager)
+   * @throws IllegalArgumentException if {@code mbean} does not implement the interface of {@code
+   *     type}
+   * @throws CacheException naming the ObjectName if the MBeanServer refuses the registration (for
+   *     example a non-compliant MXBean or a security manager)
    */
   public static void register(MBeanType type, URI cacheManagerUri, String cacheName, Object mbean) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(mbean, "mbean");
-    Class<?> expected = type == MBeanType.CONFIGURATION ? CacheMXBean.class
-        : CacheStatisticsMXBean.class;
+    Class<?> expected =
+        type == MBeanType.CONFIGURATION ? CacheMXBean.class : CacheStatisticsMXBean.class;
     if (!expected.isInstance(mbean)) {
-      throw new IllegalArgumentException("An MXBean of type " + type.typeName() + " must implement "
-          + expected.getName() + ", got " + mbean.getClass().getName());
+      throw new IllegalArgumentException(
+          "An MXBean of type "
+              + type.typeName()
+              + " must implement "
+              + expected.getName()
+              + ", got "
+              + mbean.getClass().getName());
     }
     ObjectName name = objectName(type, cacheManagerUri, cacheName);
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -2,8 +2,8 @@ package dev.memjcache.management;
 
 /**
  * The two MXBeans a cache registers (JSR-107 section 12.2), with the {@code type} key of their
- * ObjectName: {@code javax.cache:type=CacheConfiguration,...} and
- * {@code javax.cache:type=CacheStatistics,...}.
+ * ObjectName: {@code javax.cache:type=CacheConfiguration,...} and {@code
+ * javax.cache:type=CacheStatistics,...}.
  */
 public enum MBeanType {
   /** The {@link javax.cache.management.CacheMXBean} (JSR-107 12.3). */
@@ -18,8 +18,8 @@ public enum MBeanType {
   }
 
   /**
-   * Returns the value of the ObjectName's {@code type} key: {@code CacheConfiguration} or
-   * {@code CacheStatistics}.
+   * Returns the value of the ObjectName's {@code type} key: {@code CacheConfiguration} or {@code
+   * CacheStatistics}.
    */
   public String typeName() {
     return typeName;

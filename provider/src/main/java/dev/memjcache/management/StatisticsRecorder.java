@@ -46,17 +46,16 @@ public interface StatisticsRecorder {
   void recordRemovals(long n);
 
   /**
-   * Records {@code n} evictions: entries the cache itself removed (JSR-107 12.4
-   * {@code CacheEvictions}). Memcached evicts silently, so this counts only evictions this JVM
-   * observes.
+   * Records {@code n} evictions: entries the cache itself removed (JSR-107 12.4 {@code
+   * CacheEvictions}). Memcached evicts silently, so this counts only evictions this JVM observes.
    *
    * @param n number of entries evicted, {@code >= 0}
    */
   void recordEvictions(long n);
 
   /**
-   * Records the duration of one read operation ({@code get}, {@code getAll}, {@code getAnd*}).
-   * Call once per operation, not once per key.
+   * Records the duration of one read operation ({@code get}, {@code getAll}, {@code getAnd*}). Call
+   * once per operation, not once per key.
    *
    * @param nanos elapsed time in nanoseconds, {@code >= 0}
    */

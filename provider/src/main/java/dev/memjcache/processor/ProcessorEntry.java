@@ -5,10 +5,11 @@ import java.util.Objects;
 import javax.cache.processor.MutableEntry;
 
 /**
- * The {@link MutableEntry} an {@code EntryProcessor} sees (JSR-107 section 7.4, {@code Cache.invoke}).
- * It records what the processor did as one {@link Operation}; the cache applies that operation with
- * a CAS write against the item the entry was read from, and runs the processor again on a fresh
- * read when someone else changed the item in between. Not thread-safe: one per processor call.
+ * The {@link MutableEntry} an {@code EntryProcessor} sees (JSR-107 section 7.4, {@code
+ * Cache.invoke}). It records what the processor did as one {@link Operation}; the cache applies
+ * that operation with a CAS write against the item the entry was read from, and runs the processor
+ * again on a fresh read when someone else changed the item in between. Not thread-safe: one per
+ * processor call.
  *
  * @param <K> key type
  * @param <V> value type
@@ -89,8 +90,10 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
   /** Removes the entry; removing an entry the processor created or loaded undoes that instead. */
   @Override
   public void remove() {
-    operation = operation == Operation.CREATE || operation == Operation.LOAD
-        ? Operation.NONE : Operation.REMOVE;
+    operation =
+        operation == Operation.CREATE || operation == Operation.LOAD
+            ? Operation.NONE
+            : Operation.REMOVE;
     value = null;
   }
 
@@ -115,8 +118,8 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
     if (type.isInstance(this)) {
       return type.cast(this);
     }
-    throw new IllegalArgumentException("a MemJCache MutableEntry cannot be unwrapped to "
-        + type.getName());
+    throw new IllegalArgumentException(
+        "a MemJCache MutableEntry cannot be unwrapped to " + type.getName());
   }
 
   /** Returns what the processor did. */

@@ -16,26 +16,26 @@ import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
 
 /**
- * The MemJCache {@link CachingProvider} (JSR-107 chapter 11), registered in
- * {@code META-INF/services/javax.cache.spi.CachingProvider}, so
- * {@code Caching.getCachingProvider()} finds it.
+ * The MemJCache {@link CachingProvider} (JSR-107 chapter 11), registered in {@code
+ * META-INF/services/javax.cache.spi.CachingProvider}, so {@code Caching.getCachingProvider()} finds
+ * it.
  *
- * <p>CacheManagers are scoped by class loader and URI, as the spec says: the same pair returns
- * the same open manager. The URI is {@code memcached://host:port[,host:port...]?option=value...},
- * a {@code classpath:} URI or any URL this JVM can open ({@code file:}, {@code jar:}, Spring Boot's
+ * <p>CacheManagers are scoped by class loader and URI, as the spec says: the same pair returns the
+ * same open manager. The URI is {@code memcached://host:port[,host:port...]?option=value...}, a
+ * {@code classpath:} URI or any URL this JVM can open ({@code file:}, {@code jar:}, Spring Boot's
  * {@code nested:}, {@code vfs:}, {@code wsjar:}, {@code bundle:}) of a properties file, or a
- * name-only URI such as {@code urn:orders} for a manager on the default servers (see
- * {@link SettingsParser#parse}).
+ * name-only URI such as {@code urn:orders} for a manager on the default servers (see {@link
+ * SettingsParser#parse}).
  *
- * <p>The default URI is the name {@value #DEFAULT_URI_NAME} (as Ehcache's is
- * {@code urn:X-ehcache:jsr107-default-config}); its manager reads its servers and options from
- * the system property {@code memjcache.servers}, then the environment variable
- * {@code MEMJCACHE_SERVERS}, then {@code memcached://127.0.0.1:11211} (see
- * {@link SettingsParser#defaultUri()}). A name keeps the manager's URI, and so the JMX names of
- * its MXBeans ({@code javax.cache:type=CacheStatistics,CacheManager=urn.memjcache.default,...}),
- * free of the {@code , = ?} that a server list or query holds: tools that build those names from
- * {@code getURI()} with {@code ':'} as the only escape (Micrometer's {@code JCacheMetrics},
- * behind Spring Boot's cache metrics) find them, whatever {@code memjcache.servers} says.
+ * <p>The default URI is the name {@value #DEFAULT_URI_NAME} (as Ehcache's is {@code
+ * urn:X-ehcache:jsr107-default-config}); its manager reads its servers and options from the system
+ * property {@code memjcache.servers}, then the environment variable {@code MEMJCACHE_SERVERS}, then
+ * {@code memcached://127.0.0.1:11211} (see {@link SettingsParser#defaultUri()}). A name keeps the
+ * manager's URI, and so the JMX names of its MXBeans ({@code
+ * javax.cache:type=CacheStatistics,CacheManager=urn.memjcache.default,...}), free of the {@code , =
+ * ?} that a server list or query holds: tools that build those names from {@code getURI()} with
+ * {@code ':'} as the only escape (Micrometer's {@code JCacheMetrics}, behind Spring Boot's cache
+ * metrics) find them, whatever {@code memjcache.servers} says.
  *
  * <p>{@link OptionalFeature#STORE_BY_REFERENCE} is not supported: memcached holds bytes, so a
  * configuration asking for store-by-reference keeps its flag (as {@code getConfiguration()} and the
@@ -59,8 +59,8 @@ public final class MemcachedCachingProvider implements CachingProvider {
    * @throws CacheException when the URI or an option is invalid, or the client cannot be created
    */
   @Override
-  public synchronized CacheManager getCacheManager(URI uri, ClassLoader classLoader,
-      Properties properties) {
+  public synchronized CacheManager getCacheManager(
+      URI uri, ClassLoader classLoader, Properties properties) {
     URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     Properties props = properties == null ? new Properties() : properties;
@@ -72,9 +72,12 @@ public final class MemcachedCachingProvider implements CachingProvider {
         URI location = managerUri.equals(DEFAULT_URI) ? SettingsParser.defaultUri() : managerUri;
         settings = SettingsParser.parse(location, props, loader);
       } catch (IllegalArgumentException e) {
-        throw new CacheException("invalid MemJCache configuration "
-            + SettingsParser.redacted(managerUri) + ": "
-            + e.getMessage(), e);
+        throw new CacheException(
+            "invalid MemJCache configuration "
+                + SettingsParser.redacted(managerUri)
+                + ": "
+                + e.getMessage(),
+            e);
       }
       manager = new MemcachedCacheManager(this, managerUri, loader, props, settings);
       byUri.put(managerUri, manager);

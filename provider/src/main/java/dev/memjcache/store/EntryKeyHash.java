@@ -5,22 +5,23 @@ import net.spy.memcached.HashAlgorithm;
 
 /**
  * The Ketama hash of spymemcached's consistent-hashing locator, with the generation segment left
- * out of entry keys: an entry key {@code <prefix>:<cache>:<generation>:<part>} hashes as
- * {@code <prefix>:<cache>:<part>}, so an entry lives on the same memcached server whatever its
- * generation. Per-node generations (README "How entries are stored") depend on this: the server
- * is chosen first, then the entry takes that server's generation.
+ * out of entry keys: an entry key {@code <prefix>:<cache>:<generation>:<part>} hashes as {@code
+ * <prefix>:<cache>:<part>}, so an entry lives on the same memcached server whatever its generation.
+ * Per-node generations (README "How entries are stored") depend on this: the server is chosen
+ * first, then the entry takes that server's generation.
  *
  * <p>Every other string, in particular the locator's node points ({@code host:port-i}) and the
- * cache's own items ({@code <prefix>:<cache>:gen}), is hashed unchanged with
- * {@link DefaultHashAlgorithm#KETAMA_HASH} (the first 4 bytes of its MD5). A string is an entry
- * key when it starts with {@code <prefix>:}, has a third {@code ':'} and its third segment is 1..19
- * decimal digits. Stateless and thread-safe.
+ * cache's own items ({@code <prefix>:<cache>:gen}), is hashed unchanged with {@link
+ * DefaultHashAlgorithm#KETAMA_HASH} (the first 4 bytes of its MD5). A string is an entry key when
+ * it starts with {@code <prefix>:}, has a third {@code ':'} and its third segment is 1..19 decimal
+ * digits. Stateless and thread-safe.
  */
 public final class EntryKeyHash implements HashAlgorithm {
 
   private static final int MAX_GENERATION_DIGITS = 19;
 
   private final String prefix;
+
   /**
    * The last key this thread hashed and its hash: MemJCache looks a key's server up (node health)
    * right before spymemcached does the same on the same thread, with the same String.
@@ -52,8 +53,8 @@ public final class EntryKeyHash implements HashAlgorithm {
   }
 
   /**
-   * Returns {@code key} with the generation segment removed when it is an entry key, else
-   * {@code key} itself.
+   * Returns {@code key} with the generation segment removed when it is an entry key, else {@code
+   * key} itself.
    */
   String withoutGeneration(String key) {
     if (!key.startsWith(prefix)) {

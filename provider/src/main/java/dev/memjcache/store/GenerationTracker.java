@@ -15,22 +15,22 @@ import org.slf4j.LoggerFactory;
 /**
  * One cache's generations, one per memcached server (README "How entries are stored"). An entry
  * {@code <prefix>:<cache>:<generation>:<part>} lives on the server its key hashes to without the
- * generation ({@link EntryKeyHash}) and carries that server's generation, so a server's loss,
- * hang or arrival touches only its own entries.
+ * generation ({@link EntryKeyHash}) and carries that server's generation, so a server's loss, hang
+ * or arrival touches only its own entries.
  *
  * <p>Per server, two items hold ASCII decimal numbers (flags 0, no exptime), sent to that server
- * directly: the generation {@code <prefix>:<cache>:gen} and the clear marker
- * {@code <prefix>:<cache>:clear}, the generation the newest {@code clear()} that reached the
- * server moved the cache to. The rules:
+ * directly: the generation {@code <prefix>:<cache>:gen} and the clear marker {@code
+ * <prefix>:<cache>:clear}, the generation the newest {@code clear()} that reached the server moved
+ * the cache to. The rules:
  *
  * <ul>
- *   <li><b>clear()</b> reads the reachable servers' generations and picks
- *       {@code G = max(now ms + 1, highest generation + 1, newest marker + 1)}; it raises every
- *       reachable server's generation and marker to {@code G} (CAS loops, never lowering them).
- *       A server marked down is skipped and logged.
- *   <li>A server whose generation is below the newest marker this JVM knows (its own clears and
- *       the markers read from every server) missed a clear: it is raised to the marker before use,
- *       so entries cleared while it was unreachable never come back.
+ *   <li><b>clear()</b> reads the reachable servers' generations and picks {@code G = max(now ms +
+ *       1, highest generation + 1, newest marker + 1)}; it raises every reachable server's
+ *       generation and marker to {@code G} (CAS loops, never lowering them). A server marked down
+ *       is skipped and logged.
+ *   <li>A server whose generation is below the newest marker this JVM knows (its own clears and the
+ *       markers read from every server) missed a clear: it is raised to the marker before use, so
+ *       entries cleared while it was unreachable never come back.
  *   <li>A missing generation (new server, restarted server, evicted item) or one that is not a
  *       number (a stray write) is created as {@code max(now ms, newest marker)}: above every
  *       generation handed out before, given clocks in step. A corrupt item is logged once, when it
@@ -59,13 +59,14 @@ public final class GenerationTracker {
   private final AtomicLong newestClear = new AtomicLong();
   private final AtomicBoolean listening = new AtomicBoolean();
 
-  private record Snapshot(long generation, long readAtNanos, int epoch) {
-  }
+  private record Snapshot(long generation, long readAtNanos, int epoch) {}
 
   private static final class Holder {
     volatile Snapshot snapshot;
+
     /** Dropped writes so far; the server is dirty while this is ahead of {@link #cleaned}. */
     final AtomicLong dirtyMarks = new AtomicLong();
+
     final AtomicLong cleaned = new AtomicLong();
 
     boolean isDirty() {
@@ -94,14 +95,17 @@ public final class GenerationTracker {
    * Returns the cache's generation on {@code node}, reading (and if needed creating, repairing,
    * raising or incrementing) the server's items when the cached value cannot be trusted.
    *
-   * @throws StoreFailureException when the server cannot be read ({@link NodeDownException} at
-   *     once when it is marked down)
+   * @throws StoreFailureException when the server cannot be read ({@link NodeDownException} at once
+   *     when it is marked down)
    */
   public long generation(MemcachedNode node) {
     Holder holder = holders.get(node);
     Snapshot s = holder.snapshot;
-    if (s != null && System.nanoTime() - s.readAtNanos < refreshNanos && !holder.isDirty()
-        && s.epoch == health.epoch(node) && s.generation >= newestClear.get()) {
+    if (s != null
+        && System.nanoTime() - s.readAtNanos < refreshNanos
+        && !holder.isDirty()
+        && s.epoch == health.epoch(node)
+        && s.generation >= newestClear.get()) {
       return s.generation;
     }
     return refresh(node, holder);
@@ -122,8 +126,7 @@ public final class GenerationTracker {
    * {@code clear()}: moves every reachable server to a new generation above all earlier ones and
    * records the clear there (see the class javadoc).
    *
-   * @return the servers the clear did not reach (marked down or failing), empty when it reached
-   *     all
+   * @return the servers the clear did not reach (marked down or failing), empty when it reached all
    * @throws StoreFailureException when it reached no server at all
    */
   public List<MemcachedNode> clear() {
@@ -143,8 +146,8 @@ public final class GenerationTracker {
     if (reached.isEmpty()) {
       throw failure;
     }
-    long target = Math.max(System.currentTimeMillis() + 1,
-        Math.max(highest + 1, newestClear.get() + 1));
+    long target =
+        Math.max(System.currentTimeMillis() + 1, Math.max(highest + 1, newestClear.get() + 1));
     newestClear.accumulateAndGet(target, Math::max);
     for (MemcachedNode node : reached) {
       try {
@@ -157,9 +160,12 @@ public final class GenerationTracker {
       }
     }
     for (MemcachedNode node : missed) {
-      LOG.warn("clear() of {} did not reach memcached server {}; its entries stay unreachable:"
-          + " its generation is raised to {} before it is used again", generationKey,
-          NodeHealth.name(node), target);
+      LOG.warn(
+          "clear() of {} did not reach memcached server {}; its entries stay unreachable:"
+              + " its generation is raised to {} before it is used again",
+          generationKey,
+          NodeHealth.name(node),
+          target);
     }
     return missed;
   }
@@ -170,8 +176,11 @@ public final class GenerationTracker {
       try {
         refresh(node, holder);
       } catch (StoreFailureException e) {
-        LOG.debug("generation of {} on {} not yet advanced: {}", generationKey,
-            NodeHealth.name(node), e.getMessage());
+        LOG.debug(
+            "generation of {} on {} not yet advanced: {}",
+            generationKey,
+            NodeHealth.name(node),
+            e.getMessage());
       }
     }
   }
@@ -192,8 +201,11 @@ public final class GenerationTracker {
     if (generation < floor) {
       generation = raise(node, generationKey, floor);
       raise(node, clearKey, floor);
-      LOG.info("memcached server {} missed a clear() of {}: generation raised to {}",
-          NodeHealth.name(node), generationKey, generation);
+      LOG.info(
+          "memcached server {} missed a clear() of {}: generation raised to {}",
+          NodeHealth.name(node),
+          generationKey,
+          generation);
     }
     if (dirty) {
       generation = raise(node, generationKey, generation + 1);
@@ -221,14 +233,26 @@ public final class GenerationTracker {
         return value;
       }
       if (store.cas(node, generationKey, item.cas(), ascii(fresh)) == CasOutcome.STORED) {
-        LOG.warn("generation item {} on memcached server {} held {} bytes that are not a number"
-            + " (flags {}); repaired: new generation {}, above every earlier one", generationKey,
-            NodeHealth.name(node), item.data().length, item.flags(), fresh);
+        LOG.warn(
+            "generation item {} on memcached server {} held {} bytes that are not a number"
+                + " (flags {}); repaired: new generation {}, above every earlier one",
+            generationKey,
+            NodeHealth.name(node),
+            item.data().length,
+            item.flags(),
+            fresh);
         return fresh;
       }
     }
-    throw new StoreFailureException("generation item " + generationKey + " on memcached server "
-        + NodeHealth.name(node) + " kept changing during " + MAX_ATTEMPTS + " attempts", null);
+    throw new StoreFailureException(
+        "generation item "
+            + generationKey
+            + " on memcached server "
+            + NodeHealth.name(node)
+            + " kept changing during "
+            + MAX_ATTEMPTS
+            + " attempts",
+        null);
   }
 
   /** Raises the number in {@code key} on {@code node} to at least {@code target}; returns it. */
@@ -249,8 +273,15 @@ public final class GenerationTracker {
         return target;
       }
     }
-    throw new StoreFailureException("item " + key + " on memcached server "
-        + NodeHealth.name(node) + " kept changing during " + MAX_ATTEMPTS + " attempts", null);
+    throw new StoreFailureException(
+        "item "
+            + key
+            + " on memcached server "
+            + NodeHealth.name(node)
+            + " kept changing during "
+            + MAX_ATTEMPTS
+            + " attempts",
+        null);
   }
 
   private static byte[] ascii(long value) {

@@ -5,13 +5,14 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Whether memcached 1.6 will store an item, computed exactly as the server does before it
- * allocates one ({@code item_size_ok} / {@code do_item_alloc} in memcached's {@code items.c}), so
- * that a value the server would refuse is never sent. This matters beyond the error: memcached
- * answers a too-large binary {@code set} (also a {@code cas}) by deleting the item already stored
- * under the key, so a refused value would cost the existing entry.
+ * Whether memcached 1.6 will store an item, computed exactly as the server does before it allocates
+ * one ({@code item_size_ok} / {@code do_item_alloc} in memcached's {@code items.c}), so that a
+ * value the server would refuse is never sent. This matters beyond the error: memcached answers a
+ * too-large binary {@code set} (also a {@code cas}) by deleting the item already stored under the
+ * key, so a refused value would cost the existing entry.
  *
  * <p>memcached's size of an item, in bytes:
+ *
  * <pre>
  *   48                 the item header (sizeof(item) on 64-bit)
  * + 8                  the CAS unique, unless the server runs with -C (stats settings cas_enabled)
@@ -19,9 +20,10 @@ import java.util.Map;
  * + 4                  the client flags suffix, when the flags are not 0 (MemJCache's always are)
  * + value bytes + 2    the value and its CRLF
  * </pre>
+ *
  * and it is stored when that size is at most {@code item_size_max} ({@code -I}, 1 MiB by default).
- * Items above {@code slab_chunk_max} (half a slab page, 512 KiB by default) are stored as chunks
- * of the largest slab class; memcached accepts them on the same rule, so the chunk size does not
+ * Items above {@code slab_chunk_max} (half a slab page, 512 KiB by default) are stored as chunks of
+ * the largest slab class; memcached accepts them on the same rule, so the chunk size does not
  * change the limit (it is kept for messages). A server short of memory may still refuse an item
  * that fits ("out of memory"); that cannot be known in advance.
  *
@@ -32,12 +34,16 @@ public final class ItemSizeLimit {
 
   /** memcached's {@code sizeof(item)} on a 64-bit build. */
   public static final int ITEM_HEADER_BYTES = 48;
+
   /** The CAS unique memcached keeps per item unless started with {@code -C}. */
   public static final int CAS_BYTES = 8;
+
   /** The client flags suffix memcached 1.6 keeps when the flags are not 0. */
   public static final int FLAGS_BYTES = 4;
+
   /** memcached's default {@code -I}, used when the servers cannot be asked. */
   public static final int DEFAULT_ITEM_SIZE_MAX = 1024 * 1024;
+
   /** memcached's default {@code slab_chunk_max} (half of the 1 MiB slab page). */
   public static final int DEFAULT_SLAB_CHUNK_MAX = 512 * 1024;
 
@@ -57,8 +63,8 @@ public final class ItemSizeLimit {
    */
   public ItemSizeLimit(int itemSizeMax, int slabChunkMax, boolean casEnabled) {
     if (itemSizeMax < 1024) {
-      throw new IllegalArgumentException("item_size_max " + itemSizeMax + " is below memcached's"
-          + " minimum of 1024 bytes");
+      throw new IllegalArgumentException(
+          "item_size_max " + itemSizeMax + " is below memcached's" + " minimum of 1024 bytes");
     }
     this.itemSizeMax = itemSizeMax;
     this.slabChunkMax = slabChunkMax;
@@ -66,10 +72,9 @@ public final class ItemSizeLimit {
   }
 
   /**
-   * Builds the limit from every server's {@code stats settings}: the smallest
-   * {@code item_size_max} and {@code slab_chunk_max}, CAS counted unless every server reports
-   * {@code cas_enabled no}. Servers that did not answer are skipped; with no answer at all the
-   * memcached defaults apply.
+   * Builds the limit from every server's {@code stats settings}: the smallest {@code item_size_max}
+   * and {@code slab_chunk_max}, CAS counted unless every server reports {@code cas_enabled no}.
+   * Servers that did not answer are skipped; with no answer at all the memcached defaults apply.
    *
    * @param settingsPerServer each server's {@code stats settings} (name to value)
    * @return the limit
@@ -95,9 +100,12 @@ public final class ItemSizeLimit {
     if (!any) {
       return DEFAULT;
     }
-    return new ItemSizeLimit(itemSizeMax,
-        slabChunkMax == Integer.MAX_VALUE ? Math.min(itemSizeMax, DEFAULT_SLAB_CHUNK_MAX)
-            : slabChunkMax, anyCas);
+    return new ItemSizeLimit(
+        itemSizeMax,
+        slabChunkMax == Integer.MAX_VALUE
+            ? Math.min(itemSizeMax, DEFAULT_SLAB_CHUNK_MAX)
+            : slabChunkMax,
+        anyCas);
   }
 
   /**
@@ -109,8 +117,13 @@ public final class ItemSizeLimit {
    * @return the item's size in bytes, as a long so that huge values cannot overflow
    */
   public long itemBytes(int keyBytes, int flags, int valueBytes) {
-    return ITEM_HEADER_BYTES + (casEnabled ? CAS_BYTES : 0) + keyBytes + 1L
-        + (flags == 0 ? 0 : FLAGS_BYTES) + valueBytes + 2L;
+    return ITEM_HEADER_BYTES
+        + (casEnabled ? CAS_BYTES : 0)
+        + keyBytes
+        + 1L
+        + (flags == 0 ? 0 : FLAGS_BYTES)
+        + valueBytes
+        + 2L;
   }
 
   /**
@@ -137,8 +150,8 @@ public final class ItemSizeLimit {
     int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
     long itemBytes = itemBytes(keyBytes, flags, valueBytes);
     if (itemBytes > itemSizeMax) {
-      throw new ItemTooLargeException(key, valueBytes, itemBytes, itemSizeMax,
-          largestValueBytes(keyBytes, flags));
+      throw new ItemTooLargeException(
+          key, valueBytes, itemBytes, itemSizeMax, largestValueBytes(keyBytes, flags));
     }
   }
 
@@ -159,7 +172,12 @@ public final class ItemSizeLimit {
 
   @Override
   public String toString() {
-    return "ItemSizeLimit[item_size_max=" + itemSizeMax + ", slab_chunk_max=" + slabChunkMax
-        + ", cas=" + casEnabled + "]";
+    return "ItemSizeLimit[item_size_max="
+        + itemSizeMax
+        + ", slab_chunk_max="
+        + slabChunkMax
+        + ", cas="
+        + casEnabled
+        + "]";
   }
 }

@@ -19,12 +19,20 @@ public final class ItemTooLargeException extends StoreFailureException {
    * @param limitBytes the servers' {@code item_size_max}
    * @param largestValueBytes the largest value that fits under this key
    */
-  public ItemTooLargeException(String key, int valueBytes, long itemBytes, int limitBytes,
-      int largestValueBytes) {
-    super("value too large for memcached, nothing was stored: the value for key '" + key
-        + "' takes " + valueBytes + " bytes, so its item would take " + itemBytes
-        + " bytes, but the servers' item size limit (item_size_max, memcached -I) is " + limitBytes
-        + " bytes; the largest value that fits under this key is " + largestValueBytes + " bytes",
+  public ItemTooLargeException(
+      String key, int valueBytes, long itemBytes, int limitBytes, int largestValueBytes) {
+    super(
+        "value too large for memcached, nothing was stored: the value for key '"
+            + key
+            + "' takes "
+            + valueBytes
+            + " bytes, so its item would take "
+            + itemBytes
+            + " bytes, but the servers' item size limit (item_size_max, memcached -I) is "
+            + limitBytes
+            + " bytes; the largest value that fits under this key is "
+            + largestValueBytes
+            + " bytes",
         null);
     this.itemBytes = itemBytes;
     this.limitBytes = limitBytes;

@@ -9,8 +9,8 @@ import net.spy.memcached.NodeLocator;
 
 /**
  * A spymemcached client that exposes its live node locator: {@link #getNodeLocator()} returns a
- * read-only copy with new node objects on every call, while {@link NodeHealth} and the
- * per-server commands ({@code broadcastOp} to one node) need the client's own nodes.
+ * read-only copy with new node objects on every call, while {@link NodeHealth} and the per-server
+ * commands ({@code broadcastOp} to one node) need the client's own nodes.
  */
 final class LocatingClient extends MemcachedClient {
 

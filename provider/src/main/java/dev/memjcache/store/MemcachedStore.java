@@ -23,9 +23,9 @@ import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.NodeLocator;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
-import net.spy.memcached.NodeLocator;
 import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
 import org.slf4j.Logger;
@@ -63,7 +63,10 @@ public final class MemcachedStore implements AutoCloseable {
   private final NodeCommands nodeCommands;
   private final List<MemcachedNode> nodes;
 
-  private MemcachedStore(LocatingClient client, long timeoutMillis, ItemSizeLimit itemSizeLimit,
+  private MemcachedStore(
+      LocatingClient client,
+      long timeoutMillis,
+      ItemSizeLimit itemSizeLimit,
       ClusterOptions cluster) {
     this.client = client;
     this.locator = client.locator();
@@ -71,8 +74,13 @@ public final class MemcachedStore implements AutoCloseable {
     this.itemSizeLimit = itemSizeLimit;
     this.nodes = List.copyOf(locator.getAll());
     NodeCommands[] commands = new NodeCommands[1];
-    this.health = new NodeHealth(nodes, cluster.serverFailureLimit(), cluster.serverRetryMillis(),
-        timeoutMillis, node -> commands[0].noop(node));
+    this.health =
+        new NodeHealth(
+            nodes,
+            cluster.serverFailureLimit(),
+            cluster.serverRetryMillis(),
+            timeoutMillis,
+            node -> commands[0].noop(node));
     this.nodeCommands = new NodeCommands(client, health, this);
     commands[0] = nodeCommands;
   }
@@ -81,15 +89,18 @@ public final class MemcachedStore implements AutoCloseable {
    * How the client spreads keys over the servers and handles failing ones.
    *
    * @param keyPrefix the {@code keyPrefix} option, for {@link EntryKeyHash}
-   * @param serverFailureLimit consecutive timeouts or connection failures that mark a server
-   *     down (option {@code serverFailureLimit})
+   * @param serverFailureLimit consecutive timeouts or connection failures that mark a server down
+   *     (option {@code serverFailureLimit})
    * @param serverRetryMillis how long a server stays marked down before it is probed, in
    *     milliseconds (option {@code serverRetryMillis})
-   * @param reconnectDelaySeconds the longest wait between two reconnect attempts to a server
-   *     whose connection was lost, in seconds, at least 1 (option {@code reconnectDelaySeconds};
+   * @param reconnectDelaySeconds the longest wait between two reconnect attempts to a server whose
+   *     connection was lost, in seconds, at least 1 (option {@code reconnectDelaySeconds};
    *     spymemcached's {@code maxReconnectDelay})
    */
-  public record ClusterOptions(String keyPrefix, int serverFailureLimit, long serverRetryMillis,
+  public record ClusterOptions(
+      String keyPrefix,
+      int serverFailureLimit,
+      long serverRetryMillis,
       long reconnectDelaySeconds) {
     /** The defaults: prefix {@code mjc}, 2 failures, 1000 ms, 1 s. */
     public static final ClusterOptions DEFAULTS = new ClusterOptions("mjc", 2, 1000, 1);
@@ -99,9 +110,13 @@ public final class MemcachedStore implements AutoCloseable {
    * {@link #connect(List, long, long, Credentials, ClusterOptions)} without credentials and with
    * {@link ClusterOptions#DEFAULTS}.
    */
-  public static MemcachedStore connect(List<InetSocketAddress> servers,
-      long operationTimeoutMillis, long connectTimeoutMillis) {
-    return connect(servers, operationTimeoutMillis, connectTimeoutMillis, Credentials.NONE,
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers, long operationTimeoutMillis, long connectTimeoutMillis) {
+    return connect(
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        Credentials.NONE,
         ClusterOptions.DEFAULTS);
   }
 
@@ -118,36 +133,46 @@ public final class MemcachedStore implements AutoCloseable {
    * @param cluster key distribution and failing-server handling
    * @return a connected store
    * @throws StoreFailureException when the client cannot be created
-   * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL
-   *     (the message names the server and the user, never the password)
+   * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL (the
+   *     message names the server and the user, never the password)
    */
-  public static MemcachedStore connect(List<InetSocketAddress> servers,
-      long operationTimeoutMillis, long connectTimeoutMillis, Credentials credentials,
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers,
+      long operationTimeoutMillis,
+      long connectTimeoutMillis,
+      Credentials credentials,
       ClusterOptions cluster) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
-      resolved.add(server.isUnresolved()
-          ? new InetSocketAddress(server.getHostString(), server.getPort()) : server);
+      resolved.add(
+          server.isUnresolved()
+              ? new InetSocketAddress(server.getHostString(), server.getPort())
+              : server);
     }
     ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
     if (credentials.isPresent()) {
-      SaslPlainCheck.verify(resolved, credentials, (int) Math.min(Integer.MAX_VALUE,
-          connectTimeoutMillis));
-      factory.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
-          new PlainCallbackHandler(credentials.username(), credentials.password())));
+      SaslPlainCheck.verify(
+          resolved, credentials, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+      factory.setAuthDescriptor(
+          new AuthDescriptor(
+              new String[] {"PLAIN"},
+              new PlainCallbackHandler(credentials.username(), credentials.password())));
     }
     LocatingClient client;
     try {
-      client = new LocatingClient(factory
-          .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-          .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-          .setHashAlg(new EntryKeyHash(cluster.keyPrefix()))
-          .setFailureMode(FailureMode.Cancel)
-          .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
-          .setOpTimeout(operationTimeoutMillis)
-          .setOpQueueMaxBlockTime(operationTimeoutMillis)
-          .setDaemon(true)
-          .build(), resolved);
+      client =
+          new LocatingClient(
+              factory
+                  .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                  .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                  .setHashAlg(new EntryKeyHash(cluster.keyPrefix()))
+                  .setFailureMode(FailureMode.Cancel)
+                  .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
+                  .setOpTimeout(operationTimeoutMillis)
+                  .setOpQueueMaxBlockTime(operationTimeoutMillis)
+                  .setDaemon(true)
+                  .build(),
+              resolved);
     } catch (Exception e) {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
@@ -162,8 +187,8 @@ public final class MemcachedStore implements AutoCloseable {
         }
       }
       try {
-        SaslPlainCheck.verifyNoneRequired(silent, (int) Math.min(Integer.MAX_VALUE,
-            connectTimeoutMillis));
+        SaslPlainCheck.verifyNoneRequired(
+            silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
       } catch (RuntimeException e) {
         client.shutdown(0, TimeUnit.MILLISECONDS);
         throw e;
@@ -185,8 +210,10 @@ public final class MemcachedStore implements AutoCloseable {
     }
     for (MemcachedNode node : nodes) {
       if (!node.isActive()) {
-        LOG.warn("memcached server {} is not reachable after {} ms; its commands fail until it"
-            + " is", node.getSocketAddress(), connectTimeoutMillis);
+        LOG.warn(
+            "memcached server {} is not reachable after {} ms; its commands fail until it" + " is",
+            node.getSocketAddress(),
+            connectTimeoutMillis);
       }
     }
   }
@@ -205,7 +232,9 @@ public final class MemcachedStore implements AutoCloseable {
     try {
       return ItemSizeLimit.fromStatsSettings(settings.values());
     } catch (RuntimeException e) {
-      LOG.warn("cannot read the item size limit from memcached ({}); assuming {}", e.toString(),
+      LOG.warn(
+          "cannot read the item size limit from memcached ({}); assuming {}",
+          e.toString(),
           ItemSizeLimit.DEFAULT);
       return ItemSizeLimit.DEFAULT;
     }
@@ -224,8 +253,8 @@ public final class MemcachedStore implements AutoCloseable {
     if (clazz.isInstance(client)) {
       return clazz.cast(client);
     }
-    throw new IllegalArgumentException(owner.getClass().getSimpleName()
-        + " cannot be unwrapped to " + clazz.getName());
+    throw new IllegalArgumentException(
+        owner.getClass().getSimpleName() + " cannot be unwrapped to " + clazz.getName());
   }
 
   /** Returns the underlying spymemcached client (for {@code Cache.unwrap}). */
@@ -258,14 +287,15 @@ public final class MemcachedStore implements AutoCloseable {
     MemcachedNode node = admit(key);
     CASValue<CachedData> value =
         await(client.asyncGets(key, RawTranscoder.INSTANCE), "gets", key, node);
-    return value == null ? null
-        : new StoreItem(key, value.getValue().getData(), value.getValue().getFlags(),
-            value.getCas());
+    return value == null
+        ? null
+        : new StoreItem(
+            key, value.getValue().getData(), value.getValue().getFlags(), value.getCas());
   }
 
   /**
-   * memcached multi-get: one pipelined batch per server. Keys of servers that are marked down
-   * are not sent; a server that fails does not cost the answers of the others.
+   * memcached multi-get: one pipelined batch per server. Keys of servers that are marked down are
+   * not sent; a server that fails does not cost the answers of the others.
    *
    * @return the items found (flags and bytes by key; CAS values are not returned), and the keys
    *     whose server failed with the first failure
@@ -276,8 +306,7 @@ public final class MemcachedStore implements AutoCloseable {
     }
     Map<MemcachedNode, List<String>> byNode = new IdentityHashMap<>();
     for (String key : keys) {
-      byNode.computeIfAbsent(locator.getPrimary(key), n -> new ArrayList<>())
-          .add(key);
+      byNode.computeIfAbsent(locator.getPrimary(key), n -> new ArrayList<>()).add(key);
     }
     Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures = new LinkedHashMap<>();
     List<String> failedKeys = new ArrayList<>();
@@ -310,15 +339,14 @@ public final class MemcachedStore implements AutoCloseable {
    * @param failedKeys keys whose server was down or failed (neither found nor known absent)
    * @param failure the first failure, null when {@code failedKeys} is empty
    */
-  public record BulkRead(Map<String, CachedData> items, List<String> failedKeys,
-      StoreFailureException failure) {
-  }
+  public record BulkRead(
+      Map<String, CachedData> items, List<String> failedKeys, StoreFailureException failure) {}
 
   /**
    * memcached {@code add}: stores only when no item exists.
    *
-   * @param exptime memcached exptime: seconds from now up to 30 days, else absolute Unix seconds;
-   *     0 for no expiry
+   * @param exptime memcached exptime: seconds from now up to 30 days, else absolute Unix seconds; 0
+   *     for no expiry
    * @return true when stored, false when an item already exists
    * @throws ItemTooLargeException before sending, when the item exceeds the server's limit
    * @throws StoreFailureException on timeout or failure
@@ -356,8 +384,8 @@ public final class MemcachedStore implements AutoCloseable {
   public CasOutcome cas(String key, long cas, int exptime, int flags, byte[] data) {
     CachedData item = item(key, flags, data);
     MemcachedNode node = admit(key);
-    CASResponse response = await(client.asyncCAS(key, cas, exptime, item, RawTranscoder.INSTANCE),
-        "cas", key, node);
+    CASResponse response =
+        await(client.asyncCAS(key, cas, exptime, item, RawTranscoder.INSTANCE), "cas", key, node);
     switch (response) {
       case OK:
         return CasOutcome.STORED;
@@ -366,8 +394,9 @@ public final class MemcachedStore implements AutoCloseable {
       case NOT_FOUND:
         return CasOutcome.NOT_FOUND;
       default:
-        throw new StoreFailureException("memcached cas of key '" + key + "' on "
-            + serverOf(key) + " answered " + response, null);
+        throw new StoreFailureException(
+            "memcached cas of key '" + key + "' on " + serverOf(key) + " answered " + response,
+            null);
     }
   }
 
@@ -383,8 +412,8 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * memcached {@code delete} with a CAS unique (binary protocol only): deletes the item only when it
-   * has not changed since it was read.
+   * memcached {@code delete} with a CAS unique (binary protocol only): deletes the item only when
+   * it has not changed since it was read.
    *
    * @return true when deleted; false when the item changed or is gone
    * @throws StoreFailureException on timeout or failure
@@ -395,8 +424,8 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * Pipelined memcached {@code set}s: all are sent before any answer is awaited; writes for
-   * servers marked down are not sent.
+   * Pipelined memcached {@code set}s: all are sent before any answer is awaited; writes for servers
+   * marked down are not sent.
    *
    * @return the writes that failed (their server down, failing or refusing), empty when all were
    *     stored
@@ -445,8 +474,7 @@ public final class MemcachedStore implements AutoCloseable {
    * @param key the memcached key
    * @param failure why
    */
-  public record FailedWrite(String key, StoreFailureException failure) {
-  }
+  public record FailedWrite(String key, StoreFailureException failure) {}
 
   /**
    * One pipelined write.
@@ -456,8 +484,7 @@ public final class MemcachedStore implements AutoCloseable {
    * @param flags the item flags
    * @param data the item bytes
    */
-  public record Write(String key, int exptime, int flags, byte[] data) {
-  }
+  public record Write(String key, int exptime, int flags, byte[] data) {}
 
   /** Stops the node-health probes and shuts the client down (waiting up to the timeout). */
   @Override
@@ -522,10 +549,18 @@ public final class MemcachedStore implements AutoCloseable {
     return new CachedData(flags, data, Integer.MAX_VALUE);
   }
 
-  private StoreFailureException refused(String command, String key,
-      OperationFuture<Boolean> future) {
-    return new StoreFailureException("memcached " + command + " of key '" + key + "' on "
-        + serverOf(key) + " was refused: " + future.getStatus(), null);
+  private StoreFailureException refused(
+      String command, String key, OperationFuture<Boolean> future) {
+    return new StoreFailureException(
+        "memcached "
+            + command
+            + " of key '"
+            + key
+            + "' on "
+            + serverOf(key)
+            + " was refused: "
+            + future.getStatus(),
+        null);
   }
 
   /**
@@ -541,25 +576,30 @@ public final class MemcachedStore implements AutoCloseable {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new StoreFailureException("interrupted while waiting for memcached " + command
-          + describe(key, node), e);
+      throw new StoreFailureException(
+          "interrupted while waiting for memcached " + command + describe(key, node), e);
     } catch (TimeoutException e) {
       future.cancel(true);
       health.failed(node, command + " timed out after " + timeoutMillis + " ms");
-      throw new StoreFailureException("memcached " + command + describe(key, node)
-          + " timed out after " + timeoutMillis + " ms", e);
+      throw new StoreFailureException(
+          "memcached "
+              + command
+              + describe(key, node)
+              + " timed out after "
+              + timeoutMillis
+              + " ms",
+          e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof CancellationException
-          || e.getCause() instanceof IOException) {
+      if (e.getCause() instanceof CancellationException || e.getCause() instanceof IOException) {
         health.failed(node, command + " failed: " + e.getCause());
       }
-      throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
-          + e.getCause(), e.getCause());
+      throw new StoreFailureException(
+          "memcached " + command + describe(key, node) + " failed: " + e.getCause(), e.getCause());
     } catch (RuntimeException e) {
       // spymemcached reports cancelled operations (dead server, FailureMode.Cancel) this way
       health.failed(node, command + " failed: " + e);
-      throw new StoreFailureException("memcached " + command + describe(key, node) + " failed: "
-          + e, e);
+      throw new StoreFailureException(
+          "memcached " + command + describe(key, node) + " failed: " + e, e);
     }
   }
 

@@ -18,30 +18,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists the item keys held by memcached servers with the ASCII command
- * {@code lru_crawler metadump hash} (memcached 1.6.10+; {@code lru_crawler metadump all} on older
- * servers, from 1.4.31), which spymemcached cannot send. The {@code hash} form walks the hash
- * table, so an item is listed even while memcached's LRU maintainer moves it between its
- * hot/warm/cold lists; the {@code all} form walks those lists and can miss an item that moves
- * during the crawl. This is
- * how {@link javax.cache.Cache#iterator()} and {@link javax.cache.Cache#removeAll()} (no keys
- * given) find the entries of a cache.
+ * Lists the item keys held by memcached servers with the ASCII command {@code lru_crawler metadump
+ * hash} (memcached 1.6.10+; {@code lru_crawler metadump all} on older servers, from 1.4.31), which
+ * spymemcached cannot send. The {@code hash} form walks the hash table, so an item is listed even
+ * while memcached's LRU maintainer moves it between its hot/warm/cold lists; the {@code all} form
+ * walks those lists and can miss an item that moves during the crawl. This is how {@link
+ * javax.cache.Cache#iterator()} and {@link javax.cache.Cache#removeAll()} (no keys given) find the
+ * entries of a cache.
  *
- * <p><b>Cost.</b> Every call walks every item on every server, whichever cache or application
- * owns it: time and network traffic grow with the total number of items on the servers (about
- * 70–100 bytes of response per item), not with the size of the cache. Keys are filtered while the
- * response streams in, so memory grows only with the number of matching keys.
+ * <p><b>Cost.</b> Every call walks every item on every server, whichever cache or application owns
+ * it: time and network traffic grow with the total number of items on the servers (about 70–100
+ * bytes of response per item), not with the size of the cache. Keys are filtered while the response
+ * streams in, so memory grows only with the number of matching keys.
  *
  * <p><b>Protocol.</b> Each server is asked once per call, on a fresh TCP connection that is closed
  * afterwards; servers are asked one after another. While another crawl runs (another client's
- * metadump, or {@code lru_crawler crawl}), memcached answers
- * {@code BUSY currently processing crawler request}; the request is then retried with a backoff
- * of 5 ms doubling up to 100 ms, for at most {@code timeoutMillis} per server. memcached lists
- * items that are linked when the crawl starts, so an item stored before the call is listed unless
- * it expires, is deleted or is evicted meanwhile; items stored during the crawl may be missed.
+ * metadump, or {@code lru_crawler crawl}), memcached answers {@code BUSY currently processing
+ * crawler request}; the request is then retried with a backoff of 5 ms doubling up to 100 ms, for
+ * at most {@code timeoutMillis} per server. memcached lists items that are linked when the crawl
+ * starts, so an item stored before the call is listed unless it expires, is deleted or is evicted
+ * meanwhile; items stored during the crawl may be missed.
  *
- * <p>Instances are immutable and thread-safe; concurrent calls against one server answer
- * {@code BUSY} to each other and therefore run one after another.
+ * <p>Instances are immutable and thread-safe; concurrent calls against one server answer {@code
+ * BUSY} to each other and therefore run one after another.
  */
 public final class MetadumpKeyEnumerator {
 
@@ -57,6 +56,7 @@ public final class MetadumpKeyEnumerator {
   private final List<InetSocketAddress> servers;
   private final int timeoutMillis;
   private final LongAdder busyRetries = new LongAdder();
+
   /** Why enumeration cannot work at all (null when it can). */
   private final String unavailable;
 
@@ -86,8 +86,8 @@ public final class MetadumpKeyEnumerator {
 
   /**
    * An enumerator for servers that cannot answer {@code lru_crawler metadump} at all, such as
-   * memcached started with {@code -S} (SASL), which closes every ASCII-protocol connection:
-   * {@link #keysWithPrefix} always throws {@code UnsupportedOperationException} with {@code why}.
+   * memcached started with {@code -S} (SASL), which closes every ASCII-protocol connection: {@link
+   * #keysWithPrefix} always throws {@code UnsupportedOperationException} with {@code why}.
    *
    * @param why the reason, for the exception message
    * @return the enumerator
@@ -98,9 +98,9 @@ public final class MetadumpKeyEnumerator {
 
   /**
    * Returns every item key, on every server, that starts with {@code prefix}. Keys are compared and
-   * returned decoded: memcached percent-encodes them in the metadump, and they are decoded to bytes,
-   * then read as UTF-8 (memcached's ASCII keys are unchanged by this). The prefix test is on those
-   * bytes, so it equals {@code key.startsWith(prefix)} for well-formed keys.
+   * returned decoded: memcached percent-encodes them in the metadump, and they are decoded to
+   * bytes, then read as UTF-8 (memcached's ASCII keys are unchanged by this). The prefix test is on
+   * those bytes, so it equals {@code key.startsWith(prefix)} for well-formed keys.
    *
    * @param prefix the key prefix, for example {@code "<prefix>:<cache>:<generation>:"}; the empty
    *     string lists every key
@@ -108,8 +108,8 @@ public final class MetadumpKeyEnumerator {
    *     given to the constructor, each server's keys in memcached's crawl order; a new mutable list
    * @throws NullPointerException when {@code prefix} is null
    * @throws UnsupportedOperationException when a server refuses {@code lru_crawler metadump}: it
-   *     runs with {@code -X} ({@code --disable-dumping}), with its LRU crawler disabled
-   *     ({@code -o no_lru_crawler}), or is older than 1.4.31. The message names the server.
+   *     runs with {@code -X} ({@code --disable-dumping}), with its LRU crawler disabled ({@code -o
+   *     no_lru_crawler}), or is older than 1.4.31. The message names the server.
    * @throws CacheException when a server cannot be reached, a connect or read takes longer than
    *     {@code timeoutMillis}, the server stays {@code BUSY} for {@code timeoutMillis}, the
    *     response is malformed, or the thread is interrupted while waiting to retry (the interrupt
@@ -126,8 +126,8 @@ public final class MetadumpKeyEnumerator {
   }
 
   /**
-   * {@link #keysWithPrefix(String)} on one server only (per-server generations give each server
-   * its own prefix).
+   * {@link #keysWithPrefix(String)} on one server only (per-server generations give each server its
+   * own prefix).
    *
    * @param server the server to ask, one of any memcached servers (not necessarily given to the
    *     constructor)
@@ -165,15 +165,25 @@ public final class MetadumpKeyEnumerator {
         OutputStream out = socket.getOutputStream();
         out.write(command);
         out.flush();
-        reader = new MetadumpResponseReader(socket.getInputStream(), prefix, keys::add,
-            MetadumpResponseReader.DEFAULT_BUFFER_BYTES);
+        reader =
+            new MetadumpResponseReader(
+                socket.getInputStream(),
+                prefix,
+                keys::add,
+                MetadumpResponseReader.DEFAULT_BUFFER_BYTES);
         outcome = reader.read();
       } catch (SocketTimeoutException e) {
-        throw new CacheException("lru_crawler metadump on memcached server " + name(server)
-            + " timed out after " + timeoutMillis + " ms: " + e.getMessage(), e);
+        throw new CacheException(
+            "lru_crawler metadump on memcached server "
+                + name(server)
+                + " timed out after "
+                + timeoutMillis
+                + " ms: "
+                + e.getMessage(),
+            e);
       } catch (IOException e) {
-        throw new CacheException("lru_crawler metadump on memcached server " + name(server)
-            + " failed: " + e, e);
+        throw new CacheException(
+            "lru_crawler metadump on memcached server " + name(server) + " failed: " + e, e);
       }
       switch (outcome) {
         case COMPLETE:
@@ -182,21 +192,31 @@ public final class MetadumpKeyEnumerator {
           throw refused(server, reader.statusLine());
         case BAD_TARGET:
           if (command == LRU_COMMAND) {
-            throw new CacheException("lru_crawler metadump on memcached server " + name(server)
-                + " answered " + reader.statusLine());
+            throw new CacheException(
+                "lru_crawler metadump on memcached server "
+                    + name(server)
+                    + " answered "
+                    + reader.statusLine());
           }
           command = LRU_COMMAND;
           break;
         case BUSY:
           long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
           if (remainingMillis < backoffMillis) {
-            throw new CacheException("lru_crawler metadump on memcached server " + name(server)
-                + " still answered " + reader.statusLine() + " after retrying for "
-                + timeoutMillis + " ms: another crawl (metadump or lru_crawler crawl) is running");
+            throw new CacheException(
+                "lru_crawler metadump on memcached server "
+                    + name(server)
+                    + " still answered "
+                    + reader.statusLine()
+                    + " after retrying for "
+                    + timeoutMillis
+                    + " ms: another crawl (metadump or lru_crawler crawl) is running");
           }
           busyRetries.increment();
-          LOG.debug("memcached server {} busy with another crawl; retrying metadump in {} ms",
-              name(server), backoffMillis);
+          LOG.debug(
+              "memcached server {} busy with another crawl; retrying metadump in {} ms",
+              name(server),
+              backoffMillis);
           sleep(server, backoffMillis);
           backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
           break;
@@ -207,13 +227,18 @@ public final class MetadumpKeyEnumerator {
   }
 
   private static UnsupportedOperationException refused(InetSocketAddress server, String status) {
-    String why = status.contains("crawler disabled")
-        ? "the server must run with its LRU crawler enabled (without '-o no_lru_crawler')"
-        + " and without -X (--disable-dumping)"
-        : "the server must run without -X (--disable-dumping) and be memcached 1.4.31 or later";
-    return new UnsupportedOperationException("memcached server " + name(server)
-        + " refused 'lru_crawler metadump all' with " + status
-        + "; Cache.iterator() and Cache.removeAll() need it to list the cache's keys, so " + why);
+    String why =
+        status.contains("crawler disabled")
+            ? "the server must run with its LRU crawler enabled (without '-o no_lru_crawler')"
+                + " and without -X (--disable-dumping)"
+            : "the server must run without -X (--disable-dumping) and be memcached 1.4.31 or later";
+    return new UnsupportedOperationException(
+        "memcached server "
+            + name(server)
+            + " refused 'lru_crawler metadump all' with "
+            + status
+            + "; Cache.iterator() and Cache.removeAll() need it to list the cache's keys, so "
+            + why);
   }
 
   private static void sleep(InetSocketAddress server, long millis) {
@@ -221,8 +246,11 @@ public final class MetadumpKeyEnumerator {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CacheException("lru_crawler metadump on memcached server " + name(server)
-          + " interrupted while waiting for another crawl to finish", e);
+      throw new CacheException(
+          "lru_crawler metadump on memcached server "
+              + name(server)
+              + " interrupted while waiting for another crawl to finish",
+          e);
     }
   }
 

@@ -7,29 +7,28 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Streaming parser of one memcached {@code lru_crawler metadump} response (memcached 1.4.31+,
- * ASCII protocol), checked against memcached 1.6.18.
+ * Streaming parser of one memcached {@code lru_crawler metadump} response (memcached 1.4.31+, ASCII
+ * protocol), checked against memcached 1.6.18.
  *
- * <p>The response is either a single status line or a sequence of item lines ended by
- * {@code END\r\n}. Item lines end with a bare {@code \n} and look like
- * {@code key=<percent-encoded key> exp=<unix s|-1> la=<unix s> cas=<n> fetch=<yes|no> cls=<n>
- * size=<bytes>}; only {@code key=} is used. memcached percent-encodes every key byte outside
- * {@code [A-Za-z0-9-._~]} as {@code %XX}, so {@code '+'} arrives as {@code %2B} and is never a
- * space. Status lines seen on memcached 1.6.18:
+ * <p>The response is either a single status line or a sequence of item lines ended by {@code
+ * END\r\n}. Item lines end with a bare {@code \n} and look like {@code key=<percent-encoded key>
+ * exp=<unix s|-1> la=<unix s> cas=<n> fetch=<yes|no> cls=<n> size=<bytes>}; only {@code key=} is
+ * used. memcached percent-encodes every key byte outside {@code [A-Za-z0-9-._~]} as {@code %XX}, so
+ * {@code '+'} arrives as {@code %2B} and is never a space. Status lines seen on memcached 1.6.18:
  *
  * <ul>
  *   <li>{@code BUSY currently processing crawler request} — another crawl is running;
- *   <li>{@code ERROR metadump not allowed} — the server runs with {@code -X}
- *       ({@code --disable-dumping});
- *   <li>{@code CLIENT_ERROR lru crawler disabled} — the server runs with
- *       {@code -o no_lru_crawler} (or {@code lru_crawler disable} was sent);
+ *   <li>{@code ERROR metadump not allowed} — the server runs with {@code -X} ({@code
+ *       --disable-dumping});
+ *   <li>{@code CLIENT_ERROR lru crawler disabled} — the server runs with {@code -o no_lru_crawler}
+ *       (or {@code lru_crawler disable} was sent);
  *   <li>{@code ERROR} — the command is unknown (memcached older than 1.4.31).
  * </ul>
  *
- * <p>The stream is read through a fixed buffer and parsed as bytes; keys are decoded into a
- * reused byte array and compared with the prefix as bytes, so a {@code String} is created only for
- * matching keys and memory stays bounded however many items the server holds. Not thread-safe;
- * one instance reads one response.
+ * <p>The stream is read through a fixed buffer and parsed as bytes; keys are decoded into a reused
+ * byte array and compared with the prefix as bytes, so a {@code String} is created only for
+ * matching keys and memory stays bounded however many items the server holds. Not thread-safe; one
+ * instance reads one response.
  */
 final class MetadumpResponseReader {
 
@@ -111,8 +110,8 @@ final class MetadumpResponseReader {
       } else if (first) {
         return classifyStatus(lineStart, end);
       } else {
-        throw new IOException("unexpected line after " + (lines - 1) + " item lines: "
-            + printable(lineStart, end));
+        throw new IOException(
+            "unexpected line after " + (lines - 1) + " item lines: " + printable(lineStart, end));
       }
     }
   }
@@ -133,7 +132,8 @@ final class MetadumpResponseReader {
     if (startsWith(from, to, BADCLASS)) {
       return Outcome.BAD_TARGET;
     }
-    if (equalsLine(from, to, NOT_ALLOWED) || equalsLine(from, to, CRAWLER_DISABLED)
+    if (equalsLine(from, to, NOT_ALLOWED)
+        || equalsLine(from, to, CRAWLER_DISABLED)
         || equalsLine(from, to, UNKNOWN_COMMAND)) {
       return Outcome.REFUSED;
     }
@@ -214,8 +214,8 @@ final class MetadumpResponseReader {
       start = 0;
     }
     if (limit == buffer.length) {
-      throw new IOException("response line longer than " + buffer.length + " bytes after "
-          + lines + " lines");
+      throw new IOException(
+          "response line longer than " + buffer.length + " bytes after " + lines + " lines");
     }
     int read = in.read(buffer, limit, buffer.length - limit);
     if (read < 0) {

@@ -19,8 +19,8 @@ import net.spy.memcached.protocol.binary.BinaryOperationFactory;
  * memcached commands sent to one chosen server rather than to the server a key hashes to: the
  * per-server generation and clear-marker items of every cache live on every server (README "How
  * entries are stored"), and node-health probes go to the server being probed. Binary protocol
- * {@code gets}, {@code add}, {@code cas} (flags 0, exptime 0) and {@code noop}, each awaited for
- * at most the operation timeout and reported to {@link NodeHealth}. Thread-safe.
+ * {@code gets}, {@code add}, {@code cas} (flags 0, exptime 0) and {@code noop}, each awaited for at
+ * most the operation timeout and reported to {@link NodeHealth}. Thread-safe.
  */
 final class NodeCommands {
 
@@ -40,12 +40,16 @@ final class NodeCommands {
     health.admit(node);
     AtomicReference<StoreItem> found = new AtomicReference<>();
     Outcome outcome = new Outcome();
-    send(node, ops.gets(key, new GetsCallback(outcome) {
-      @Override
-      public void gotData(String k, int flags, long cas, byte[] data) {
-        found.set(new StoreItem(k, data, flags, cas));
-      }
-    }));
+    send(
+        node,
+        ops.gets(
+            key,
+            new GetsCallback(outcome) {
+              @Override
+              public void gotData(String k, int flags, long cas, byte[] data) {
+                found.set(new StoreItem(k, data, flags, cas));
+              }
+            }));
     StatusCode status = await(node, outcome.future, "gets", key);
     return status == StatusCode.SUCCESS ? found.get() : null;
   }
@@ -94,21 +98,36 @@ final class NodeCommands {
     client.broadcastOp((n, latch) -> op, List.of(node));
   }
 
-  private StatusCode await(MemcachedNode node, CompletableFuture<StatusCode> future,
-      String command, String key) {
+  private StatusCode await(
+      MemcachedNode node, CompletableFuture<StatusCode> future, String command, String key) {
     StatusCode status = store.await(future, command, key, node);
     if (status == StatusCode.CANCELLED) {
       health.failed(node, command + " cancelled");
-      throw new StoreFailureException("memcached " + command + " of key '" + key + "' on "
-          + NodeHealth.name(node) + " was cancelled (connection lost)", null);
+      throw new StoreFailureException(
+          "memcached "
+              + command
+              + " of key '"
+              + key
+              + "' on "
+              + NodeHealth.name(node)
+              + " was cancelled (connection lost)",
+          null);
     }
     return status;
   }
 
-  private static StoreFailureException refused(String command, String key, MemcachedNode node,
-      StatusCode status) {
-    return new StoreFailureException("memcached " + command + " of key '" + key + "' on "
-        + NodeHealth.name(node) + " answered " + status, null);
+  private static StoreFailureException refused(
+      String command, String key, MemcachedNode node, StatusCode status) {
+    return new StoreFailureException(
+        "memcached "
+            + command
+            + " of key '"
+            + key
+            + "' on "
+            + NodeHealth.name(node)
+            + " answered "
+            + status,
+        null);
   }
 
   /** The status a command ended with, completed by spymemcached's I/O thread. */
@@ -127,8 +146,8 @@ final class NodeCommands {
     @Override
     public void receivedStatus(OperationStatus status) {
       StatusCode code = status.getStatusCode();
-      outcome.status = code != null ? code
-          : status.isSuccess() ? StatusCode.SUCCESS : StatusCode.ERR_CLIENT;
+      outcome.status =
+          code != null ? code : status.isSuccess() ? StatusCode.SUCCESS : StatusCode.ERR_CLIENT;
     }
 
     @Override
@@ -144,14 +163,12 @@ final class NodeCommands {
     }
   }
 
-  private static final class StoreCallback extends BaseCallback
-      implements StoreOperation.Callback {
+  private static final class StoreCallback extends BaseCallback implements StoreOperation.Callback {
     StoreCallback(Outcome outcome) {
       super(outcome);
     }
 
     @Override
-    public void gotData(String key, long cas) {
-    }
+    public void gotData(String key, long cas) {}
   }
 }

@@ -18,22 +18,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that decides whether a memcached server is usable (DESIGN.md "store": node
- * health). It follows libmemcached's {@code server_failure_limit} / {@code retry_timeout} and
- * pymemcache {@code HashClient}'s {@code retry_attempts} / {@code dead_timeout}:
+ * The one place that decides whether a memcached server is usable (DESIGN.md "store": node health).
+ * It follows libmemcached's {@code server_failure_limit} / {@code retry_timeout} and pymemcache
+ * {@code HashClient}'s {@code retry_attempts} / {@code dead_timeout}:
  *
  * <ul>
  *   <li>after {@code serverFailureLimit} consecutive timeouts or connection failures a server is
- *       marked <em>down</em>; commands for its keys are then refused at once
- *       ({@link NodeDownException}), never queued, so no calling thread waits on a dead or hung
- *       server while the keys of the other servers run at full speed;
+ *       marked <em>down</em>; commands for its keys are then refused at once ({@link
+ *       NodeDownException}), never queued, so no calling thread waits on a dead or hung server
+ *       while the keys of the other servers run at full speed;
  *   <li>a server without a connection (spymemcached is reconnecting) is refused the same way;
- *   <li>{@code serverRetryMillis} after being marked down, and then every
- *       {@code serverRetryMillis} until it answers, a background thread sends the server one probe
- *       (a binary {@code noop}) once it has a connection again; when the probe answers within the
- *       operation timeout the server is <em>up</em> again, its failure count reset, its
- *       {@linkplain #epoch epoch} advanced and the {@linkplain #onUp up-listeners} called (on the
- *       probe thread).
+ *   <li>{@code serverRetryMillis} after being marked down, and then every {@code serverRetryMillis}
+ *       until it answers, a background thread sends the server one probe (a binary {@code noop})
+ *       once it has a connection again; when the probe answers within the operation timeout the
+ *       server is <em>up</em> again, its failure count reset, its {@linkplain #epoch epoch}
+ *       advanced and the {@linkplain #onUp up-listeners} called (on the probe thread).
  * </ul>
  *
  * <p>Transitions are logged (WARN when marked down, INFO when back). Thread-safe; the hot path
@@ -42,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeHealth implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
+
   /** How often the probe thread looks at down servers, in milliseconds. */
   private static final long TICK_MILLIS = 50;
 
@@ -72,8 +72,12 @@ public final class NodeHealth implements AutoCloseable {
    * @param probeTimeoutMillis how long a probe may take, in milliseconds
    * @param prober sends one probe to a server; completes with true when it answered
    */
-  public NodeHealth(Collection<MemcachedNode> nodes, int failureLimit, long retryMillis,
-      long probeTimeoutMillis, Function<MemcachedNode, CompletableFuture<Boolean>> prober) {
+  public NodeHealth(
+      Collection<MemcachedNode> nodes,
+      int failureLimit,
+      long retryMillis,
+      long probeTimeoutMillis,
+      Function<MemcachedNode, CompletableFuture<Boolean>> prober) {
     this.states = new IdentityHashMap<>();
     for (MemcachedNode node : nodes) {
       states.put(node, new State());
@@ -82,13 +86,15 @@ public final class NodeHealth implements AutoCloseable {
     this.retryNanos = TimeUnit.MILLISECONDS.toNanos(retryMillis);
     this.probeTimeoutMillis = probeTimeoutMillis;
     this.prober = prober;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "memjcache-node-health");
-      thread.setDaemon(true);
-      return thread;
-    });
-    scheduler.scheduleWithFixedDelay(this::probeDueNodes, TICK_MILLIS, TICK_MILLIS,
-        TimeUnit.MILLISECONDS);
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "memjcache-node-health");
+              thread.setDaemon(true);
+              return thread;
+            });
+    scheduler.scheduleWithFixedDelay(
+        this::probeDueNodes, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -99,14 +105,21 @@ public final class NodeHealth implements AutoCloseable {
   public void admit(MemcachedNode node) {
     State state = states.get(node);
     if (state.down) {
-      throw new NodeDownException("memcached server " + name(node) + " is marked down since "
-          + (System.currentTimeMillis() - state.downSinceMillis) + " ms (" + state.lastFailure
-          + "); its keys fail at once until a probe answers");
+      throw new NodeDownException(
+          "memcached server "
+              + name(node)
+              + " is marked down since "
+              + (System.currentTimeMillis() - state.downSinceMillis)
+              + " ms ("
+              + state.lastFailure
+              + "); its keys fail at once until a probe answers");
     }
     if (!node.isActive()) {
       failed(node, "no connection");
-      throw new NodeDownException("memcached server " + name(node)
-          + " has no connection (reconnecting); its keys fail at once until it is back");
+      throw new NodeDownException(
+          "memcached server "
+              + name(node)
+              + " has no connection (reconnecting); its keys fail at once until it is back");
     }
   }
 
@@ -119,8 +132,8 @@ public final class NodeHealth implements AutoCloseable {
   }
 
   /**
-   * Records a timeout or connection failure of a command on {@code node}; the
-   * {@code serverFailureLimit}-th in a row marks the server down.
+   * Records a timeout or connection failure of a command on {@code node}; the {@code
+   * serverFailureLimit}-th in a row marks the server down.
    *
    * @param reason what failed, for the log and the {@link NodeDownException} message
    */
@@ -139,8 +152,12 @@ public final class NodeHealth implements AutoCloseable {
         state.retryAtNanos = System.nanoTime() + retryNanos;
         state.down = true;
       }
-      LOG.warn("memcached server {} marked down after {} consecutive failures (last: {}); its keys"
-          + " fail at once, a probe follows in {} ms", name(node), state.failures.get(), reason,
+      LOG.warn(
+          "memcached server {} marked down after {} consecutive failures (last: {}); its keys"
+              + " fail at once, a probe follows in {} ms",
+          name(node),
+          state.failures.get(),
+          reason,
           TimeUnit.NANOSECONDS.toMillis(retryNanos));
     }
   }
@@ -151,8 +168,8 @@ public final class NodeHealth implements AutoCloseable {
   }
 
   /**
-   * Returns how many times {@code node} came back after being marked down: a cached fact about
-   * the server (such as its generation) read in an older epoch must be read again.
+   * Returns how many times {@code node} came back after being marked down: a cached fact about the
+   * server (such as its generation) read in an older epoch must be read again.
    */
   public int epoch(MemcachedNode node) {
     return states.get(node).epoch;
@@ -161,11 +178,12 @@ public final class NodeHealth implements AutoCloseable {
   /** Returns the servers currently marked down. */
   public List<MemcachedNode> downNodes() {
     List<MemcachedNode> down = new ArrayList<>();
-    states.forEach((node, state) -> {
-      if (state.down) {
-        down.add(node);
-      }
-    });
+    states.forEach(
+        (node, state) -> {
+          if (state.down) {
+            down.add(node);
+          }
+        });
     return down;
   }
 
@@ -182,25 +200,27 @@ public final class NodeHealth implements AutoCloseable {
 
   private void probeDueNodes() {
     long now = System.nanoTime();
-    states.forEach((node, state) -> {
-      if (!state.down || state.probing || now - state.retryAtNanos < 0 || !node.isActive()) {
-        return;
-      }
-      state.probing = true;
-      CompletableFuture<Boolean> probe;
-      try {
-        probe = prober.apply(node).orTimeout(probeTimeoutMillis, TimeUnit.MILLISECONDS);
-      } catch (RuntimeException e) {
-        probe = CompletableFuture.failedFuture(e);
-      }
-      // the answer arrives on spymemcached's I/O thread: continue on the probe thread, where
-      // up-listeners may send commands and wait for them
-      probe.whenComplete((answered, failure) -> {
-        if (!scheduler.isShutdown()) {
-          scheduler.execute(() -> probed(node, state, failure == null && answered));
-        }
-      });
-    });
+    states.forEach(
+        (node, state) -> {
+          if (!state.down || state.probing || now - state.retryAtNanos < 0 || !node.isActive()) {
+            return;
+          }
+          state.probing = true;
+          CompletableFuture<Boolean> probe;
+          try {
+            probe = prober.apply(node).orTimeout(probeTimeoutMillis, TimeUnit.MILLISECONDS);
+          } catch (RuntimeException e) {
+            probe = CompletableFuture.failedFuture(e);
+          }
+          // the answer arrives on spymemcached's I/O thread: continue on the probe thread, where
+          // up-listeners may send commands and wait for them
+          probe.whenComplete(
+              (answered, failure) -> {
+                if (!scheduler.isShutdown()) {
+                  scheduler.execute(() -> probed(node, state, failure == null && answered));
+                }
+              });
+        });
   }
 
   private void probed(MemcachedNode node, State state, boolean answered) {
@@ -214,8 +234,10 @@ public final class NodeHealth implements AutoCloseable {
     state.epoch++;
     state.down = false;
     state.probing = false;
-    LOG.info("memcached server {} answers again after {} ms marked down; its keys are served again",
-        name(node), downMillis);
+    LOG.info(
+        "memcached server {} answers again after {} ms marked down; its keys are served again",
+        name(node),
+        downMillis);
     for (Consumer<MemcachedNode> listener : upListeners) {
       try {
         listener.accept(node);

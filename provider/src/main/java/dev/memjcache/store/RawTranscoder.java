@@ -11,8 +11,7 @@ public final class RawTranscoder implements Transcoder<CachedData> {
   /** The shared instance. */
   public static final RawTranscoder INSTANCE = new RawTranscoder();
 
-  private RawTranscoder() {
-  }
+  private RawTranscoder() {}
 
   @Override
   public boolean asyncDecode(CachedData data) {

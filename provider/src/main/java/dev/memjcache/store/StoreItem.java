@@ -9,5 +9,4 @@ package dev.memjcache.store;
  * @param flags the item's 32-bit client flags
  * @param cas the item's CAS unique, or 0 when unknown
  */
-public record StoreItem(String key, byte[] data, int flags, long cas) {
-}
+public record StoreItem(String key, byte[] data, int flags, long cas) {}

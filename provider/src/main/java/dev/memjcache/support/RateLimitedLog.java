@@ -31,7 +31,8 @@ public final class RateLimitedLog {
   public void warn(String message, Object... args) {
     long now = System.nanoTime();
     long next = nextNanos.get();
-    if ((next == Long.MIN_VALUE || now - next >= 0) && nextNanos.compareAndSet(next, now + intervalNanos)) {
+    if ((next == Long.MIN_VALUE || now - next >= 0)
+        && nextNanos.compareAndSet(next, now + intervalNanos)) {
       long skipped = suppressed.getAndSet(0);
       if (skipped > 0) {
         logger.warn("({} similar warnings suppressed)", skipped);

@@ -7,8 +7,7 @@ import java.util.List;
 /** Closing several resources so that one failure does not stop the others. */
 public final class Resources {
 
-  private Resources() {
-  }
+  private Resources() {}
 
   /** A closer for {@code resource} when it is {@link AutoCloseable}, else a no-op. */
   public static Closeable closerOf(Object resource) {
@@ -23,7 +22,7 @@ public final class Resources {
         }
       };
     }
-    return () -> { };
+    return () -> {};
   }
 
   /**

@@ -29,29 +29,52 @@ import org.springframework.cache.support.SimpleValueWrapper;
 
 class ClassAllowlistTest {
   private static final ClassAllowlist EMPTY = new ClassAllowlist(List.of(), List.of());
+
   /** Writes what a JVM with a wider allowlist (or an attacker) could have stored. */
   private final ValueSerializer planter =
-      new ValueSerializer(getClass().getClassLoader(), new ClassAllowlist(List.of(), List.of("dev.memjcache.codec")));
+      new ValueSerializer(
+          getClass().getClassLoader(),
+          new ClassAllowlist(List.of(), List.of("dev.memjcache.codec")));
 
   @Test
   void allowsJdkValueTypes() {
-    for (Class<?> type : List.of(String.class, Integer.class, Object.class, java.math.BigDecimal.class,
-        java.time.LocalDate.class, java.time.chrono.HijrahDate.class, java.util.HashMap.class,
-        java.util.UUID.class, List.of(1, 2, 3).getClass(), Map.of().getClass(),
-        Collections.unmodifiableList(new java.util.ArrayList<>()).getClass(),
-        Collections.synchronizedMap(new java.util.HashMap<>()).getClass(), Collections.emptySet().getClass(),
-        java.util.Arrays.asList(1).getClass(), java.util.concurrent.ConcurrentHashMap.class,
-        java.net.URI.class, java.sql.Timestamp.class, AtomicLong.class,
-        java.util.EnumSet.noneOf(java.time.DayOfWeek.class).getClass())) {
+    for (Class<?> type :
+        List.of(
+            String.class,
+            Integer.class,
+            Object.class,
+            java.math.BigDecimal.class,
+            java.time.LocalDate.class,
+            java.time.chrono.HijrahDate.class,
+            java.util.HashMap.class,
+            java.util.UUID.class,
+            List.of(1, 2, 3).getClass(),
+            Map.of().getClass(),
+            Collections.unmodifiableList(new java.util.ArrayList<>()).getClass(),
+            Collections.synchronizedMap(new java.util.HashMap<>()).getClass(),
+            Collections.emptySet().getClass(),
+            java.util.Arrays.asList(1).getClass(),
+            java.util.concurrent.ConcurrentHashMap.class,
+            java.net.URI.class,
+            java.sql.Timestamp.class,
+            AtomicLong.class,
+            java.util.EnumSet.noneOf(java.time.DayOfWeek.class).getClass())) {
       assertTrue(EMPTY.isAllowed(type), type.getName());
     }
   }
 
   @Test
   void refusesOtherJdkClasses() {
-    for (Class<?> type : List.of(Thread.class, ProcessBuilder.class, ClassLoader.class, java.io.File.class,
-        java.util.concurrent.ThreadPoolExecutor.class, java.lang.reflect.Method.class,
-        javax.management.ObjectName.class, java.util.PriorityQueue.class)) {
+    for (Class<?> type :
+        List.of(
+            Thread.class,
+            ProcessBuilder.class,
+            ClassLoader.class,
+            java.io.File.class,
+            java.util.concurrent.ThreadPoolExecutor.class,
+            java.lang.reflect.Method.class,
+            javax.management.ObjectName.class,
+            java.util.PriorityQueue.class)) {
       assertFalse(EMPTY.isAllowed(type), type.getName());
     }
   }
@@ -67,13 +90,15 @@ class ClassAllowlistTest {
 
   @Test
   void packagePrefixesMatchOnPackageBoundaries() {
-    ClassAllowlist allowlist = new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures"));
+    ClassAllowlist allowlist =
+        new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures"));
     assertTrue(allowlist.isAllowed(Person.class));
     assertFalse(allowlist.isAllowed(Other.class), "fixturesx is not inside fixtures");
     ClassAllowlist parent = new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.*"));
     assertTrue(parent.isAllowed(Other.class), "sub-packages are inside");
     assertTrue(parent.isAllowed(Gadget.class));
-    assertFalse(new ClassAllowlist(List.of(), List.of("dev.memjcache.cod")).isAllowed(Person.class));
+    assertFalse(
+        new ClassAllowlist(List.of(), List.of("dev.memjcache.cod")).isAllowed(Person.class));
   }
 
   @Test
@@ -86,7 +111,8 @@ class ClassAllowlistTest {
 
   @Test
   void jdkConfiguredTypesDoNotOpenEverything() {
-    ClassAllowlist allowlist = new ClassAllowlist(List.of(Object.class, Serializable.class, Comparable.class), List.of());
+    ClassAllowlist allowlist =
+        new ClassAllowlist(List.of(Object.class, Serializable.class, Comparable.class), List.of());
     assertFalse(allowlist.isAllowed(Gadget.class));
     assertFalse(allowlist.isAllowed(Thread.class));
   }
@@ -116,13 +142,26 @@ class ClassAllowlistTest {
 
   @Test
   void frameworkCacheTypesAreTrustedByNameAndOnlyThose() {
-    for (Class<?> type : List.of(AbstractReadWriteAccess.SoftLockImpl.class, AbstractReadWriteAccess.Item.class,
-        StandardCacheEntryImpl.class, QueryKey.class, BindingsMemento.class, NullValue.class, SimpleKey.class)) {
+    for (Class<?> type :
+        List.of(
+            AbstractReadWriteAccess.SoftLockImpl.class,
+            AbstractReadWriteAccess.Item.class,
+            StandardCacheEntryImpl.class,
+            QueryKey.class,
+            BindingsMemento.class,
+            NullValue.class,
+            SimpleKey.class)) {
       assertTrue(EMPTY.isAllowed(type), type.getName());
-      assertTrue(EMPTY.isAllowed(java.lang.reflect.Array.newInstance(type, 0).getClass()), type.getName() + "[]");
+      assertTrue(
+          EMPTY.isAllowed(java.lang.reflect.Array.newInstance(type, 0).getClass()),
+          type.getName() + "[]");
     }
-    for (Class<?> type : List.of(AbstractReadWriteAccess.class, AbstractReadWriteAccess.Internal.class,
-        NotAMemento.class, SimpleValueWrapper.class)) {
+    for (Class<?> type :
+        List.of(
+            AbstractReadWriteAccess.class,
+            AbstractReadWriteAccess.Internal.class,
+            NotAMemento.class,
+            SimpleValueWrapper.class)) {
       assertFalse(EMPTY.isAllowed(type), type.getName());
     }
   }
@@ -133,35 +172,48 @@ class ClassAllowlistTest {
     AbstractReadWriteAccess.SoftLockImpl lock = new AbstractReadWriteAccess.SoftLockImpl();
     lock.version = 7L;
     byte[] ok = serializer.serialize(lock);
-    assertEquals(7L, ((AbstractReadWriteAccess.SoftLockImpl) serializer.deserialize(ok, 0, ok.length)).version);
+    assertEquals(
+        7L,
+        ((AbstractReadWriteAccess.SoftLockImpl) serializer.deserialize(ok, 0, ok.length)).version);
 
     StandardCacheEntryImpl entry = new StandardCacheEntryImpl();
     entry.disassembledState = new Serializable[] {"title", 3L, new Gadget()};
     byte[] planted = planter.serialize(entry);
     int before = Gadget.CONSTRUCTED.get();
-    ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
-        () -> serializer.deserialize(planted, 0, planted.length));
+    ClassNotAllowedException e =
+        assertThrows(
+            ClassNotAllowedException.class,
+            () -> serializer.deserialize(planted, 0, planted.length));
     assertEquals(Gadget.class.getName(), e.className());
     assertEquals(before, Gadget.CONSTRUCTED.get(), "no gadget was constructed");
 
     SimpleKey key = new SimpleKey();
     key.params = new Object[] {"a", new Gadget()};
     byte[] badKey = planter.serialize(key);
-    assertThrows(ClassNotAllowedException.class, () -> serializer.deserialize(badKey, 0, badKey.length));
+    assertThrows(
+        ClassNotAllowedException.class, () -> serializer.deserialize(badKey, 0, badKey.length));
   }
 
   @Test
   void arraysOfJdkInterfacesAreAllowedAndTheirElementsChecked() {
-    for (Class<?> type : List.of(Serializable[].class, Comparable[].class, Object[][].class, CharSequence[].class,
-        List[].class)) {
+    for (Class<?> type :
+        List.of(
+            Serializable[].class,
+            Comparable[].class,
+            Object[][].class,
+            CharSequence[].class,
+            List[].class)) {
       assertTrue(EMPTY.isAllowed(type), type.getName());
     }
     assertFalse(EMPTY.isAllowed(Serializable.class), "the interface itself is no value type");
     assertFalse(EMPTY.isAllowed(Runnable.class));
-    assertFalse(EMPTY.isAllowed(Thread[].class), "a JDK class that is not allowed stays refused in an array");
+    assertFalse(
+        EMPTY.isAllowed(Thread[].class),
+        "a JDK class that is not allowed stays refused in an array");
 
     ValueSerializer serializer = new ValueSerializer(getClass().getClassLoader(), EMPTY);
-    byte[] good = serializer.serialize(new Serializable[] {"a", 1L, java.time.LocalDate.of(2024, 1, 2)});
+    byte[] good =
+        serializer.serialize(new Serializable[] {"a", 1L, java.time.LocalDate.of(2024, 1, 2)});
     Serializable[] back = (Serializable[]) serializer.deserialize(good, 0, good.length);
     assertEquals(List.of("a", 1L, java.time.LocalDate.of(2024, 1, 2)), List.of(back));
     byte[] bad = planter.serialize(new Comparable<?>[] {"a", Color.RED});
@@ -170,19 +222,34 @@ class ClassAllowlistTest {
 
   @Test
   void howToAllowUsesTheGivenSettingFormAndKeepsAllowedPackages() {
-    ClassAllowlist allowlist = new ClassAllowlist(List.of(), List.of("com.acme"),
-        value -> "set allowPackages=" + value + " in the properties file classpath:memjcache.properties");
+    ClassAllowlist allowlist =
+        new ClassAllowlist(
+            List.of(),
+            List.of("com.acme"),
+            value ->
+                "set allowPackages="
+                    + value
+                    + " in the properties file classpath:memjcache.properties");
     String text = allowlist.howToAllow(Gadget.class);
-    assertTrue(text.contains("set allowPackages=com.acme,dev.memjcache.codec.forbidden in the properties file"
-        + " classpath:memjcache.properties"), text);
-    assertTrue(allowlist.withTypes(List.of(Animal.class)).howToAllow(Gadget.class).contains("properties file"),
+    assertTrue(
+        text.contains(
+            "set allowPackages=com.acme,dev.memjcache.codec.forbidden in the properties file"
+                + " classpath:memjcache.properties"),
+        text);
+    assertTrue(
+        allowlist
+            .withTypes(List.of(Animal.class))
+            .howToAllow(Gadget.class)
+            .contains("properties file"),
         "withTypes keeps the form");
   }
 
   @Test
   void rejectsMalformedPackageNames() {
     assertThrows(IllegalArgumentException.class, () -> new ClassAllowlist(List.of(), List.of("")));
-    assertThrows(IllegalArgumentException.class, () -> new ClassAllowlist(List.of(), List.of("com..acme")));
-    assertThrows(IllegalArgumentException.class, () -> new ClassAllowlist(List.of(), List.of("com.acme-x")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ClassAllowlist(List.of(), List.of("com..acme")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ClassAllowlist(List.of(), List.of("com.acme-x")));
   }
 }

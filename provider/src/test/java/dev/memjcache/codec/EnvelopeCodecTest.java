@@ -18,8 +18,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeCodecTest {
-  private final ValueSerializer serializer = new ValueSerializer(getClass().getClassLoader(),
-      new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
+  private final ValueSerializer serializer =
+      new ValueSerializer(
+          getClass().getClassLoader(),
+          new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
   private final EnvelopeCodec codec = new EnvelopeCodec(serializer);
 
   @Test
@@ -54,7 +56,8 @@ class EnvelopeCodecTest {
 
   @Test
   void eternalAndLiteralKey() {
-    Envelope envelope = codec.decode(EnvelopeCodec.FLAGS, codec.encode(EnvelopeCodec.ETERNAL, null, "value"));
+    Envelope envelope =
+        codec.decode(EnvelopeCodec.FLAGS, codec.encode(EnvelopeCodec.ETERNAL, null, "value"));
     assertTrue(envelope.isEternal());
     assertFalse(envelope.isExpiredAt(Long.MAX_VALUE));
     assertNull(envelope.serializedKey());
@@ -65,7 +68,8 @@ class EnvelopeCodecTest {
 
   @Test
   void keyCheck() {
-    Envelope envelope = codec.decode(EnvelopeCodec.FLAGS, codec.encode(10, new byte[] {1, 2, 3}, "v"));
+    Envelope envelope =
+        codec.decode(EnvelopeCodec.FLAGS, codec.encode(10, new byte[] {1, 2, 3}, "v"));
     assertTrue(envelope.keyMatches(new byte[] {1, 2, 3}));
     assertFalse(envelope.keyMatches(new byte[] {1, 2, 4}));
     assertFalse(envelope.keyMatches(new byte[] {1, 2}));
@@ -79,7 +83,9 @@ class EnvelopeCodecTest {
     byte[] rewritten = codec.withExpiry(original, EnvelopeCodec.ETERNAL);
     assertArrayEquals(copy, original, "input unchanged");
     assertEquals(original.length, rewritten.length);
-    assertArrayEquals(Arrays.copyOfRange(original, 9, original.length), Arrays.copyOfRange(rewritten, 9, rewritten.length));
+    assertArrayEquals(
+        Arrays.copyOfRange(original, 9, original.length),
+        Arrays.copyOfRange(rewritten, 9, rewritten.length));
     Envelope envelope = codec.decode(EnvelopeCodec.FLAGS, rewritten);
     assertTrue(envelope.isEternal());
     assertEquals(List.of("a", "b"), envelope.value());
@@ -94,7 +100,9 @@ class EnvelopeCodecTest {
     assertNull(codec.decode(EnvelopeCodec.FLAGS, new byte[0]));
     assertNull(codec.decode(EnvelopeCodec.FLAGS, null));
     for (int length = 0; length < 15; length++) {
-      assertNull(codec.decode(EnvelopeCodec.FLAGS, Arrays.copyOf(valid, length)), "truncated to " + length);
+      assertNull(
+          codec.decode(EnvelopeCodec.FLAGS, Arrays.copyOf(valid, length)),
+          "truncated to " + length);
     }
     byte[] version = valid.clone();
     version[0] = 2;

@@ -18,8 +18,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyCodecTest {
-  private static final ValueSerializer SERIALIZER = new ValueSerializer(KeyCodecTest.class.getClassLoader(),
-      new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
+  private static final ValueSerializer SERIALIZER =
+      new ValueSerializer(
+          KeyCodecTest.class.getClassLoader(),
+          new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
   private final KeyCodec codec = new KeyCodec("mjc", "users", SERIALIZER);
 
   @Test
@@ -47,15 +49,27 @@ class KeyCodecTest {
 
   @Test
   void otherKeysAreHashedWithTheirSerializedBytes() {
-    List<Object> keys = List.of("with space", "new\nline", "nul\0", "ünïcødé", "tab\t", "x".repeat(10_000),
-        "#abc", 42L, 42, new Date(1_700_000_000_000L), new UserKey("acme", 7));
+    List<Object> keys =
+        List.of(
+            "with space",
+            "new\nline",
+            "nul\0",
+            "ünïcødé",
+            "tab\t",
+            "x".repeat(10_000),
+            "#abc",
+            42L,
+            42,
+            new Date(1_700_000_000_000L),
+            new UserKey("acme", 7));
     for (Object key : keys) {
       EncodedKey encoded = codec.encode(key);
       assertTrue(encoded.part().startsWith("#"), String.valueOf(key));
       assertEquals(44, encoded.part().length());
       assertTrue(codec.isHashedPart(encoded.part()));
       assertNotNull(encoded.serializedKey());
-      assertEquals(key, SERIALIZER.deserialize(encoded.serializedKey(), 0, encoded.serializedKey().length));
+      assertEquals(
+          key, SERIALIZER.deserialize(encoded.serializedKey(), 0, encoded.serializedKey().length));
     }
     assertNotEquals(codec.encode(42L).part(), codec.encode(42).part(), "Long and Integer differ");
   }
@@ -65,25 +79,38 @@ class KeyCodecTest {
     int fixed = "mjc:users:".length() + 19 + 1;
     String longest = "k".repeat(KeyCodec.MAX_KEY_BYTES - fixed);
     assertEquals(longest, codec.encode(longest).part());
-    assertEquals(KeyCodec.MAX_KEY_BYTES, codec.itemKey(Long.MAX_VALUE, codec.encode(longest)).length());
+    assertEquals(
+        KeyCodec.MAX_KEY_BYTES, codec.itemKey(Long.MAX_VALUE, codec.encode(longest)).length());
     assertTrue(codec.encode(longest + "k").isHashed());
   }
 
   @Test
   void equalKeysGiveEqualItemKeys() {
-    assertEquals(codec.itemKey(3, codec.encode(new UserKey("acme", 7))), codec.itemKey(3, codec.encode(new UserKey("acme", 7))));
-    assertEquals(codec.itemKey(3, codec.encode(new String("with space"))), codec.itemKey(3, codec.encode("with space")));
-    assertEquals(codec.itemKey(3, codec.encode(new Date(5))), codec.itemKey(3, codec.encode(new Date(5))));
-    assertArrayEquals(codec.encode(99L).serializedKey(), codec.encode(Long.valueOf(99)).serializedKey());
-    assertNotEquals(codec.encode(new UserKey("acme", 7)).part(), codec.encode(new UserKey("acme", 8)).part());
+    assertEquals(
+        codec.itemKey(3, codec.encode(new UserKey("acme", 7))),
+        codec.itemKey(3, codec.encode(new UserKey("acme", 7))));
+    assertEquals(
+        codec.itemKey(3, codec.encode(new String("with space"))),
+        codec.itemKey(3, codec.encode("with space")));
+    assertEquals(
+        codec.itemKey(3, codec.encode(new Date(5))), codec.itemKey(3, codec.encode(new Date(5))));
+    assertArrayEquals(
+        codec.encode(99L).serializedKey(), codec.encode(Long.valueOf(99)).serializedKey());
+    assertNotEquals(
+        codec.encode(new UserKey("acme", 7)).part(), codec.encode(new UserKey("acme", 8)).part());
   }
 
   @Test
   void everyItemKeyIsAValidMemcachedKey() {
-    List<KeyCodec> codecs = List.of(codec, new KeyCodec("p", "cache:with:colons", SERIALIZER),
-        new KeyCodec("prefix-" + "p".repeat(113), "n".repeat(200), SERIALIZER),
-        new KeyCodec("x", "name with spaces ✓", SERIALIZER), new KeyCodec("x", "", SERIALIZER));
-    List<Object> keys = new ArrayList<>(List.of("k", "x".repeat(10_000), "sp ace", 1, new UserKey("t", 1)));
+    List<KeyCodec> codecs =
+        List.of(
+            codec,
+            new KeyCodec("p", "cache:with:colons", SERIALIZER),
+            new KeyCodec("prefix-" + "p".repeat(113), "n".repeat(200), SERIALIZER),
+            new KeyCodec("x", "name with spaces ✓", SERIALIZER),
+            new KeyCodec("x", "", SERIALIZER));
+    List<Object> keys =
+        new ArrayList<>(List.of("k", "x".repeat(10_000), "sp ace", 1, new UserKey("t", 1)));
     keys.add("y".repeat(249));
     for (KeyCodec c : codecs) {
       assertValidKey(c.generationKey());
@@ -96,13 +123,16 @@ class KeyCodecTest {
 
   @Test
   void cacheNamesThatAreNotPlainAreHashed() {
-    for (String name : List.of("a:b", "with space", "n".repeat(65), "n".repeat(200), "ünï", "#looks-hashed", "")) {
+    for (String name :
+        List.of("a:b", "with space", "n".repeat(65), "n".repeat(200), "ünï", "#looks-hashed", "")) {
       String segment = new KeyCodec("p", name, SERIALIZER).cacheSegment();
       assertTrue(segment.startsWith("#"), name);
       assertEquals(44, segment.length());
     }
     assertEquals("n".repeat(64), new KeyCodec("p", "n".repeat(64), SERIALIZER).cacheSegment());
-    assertNotEquals(new KeyCodec("p", "a:b", SERIALIZER).cacheSegment(), new KeyCodec("p", "a:c", SERIALIZER).cacheSegment());
+    assertNotEquals(
+        new KeyCodec("p", "a:b", SERIALIZER).cacheSegment(),
+        new KeyCodec("p", "a:c", SERIALIZER).cacheSegment());
   }
 
   @Test
@@ -114,13 +144,15 @@ class KeyCodecTest {
     assertNull(new KeyCodec("mjc", "user", SERIALIZER).partOf(item, 5));
     String hashed = codec.itemKey(5, codec.encode(7L));
     assertTrue(codec.isHashedPart(codec.partOf(hashed, 5)));
-    assertThrows(IllegalArgumentException.class, () -> codec.decodePlainPart(codec.partOf(hashed, 5)));
+    assertThrows(
+        IllegalArgumentException.class, () -> codec.decodePlainPart(codec.partOf(hashed, 5)));
   }
 
   @Test
   void validatesPrefixAndKey() {
     for (String prefix : List.of("", "a:b", "a b", "ü", "x".repeat(121))) {
-      assertThrows(IllegalArgumentException.class, () -> new KeyCodec(prefix, "c", SERIALIZER), prefix);
+      assertThrows(
+          IllegalArgumentException.class, () -> new KeyCodec(prefix, "c", SERIALIZER), prefix);
     }
     new KeyCodec("x".repeat(120), "c", SERIALIZER);
     assertThrows(NullPointerException.class, () -> codec.encode(null));

@@ -24,10 +24,13 @@ class ObjectPoolTest {
   @Test
   void aFreedObjectIsReused() {
     AtomicInteger created = new AtomicInteger();
-    ObjectPool<Object> pool = new ObjectPool<>(4, () -> {
-      created.incrementAndGet();
-      return new Object();
-    });
+    ObjectPool<Object> pool =
+        new ObjectPool<>(
+            4,
+            () -> {
+              created.incrementAndGet();
+              return new Object();
+            });
     Object first = pool.obtain();
     pool.free(first);
     assertSame(first, pool.obtain());
@@ -55,16 +58,18 @@ class ObjectPoolTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        done.add(threads.submit(() -> {
-          for (int i = 0; i < 50_000; i++) {
-            Exclusive e = pool.obtain();
-            if (!e.inUse.compareAndSet(false, true)) {
-              overlaps.incrementAndGet();
-            }
-            e.inUse.set(false);
-            pool.free(e);
-          }
-        }));
+        done.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < 50_000; i++) {
+                    Exclusive e = pool.obtain();
+                    if (!e.inUse.compareAndSet(false, true)) {
+                      overlaps.incrementAndGet();
+                    }
+                    e.inUse.set(false);
+                    pool.free(e);
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);

@@ -64,11 +64,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ValueSerializerTest {
   private static final ClassLoader LOADER = ValueSerializerTest.class.getClassLoader();
-  private final ValueSerializer serializer = new ValueSerializer(LOADER,
-      new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
+  private final ValueSerializer serializer =
+      new ValueSerializer(
+          LOADER, new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
+
   /** Allows everything in the test packages: writes what the restricted serializer must refuse. */
-  private final ValueSerializer permissive = new ValueSerializer(LOADER,
-      new ClassAllowlist(List.of(), List.of("dev.memjcache.codec")));
+  private final ValueSerializer permissive =
+      new ValueSerializer(LOADER, new ClassAllowlist(List.of(), List.of("dev.memjcache.codec")));
 
   private Object roundTrip(Object value) {
     byte[] bytes = serializer.serialize(value);
@@ -84,21 +86,58 @@ class ValueSerializerTest {
     BitSet bits = new BitSet();
     bits.set(3);
     bits.set(70);
-    return List.of("text", "", "ünïcødé ✓", 42, 42L, (short) 7, (byte) -1, 'c', 1.5f, 2.5d, true,
-        new BigDecimal("12345678901234567890.123456789"), new BigInteger("-98765432109876543210"),
-        LocalDateTime.of(2024, 2, 29, 13, 45, 1, 999_000_000), ZonedDateTime.parse("2024-03-01T10:15:30+01:00[Europe/Paris]"),
-        Duration.ofMillis(1234), new Date(1_700_000_000_000L), UUID.randomUUID(),
-        List.of(), List.of(1), List.of("a", "b", "c"), Map.of(), Map.of("k", 1), Map.of("a", 1, "b", 2, "c", 3),
-        Set.of("x", "y"), Collections.unmodifiableList(new ArrayList<>(List.of("u", "v"))),
-        Collections.unmodifiableMap(new HashMap<>(Map.of("m", 1))), Collections.unmodifiableSet(new java.util.HashSet<>(Set.of(1, 2))),
-        Collections.synchronizedList(new ArrayList<>(List.of(1, 2))), Collections.synchronizedMap(new HashMap<>(Map.of("s", 2))),
-        Collections.emptyList(), Collections.emptyMap(), Collections.singletonList("one"), Collections.singletonMap("k", "v"),
-        Arrays.asList("p", "q"), new ArrayList<>(List.of(1, 2, 3)), new HashMap<>(Map.of("h", List.of(1))),
-        new LinkedHashMap<>(Map.of("l", 1)), reversed, new ConcurrentHashMap<>(Map.of("c", 1)),
-        new CopyOnWriteArrayList<>(List.of("w")), EnumSet.of(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.FRIDAY),
-        new EnumMap<>(Map.of(java.time.Month.MAY, "may")), Optional.of("opt"), Optional.empty(), bits,
-        URI.create("https://example.com/a?b=c"), timestamp, new java.sql.Date(1_700_000_000_000L),
-        Locale.CANADA_FRENCH, Currency.getInstance("EUR"));
+    return List.of(
+        "text",
+        "",
+        "ünïcødé ✓",
+        42,
+        42L,
+        (short) 7,
+        (byte) -1,
+        'c',
+        1.5f,
+        2.5d,
+        true,
+        new BigDecimal("12345678901234567890.123456789"),
+        new BigInteger("-98765432109876543210"),
+        LocalDateTime.of(2024, 2, 29, 13, 45, 1, 999_000_000),
+        ZonedDateTime.parse("2024-03-01T10:15:30+01:00[Europe/Paris]"),
+        Duration.ofMillis(1234),
+        new Date(1_700_000_000_000L),
+        UUID.randomUUID(),
+        List.of(),
+        List.of(1),
+        List.of("a", "b", "c"),
+        Map.of(),
+        Map.of("k", 1),
+        Map.of("a", 1, "b", 2, "c", 3),
+        Set.of("x", "y"),
+        Collections.unmodifiableList(new ArrayList<>(List.of("u", "v"))),
+        Collections.unmodifiableMap(new HashMap<>(Map.of("m", 1))),
+        Collections.unmodifiableSet(new java.util.HashSet<>(Set.of(1, 2))),
+        Collections.synchronizedList(new ArrayList<>(List.of(1, 2))),
+        Collections.synchronizedMap(new HashMap<>(Map.of("s", 2))),
+        Collections.emptyList(),
+        Collections.emptyMap(),
+        Collections.singletonList("one"),
+        Collections.singletonMap("k", "v"),
+        Arrays.asList("p", "q"),
+        new ArrayList<>(List.of(1, 2, 3)),
+        new HashMap<>(Map.of("h", List.of(1))),
+        new LinkedHashMap<>(Map.of("l", 1)),
+        reversed,
+        new ConcurrentHashMap<>(Map.of("c", 1)),
+        new CopyOnWriteArrayList<>(List.of("w")),
+        EnumSet.of(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.FRIDAY),
+        new EnumMap<>(Map.of(java.time.Month.MAY, "may")),
+        Optional.of("opt"),
+        Optional.empty(),
+        bits,
+        URI.create("https://example.com/a?b=c"),
+        timestamp,
+        new java.sql.Date(1_700_000_000_000L),
+        Locale.CANADA_FRENCH,
+        Currency.getInstance("EUR"));
   }
 
   @ParameterizedTest
@@ -112,8 +151,10 @@ class ValueSerializerTest {
   @Test
   void roundTripsTreeMapComparatorAndAtomicNumbers() {
     @SuppressWarnings("unchecked")
-    TreeMap<String, Integer> copy = (TreeMap<String, Integer>) roundTrip(jdkValues().stream()
-        .filter(TreeMap.class::isInstance).findFirst().orElseThrow());
+    TreeMap<String, Integer> copy =
+        (TreeMap<String, Integer>)
+            roundTrip(
+                jdkValues().stream().filter(TreeMap.class::isInstance).findFirst().orElseThrow());
     assertEquals("b", copy.firstKey());
     LongAdder adder = new LongAdder();
     adder.add(9);
@@ -124,7 +165,9 @@ class ValueSerializerTest {
   @Test
   void roundTripsArraysAndNull() {
     assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) roundTrip(new byte[] {1, 2, 3}));
-    assertArrayEquals(new int[] {-1, 0, Integer.MAX_VALUE}, (int[]) roundTrip(new int[] {-1, 0, Integer.MAX_VALUE}));
+    assertArrayEquals(
+        new int[] {-1, 0, Integer.MAX_VALUE},
+        (int[]) roundTrip(new int[] {-1, 0, Integer.MAX_VALUE}));
     assertArrayEquals(new String[] {"a", null}, (String[]) roundTrip(new String[] {"a", null}));
     assertArrayEquals(new Object[] {1, "b"}, (Object[]) roundTrip(new Object[] {1, "b"}));
     assertNull(roundTrip(null));
@@ -133,7 +176,9 @@ class ValueSerializerTest {
   @Test
   void roundTripsEnumsIncludingConstantBodies() {
     assertSame(Color.RED, roundTrip(Color.RED));
-    assertEquals(List.of(Color.GREEN, Color.RED), roundTrip(new ArrayList<>(List.of(Color.GREEN, Color.RED))));
+    assertEquals(
+        List.of(Color.GREEN, Color.RED),
+        roundTrip(new ArrayList<>(List.of(Color.GREEN, Color.RED))));
   }
 
   @Test
@@ -180,8 +225,9 @@ class ValueSerializerTest {
   void rejectsClassOutsideAllowlistWithoutCreatingIt() {
     byte[] bytes = permissive.serialize(new Gadget());
     int before = Gadget.CONSTRUCTED.get();
-    ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
-        () -> serializer.deserialize(bytes, 0, bytes.length));
+    ClassNotAllowedException e =
+        assertThrows(
+            ClassNotAllowedException.class, () -> serializer.deserialize(bytes, 0, bytes.length));
     assertEquals(before, Gadget.CONSTRUCTED.get());
     assertEquals(Gadget.class.getName(), e.className());
     assertTrue(e.getMessage().contains(Gadget.class.getName()), e.getMessage());
@@ -194,19 +240,23 @@ class ValueSerializerTest {
     Map<String, Object> attributes = new HashMap<>();
     attributes.put("payload", new Gadget());
     byte[] inMap = permissive.serialize(new Person("p", attributes, List.of()));
-    assertThrows(ClassNotAllowedException.class, () -> serializer.deserialize(inMap, 0, inMap.length));
+    assertThrows(
+        ClassNotAllowedException.class, () -> serializer.deserialize(inMap, 0, inMap.length));
     byte[] inList = permissive.serialize(new ArrayList<>(List.of(1, new Gadget())));
-    assertThrows(ClassNotAllowedException.class, () -> serializer.deserialize(inList, 0, inList.length));
+    assertThrows(
+        ClassNotAllowedException.class, () -> serializer.deserialize(inList, 0, inList.length));
     byte[] inArray = permissive.serialize(new Gadget[] {new Gadget()});
-    assertThrows(ClassNotAllowedException.class, () -> serializer.deserialize(inArray, 0, inArray.length));
+    assertThrows(
+        ClassNotAllowedException.class, () -> serializer.deserialize(inArray, 0, inArray.length));
   }
 
   @Test
   void rejectsClassOutsideAllowlistInsideJavaSerialization() {
     byte[] bytes = permissive.serialize(new Holder(new Gadget()));
     int before = Gadget.CONSTRUCTED.get();
-    ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
-        () -> serializer.deserialize(bytes, 0, bytes.length));
+    ClassNotAllowedException e =
+        assertThrows(
+            ClassNotAllowedException.class, () -> serializer.deserialize(bytes, 0, bytes.length));
     assertEquals(before, Gadget.CONSTRUCTED.get());
     assertTrue(e.getMessage().contains(Gadget.class.getName()), e.getMessage());
     assertEquals("v", ((Holder) roundTrip(new Holder("v"))).content);
@@ -225,14 +275,16 @@ class ValueSerializerTest {
   @Test
   void packagePrefixStopsAtPackageBoundary() {
     byte[] bytes = permissive.serialize(new Other());
-    ClassNotAllowedException e = assertThrows(ClassNotAllowedException.class,
-        () -> serializer.deserialize(bytes, 0, bytes.length));
+    ClassNotAllowedException e =
+        assertThrows(
+            ClassNotAllowedException.class, () -> serializer.deserialize(bytes, 0, bytes.length));
     assertTrue(e.getMessage().contains(Other.class.getName()));
   }
 
   @Test
   void configuredTypeAllowsItsSubclasses() {
-    ValueSerializer typed = new ValueSerializer(LOADER, new ClassAllowlist(List.of(Animal.class), List.of()));
+    ValueSerializer typed =
+        new ValueSerializer(LOADER, new ClassAllowlist(List.of(Animal.class), List.of()));
     Dog dog = new Dog();
     dog.name = "Rex";
     byte[] bytes = permissive.serialize(dog);
@@ -244,8 +296,10 @@ class ValueSerializerTest {
 
   @Test
   void objectAsConfiguredTypeDoesNotOpenEverything() {
-    ValueSerializer typed = new ValueSerializer(LOADER,
-        new ClassAllowlist(List.of(Object.class, java.io.Serializable.class), List.of()));
+    ValueSerializer typed =
+        new ValueSerializer(
+            LOADER,
+            new ClassAllowlist(List.of(Object.class, java.io.Serializable.class), List.of()));
     byte[] bytes = permissive.serialize(new Gadget());
     assertThrows(ClassNotAllowedException.class, () -> typed.deserialize(bytes, 0, bytes.length));
   }
@@ -253,8 +307,9 @@ class ValueSerializerTest {
   @Test
   void loadsClassesThroughTheGivenClassLoader() throws Exception {
     ClassLoader isolated = new ChildFirstLoader(LoaderProbe.class.getName(), LOADER);
-    ValueSerializer viaLoader = new ValueSerializer(isolated,
-        new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
+    ValueSerializer viaLoader =
+        new ValueSerializer(
+            isolated, new ClassAllowlist(List.of(), List.of("dev.memjcache.codec.fixtures")));
     LoaderProbe probe = new LoaderProbe();
     probe.value = 17;
     byte[] bytes = serializer.serialize(probe);
@@ -267,15 +322,20 @@ class ValueSerializerTest {
   @Test
   void corruptBytesFailAsSerializationException() {
     byte[] bytes = serializer.serialize(new ArrayList<>(List.of("a", "b", "c")));
-    assertThrows(SerializationException.class, () -> serializer.deserialize(bytes, 0, bytes.length - 2));
+    assertThrows(
+        SerializationException.class, () -> serializer.deserialize(bytes, 0, bytes.length - 2));
     byte[] trailing = Arrays.copyOf(bytes, bytes.length + 1);
-    assertThrows(SerializationException.class, () -> serializer.deserialize(trailing, 0, trailing.length));
+    assertThrows(
+        SerializationException.class, () -> serializer.deserialize(trailing, 0, trailing.length));
     byte[] unknownClass = permissive.serialize(new Other());
     // Kryo marks the last char of an ASCII string with the high bit, so rename the middle.
-    byte[] renamed = new String(unknownClass, StandardCharsets.ISO_8859_1)
-        .replace("fixturesx.Oth", "fixturesx.Zzz").getBytes(StandardCharsets.ISO_8859_1);
-    SerializationException e = assertThrows(SerializationException.class,
-        () -> permissive.deserialize(renamed, 0, renamed.length));
+    byte[] renamed =
+        new String(unknownClass, StandardCharsets.ISO_8859_1)
+            .replace("fixturesx.Oth", "fixturesx.Zzz")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    SerializationException e =
+        assertThrows(
+            SerializationException.class, () -> permissive.deserialize(renamed, 0, renamed.length));
     assertTrue(e.getMessage().contains("fixturesx.Zzzer"), e.getMessage());
   }
 
@@ -288,8 +348,9 @@ class ValueSerializerTest {
     out.writeVarInt(Integer.MAX_VALUE, true);
     out.writeBytes(new byte[] {1, 2, 3});
     byte[] planted = out.toBytes();
-    SerializationException e = assertThrows(SerializationException.class,
-        () -> serializer.deserialize(planted, 0, planted.length));
+    SerializationException e =
+        assertThrows(
+            SerializationException.class, () -> serializer.deserialize(planted, 0, planted.length));
     assertTrue(e.getMessage().contains("exceeds"), e.getMessage());
   }
 
@@ -307,7 +368,8 @@ class ValueSerializerTest {
 
   @Test
   void unserializableValueFailsAsSerializationException() {
-    assertThrows(SerializationException.class, () -> serializer.serialize(new Holder(new Thread())));
+    assertThrows(
+        SerializationException.class, () -> serializer.serialize(new Holder(new Thread())));
   }
 
   @Test
@@ -317,17 +379,19 @@ class ValueSerializerTest {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        results.add(pool.submit(() -> {
-          int checked = 0;
-          for (int i = 0; i < 2_000; i++) {
-            Map<String, Object> attributes = new HashMap<>();
-            attributes.put("i", i);
-            Person value = new Person("t" + thread, attributes, List.of("n" + i));
-            assertEquals(value, roundTrip(value));
-            checked++;
-          }
-          return checked;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  int checked = 0;
+                  for (int i = 0; i < 2_000; i++) {
+                    Map<String, Object> attributes = new HashMap<>();
+                    attributes.put("i", i);
+                    Person value = new Person("t" + thread, attributes, List.of("n" + i));
+                    assertEquals(value, roundTrip(value));
+                    checked++;
+                  }
+                  return checked;
+                }));
       }
       for (Future<Integer> result : results) {
         assertEquals(2_000, result.get());
@@ -354,7 +418,8 @@ class ValueSerializerTest {
       synchronized (getClassLoadingLock(name)) {
         Class<?> loaded = findLoadedClass(name);
         if (loaded == null) {
-          try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+          try (InputStream in =
+              getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
             byte[] code = in.readAllBytes();
             loaded = defineClass(name, code, 0, code.length);
           } catch (IOException e) {

@@ -37,7 +37,8 @@ class CredentialsSettingsTest {
     MemJCacheSettings s = parse("memcached://h:1", credentials());
     assertEquals("app", s.credentials().username());
     assertEquals(SECRET, s.credentials().password());
-    assertTrue(s.toString().contains("username=app") && s.toString().contains("password=(hidden)"),
+    assertTrue(
+        s.toString().contains("username=app") && s.toString().contains("password=(hidden)"),
         s.toString());
     assertFalse(s.toString().contains(SECRET));
     assertFalse(s.credentials().toString().contains(SECRET));
@@ -51,16 +52,22 @@ class CredentialsSettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"memcached://h:1?password=" + SECRET,
-      "memcached://h:1?username=app&password=" + SECRET, "memcached://h:1?PASSWORD=" + SECRET,
-      "memcached://h:1?pass%77ord=" + SECRET, "memcached://app:" + SECRET + "@h:1",
-      "memcached://h:1?password=" + SECRET + "&bogus=1"})
+  @ValueSource(
+      strings = {
+        "memcached://h:1?password=" + SECRET,
+        "memcached://h:1?username=app&password=" + SECRET,
+        "memcached://h:1?PASSWORD=" + SECRET,
+        "memcached://h:1?pass%77ord=" + SECRET,
+        "memcached://app:" + SECRET + "@h:1",
+        "memcached://h:1?password=" + SECRET + "&bogus=1"
+      })
   void aPasswordInAMemcachedUriIsRefusedWithoutRepeatingIt(String uri) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> parse(uri, new Properties()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> parse(uri, new Properties()));
     assertTrue(e.getMessage().contains("must not hold a password"), e.getMessage());
     assertFalse(e.getMessage().contains(SECRET), e.getMessage());
-    assertFalse(SettingsParser.redacted(URI.create(uri)).contains(SECRET),
+    assertFalse(
+        SettingsParser.redacted(URI.create(uri)).contains(SECRET),
         SettingsParser.redacted(URI.create(uri)));
   }
 
@@ -68,8 +75,8 @@ class CredentialsSettingsTest {
   void aNulInThePasswordIsRefusedWithoutRepeatingIt() {
     Properties p = credentials();
     p.setProperty("password", SECRET + "\0x");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> parse("memcached://h:1", p));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> parse("memcached://h:1", p));
     assertFalse(e.getMessage().contains(SECRET), e.getMessage());
   }
 }

@@ -50,13 +50,14 @@ class EventDispatcherConcurrencyTest {
   void asynchronousEventsForOneKeyArriveInPublicationOrder() throws Exception {
     Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      if (ThreadLocalRandom.current().nextInt(8) == 0) {
-        LockSupport.parkNanos(50_000); // let other deliveries overtake if ordering were broken
-      }
-      seen.computeIfAbsent(e.getKey(), k -> Collections.synchronizedList(new ArrayList<>()))
-          .add(Integer.parseInt(e.getValue()));
-    };
+    listener.hook =
+        e -> {
+          if (ThreadLocalRandom.current().nextInt(8) == 0) {
+            LockSupport.parkNanos(50_000); // let other deliveries overtake if ordering were broken
+          }
+          seen.computeIfAbsent(e.getKey(), k -> Collections.synchronizedList(new ArrayList<>()))
+              .add(Integer.parseInt(e.getValue()));
+        };
     dispatcher.register(config(listener, null, false, false));
 
     int threads = 4;
@@ -65,19 +66,21 @@ class EventDispatcherConcurrencyTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      done.add(publishers.submit(() -> {
-        for (int i = 0; i < eventsPerKey; i++) {
-          for (int k = 0; k < keysPerThread; k++) {
-            String key = "key-" + thread + "-" + k;
-            if (i == 0) {
-              dispatcher.publishCreated(key, "0");
-            } else {
-              dispatcher.publishUpdated(key, String.valueOf(i - 1), String.valueOf(i));
-            }
-            dispatcher.awaitSynchronous(); // asynchronous listeners are never awaited
-          }
-        }
-      }));
+      done.add(
+          publishers.submit(
+              () -> {
+                for (int i = 0; i < eventsPerKey; i++) {
+                  for (int k = 0; k < keysPerThread; k++) {
+                    String key = "key-" + thread + "-" + k;
+                    if (i == 0) {
+                      dispatcher.publishCreated(key, "0");
+                    } else {
+                      dispatcher.publishUpdated(key, String.valueOf(i - 1), String.valueOf(i));
+                    }
+                    dispatcher.awaitSynchronous(); // asynchronous listeners are never awaited
+                  }
+                }
+              }));
     }
     for (Future<?> f : done) {
       f.get(30, TimeUnit.SECONDS);
@@ -99,17 +102,18 @@ class EventDispatcherConcurrencyTest {
     CountDownLatch bArrived = new CountDownLatch(1);
     AtomicBoolean aSawB = new AtomicBoolean();
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      if (e.getKey().equals("a")) {
-        try {
-          aSawB.set(bArrived.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-        }
-      } else {
-        bArrived.countDown();
-      }
-    };
+    listener.hook =
+        e -> {
+          if (e.getKey().equals("a")) {
+            try {
+              aSawB.set(bArrived.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+            }
+          } else {
+            bArrived.countDown();
+          }
+        };
     dispatcher.register(config(listener, null, false, false));
     dispatcher.publishCreated("a", "1");
     dispatcher.publishCreated("b", "2");
@@ -122,30 +126,37 @@ class EventDispatcherConcurrencyTest {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      if (e.getValue().equals("first")) {
-        firstStarted.countDown();
-        try {
-          releaseFirst.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+    listener.hook =
+        e -> {
+          if (e.getValue().equals("first")) {
+            firstStarted.countDown();
+            try {
+              releaseFirst.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
     dispatcher.register(config(listener, null, false, true));
 
-    Future<?> firstCall = publishers.submit(() -> {
-      dispatcher.publishUpdated("k", "zero", "first"); // runs inline and blocks
-      dispatcher.awaitSynchronous();
-    });
+    Future<?> firstCall =
+        publishers.submit(
+            () -> {
+              dispatcher.publishUpdated("k", "zero", "first"); // runs inline and blocks
+              dispatcher.awaitSynchronous();
+            });
     assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
 
-    Future<List<String>> secondCall = publishers.submit(() -> {
-      dispatcher.publishUpdated("k", "first", "second"); // queued behind "first"
-      dispatcher.awaitSynchronous();
-      return listener.events().stream().map(CacheEntryEvent::getValue)
-          .map(String::valueOf).toList();
-    });
+    Future<List<String>> secondCall =
+        publishers.submit(
+            () -> {
+              dispatcher.publishUpdated("k", "first", "second"); // queued behind "first"
+              dispatcher.awaitSynchronous();
+              return listener.events().stream()
+                  .map(CacheEntryEvent::getValue)
+                  .map(String::valueOf)
+                  .toList();
+            });
     assertTimesOut(secondCall);
     assertEquals(0, listener.count());
 
@@ -170,10 +181,12 @@ class EventDispatcherConcurrencyTest {
     dispatcher.register(config(slow, null, false, true));
     for (int i = 0; i < 20; i++) {
       String key = "k" + (i % 3);
-      Future<?> call = publishers.submit(() -> {
-        dispatcher.publishCreated(key, "v");
-        dispatcher.awaitSynchronous();
-      });
+      Future<?> call =
+          publishers.submit(
+              () -> {
+                dispatcher.publishCreated(key, "v");
+                dispatcher.awaitSynchronous();
+              });
       call.get(10, TimeUnit.SECONDS);
       assertEquals(i + 1, slow.count());
     }
@@ -183,11 +196,12 @@ class EventDispatcherConcurrencyTest {
   void asynchronousListenerFailureIsNotThrownAndLaterEventsStillArrive() throws Exception {
     RecordingListener listener = new RecordingListener();
     AtomicInteger calls = new AtomicInteger();
-    listener.hook = e -> {
-      if (calls.incrementAndGet() == 1) {
-        throw new IllegalStateException("async boom (expected in this test's log)");
-      }
-    };
+    listener.hook =
+        e -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("async boom (expected in this test's log)");
+          }
+        };
     dispatcher.register(config(listener, null, false, false));
     dispatcher.publishCreated("k", "1");
     dispatcher.publishUpdated("k", "1", "2");
@@ -201,13 +215,14 @@ class EventDispatcherConcurrencyTest {
   void awaitSynchronousDoesNotWaitForAsynchronousListeners() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
-    };
+    listener.hook =
+        e -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+          }
+        };
     dispatcher.register(config(listener, null, false, false));
     dispatcher.publishCreated("k", "v");
     dispatcher.awaitSynchronous();
@@ -221,16 +236,17 @@ class EventDispatcherConcurrencyTest {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      if (e.getValue().equals("1")) {
-        firstStarted.countDown();
-        try {
-          releaseFirst.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+    listener.hook =
+        e -> {
+          if (e.getValue().equals("1")) {
+            firstStarted.countDown();
+            try {
+              releaseFirst.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
     CacheEntryListenerConfiguration<String, String> configuration =
         config(listener, null, false, false);
     dispatcher.register(configuration);
@@ -242,8 +258,7 @@ class EventDispatcherConcurrencyTest {
 
     awaitCondition(() -> listener.count() == 1, "the in-flight event");
     Thread.sleep(100);
-    assertEquals(List.of("1"),
-        listener.events().stream().map(CacheEntryEvent::getValue).toList());
+    assertEquals(List.of("1"), listener.events().stream().map(CacheEntryEvent::getValue).toList());
   }
 
   @Test
@@ -255,15 +270,17 @@ class EventDispatcherConcurrencyTest {
     List<Future<?>> loops = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
       int thread = t;
-      loops.add(publishers.submit(() -> {
-        int i = 0;
-        while (running.get()) {
-          String key = "k" + thread + "-" + (i++ % 16);
-          dispatcher.publishUpdated(key, "old", "new");
-          dispatcher.awaitSynchronous();
-          published.incrementAndGet();
-        }
-      }));
+      loops.add(
+          publishers.submit(
+              () -> {
+                int i = 0;
+                while (running.get()) {
+                  String key = "k" + thread + "-" + (i++ % 16);
+                  dispatcher.publishUpdated(key, "old", "new");
+                  dispatcher.awaitSynchronous();
+                  published.incrementAndGet();
+                }
+              }));
     }
     for (int i = 0; i < 200; i++) {
       RecordingListener transientListener = new RecordingListener();

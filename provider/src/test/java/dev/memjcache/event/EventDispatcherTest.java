@@ -59,7 +59,8 @@ class EventDispatcherTest {
     dispatcher.publishRemoved("k", "v2");
     dispatcher.awaitSynchronous();
 
-    assertEquals(List.of(EventType.CREATED, EventType.REMOVED),
+    assertEquals(
+        List.of(EventType.CREATED, EventType.REMOVED),
         listener.events.stream().map(CacheEntryEvent::getEventType).toList());
   }
 
@@ -187,10 +188,11 @@ class EventDispatcherTest {
   void filterIsEvaluatedBeforeDeliveryOnTheSameEvent() {
     RecordingListener listener = new RecordingListener();
     List<CacheEntryEvent<?, ?>> seenByFilter = new ArrayList<>();
-    CacheEntryEventFilter<String, String> vowels = event -> {
-      seenByFilter.add(event);
-      return event.getValue() != null && event.getValue().matches(".*[aeiou].*");
-    };
+    CacheEntryEventFilter<String, String> vowels =
+        event -> {
+          seenByFilter.add(event);
+          return event.getValue() != null && event.getValue().matches(".*[aeiou].*");
+        };
     dispatcher.register(config(listener, vowels, true, true));
 
     dispatcher.publishCreated("1", "Sooty");
@@ -201,9 +203,11 @@ class EventDispatcherTest {
     dispatcher.awaitSynchronous();
 
     assertEquals(5, seenByFilter.size());
-    assertEquals(List.of("Sooty", "Fred", "Fred"),
+    assertEquals(
+        List.of("Sooty", "Fred", "Fred"),
         listener.events().stream().map(CacheEntryEvent::getValue).toList());
-    assertEquals(List.of(EventType.CREATED, EventType.UPDATED, EventType.REMOVED),
+    assertEquals(
+        List.of(EventType.CREATED, EventType.UPDATED, EventType.REMOVED),
         listener.events().stream().map(CacheEntryEvent::getEventType).toList());
     assertSame(seenByFilter.get(4), listener.events().get(2));
   }
@@ -214,7 +218,8 @@ class EventDispatcherTest {
         config(new RecordingListener(), null, false, true);
     dispatcher.register(configuration);
     assertThrows(IllegalArgumentException.class, () -> dispatcher.register(configuration));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> dispatcher.register(new MutableCacheEntryListenerConfiguration<>(configuration)));
     assertEquals(List.of(configuration), dispatcher.configurations());
   }
@@ -239,9 +244,13 @@ class EventDispatcherTest {
   void failingFilterFactoryClosesTheCreatedListener() {
     RecordingListener listener = new RecordingListener();
     MutableCacheEntryListenerConfiguration<String, String> configuration =
-        new MutableCacheEntryListenerConfiguration<>(() -> listener, () -> {
-          throw new IllegalStateException("no filter today");
-        }, false, true);
+        new MutableCacheEntryListenerConfiguration<>(
+            () -> listener,
+            () -> {
+              throw new IllegalStateException("no filter today");
+            },
+            false,
+            true);
     assertThrows(IllegalStateException.class, () -> dispatcher.register(configuration));
     assertEquals(1, listener.closed);
     assertFalse(dispatcher.hasListenerFor(EventType.CREATED));
@@ -256,8 +265,7 @@ class EventDispatcherTest {
     dispatcher.register(first);
     dispatcher.register(second);
     assertEquals(List.of(first, second), dispatcher.configurations());
-    assertThrows(UnsupportedOperationException.class,
-        () -> dispatcher.configurations().add(first));
+    assertThrows(UnsupportedOperationException.class, () -> dispatcher.configurations().add(first));
   }
 
   /** A filter that is also Closeable, to check that deregistration closes filters too. */
@@ -325,7 +333,8 @@ class EventDispatcherTest {
     dispatcher.publishCreated("k", "v");
     dispatcher.awaitSynchronous();
     assertEquals(0, plain.count());
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> dispatcher.register(config(new RecordingListener(), null, false, true)));
   }
 
@@ -333,16 +342,18 @@ class EventDispatcherTest {
   void synchronousListenerExceptionIsWrappedInCacheEntryListenerException() {
     RecordingListener listener = new RecordingListener();
     IllegalStateException boom = new IllegalStateException("boom");
-    listener.hook = e -> {
-      throw boom;
-    };
+    listener.hook =
+        e -> {
+          throw boom;
+        };
     dispatcher.register(config(listener, null, false, true));
 
     dispatcher.publishCreated("k1", "v");
     CacheEntryListenerException thrown =
         assertThrows(CacheEntryListenerException.class, dispatcher::awaitSynchronous);
     assertSame(boom, thrown.getCause());
-    assertTrue(thrown.getMessage().contains(RecordingListener.class.getName()), thrown.getMessage());
+    assertTrue(
+        thrown.getMessage().contains(RecordingListener.class.getName()), thrown.getMessage());
     assertTrue(thrown.getMessage().contains("CREATED"), thrown.getMessage());
     assertTrue(thrown.getMessage().contains("k1"), thrown.getMessage());
     assertTrue(thrown.getMessage().contains("people"), thrown.getMessage());
@@ -353,9 +364,10 @@ class EventDispatcherTest {
   @Test
   void laterFailuresAreSuppressedOnTheFirst() {
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      throw new CacheEntryListenerException("broke on " + e.getKey());
-    };
+    listener.hook =
+        e -> {
+          throw new CacheEntryListenerException("broke on " + e.getKey());
+        };
     dispatcher.register(config(listener, null, false, true));
 
     dispatcher.publishCreated("a", "v");
@@ -372,9 +384,10 @@ class EventDispatcherTest {
   void synchronousListenerErrorPropagatesUnwrapped() {
     RecordingListener listener = new RecordingListener();
     IOError error = new IOError(null);
-    listener.hook = e -> {
-      throw error;
-    };
+    listener.hook =
+        e -> {
+          throw error;
+        };
     dispatcher.register(config(listener, null, false, true));
     dispatcher.publishRemoved("k", "v");
     assertSame(error, assertThrows(IOError.class, dispatcher::awaitSynchronous));
@@ -383,9 +396,10 @@ class EventDispatcherTest {
   @Test
   void synchronousFilterExceptionPropagates() {
     RecordingListener listener = new RecordingListener();
-    CacheEntryEventFilter<String, String> broken = e -> {
-      throw new UnsupportedOperationException("filter broke");
-    };
+    CacheEntryEventFilter<String, String> broken =
+        e -> {
+          throw new UnsupportedOperationException("filter broke");
+        };
     dispatcher.register(config(listener, broken, false, true));
     dispatcher.publishCreated("k", "v");
     CacheEntryListenerException thrown =
@@ -398,10 +412,11 @@ class EventDispatcherTest {
   void discardDropsPendingFailuresButEventsAreStillDelivered() {
     RecordingListener listener = new RecordingListener();
     AtomicInteger calls = new AtomicInteger();
-    listener.hook = e -> {
-      calls.incrementAndGet();
-      throw new IllegalStateException("boom");
-    };
+    listener.hook =
+        e -> {
+          calls.incrementAndGet();
+          throw new IllegalStateException("boom");
+        };
     dispatcher.register(config(listener, null, false, true));
     dispatcher.publishCreated("k", "v");
     dispatcher.discardSynchronous();
@@ -412,9 +427,10 @@ class EventDispatcherTest {
   @Test
   void pendingSynchronousEventsArePerThread() throws Exception {
     RecordingListener listener = new RecordingListener();
-    listener.hook = e -> {
-      throw new IllegalStateException("boom");
-    };
+    listener.hook =
+        e -> {
+          throw new IllegalStateException("boom");
+        };
     dispatcher.register(config(listener, null, false, true));
     dispatcher.publishCreated("k", "v");
 

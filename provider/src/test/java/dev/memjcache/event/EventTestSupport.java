@@ -22,26 +22,30 @@ import javax.cache.event.CacheEntryUpdatedListener;
 /** Shared fixtures: a {@code Cache} stand-in, a recording listener and configuration builders. */
 final class EventTestSupport {
 
-  private EventTestSupport() {
-  }
+  private EventTestSupport() {}
 
   /** A {@code Cache} proxy that only answers {@code getName}, {@code equals}, {@code hashCode}. */
   @SuppressWarnings("unchecked")
   static Cache<String, String> stubCache(String name) {
-    return (Cache<String, String>) Proxy.newProxyInstance(EventTestSupport.class.getClassLoader(),
-        new Class<?>[] {Cache.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "getName" -> name;
-          case "toString" -> "StubCache[" + name + "]";
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    return (Cache<String, String>)
+        Proxy.newProxyInstance(
+            EventTestSupport.class.getClassLoader(),
+            new Class<?>[] {Cache.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getName" -> name;
+                  case "toString" -> "StubCache[" + name + "]";
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   static MutableCacheEntryListenerConfiguration<String, String> config(
       CacheEntryListener<? super String, ? super String> listener,
       CacheEntryEventFilter<? super String, ? super String> filter,
-      boolean oldValueRequired, boolean synchronous) {
+      boolean oldValueRequired,
+      boolean synchronous) {
     Factory<CacheEntryListener<? super String, ? super String>> listenerFactory = () -> listener;
     Factory<CacheEntryEventFilter<? super String, ? super String>> filterFactory =
         filter == null ? null : () -> filter;
@@ -60,13 +64,16 @@ final class EventTestSupport {
   }
 
   /** Records every event of every type; an optional hook runs inside the callback. */
-  static class RecordingListener implements CacheEntryCreatedListener<String, String>,
-      CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
-      CacheEntryExpiredListener<String, String>, AutoCloseable {
+  static class RecordingListener
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryUpdatedListener<String, String>,
+          CacheEntryRemovedListener<String, String>,
+          CacheEntryExpiredListener<String, String>,
+          AutoCloseable {
 
     private final List<CacheEntryEvent<? extends String, ? extends String>> events =
         new ArrayList<>();
-    volatile Consumer<CacheEntryEvent<? extends String, ? extends String>> hook = e -> { };
+    volatile Consumer<CacheEntryEvent<? extends String, ? extends String>> hook = e -> {};
     volatile int closed;
 
     private void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> batch) {
@@ -117,8 +124,9 @@ final class EventTestSupport {
   }
 
   /** Implements only {@code CacheEntryCreatedListener} and {@code CacheEntryRemovedListener}. */
-  static final class CreatedRemovedListener implements CacheEntryCreatedListener<String, String>,
-      CacheEntryRemovedListener<String, String> {
+  static final class CreatedRemovedListener
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryRemovedListener<String, String> {
     final List<CacheEntryEvent<? extends String, ? extends String>> events =
         java.util.Collections.synchronizedList(new ArrayList<>());
 

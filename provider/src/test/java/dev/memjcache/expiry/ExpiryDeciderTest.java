@@ -23,15 +23,15 @@ class ExpiryDeciderTest {
   void standardPoliciesGiveMillisecondExpiryTimes() {
     Duration d = new Duration(TimeUnit.MILLISECONDS, 300);
     assertEquals(NOW + 300, new ExpiryDecider(new CreatedExpiryPolicy(d), 2).onCreation(NOW));
-    assertEquals(ExpiryDecider.UNCHANGED,
-        new ExpiryDecider(new CreatedExpiryPolicy(d), 2).onUpdate(NOW));
+    assertEquals(
+        ExpiryDecider.UNCHANGED, new ExpiryDecider(new CreatedExpiryPolicy(d), 2).onUpdate(NOW));
     assertEquals(NOW + 300, new ExpiryDecider(new AccessedExpiryPolicy(d), 2).onAccess(NOW));
     assertEquals(NOW + 300, new ExpiryDecider(new ModifiedExpiryPolicy(d), 2).onUpdate(NOW));
-    assertEquals(ExpiryDecider.UNCHANGED,
-        new ExpiryDecider(new ModifiedExpiryPolicy(d), 2).onAccess(NOW));
+    assertEquals(
+        ExpiryDecider.UNCHANGED, new ExpiryDecider(new ModifiedExpiryPolicy(d), 2).onAccess(NOW));
     assertEquals(NOW + 300, new ExpiryDecider(new TouchedExpiryPolicy(d), 2).onAccess(NOW));
-    assertEquals(ExpiryDecider.ETERNAL,
-        new ExpiryDecider(new EternalExpiryPolicy(), 2).onCreation(NOW));
+    assertEquals(
+        ExpiryDecider.ETERNAL, new ExpiryDecider(new EternalExpiryPolicy(), 2).onCreation(NOW));
   }
 
   @Test
@@ -43,22 +43,23 @@ class ExpiryDeciderTest {
 
   @Test
   void aPolicyThatThrowsIsEternalOnCreationAndUnchangedOtherwise() {
-    ExpiryPolicy broken = new ExpiryPolicy() {
-      @Override
-      public Duration getExpiryForCreation() {
-        throw new IllegalStateException("boom");
-      }
+    ExpiryPolicy broken =
+        new ExpiryPolicy() {
+          @Override
+          public Duration getExpiryForCreation() {
+            throw new IllegalStateException("boom");
+          }
 
-      @Override
-      public Duration getExpiryForAccess() {
-        throw new IllegalStateException("boom");
-      }
+          @Override
+          public Duration getExpiryForAccess() {
+            throw new IllegalStateException("boom");
+          }
 
-      @Override
-      public Duration getExpiryForUpdate() {
-        throw new IllegalStateException("boom");
-      }
-    };
+          @Override
+          public Duration getExpiryForUpdate() {
+            throw new IllegalStateException("boom");
+          }
+        };
     ExpiryDecider decider = new ExpiryDecider(broken, 2);
     assertEquals(ExpiryDecider.ETERNAL, decider.onCreation(NOW));
     assertEquals(ExpiryDecider.UNCHANGED, decider.onUpdate(NOW));
@@ -79,8 +80,10 @@ class ExpiryDeciderTest {
   void exptimeBeyondThirtyDaysIsAnAbsoluteUnixTime() {
     ExpiryDecider decider = new ExpiryDecider(new EternalExpiryPolicy(), 2);
     long thirtyDays = TimeUnit.DAYS.toMillis(30);
-    assertEquals(thirtyDays / 1000 - 2 + 2,
-        decider.exptime(NOW + thirtyDays - 2000, NOW), "just under 30 days stays relative");
+    assertEquals(
+        thirtyDays / 1000 - 2 + 2,
+        decider.exptime(NOW + thirtyDays - 2000, NOW),
+        "just under 30 days stays relative");
     long at = NOW + thirtyDays + 5000;
     assertEquals((int) ((at + 999) / 1000 + 2), decider.exptime(at, NOW));
   }

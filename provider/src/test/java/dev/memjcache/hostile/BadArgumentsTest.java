@@ -44,8 +44,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BadArgumentsTest extends HostileTestSupport {
 
   private static final Set<String> NULL_KEY_SET = new HashSet<>(Collections.singleton(null));
-  private static final Map<String, String> NULL_VALUE_MAP = new HashMap<>(
-      Collections.singletonMap("k", null));
+  private static final Map<String, String> NULL_VALUE_MAP =
+      new HashMap<>(Collections.singletonMap("k", null));
   private static final EntryProcessor<String, String, Object> NOOP = (e, a) -> null;
 
   static Stream<Arguments> nullArguments() {
@@ -83,8 +83,8 @@ class BadArgumentsTest extends HostileTestSupport {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("nullArguments")
-  void nullArgumentsThrowNullPointerExceptionAndChangeNothing(String name,
-      Consumer<Cache<String, String>> call) {
+  void nullArgumentsThrowNullPointerExceptionAndChangeNothing(
+      String name, Consumer<Cache<String, String>> call) {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     cache.put("a", "A");
     cache.put("b", "B");
@@ -94,15 +94,20 @@ class BadArgumentsTest extends HostileTestSupport {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("nullArguments")
-  void aClosedCacheAnswersIllegalStateExceptionBeforeCheckingArguments(String name,
-      Consumer<Cache<String, String>> call) {
+  void aClosedCacheAnswersIllegalStateExceptionBeforeCheckingArguments(
+      String name, Consumer<Cache<String, String>> call) {
     CacheManager manager = newManager("");
     Cache<String, String> cache = newCache(manager, String.class, String.class);
     cache.put("a", "A");
     cache.close();
     assertThrows(IllegalStateException.class, () -> call.accept(cache), name);
-    assertEquals("A", manager.createCache(cache.getName(),
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)).get("a"),
+    assertEquals(
+        "A",
+        manager
+            .createCache(
+                cache.getName(),
+                new MutableConfiguration<String, String>().setTypes(String.class, String.class))
+            .get("a"),
         "closing deleted nothing");
   }
 
@@ -117,11 +122,16 @@ class BadArgumentsTest extends HostileTestSupport {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     cache.put("k", "v");
     IOException checked = new IOException("disk full");
-    EntryProcessorException e = assertThrows(EntryProcessorException.class,
-        () -> cache.invoke("k", (entry, args) -> {
-          entry.setValue("changed");
-          throw sneaky(checked);
-        }));
+    EntryProcessorException e =
+        assertThrows(
+            EntryProcessorException.class,
+            () ->
+                cache.invoke(
+                    "k",
+                    (entry, args) -> {
+                      entry.setValue("changed");
+                      throw sneaky(checked);
+                    }));
     assertSame(checked, e.getCause());
     assertEquals("v", cache.get("k"), "the processor's change was not applied");
   }
@@ -131,16 +141,18 @@ class BadArgumentsTest extends HostileTestSupport {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     cache.put("bad", "v");
     cache.put("good", "v");
-    Map<String, EntryProcessorResult<String>> results = cache.invokeAll(Set.of("bad", "good"),
-        (entry, args) -> {
-          if (entry.getKey().equals("bad")) {
-            throw sneaky(new Exception("checked"));
-          }
-          entry.setValue("done");
-          return "ok";
-        });
-    EntryProcessorException e = assertThrows(EntryProcessorException.class,
-        () -> results.get("bad").get());
+    Map<String, EntryProcessorResult<String>> results =
+        cache.invokeAll(
+            Set.of("bad", "good"),
+            (entry, args) -> {
+              if (entry.getKey().equals("bad")) {
+                throw sneaky(new Exception("checked"));
+              }
+              entry.setValue("done");
+              return "ok";
+            });
+    EntryProcessorException e =
+        assertThrows(EntryProcessorException.class, () -> results.get("bad").get());
     assertEquals("checked", e.getCause().getMessage());
     assertEquals("ok", results.get("good").get(), "the other key was processed");
     assertEquals("done", cache.get("good"));
@@ -151,11 +163,16 @@ class BadArgumentsTest extends HostileTestSupport {
   void aProcessorThrowingARuntimeExceptionIsWrappedAndChangesNothing() {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     cache.put("k", "v");
-    EntryProcessorException e = assertThrows(EntryProcessorException.class,
-        () -> cache.invoke("k", (entry, args) -> {
-          entry.remove();
-          throw new IllegalStateException("boom");
-        }));
+    EntryProcessorException e =
+        assertThrows(
+            EntryProcessorException.class,
+            () ->
+                cache.invoke(
+                    "k",
+                    (entry, args) -> {
+                      entry.remove();
+                      throw new IllegalStateException("boom");
+                    }));
     assertInstanceOf(IllegalStateException.class, e.getCause());
     assertEquals("v", cache.get("k"));
   }
@@ -216,13 +233,20 @@ class BadArgumentsTest extends HostileTestSupport {
 
   @Test
   void aFailingLoaderGivesCacheLoaderExceptionAndStoresNothing() {
-    Cache<String, String> cache = newManager("").createCache(uniqueCacheName(),
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setReadThrough(true).setCacheLoaderFactory(FactoryBuilder.factoryOf(FailingLoader.class)));
+    Cache<String, String> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new MutableConfiguration<String, String>()
+                    .setTypes(String.class, String.class)
+                    .setReadThrough(true)
+                    .setCacheLoaderFactory(FactoryBuilder.factoryOf(FailingLoader.class)));
     cache.put("a", "A");
     CacheLoaderException e = assertThrows(CacheLoaderException.class, () -> cache.get("missing"));
-    assertTrue(String.valueOf(e.getMessage()).contains("loader down")
-        || String.valueOf(e.getCause()).contains("loader down"), e.toString());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("loader down")
+            || String.valueOf(e.getCause()).contains("loader down"),
+        e.toString());
     assertThrows(CacheLoaderException.class, () -> cache.getAll(Set.of("a", "missing")));
     assertFalse(cache.containsKey("missing"));
     assertEquals("A", cache.get("a"));
@@ -230,9 +254,14 @@ class BadArgumentsTest extends HostileTestSupport {
 
   @Test
   void aFailingWriterGivesCacheWriterExceptionAndLeavesTheCacheUnchanged() {
-    Cache<String, String> cache = newManager("").createCache(uniqueCacheName(),
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setWriteThrough(true).setCacheWriterFactory(FactoryBuilder.factoryOf(FailingWriter.class)));
+    Cache<String, String> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new MutableConfiguration<String, String>()
+                    .setTypes(String.class, String.class)
+                    .setWriteThrough(true)
+                    .setCacheWriterFactory(FactoryBuilder.factoryOf(FailingWriter.class)));
     assertThrows(CacheWriterException.class, () -> cache.put("a", "A"));
     assertFalse(cache.containsKey("a"));
     assertThrows(CacheWriterException.class, () -> cache.putAll(Map.of("b", "B")));
@@ -242,9 +271,13 @@ class BadArgumentsTest extends HostileTestSupport {
 
   @Test
   void aFailingExpiryPolicyFallsBackToTheSpecDefaults() {
-    Cache<String, String> cache = newManager("").createCache(uniqueCacheName(),
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setExpiryPolicyFactory(FactoryBuilder.factoryOf(FailingExpiry.class)));
+    Cache<String, String> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new MutableConfiguration<String, String>()
+                    .setTypes(String.class, String.class)
+                    .setExpiryPolicyFactory(FactoryBuilder.factoryOf(FailingExpiry.class)));
     cache.put("a", "A");
     assertEquals("A", cache.get("a"), "creation falls back to eternal");
     cache.put("a", "A2");
@@ -252,8 +285,17 @@ class BadArgumentsTest extends HostileTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"k\r\nset injected 0 0 1\r\nx", "k mjc:other:1:k", "", " ",
-      "\u0000\u0000", "#AAAA", "mjc:", "%s%n%x"})
+  @ValueSource(
+      strings = {
+        "k\r\nset injected 0 0 1\r\nx",
+        "k mjc:other:1:k",
+        "",
+        " ",
+        "\u0000\u0000",
+        "#AAAA",
+        "mjc:",
+        "%s%n%x"
+      })
   void hostileKeysAreStoredAsThemselvesAndTouchNothingElse(String key) throws Exception {
     Cache<String, String> cache = newCache(newManager(""), String.class, String.class);
     cache.put("a", "A");
@@ -266,17 +308,28 @@ class BadArgumentsTest extends HostileTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"name\r\nflush_all", "a:b:c", "../../etc", "gen",
-      "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
-      + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789",
-      "javax.cache:type=CacheStatistics", "*"})
+  @ValueSource(
+      strings = {
+        "name\r\nflush_all",
+        "a:b:c",
+        "../../etc",
+        "gen",
+        "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+            + "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789",
+        "javax.cache:type=CacheStatistics",
+        "*"
+      })
   void hostileCacheNamesGetTheirOwnEntries(String name) {
     CacheManager manager = newManager("");
     Cache<String, String> plain = newCache(manager, String.class, String.class);
     plain.put("k", "plain");
-    Cache<String, String> hostile = manager.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setStatisticsEnabled(true).setManagementEnabled(true));
+    Cache<String, String> hostile =
+        manager.createCache(
+            name,
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setStatisticsEnabled(true)
+                .setManagementEnabled(true));
     hostile.put("k", "hostile");
     hostile.clear();
     assertNull(hostile.get("k"));
@@ -287,8 +340,8 @@ class BadArgumentsTest extends HostileTestSupport {
   @Test
   void aTenThousandKeyGetAllReturnsExactlyThePresentEntries() {
     // correctness, not speed: a loaded 2-core machine may need more than the default 1 s
-    Cache<Integer, Integer> cache = newCache(newManager("operationTimeoutMillis=20000"),
-        Integer.class, Integer.class);
+    Cache<Integer, Integer> cache =
+        newCache(newManager("operationTimeoutMillis=20000"), Integer.class, Integer.class);
     Map<Integer, Integer> present = new HashMap<>();
     for (int i = 0; i < 10_000; i += 2) {
       present.put(i, -i);

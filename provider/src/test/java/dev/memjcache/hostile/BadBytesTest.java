@@ -38,8 +38,11 @@ class BadBytesTest extends HostileTestSupport {
 
   /** A real envelope of "original" for a String cache (no stored key). */
   private static byte[] realEnvelope() {
-    byte[] kryo = new dev.memjcache.codec.ValueSerializer(BadBytesTest.class.getClassLoader(),
-        new dev.memjcache.codec.ClassAllowlist(List.of(), List.of())).serialize("original");
+    byte[] kryo =
+        new dev.memjcache.codec.ValueSerializer(
+                BadBytesTest.class.getClassLoader(),
+                new dev.memjcache.codec.ClassAllowlist(List.of(), List.of()))
+            .serialize("original");
     return envelope(kryo);
   }
 
@@ -51,13 +54,22 @@ class BadBytesTest extends HostileTestSupport {
     ByteBuffer.wrap(hugeKeyLength).putInt(9, Integer.MAX_VALUE);
     byte[] negativeKeyLength = real.clone();
     ByteBuffer.wrap(negativeKeyLength).putInt(9, -2);
-    byte[] storedKeyForALiteralKey = ByteBuffer.allocate(real.length + 3).put(real, 0, 9)
-        .putInt(3).put(new byte[] {1, 2, 3}).put(real, 13, real.length - 13).array();
+    byte[] storedKeyForALiteralKey =
+        ByteBuffer.allocate(real.length + 3)
+            .put(real, 0, 9)
+            .putInt(3)
+            .put(new byte[] {1, 2, 3})
+            .put(real, 13, real.length - 13)
+            .array();
     byte[] trailing = ByteBuffer.allocate(real.length + 4).put(real).putInt(0xCAFEBABE).array();
-    byte[] hugeString = envelope(new byte[] {3, (byte) 0x81, (byte) 0xFF, (byte) 0xFF,
-        (byte) 0xFF, 0x07}); // String of length ~2^31 in 1 byte
-    byte[] hugeByteArray = envelope(new byte[] {(byte) 0x0B, (byte) 0xFF, (byte) 0xFF,
-        (byte) 0xFF, (byte) 0xFF, 0x07});
+    byte[] hugeString =
+        envelope(
+            new byte[] {
+              3, (byte) 0x81, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07
+            }); // String of length ~2^31 in 1 byte
+    byte[] hugeByteArray =
+        envelope(
+            new byte[] {(byte) 0x0B, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07});
     byte[] missingClass = envelope(kryoNaming("dev.memjcache.hostile.NoSuchClass", (byte) 1));
     byte[] deepNesting = envelope(deeplyNestedArrays(100_000));
     return Stream.of(
@@ -68,8 +80,8 @@ class BadBytesTest extends HostileTestSupport {
         Arguments.of("format version 2", EnvelopeCodec.FLAGS, otherVersion),
         Arguments.of("key length beyond the item", EnvelopeCodec.FLAGS, hugeKeyLength),
         Arguments.of("key length -2", EnvelopeCodec.FLAGS, negativeKeyLength),
-        Arguments.of("a stored key under a literal key", EnvelopeCodec.FLAGS,
-            storedKeyForALiteralKey),
+        Arguments.of(
+            "a stored key under a literal key", EnvelopeCodec.FLAGS, storedKeyForALiteralKey),
         Arguments.of("trailing bytes after the value", EnvelopeCodec.FLAGS, trailing),
         Arguments.of("a 2 GiB string length in 6 bytes", EnvelopeCodec.FLAGS, hugeString),
         Arguments.of("a 2 GiB byte[] length in 6 bytes", EnvelopeCodec.FLAGS, hugeByteArray),
@@ -95,7 +107,9 @@ class BadBytesTest extends HostileTestSupport {
     cache.forEach(e -> iterated.put(e.getKey(), e.getValue()));
     assertEquals(Map.of("a", "A"), iterated);
     assertEquals(Boolean.FALSE, cache.invoke("k", (e, args) -> e.exists()));
-    assertEquals(0, cache.unwrap(MemcachedCache.class).refusedClassCount(),
+    assertEquals(
+        0,
+        cache.unwrap(MemcachedCache.class).refusedClassCount(),
         "bad bytes are not a refused class");
     assertFalse(cache.remove("k"));
     assertNull(rawItem(cache, itemKey), "remove deleted the bad item");
@@ -108,10 +122,18 @@ class BadBytesTest extends HostileTestSupport {
 
   @Test
   void everyTruncationOfARealEnvelopeReadsAsAMiss() throws Exception {
-    Cache<String, Object> cache = newManager("").createCache(uniqueCacheName(),
-        new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
-    Map<String, Object> value = new HashMap<>(Map.of("list", new ArrayList<>(List.of(1L, "two")),
-        "when", java.time.Instant.ofEpochMilli(1234567)));
+    Cache<String, Object> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+    Map<String, Object> value =
+        new HashMap<>(
+            Map.of(
+                "list",
+                new ArrayList<>(List.of(1L, "two")),
+                "when",
+                java.time.Instant.ofEpochMilli(1234567)));
     cache.put("k", value);
     cache.put("a", "A");
     String itemKey = itemKeyOf(cache, "k");
@@ -130,10 +152,12 @@ class BadBytesTest extends HostileTestSupport {
   void anExpiredItemNamingARefusedClassIsDeletedWithoutAnEventOrAnError() throws Exception {
     AtomicInteger expired = new AtomicInteger();
     ExpiredCounter.COUNT = expired;
-    MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-        .setTypes(String.class, String.class)
-        .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-            FactoryBuilder.factoryOf(ExpiredCounter.class), null, true, true));
+    MutableConfiguration<String, String> config =
+        new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
+            .addCacheEntryListenerConfiguration(
+                new MutableCacheEntryListenerConfiguration<>(
+                    FactoryBuilder.factoryOf(ExpiredCounter.class), null, true, true));
     Cache<String, String> cache = newManager("").createCache(uniqueCacheName(), config);
     cache.put("k", "original");
     cache.put("a", "A");
@@ -152,8 +176,8 @@ class BadBytesTest extends HostileTestSupport {
     static volatile AtomicInteger COUNT = new AtomicInteger();
 
     @Override
-    public void onExpired(Iterable<javax.cache.event.CacheEntryEvent<? extends String,
-        ? extends String>> events) {
+    public void onExpired(
+        Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
       events.forEach(e -> COUNT.incrementAndGet());
     }
   }

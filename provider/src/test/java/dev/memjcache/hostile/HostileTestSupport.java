@@ -1,8 +1,8 @@
 package dev.memjcache.hostile;
 
 import com.esotericsoftware.kryo.io.Output;
-import dev.memjcache.codec.EnvelopeCodec;
 import dev.memjcache.CacheTestSupport;
+import dev.memjcache.codec.EnvelopeCodec;
 import dev.memjcache.store.RawTranscoder;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,10 +22,10 @@ import net.spy.memcached.MemcachedClient;
 
 /**
  * Base of the bad-input tests: one real memcached per class (from {@link CacheTestSupport}),
- * managers that allow no extra package,
- * and helpers that plant bytes the way an attacker with network access to memcached would: raw
- * spymemcached {@code set}s under an entry's memcached key, found with
- * {@code lru_crawler metadump} (so the tests do not depend on how the key's generation is built).
+ * managers that allow no extra package, and helpers that plant bytes the way an attacker with
+ * network access to memcached would: raw spymemcached {@code set}s under an entry's memcached key,
+ * found with {@code lru_crawler metadump} (so the tests do not depend on how the key's generation
+ * is built).
  */
 abstract class HostileTestSupport extends CacheTestSupport {
 
@@ -62,8 +62,8 @@ abstract class HostileTestSupport extends CacheTestSupport {
       }
     }
     if (found.size() != 1) {
-      throw new AssertionError("expected one item for key " + key + " of cache " + cache.getName()
-          + ", found " + found);
+      throw new AssertionError(
+          "expected one item for key " + key + " of cache " + cache.getName() + ", found " + found);
     }
     return found.get(0);
   }
@@ -76,11 +76,13 @@ abstract class HostileTestSupport extends CacheTestSupport {
       OutputStream out = socket.getOutputStream();
       out.write("lru_crawler metadump all\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      BufferedReader in = new BufferedReader(
-          new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
         if (line.startsWith("key=")) {
-          String encoded = line.substring(4, line.indexOf(' ') < 0 ? line.length() : line.indexOf(' '));
+          String encoded =
+              line.substring(4, line.indexOf(' ') < 0 ? line.length() : line.indexOf(' '));
           keys.add(URLDecoder.decode(encoded, StandardCharsets.UTF_8));
         } else if (line.startsWith("ERROR") || line.startsWith("BUSY")) {
           throw new AssertionError("metadump refused: " + line);
@@ -92,8 +94,9 @@ abstract class HostileTestSupport extends CacheTestSupport {
 
   /** Raw {@code set} of an item, flags and bytes as given. */
   static void plant(Cache<?, ?> cache, String itemKey, int flags, byte[] data) throws Exception {
-    if (!raw(cache).set(itemKey, 0, new CachedData(flags, data, Integer.MAX_VALUE),
-        RawTranscoder.INSTANCE).get(5, TimeUnit.SECONDS)) {
+    if (!raw(cache)
+        .set(itemKey, 0, new CachedData(flags, data, Integer.MAX_VALUE), RawTranscoder.INSTANCE)
+        .get(5, TimeUnit.SECONDS)) {
       throw new AssertionError("raw set of " + itemKey + " failed");
     }
   }
@@ -104,8 +107,8 @@ abstract class HostileTestSupport extends CacheTestSupport {
   }
 
   /**
-   * A version-1 envelope (layout in {@link EnvelopeCodec}): eternal, no stored key, then
-   * {@code value} as the serialized value.
+   * A version-1 envelope (layout in {@link EnvelopeCodec}): eternal, no stored key, then {@code
+   * value} as the serialized value.
    */
   static byte[] envelope(byte[] value) {
     ByteBuffer b = ByteBuffer.allocate(13 + value.length);
@@ -114,8 +117,8 @@ abstract class HostileTestSupport extends CacheTestSupport {
   }
 
   /**
-   * Kryo bytes that name {@code className} as an unregistered class (class id "by name", name id
-   * 0, the name) followed by {@code tail}; built by hand so that the class is never touched here.
+   * Kryo bytes that name {@code className} as an unregistered class (class id "by name", name id 0,
+   * the name) followed by {@code tail}; built by hand so that the class is never touched here.
    */
   static byte[] kryoNaming(String className, byte... tail) {
     Output out = new Output(256, -1);

@@ -30,24 +30,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The item-size check against real memcached 1.6 servers with several {@code -I} settings: a value
- * of exactly the largest size memcached accepts is stored, one byte more is refused before
- * anything is sent, with both sizes in the message, and the entry already stored keeps its value,
- * in both failure modes. memcached itself is asked the same question with raw items of the same
- * sizes, so the check is proven exact, and the raw run shows why it matters: a too-large binary
- * {@code set} deletes the item memcached held.
+ * of exactly the largest size memcached accepts is stored, one byte more is refused before anything
+ * is sent, with both sizes in the message, and the entry already stored keeps its value, in both
+ * failure modes. memcached itself is asked the same question with raw items of the same sizes, so
+ * the check is proven exact, and the raw run shows why it matters: a too-large binary {@code set}
+ * deletes the item memcached held.
  */
 class ItemSizeLimitTest extends HostileTestSupport {
 
   @RegisterExtension
   static final MemcachedExtension TWO_MIB = MemcachedExtension.single("-I", "2m");
+
   @RegisterExtension
-  static final MemcachedExtension SMALL = MemcachedExtension.single("-I", "64k", "-o",
-      "slab_chunk_max=16384");
+  static final MemcachedExtension SMALL =
+      MemcachedExtension.single("-I", "64k", "-o", "slab_chunk_max=16384");
+
   @RegisterExtension
   static final MemcachedExtension NO_CAS = MemcachedExtension.single("-I", "2m", "-C");
 
-  private static final ValueSerializer SERIALIZER = new ValueSerializer(
-      ItemSizeLimitTest.class.getClassLoader(), new ClassAllowlist(List.of(), List.of()));
+  private static final ValueSerializer SERIALIZER =
+      new ValueSerializer(
+          ItemSizeLimitTest.class.getClassLoader(), new ClassAllowlist(List.of(), List.of()));
 
   static Stream<Arguments> servers() {
     return Stream.of(
@@ -60,26 +63,34 @@ class ItemSizeLimitTest extends HostileTestSupport {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("servers")
-  void theLargestAcceptedValueIsStoredAndOneByteMoreIsRefusedKeepingTheEntry(String name,
-      MemcachedExtension server, String options, int itemSizeMax) throws Exception {
+  void theLargestAcceptedValueIsStoredAndOneByteMoreIsRefusedKeepingTheEntry(
+      String name, MemcachedExtension server, String options, int itemSizeMax) throws Exception {
     assertExactLimit(server.uri(), options, itemSizeMax);
   }
 
   @Test
   void everyWritePathRefusesTheOversizedValueAndKeepsTheOldOne() throws Exception {
-    Cache<String, byte[]> cache = newManager(SMALL.uri(), "").createCache(uniqueCacheName(),
-        new javax.cache.configuration.MutableConfiguration<String, byte[]>()
-            .setTypes(String.class, byte[].class));
+    Cache<String, byte[]> cache =
+        newManager(SMALL.uri(), "")
+            .createCache(
+                uniqueCacheName(),
+                new javax.cache.configuration.MutableConfiguration<String, byte[]>()
+                    .setTypes(String.class, byte[].class));
     byte[] old = filled(100, 1);
     cache.put("v", old);
     byte[] huge = new byte[64 * 1024];
     assertThrows(ItemTooLargeException.class, () -> cache.getAndPut("v", huge));
     assertThrows(ItemTooLargeException.class, () -> cache.replace("v", huge));
     assertThrows(ItemTooLargeException.class, () -> cache.getAndReplace("v", huge));
-    assertThrows(ItemTooLargeException.class, () -> cache.invoke("v", (e, a) -> {
-      e.setValue(huge);
-      return null;
-    }));
+    assertThrows(
+        ItemTooLargeException.class,
+        () ->
+            cache.invoke(
+                "v",
+                (e, a) -> {
+                  e.setValue(huge);
+                  return null;
+                }));
     Map<String, byte[]> batch = new LinkedHashMap<>();
     batch.put("other", filled(10, 2));
     batch.put("v", huge);
@@ -92,14 +103,17 @@ class ItemSizeLimitTest extends HostileTestSupport {
 
   /**
    * The largest value memcached takes under the entry's key, computed from its item layout, is
-   * stored through the cache and as a raw item; one byte more is refused by both, and only the
-   * raw refusal costs the existing item.
+   * stored through the cache and as a raw item; one byte more is refused by both, and only the raw
+   * refusal costs the existing item.
    */
   private void assertExactLimit(String serverUri, String options, int itemSizeMax)
       throws Exception {
-    Cache<String, byte[]> cache = newManager(serverUri, options).createCache(uniqueCacheName(),
-        new javax.cache.configuration.MutableConfiguration<String, byte[]>()
-            .setTypes(String.class, byte[].class));
+    Cache<String, byte[]> cache =
+        newManager(serverUri, options)
+            .createCache(
+                uniqueCacheName(),
+                new javax.cache.configuration.MutableConfiguration<String, byte[]>()
+                    .setTypes(String.class, byte[].class));
     byte[] old = filled(1000, 7);
     cache.put("v", old);
     MemcachedClient raw = raw(cache);
@@ -114,28 +128,33 @@ class ItemSizeLimitTest extends HostileTestSupport {
     String rawKey = itemKey.substring(0, itemKey.length() - 1) + "w";
     assertTrue(rawSet(raw, rawKey, new byte[largest]), "memcached stores the largest value");
     assertFalse(rawSet(raw, rawKey, new byte[largest + 1]), "memcached refuses one byte more");
-    assertNull(raw.asyncGet(rawKey, RawTranscoder.INSTANCE).get(5, TimeUnit.SECONDS),
+    assertNull(
+        raw.asyncGet(rawKey, RawTranscoder.INSTANCE).get(5, TimeUnit.SECONDS),
         "and a refused binary set deletes the item memcached held");
 
     byte[] fits = valueWithEnvelopeOf(largest);
     cache.put("v", fits);
     assertArrayEquals(fits, cache.get("v"), "exactly the largest accepted size is stored");
-    assertEquals(largest, raw.asyncGet(itemKey, RawTranscoder.INSTANCE).get(5, TimeUnit.SECONDS)
-        .getData().length);
+    assertEquals(
+        largest,
+        raw.asyncGet(itemKey, RawTranscoder.INSTANCE).get(5, TimeUnit.SECONDS).getData().length);
 
     byte[] tooBig = valueWithEnvelopeOf(largest + 1);
-    ItemTooLargeException e = assertThrows(ItemTooLargeException.class,
-        () -> cache.put("v", tooBig));
+    ItemTooLargeException e =
+        assertThrows(ItemTooLargeException.class, () -> cache.put("v", tooBig));
     String message = e.getMessage();
-    assertTrue(message.contains("takes " + (largest + 1) + " bytes")
-        && message.contains("would take " + (itemSizeMax + 1) + " bytes")
-        && message.contains("is " + itemSizeMax + " bytes")
-        && message.contains("largest value that fits under this key is " + largest + " bytes"),
+    assertTrue(
+        message.contains("takes " + (largest + 1) + " bytes")
+            && message.contains("would take " + (itemSizeMax + 1) + " bytes")
+            && message.contains("is " + itemSizeMax + " bytes")
+            && message.contains("largest value that fits under this key is " + largest + " bytes"),
         message);
     assertArrayEquals(fits, cache.get("v"), "the refused value did not cost the existing entry");
   }
 
-  /** A byte[] whose envelope (13 header bytes + its Kryo form) is exactly {@code envelope} bytes. */
+  /**
+   * A byte[] whose envelope (13 header bytes + its Kryo form) is exactly {@code envelope} bytes.
+   */
   private static byte[] valueWithEnvelopeOf(int envelope) {
     for (int n = envelope - 13; n > envelope - 40; n--) {
       byte[] value = filled(n, n);
@@ -153,7 +172,11 @@ class ItemSizeLimitTest extends HostileTestSupport {
   }
 
   private static boolean rawSet(MemcachedClient raw, String key, byte[] data) throws Exception {
-    return raw.set(key, 0, new CachedData(EnvelopeCodec.FLAGS, data, Integer.MAX_VALUE),
-        RawTranscoder.INSTANCE).get(5, TimeUnit.SECONDS);
+    return raw.set(
+            key,
+            0,
+            new CachedData(EnvelopeCodec.FLAGS, data, Integer.MAX_VALUE),
+            RawTranscoder.INSTANCE)
+        .get(5, TimeUnit.SECONDS);
   }
 }

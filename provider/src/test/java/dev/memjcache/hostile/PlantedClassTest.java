@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Planted class names (issue 8, "A planted class name runs code before it is refused", "Refused
  * classes look like misses", "One planted non-allowed class blocks its key everywhere"): an item
- * under an entry's memcached key whose value names a class outside the allowlist. It must read as
- * a miss in every operation, be counted and logged, stay removable and overwritable, leave the
- * other entries alone, and never load-and-initialize the class.
+ * under an entry's memcached key whose value names a class outside the allowlist. It must read as a
+ * miss in every operation, be counted and logged, stay removable and overwritable, leave the other
+ * entries alone, and never load-and-initialize the class.
  */
 class PlantedClassTest extends HostileTestSupport {
 
@@ -57,11 +57,22 @@ class PlantedClassTest extends HostileTestSupport {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"java.lang.ProcessBuilder", "java.lang.Thread", "java.net.URLClassLoader",
-      "java.lang.Runtime", "javax.management.BadAttributeValueExpException",
-      "jdk.internal.misc.Unsafe", "sun.misc.Unsafe", "[Ljava.lang.ProcessBuilder;",
-      FIXTURES + "StaticInitRecorder", FIXTURES + "PlantedEnum", FIXTURES + "PlantedEnum$1",
-      "[L" + FIXTURES + "StaticInitRecorder;", "[[L" + FIXTURES + "PlantedEnum;"})
+  @ValueSource(
+      strings = {
+        "java.lang.ProcessBuilder",
+        "java.lang.Thread",
+        "java.net.URLClassLoader",
+        "java.lang.Runtime",
+        "javax.management.BadAttributeValueExpException",
+        "jdk.internal.misc.Unsafe",
+        "sun.misc.Unsafe",
+        "[Ljava.lang.ProcessBuilder;",
+        FIXTURES + "StaticInitRecorder",
+        FIXTURES + "PlantedEnum",
+        FIXTURES + "PlantedEnum$1",
+        "[L" + FIXTURES + "StaticInitRecorder;",
+        "[[L" + FIXTURES + "PlantedEnum;"
+      })
   void plantedClassReadsAsACountedMissEverywhereAndStaysRemovable(String className)
       throws Exception {
     Cache<String, String> cache = cacheWithEntries(newManager(""));
@@ -77,7 +88,9 @@ class PlantedClassTest extends HostileTestSupport {
       iterated.put(e.getKey(), e.getValue());
     }
     assertEquals(Map.of("a", "A", "b", "B"), iterated, "iteration skips the planted item");
-    assertEquals(Boolean.FALSE, cache.invoke("k", (entry, args) -> entry.exists()),
+    assertEquals(
+        Boolean.FALSE,
+        cache.invoke("k", (entry, args) -> entry.exists()),
         "invoke sees an absent entry");
     assertTrue(refused(cache) >= 5, "every read counted: " + refused(cache));
     assertOthersUntouched(cache);
@@ -107,10 +120,14 @@ class PlantedClassTest extends HostileTestSupport {
 
     plant(cache, itemKey, EnvelopeCodec.FLAGS, planted);
     assertFalse(cache.replace("k", "replace"), "nothing to replace");
-    assertEquals("fresh", cache.invoke("k", (entry, args) -> {
-      entry.setValue("fresh");
-      return entry.getValue();
-    }));
+    assertEquals(
+        "fresh",
+        cache.invoke(
+            "k",
+            (entry, args) -> {
+              entry.setValue("fresh");
+              return entry.getValue();
+            }));
     assertEquals("fresh", cache.get("k"));
     assertOthersUntouched(cache);
   }
@@ -141,17 +158,23 @@ class PlantedClassTest extends HostileTestSupport {
 
   @Test
   void aPlantedClassInsideAnAllowedGraphIsRefusedToo() throws Exception {
-    Cache<String, Object> cache = newManager("").createCache(uniqueCacheName(),
-        new javax.cache.configuration.MutableConfiguration<String, Object>()
-            .setTypes(String.class, Object.class));
+    Cache<String, Object> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new javax.cache.configuration.MutableConfiguration<String, Object>()
+                    .setTypes(String.class, Object.class));
     cache.put("k", new java.util.ArrayList<>(java.util.List.of("x")));
     cache.put("a", "A");
     String itemKey = itemKeyOf(cache, "k");
     // a real ArrayList[OffsetDateTime], with the element's class name swapped for one of the
     // same length
-    byte[] bytes = new dev.memjcache.codec.ValueSerializer(getClass().getClassLoader(),
-        new dev.memjcache.codec.ClassAllowlist(java.util.List.of(), java.util.List.of()))
-        .serialize(new java.util.ArrayList<>(java.util.List.of(java.time.OffsetDateTime.now())));
+    byte[] bytes =
+        new dev.memjcache.codec.ValueSerializer(
+                getClass().getClassLoader(),
+                new dev.memjcache.codec.ClassAllowlist(java.util.List.of(), java.util.List.of()))
+            .serialize(
+                new java.util.ArrayList<>(java.util.List.of(java.time.OffsetDateTime.now())));
     replaceKryoString(bytes, "java.time.OffsetDateTime", "java.lang.ProcessBuilder");
     plant(cache, itemKey, EnvelopeCodec.FLAGS, envelope(bytes));
     assertNull(cache.get("k"));
@@ -195,24 +218,36 @@ class PlantedClassTest extends HostileTestSupport {
       System.setErr(original);
     }
     String log = captured.toString(StandardCharsets.UTF_8);
-    assertTrue(log.contains(cache.getName()) && log.contains(itemKey)
-        && log.contains("java.lang.Thread") && log.contains("allowPackages"), log);
-    assertEquals(1, log.lines().filter(l -> l.contains("java.lang.Thread")).count(),
+    assertTrue(
+        log.contains(cache.getName())
+            && log.contains(itemKey)
+            && log.contains("java.lang.Thread")
+            && log.contains("allowPackages"),
+        log);
+    assertEquals(
+        1,
+        log.lines().filter(l -> l.contains("java.lang.Thread")).count(),
         "51 refusals, one line: the log is rate-limited\n" + log);
     assertEquals(51, refused(cache));
   }
 
   @Test
   void aValueOfARefusedClassIsRefusedAtPutWithTheHintAndNothingIsWritten() throws Exception {
-    Cache<String, Object> cache = newManager("").createCache(uniqueCacheName(),
-        new javax.cache.configuration.MutableConfiguration<String, Object>()
-            .setTypes(String.class, Object.class));
+    Cache<String, Object> cache =
+        newManager("")
+            .createCache(
+                uniqueCacheName(),
+                new javax.cache.configuration.MutableConfiguration<String, Object>()
+                    .setTypes(String.class, Object.class));
     cache.put("k", "before");
-    dev.memjcache.codec.ClassNotAllowedException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.memjcache.codec.ClassNotAllowedException.class,
-        () -> cache.put("k", new java.util.concurrent.atomic.AtomicBoolean(true)));
-    assertTrue(e.getMessage().contains("java.util.concurrent.atomic.AtomicBoolean")
-        && e.getMessage().contains("nothing was stored") && e.getMessage().contains("allowPackages"),
+    dev.memjcache.codec.ClassNotAllowedException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.memjcache.codec.ClassNotAllowedException.class,
+            () -> cache.put("k", new java.util.concurrent.atomic.AtomicBoolean(true)));
+    assertTrue(
+        e.getMessage().contains("java.util.concurrent.atomic.AtomicBoolean")
+            && e.getMessage().contains("nothing was stored")
+            && e.getMessage().contains("allowPackages"),
         e.getMessage());
     assertEquals("before", cache.get("k"));
     assertNotNull(rawItem(cache, itemKeyOf(cache, "k")));

@@ -65,11 +65,16 @@ class SingleFlightTest {
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
     List<Future<String>> results = new ArrayList<>();
-    results.add(pool.submit(() -> flight.shared("k", () -> {
-      runs.incrementAndGet();
-      await(release);
-      return "v" + runs.get();
-    })));
+    results.add(
+        pool.submit(
+            () ->
+                flight.shared(
+                    "k",
+                    () -> {
+                      runs.incrementAndGet();
+                      await(release);
+                      return "v" + runs.get();
+                    })));
     awaitInside(flight);
     for (int i = 0; i < 7; i++) {
       results.add(pool.submit(() -> flight.shared("k", () -> "v" + runs.incrementAndGet())));
@@ -90,17 +95,27 @@ class SingleFlightTest {
     CountDownLatch release = new CountDownLatch(1);
     IllegalStateException boom = new IllegalStateException("loader down");
     List<Future<String>> results = new ArrayList<>();
-    results.add(pool.submit(() -> flight.shared("k", () -> {
-      runs.incrementAndGet();
-      await(release);
-      throw boom;
-    })));
+    results.add(
+        pool.submit(
+            () ->
+                flight.shared(
+                    "k",
+                    () -> {
+                      runs.incrementAndGet();
+                      await(release);
+                      throw boom;
+                    })));
     awaitInside(flight);
     for (int i = 0; i < 5; i++) {
-      results.add(pool.submit(() -> flight.<String>shared("k", () -> {
-        runs.incrementAndGet();
-        return "should not run";
-      })));
+      results.add(
+          pool.submit(
+              () ->
+                  flight.<String>shared(
+                      "k",
+                      () -> {
+                        runs.incrementAndGet();
+                        return "should not run";
+                      })));
     }
     awaitWaiters(5);
     release.countDown();
@@ -120,13 +135,18 @@ class SingleFlightTest {
     AtomicInteger runs = new AtomicInteger();
     List<Future<?>> results = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      results.add(pool.submit(() -> flight.exclusive("k", () -> {
-        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-        runs.incrementAndGet();
-        sleep(20);
-        inside.decrementAndGet();
-        return null;
-      })));
+      results.add(
+          pool.submit(
+              () ->
+                  flight.exclusive(
+                      "k",
+                      () -> {
+                        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        runs.incrementAndGet();
+                        sleep(20);
+                        inside.decrementAndGet();
+                        return null;
+                      })));
     }
     for (Future<?> f : results) {
       f.get(20, TimeUnit.SECONDS);
@@ -139,9 +159,12 @@ class SingleFlightTest {
   @Test
   void theOwnerReentersItsKeyAtOnce() {
     SingleFlight flight = new SingleFlight();
-    String result = assertTimeoutPreemptively(Duration.ofSeconds(10),
-        () -> flight.exclusive("k", () -> flight.shared("k", () -> flight.exclusive("k",
-            () -> "inner"))));
+    String result =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                flight.exclusive(
+                    "k", () -> flight.shared("k", () -> flight.exclusive("k", () -> "inner"))));
     assertEquals("inner", result);
     assertEquals(0, flight.inProgress());
   }
@@ -150,16 +173,26 @@ class SingleFlightTest {
   void nestedCallsInOppositeKeyOrderDoNotDeadlock() throws Exception {
     SingleFlight flight = new SingleFlight();
     CountDownLatch bothHoldTheirKey = new CountDownLatch(2);
-    Future<String> a = pool.submit(() -> flight.exclusive("k1", () -> {
-      bothHoldTheirKey.countDown();
-      await(bothHoldTheirKey);
-      return flight.exclusive("k2", () -> "a");
-    }));
-    Future<String> b = pool.submit(() -> flight.exclusive("k2", () -> {
-      bothHoldTheirKey.countDown();
-      await(bothHoldTheirKey);
-      return flight.exclusive("k1", () -> "b");
-    }));
+    Future<String> a =
+        pool.submit(
+            () ->
+                flight.exclusive(
+                    "k1",
+                    () -> {
+                      bothHoldTheirKey.countDown();
+                      await(bothHoldTheirKey);
+                      return flight.exclusive("k2", () -> "a");
+                    }));
+    Future<String> b =
+        pool.submit(
+            () ->
+                flight.exclusive(
+                    "k2",
+                    () -> {
+                      bothHoldTheirKey.countDown();
+                      await(bothHoldTheirKey);
+                      return flight.exclusive("k1", () -> "b");
+                    }));
     assertEquals("a", a.get(10, TimeUnit.SECONDS));
     assertEquals("b", b.get(10, TimeUnit.SECONDS));
     assertEquals(0, flight.inProgress());
@@ -169,21 +202,29 @@ class SingleFlightTest {
   void anInterruptedWaiterGetsACacheExceptionAndKeepsItsInterrupt() throws Exception {
     SingleFlight flight = new SingleFlight();
     CountDownLatch release = new CountDownLatch(1);
-    Future<?> owner = pool.submit(() -> flight.shared("k", () -> {
-      await(release);
-      return null;
-    }));
+    Future<?> owner =
+        pool.submit(
+            () ->
+                flight.shared(
+                    "k",
+                    () -> {
+                      await(release);
+                      return null;
+                    }));
     awaitInside(flight);
     AtomicInteger interruptKept = new AtomicInteger();
-    Thread waiter = new Thread(() -> {
-      try {
-        flight.shared("k", () -> "never");
-      } catch (CacheException e) {
-        if (Thread.currentThread().isInterrupted() && e.getCause() instanceof InterruptedException) {
-          interruptKept.incrementAndGet();
-        }
-      }
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                flight.shared("k", () -> "never");
+              } catch (CacheException e) {
+                if (Thread.currentThread().isInterrupted()
+                    && e.getCause() instanceof InterruptedException) {
+                  interruptKept.incrementAndGet();
+                }
+              }
+            });
     waiter.start();
     awaitWaiters(1);
     waiter.interrupt();
@@ -199,18 +240,30 @@ class SingleFlightTest {
     SingleFlight flight = new SingleFlight();
     Map<String, AtomicInteger> loads = new java.util.concurrent.ConcurrentHashMap<>();
     CountDownLatch release = new CountDownLatch(1);
-    Future<Map<String, String>> first = pool.submit(() -> flight.<String, String>sharedAll(
-        List.of("a", "b"), keys -> {
-          keys.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
-          await(release);
-          return keys.stream().collect(Collectors.toMap(k -> k, k -> k.toUpperCase()));
-        }));
+    Future<Map<String, String>> first =
+        pool.submit(
+            () ->
+                flight.<String, String>sharedAll(
+                    List.of("a", "b"),
+                    keys -> {
+                      keys.forEach(
+                          k ->
+                              loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+                      await(release);
+                      return keys.stream().collect(Collectors.toMap(k -> k, k -> k.toUpperCase()));
+                    }));
     awaitInside(flight);
-    Future<Map<String, String>> second = pool.submit(() -> flight.<String, String>sharedAll(
-        List.of("b", "c"), keys -> {
-          keys.forEach(k -> loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
-          return keys.stream().collect(Collectors.toMap(k -> k, k -> k.toUpperCase()));
-        }));
+    Future<Map<String, String>> second =
+        pool.submit(
+            () ->
+                flight.<String, String>sharedAll(
+                    List.of("b", "c"),
+                    keys -> {
+                      keys.forEach(
+                          k ->
+                              loads.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet());
+                      return keys.stream().collect(Collectors.toMap(k -> k, k -> k.toUpperCase()));
+                    }));
     awaitWaiters(1);
     release.countDown();
     assertEquals(Map.of("a", "A", "b", "B"), first.get(10, TimeUnit.SECONDS));

@@ -136,20 +136,22 @@ class CacheStatisticsTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < rounds; i++) {
-            stats.recordHits(1);
-            stats.recordMisses(2);
-            stats.recordPuts(3);
-            stats.recordRemovals(1);
-            stats.recordEvictions(1);
-            stats.recordGetTime(10);
-            stats.recordPutTime(20);
-            stats.recordRemoveTime(30);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < rounds; i++) {
+                    stats.recordHits(1);
+                    stats.recordMisses(2);
+                    stats.recordPuts(3);
+                    stats.recordRemovals(1);
+                    stats.recordEvictions(1);
+                    stats.recordGetTime(10);
+                    stats.recordPutTime(20);
+                    stats.recordRemoveTime(30);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {

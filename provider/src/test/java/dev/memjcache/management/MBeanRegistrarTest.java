@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Registration of the cache MXBeans in the platform MBeanServer under the JSR-107 12.2 /
- * TCK ObjectNames, and their attributes read through JMX.
+ * Registration of the cache MXBeans in the platform MBeanServer under the JSR-107 12.2 / TCK
+ * ObjectNames, and their attributes read through JMX.
  */
 class MBeanRegistrarTest {
 
@@ -42,14 +42,17 @@ class MBeanRegistrarTest {
 
   @Test
   void objectNameMatchesTheTckScheme() throws Exception {
-    // The TCK builds "javax.cache:type=<type>,CacheManager=<uri>,Cache=<name>" replacing , : = \n by '.'.
+    // The TCK builds "javax.cache:type=<type>,CacheManager=<uri>,Cache=<name>" replacing , : = \n
+    // by '.'.
     assertEquals(
-        new ObjectName("javax.cache:type=CacheStatistics,CacheManager=memcached.//127.0.0.1.11211,"
-            + "Cache=org.jsr107.tck.CacheTest"),
+        new ObjectName(
+            "javax.cache:type=CacheStatistics,CacheManager=memcached.//127.0.0.1.11211,"
+                + "Cache=org.jsr107.tck.CacheTest"),
         MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, "org.jsr107.tck.CacheTest"));
     assertEquals(
-        new ObjectName("javax.cache:type=CacheConfiguration,CacheManager=memcached.//127.0.0.1.11211,"
-            + "Cache=new cache"),
+        new ObjectName(
+            "javax.cache:type=CacheConfiguration,CacheManager=memcached.//127.0.0.1.11211,"
+                + "Cache=new cache"),
         MBeanRegistrar.objectName(MBeanType.CONFIGURATION, MANAGER, "new cache"));
   }
 
@@ -104,14 +107,16 @@ class MBeanRegistrarTest {
 
   @Test
   void configurationIsReadableThroughTheMBeanServerAndFollowsChanges() throws Exception {
-    MutableConfiguration<Long, String> config = new MutableConfiguration<Long, String>()
-        .setTypes(Long.class, String.class)
-        .setReadThrough(false)
-        .setWriteThrough(true)
-        .setStoreByValue(true)
-        .setStatisticsEnabled(false)
-        .setManagementEnabled(true);
-    register(MBeanType.CONFIGURATION, MANAGER, "config", new CacheConfigurationMXBean(() -> config));
+    MutableConfiguration<Long, String> config =
+        new MutableConfiguration<Long, String>()
+            .setTypes(Long.class, String.class)
+            .setReadThrough(false)
+            .setWriteThrough(true)
+            .setStoreByValue(true)
+            .setStatisticsEnabled(false)
+            .setManagementEnabled(true);
+    register(
+        MBeanType.CONFIGURATION, MANAGER, "config", new CacheConfigurationMXBean(() -> config));
     ObjectName name = MBeanRegistrar.objectName(MBeanType.CONFIGURATION, MANAGER, "config");
 
     assertEquals("java.lang.Long", server.getAttribute(name, "KeyType"));
@@ -127,8 +132,8 @@ class MBeanRegistrarTest {
     assertEquals(true, server.getAttribute(name, "ReadThrough"));
     assertEquals(false, server.getAttribute(name, "StoreByValue"));
     // The default configuration's types are Object.
-    assertEquals("java.lang.Object",
-        new CacheConfigurationMXBean(MutableConfiguration::new).getKeyType());
+    assertEquals(
+        "java.lang.Object", new CacheConfigurationMXBean(MutableConfiguration::new).getKeyType());
   }
 
   @Test
@@ -150,15 +155,20 @@ class MBeanRegistrarTest {
   void bothTypesOfOneCacheAreRegisteredAndUnregisteredSeparately() throws Exception {
     String cache = "pair";
     register(MBeanType.STATISTICS, MANAGER, cache, new CacheStatistics());
-    register(MBeanType.CONFIGURATION, MANAGER, cache,
+    register(
+        MBeanType.CONFIGURATION,
+        MANAGER,
+        cache,
         new CacheConfigurationMXBean(MutableConfiguration::new));
-    ObjectName pattern = new ObjectName(
-        "javax.cache:CacheManager=memcached.//127.0.0.1.11211,Cache=pair,*");
+    ObjectName pattern =
+        new ObjectName("javax.cache:CacheManager=memcached.//127.0.0.1.11211,Cache=pair,*");
     assertEquals(2, server.queryNames(pattern, null).size());
 
     MBeanRegistrar.unregister(MBeanType.STATISTICS, MANAGER, cache);
-    assertFalse(server.isRegistered(MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, cache)));
-    assertTrue(server.isRegistered(MBeanRegistrar.objectName(MBeanType.CONFIGURATION, MANAGER, cache)));
+    assertFalse(
+        server.isRegistered(MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, cache)));
+    assertTrue(
+        server.isRegistered(MBeanRegistrar.objectName(MBeanType.CONFIGURATION, MANAGER, cache)));
 
     MBeanRegistrar.unregister(MBeanType.CONFIGURATION, MANAGER, cache);
     assertEquals(0, server.queryNames(pattern, null).size());
@@ -176,9 +186,11 @@ class MBeanRegistrarTest {
   void registeredStatisticsWorkAsAnMxBeanProxy() {
     CacheStatistics stats = new CacheStatistics();
     register(MBeanType.STATISTICS, MANAGER, "proxy", stats);
-    javax.cache.management.CacheStatisticsMXBean proxy = JMX.newMXBeanProxy(server,
-        MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, "proxy"),
-        javax.cache.management.CacheStatisticsMXBean.class);
+    javax.cache.management.CacheStatisticsMXBean proxy =
+        JMX.newMXBeanProxy(
+            server,
+            MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, "proxy"),
+            javax.cache.management.CacheStatisticsMXBean.class);
     stats.recordMisses(5);
     assertEquals(5L, proxy.getCacheMisses());
     assertEquals(100f, proxy.getCacheMissPercentage());
@@ -186,32 +198,40 @@ class MBeanRegistrarTest {
 
   @Test
   void aBeanOfTheWrongTypeIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MBeanRegistrar.register(MBeanType.CONFIGURATION, MANAGER, "wrong", new CacheStatistics()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MBeanRegistrar.register(
+                    MBeanType.CONFIGURATION, MANAGER, "wrong", new CacheStatistics()));
     assertTrue(e.getMessage().contains("CacheConfiguration"), e.getMessage());
-    assertFalse(server.isRegistered(
-        MBeanRegistrar.objectName(MBeanType.CONFIGURATION, MANAGER, "wrong")));
+    assertFalse(
+        server.isRegistered(MBeanRegistrar.objectName(MBeanType.CONFIGURATION, MANAGER, "wrong")));
   }
 
   @Test
   void aRefusedRegistrationIsACacheExceptionNamingTheObjectName() {
     // The MBeanServer itself refuses this bean (NotCompliantMBeanException), after our own checks.
     ObjectName name = MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, "refused");
-    CacheException e = assertThrows(CacheException.class,
-        () -> MBeanRegistrar.register(MBeanType.STATISTICS, MANAGER, "refused", new Refused()));
+    CacheException e =
+        assertThrows(
+            CacheException.class,
+            () -> MBeanRegistrar.register(MBeanType.STATISTICS, MANAGER, "refused", new Refused()));
     assertTrue(e.getMessage().contains(name.toString()), e.getMessage());
     assertFalse(server.isRegistered(name));
   }
 
   @Test
   void nullArgumentsAreRejected() {
-    assertThrows(NullPointerException.class,
-        () -> MBeanRegistrar.objectName(null, MANAGER, "c"));
-    assertThrows(NullPointerException.class,
+    assertThrows(NullPointerException.class, () -> MBeanRegistrar.objectName(null, MANAGER, "c"));
+    assertThrows(
+        NullPointerException.class,
         () -> MBeanRegistrar.objectName(MBeanType.STATISTICS, null, "c"));
-    assertThrows(NullPointerException.class,
+    assertThrows(
+        NullPointerException.class,
         () -> MBeanRegistrar.objectName(MBeanType.STATISTICS, MANAGER, null));
-    assertThrows(NullPointerException.class,
+    assertThrows(
+        NullPointerException.class,
         () -> MBeanRegistrar.register(MBeanType.STATISTICS, MANAGER, "c", null));
     assertSame(MBeanType.STATISTICS, MBeanType.valueOf("STATISTICS"));
   }
@@ -234,17 +254,64 @@ class MBeanRegistrarTest {
       implements javax.cache.management.CacheStatisticsMXBean {
     private final CacheStatistics delegate = new CacheStatistics();
 
-    @Override public void clear() { delegate.clear(); }
-    @Override public long getCacheHits() { return delegate.getCacheHits(); }
-    @Override public float getCacheHitPercentage() { return delegate.getCacheHitPercentage(); }
-    @Override public long getCacheMisses() { return delegate.getCacheMisses(); }
-    @Override public float getCacheMissPercentage() { return delegate.getCacheMissPercentage(); }
-    @Override public long getCacheGets() { return delegate.getCacheGets(); }
-    @Override public long getCachePuts() { return delegate.getCachePuts(); }
-    @Override public long getCacheRemovals() { return delegate.getCacheRemovals(); }
-    @Override public long getCacheEvictions() { return delegate.getCacheEvictions(); }
-    @Override public float getAverageGetTime() { return delegate.getAverageGetTime(); }
-    @Override public float getAveragePutTime() { return delegate.getAveragePutTime(); }
-    @Override public float getAverageRemoveTime() { return delegate.getAverageRemoveTime(); }
+    @Override
+    public void clear() {
+      delegate.clear();
+    }
+
+    @Override
+    public long getCacheHits() {
+      return delegate.getCacheHits();
+    }
+
+    @Override
+    public float getCacheHitPercentage() {
+      return delegate.getCacheHitPercentage();
+    }
+
+    @Override
+    public long getCacheMisses() {
+      return delegate.getCacheMisses();
+    }
+
+    @Override
+    public float getCacheMissPercentage() {
+      return delegate.getCacheMissPercentage();
+    }
+
+    @Override
+    public long getCacheGets() {
+      return delegate.getCacheGets();
+    }
+
+    @Override
+    public long getCachePuts() {
+      return delegate.getCachePuts();
+    }
+
+    @Override
+    public long getCacheRemovals() {
+      return delegate.getCacheRemovals();
+    }
+
+    @Override
+    public long getCacheEvictions() {
+      return delegate.getCacheEvictions();
+    }
+
+    @Override
+    public float getAverageGetTime() {
+      return delegate.getAverageGetTime();
+    }
+
+    @Override
+    public float getAveragePutTime() {
+      return delegate.getAveragePutTime();
+    }
+
+    @Override
+    public float getAverageRemoveTime() {
+      return delegate.getAverageRemoveTime();
+    }
   }
 }

@@ -31,22 +31,26 @@ import org.junit.jupiter.api.parallel.Resources;
  */
 class MicrometerObjectNameTest {
 
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.nodes(2);
+  @RegisterExtension static final MemcachedExtension MEMCACHED = MemcachedExtension.nodes(2);
 
   private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
 
   /** The name as Micrometer's JCacheMetrics builds it (its only escape is ':' to '.'). */
   private static ObjectName micrometerName(Cache<?, ?> cache) throws MalformedObjectNameException {
-    return new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
-        + cache.getCacheManager().getURI().toString().replace(':', '.') + ",Cache="
-        + cache.getName());
+    return new ObjectName(
+        "javax.cache:type=CacheStatistics,CacheManager="
+            + cache.getCacheManager().getURI().toString().replace(':', '.')
+            + ",Cache="
+            + cache.getName());
   }
 
   private static Cache<String, String> countedCache(CacheManager manager, String name) {
-    Cache<String, String> cache = manager.createCache(name,
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setStatisticsEnabled(true));
+    Cache<String, String> cache =
+        manager.createCache(
+            name,
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setStatisticsEnabled(true));
     cache.put("k", "v");
     cache.get("k");
     cache.get("absent");
@@ -66,7 +70,8 @@ class MicrometerObjectNameTest {
   void defaultManagerWithAServerListAndAQueryIsFoundByMicrometer() throws Exception {
     String previous = System.getProperty("memjcache.servers");
     // a ',' in the server list, a '?' and '=' in the query
-    System.setProperty("memjcache.servers", MEMCACHED.uri() + "?allowPackages=dev.memjcache&keyPrefix=mm");
+    System.setProperty(
+        "memjcache.servers", MEMCACHED.uri() + "?allowPackages=dev.memjcache&keyPrefix=mm");
     MemcachedCachingProvider provider = new MemcachedCachingProvider();
     try (CacheManager manager = provider.getCacheManager()) {
       assertEquals(URI.create("urn:memjcache:default"), manager.getURI());
@@ -84,10 +89,10 @@ class MicrometerObjectNameTest {
   @Test
   void propertiesFileManagerIsFoundByMicrometer(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("memjcache.properties");
-    Files.writeString(file, "servers=" + MEMCACHED.server().address()
-        + "\nallowPackages=dev.memjcache\n");
-    try (CacheManager manager = new MemcachedCachingProvider()
-        .getCacheManager(file.toUri(), getClass().getClassLoader())) {
+    Files.writeString(
+        file, "servers=" + MEMCACHED.server().address() + "\nallowPackages=dev.memjcache\n");
+    try (CacheManager manager =
+        new MemcachedCachingProvider().getCacheManager(file.toUri(), getClass().getClassLoader())) {
       assertMicrometerFindsStatistics(countedCache(manager, "micrometer-file"));
     }
   }
@@ -95,8 +100,8 @@ class MicrometerObjectNameTest {
   @Test
   void explicitUriWithAQueryRegistersUnderAValidName() throws Exception {
     URI uri = URI.create(MEMCACHED.server().uri() + "?allowPackages=dev.memjcache");
-    try (CacheManager manager = new MemcachedCachingProvider()
-        .getCacheManager(uri, getClass().getClassLoader())) {
+    try (CacheManager manager =
+        new MemcachedCachingProvider().getCacheManager(uri, getClass().getClassLoader())) {
       Cache<String, String> cache = countedCache(manager, "micrometer-query");
       ObjectName ours = MBeanRegistrar.objectName(MBeanType.STATISTICS, uri, cache.getName());
       assertTrue(SERVER.isRegistered(ours), ours + " is registered");

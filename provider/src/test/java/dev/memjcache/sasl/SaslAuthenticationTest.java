@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * SASL PLAIN against a real memcached started with {@code -S} and a Cyrus sasldb user: the right
- * password works, a wrong one fails at connect with a clear error, a password in a
- * {@code memcached://} URI is refused, and the password appears nowhere: not in any log line (this
- * class runs in its own JVM with every logger at TRACE, see provider/pom.xml), exception message or
+ * password works, a wrong one fails at connect with a clear error, a password in a {@code
+ * memcached://} URI is refused, and the password appears nowhere: not in any log line (this class
+ * runs in its own JVM with every logger at TRACE, see provider/pom.xml), exception message or
  * cause, {@code toString()}, or attribute of any MBean on the platform MBeanServer.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -55,8 +55,10 @@ class SaslAuthenticationTest {
   private static PrintStream originalErr;
   private static PrintStream originalOut;
   private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+
   /** Everything a user could see besides logs and MBeans: messages, causes, toString()s. */
   private static final List<String> SEEN = new ArrayList<>();
+
   private static final List<CacheManager> MANAGERS = new ArrayList<>();
 
   @BeforeAll
@@ -83,8 +85,10 @@ class SaslAuthenticationTest {
   }
 
   private static CacheManager manager(String uri, Properties properties) {
-    CacheManager manager = new MemcachedCachingProvider().getCacheManager(URI.create(uri),
-        SaslAuthenticationTest.class.getClassLoader(), properties);
+    CacheManager manager =
+        new MemcachedCachingProvider()
+            .getCacheManager(
+                URI.create(uri), SaslAuthenticationTest.class.getClassLoader(), properties);
     MANAGERS.add(manager);
     return manager;
   }
@@ -108,14 +112,18 @@ class SaslAuthenticationTest {
   @Order(1)
   void theRightPasswordWorks() {
     CacheManager manager = manager(server.uri(), credentials(PASSWORD));
-    Cache<String, String> cache = manager.createCache("sasl",
-        new MutableConfiguration<String, String>().setTypes(String.class, String.class)
-            .setStatisticsEnabled(true).setManagementEnabled(true));
+    Cache<String, String> cache =
+        manager.createCache(
+            "sasl",
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setStatisticsEnabled(true)
+                .setManagementEnabled(true));
     cache.put("k", "v");
     assertEquals("v", cache.get("k"));
     // -S closes ASCII connections, so lru_crawler metadump (iteration) cannot work: say so
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-        cache::iterator);
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, cache::iterator);
     assertTrue(e.getMessage().contains("-S"), e.getMessage());
     seen(e);
     cache.clear();
@@ -133,11 +141,14 @@ class SaslAuthenticationTest {
   void credentialsFromAPropertiesFileWork() throws Exception {
     Path file = Files.createTempFile("memjcache-sasl", ".properties");
     try {
-      Files.writeString(file, "servers=" + server.address() + "\nusername=" + USER
-          + "\npassword=" + PASSWORD + "\n");
+      Files.writeString(
+          file,
+          "servers=" + server.address() + "\nusername=" + USER + "\npassword=" + PASSWORD + "\n");
       CacheManager manager = manager(file.toUri().toString(), new Properties());
-      Cache<String, String> cache = manager.createCache("file",
-          new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+      Cache<String, String> cache =
+          manager.createCache(
+              "file",
+              new MutableConfiguration<String, String>().setTypes(String.class, String.class));
       cache.put("k", "from file");
       assertEquals("from file", cache.get("k"));
       SEEN.add(((MemcachedCacheManager) manager).settings().toString());
@@ -150,22 +161,29 @@ class SaslAuthenticationTest {
   @Order(3)
   void aWrongPasswordFailsAtConnectWithAClearError() {
     long start = System.nanoTime();
-    CacheException e = assertThrows(CacheException.class,
-        () -> manager(server.uri() + "?operationTimeoutMillis=5000", credentials(WRONG)));
+    CacheException e =
+        assertThrows(
+            CacheException.class,
+            () -> manager(server.uri() + "?operationTimeoutMillis=5000", credentials(WRONG)));
     long millis = (System.nanoTime() - start) / 1_000_000;
     seen(e);
-    assertTrue(e.getMessage().contains("SASL authentication of user '" + USER + "'")
-        && e.getMessage().contains(server.address()) && e.getMessage().contains("failed"),
+    assertTrue(
+        e.getMessage().contains("SASL authentication of user '" + USER + "'")
+            && e.getMessage().contains(server.address())
+            && e.getMessage().contains("failed"),
         e.getMessage());
-    assertTrue(millis < 5000, "failed at connect, not after an operation timeout: " + millis + " ms");
+    assertTrue(
+        millis < 5000, "failed at connect, not after an operation timeout: " + millis + " ms");
   }
 
   @Test
   @Order(4)
   void aPasswordInAMemcachedUriIsRefusedWithoutEchoingIt() {
-    for (String uri : List.of(server.uri() + "?username=" + USER + "&password=" + PASSWORD,
-        server.uri() + "?pass%77ord=" + PASSWORD,
-        "memcached://" + USER + ":" + PASSWORD + "@" + server.address())) {
+    for (String uri :
+        List.of(
+            server.uri() + "?username=" + USER + "&password=" + PASSWORD,
+            server.uri() + "?pass%77ord=" + PASSWORD,
+            "memcached://" + USER + ":" + PASSWORD + "@" + server.address())) {
       CacheException e = assertThrows(CacheException.class, () -> manager(uri, new Properties()));
       seen(e);
       assertTrue(e.getMessage().contains("must not hold a password"), e.getMessage());
@@ -176,8 +194,8 @@ class SaslAuthenticationTest {
   @Order(6)
   void aServerWithoutSaslIsReportedWhenCredentialsAreSet() {
     try (MemcachedProcess plain = MemcachedProcess.start()) {
-      CacheException e = assertThrows(CacheException.class,
-          () -> manager(plain.uri(), credentials(PASSWORD)));
+      CacheException e =
+          assertThrows(CacheException.class, () -> manager(plain.uri(), credentials(PASSWORD)));
       seen(e);
       assertTrue(e.getMessage().contains("not started with -S"), e.getMessage());
     }
@@ -186,11 +204,13 @@ class SaslAuthenticationTest {
   @Test
   @Order(5)
   void noCredentialsAgainstASaslServerFailAtConnectWithAClearError() {
-    CacheException e = assertThrows(CacheException.class,
-        () -> manager(server.uri(), new Properties()));
+    CacheException e =
+        assertThrows(CacheException.class, () -> manager(server.uri(), new Properties()));
     seen(e);
-    assertTrue(e.getMessage().contains("requires SASL authentication")
-        && e.getMessage().contains(server.address()), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("requires SASL authentication")
+            && e.getMessage().contains(server.address()),
+        e.getMessage());
   }
 
   @Test
@@ -206,8 +226,9 @@ class SaslAuthenticationTest {
   @Test
   @Order(100)
   void thePasswordAppearsInNoLogExceptionToStringOrMBean() throws Exception {
-    assertTrue(LoggerFactory.getLogger("net.spy.memcached").isTraceEnabled()
-        && LoggerFactory.getLogger("dev.memjcache").isTraceEnabled(),
+    assertTrue(
+        LoggerFactory.getLogger("net.spy.memcached").isTraceEnabled()
+            && LoggerFactory.getLogger("dev.memjcache").isTraceEnabled(),
         "this class must run with every logger at TRACE (provider/pom.xml, execution sasl)");
     List<String> mbeanValues = new ArrayList<>();
     MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
@@ -218,7 +239,8 @@ class SaslAuthenticationTest {
       for (MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
         try {
           Object value = mbeans.getAttribute(name, attribute.getName());
-          mbeanValues.add(value instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(value));
+          mbeanValues.add(
+              value instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(value));
         } catch (Exception | LinkageError unreadable) {
           mbeanValues.add(unreadable.toString());
         }
@@ -226,11 +248,13 @@ class SaslAuthenticationTest {
     }
     assertTrue(cacheMBeans >= 2, "the cache's configuration and statistics MBeans were scanned");
     String log = LOG.toString(StandardCharsets.UTF_8);
-    assertTrue(log.contains("Authenticated to") || log.contains("SASL"),
+    assertTrue(
+        log.contains("Authenticated to") || log.contains("SASL"),
         "spymemcached's SASL logging was captured:\n" + log);
     for (String secret : List.of(PASSWORD, WRONG)) {
       assertFalse(log.contains(secret), "log holds a password");
-      SEEN.forEach(s -> assertFalse(s.contains(secret), "message or toString holds a password: " + s));
+      SEEN.forEach(
+          s -> assertFalse(s.contains(secret), "message or toString holds a password: " + s));
       mbeanValues.forEach(v -> assertFalse(v.contains(secret), "an MBean holds a password"));
     }
     assertTrue(SEEN.size() > 10, "messages were collected: " + SEEN.size());

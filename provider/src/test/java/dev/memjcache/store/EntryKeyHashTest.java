@@ -20,17 +20,29 @@ class EntryKeyHashTest {
     long expected = ketama("mjc:users:alice");
     assertEquals(expected, hash.hash("mjc:users:0:alice"));
     assertEquals(expected, hash.hash("mjc:users:1795975610731:alice"));
-    assertEquals(ketama("mjc:users:a:b:7"), hash.hash("mjc:users:42:a:b:7"),
+    assertEquals(
+        ketama("mjc:users:a:b:7"),
+        hash.hash("mjc:users:42:a:b:7"),
         "only the generation segment goes; colons in the key part stay");
     assertEquals(ketama("mjc:#h4sh:#k3y"), hash.hash("mjc:#h4sh:9:#k3y"));
   }
 
   @Test
   void everythingElseHashesUnchanged() {
-    for (String key : new String[] {"127.0.0.1:11211-0", "localhost/127.0.0.1:11211-159",
-        "0:0:0:0:0:0:0:1:11211-3", "mjc:users:gen", "mjc:users:clear", "mjc:users:x1:alice",
-        "mjc:users::alice", "mjc:users:12345678901234567890:alice", "other:users:5:alice",
-        "mjc", "mjc:"}) {
+    for (String key :
+        new String[] {
+          "127.0.0.1:11211-0",
+          "localhost/127.0.0.1:11211-159",
+          "0:0:0:0:0:0:0:1:11211-3",
+          "mjc:users:gen",
+          "mjc:users:clear",
+          "mjc:users:x1:alice",
+          "mjc:users::alice",
+          "mjc:users:12345678901234567890:alice",
+          "other:users:5:alice",
+          "mjc",
+          "mjc:"
+        }) {
       assertEquals(ketama(key), hash.hash(key), key);
     }
   }

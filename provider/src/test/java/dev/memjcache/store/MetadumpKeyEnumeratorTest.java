@@ -37,8 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MetadumpKeyEnumeratorTest {
 
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.nodes(2);
+  @RegisterExtension static final MemcachedExtension MEMCACHED = MemcachedExtension.nodes(2);
 
   private static final int TIMEOUT_MILLIS = 2_000;
 
@@ -47,7 +46,8 @@ class MetadumpKeyEnumeratorTest {
   }
 
   private static List<InetSocketAddress> allServers() {
-    return MEMCACHED.servers().stream().map(MetadumpKeyEnumeratorTest::address)
+    return MEMCACHED.servers().stream()
+        .map(MetadumpKeyEnumeratorTest::address)
         .collect(Collectors.toList());
   }
 
@@ -77,8 +77,8 @@ class MetadumpKeyEnumeratorTest {
     List<String> written = keys("immediate:", 10_000);
     rawSet(MEMCACHED.server(), written);
 
-    List<String> listed = new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS)
-        .keysWithPrefix("immediate:");
+    List<String> listed =
+        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("immediate:");
 
     assertEquals(10_000, listed.size());
     assertEquals(new HashSet<>(written), new HashSet<>(listed));
@@ -91,23 +91,32 @@ class MetadumpKeyEnumeratorTest {
     MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS);
 
     assertEquals(Set.of("pf:a:1", "pf:a:2"), new HashSet<>(enumerator.keysWithPrefix("pf:a:")));
-    assertEquals(Set.of("pf:a:1", "pf:a:2", "pf:ab"),
-        new HashSet<>(enumerator.keysWithPrefix("pf:a")));
+    assertEquals(
+        Set.of("pf:a:1", "pf:a:2", "pf:ab"), new HashSet<>(enumerator.keysWithPrefix("pf:a")));
     assertEquals(List.of(), enumerator.keysWithPrefix("pf:none:"));
-    assertTrue(enumerator.keysWithPrefix("").containsAll(
-        List.of("pf:a:1", "pf:ab", "pf:b:1", "xpf:a:1", "pf:")));
+    assertTrue(
+        enumerator
+            .keysWithPrefix("")
+            .containsAll(List.of("pf:a:1", "pf:ab", "pf:b:1", "xpf:a:1", "pf:")));
   }
 
   @Test
   void decodesKeysWithPercentEncodableCharacters() throws IOException {
     // Printable ASCII that memcached percent-encodes, including '%' and '+' (which must not
     // become a space) and sequences that look encoded already.
-    List<String> written = List.of("enc:a%b", "enc:1+1=2", "enc:x&y", "enc:%41%2B",
-        "enc:~._-", "enc:!\"#$'()*,/;<>?@[\\]^`{|}", "enc:+%20+");
+    List<String> written =
+        List.of(
+            "enc:a%b",
+            "enc:1+1=2",
+            "enc:x&y",
+            "enc:%41%2B",
+            "enc:~._-",
+            "enc:!\"#$'()*,/;<>?@[\\]^`{|}",
+            "enc:+%20+");
     rawSet(MEMCACHED.server(), written);
 
-    List<String> listed = new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS)
-        .keysWithPrefix("enc:");
+    List<String> listed =
+        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("enc:");
 
     assertEquals(new HashSet<>(written), new HashSet<>(listed));
     assertEquals(written.size(), listed.size());
@@ -117,8 +126,8 @@ class MetadumpKeyEnumeratorTest {
   void prefixWithEncodableCharactersMatchesDecodedKeys() throws IOException {
     rawSet(MEMCACHED.server(), List.of("p%+&=:1", "p%+&=:2", "p%2B&=:3"));
 
-    List<String> listed = new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS)
-        .keysWithPrefix("p%+&=:");
+    List<String> listed =
+        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("p%+&=:");
 
     assertEquals(Set.of("p%+&=:1", "p%+&=:2"), new HashSet<>(listed));
   }
@@ -126,11 +135,14 @@ class MetadumpKeyEnumeratorTest {
   @Test
   void listsKeysSpreadOverServersBySpymemcached() throws Exception {
     List<String> written = keys("spread:", 300);
-    MemcachedClient client = new MemcachedClient(new ConnectionFactoryBuilder()
-        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-        .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-        .build(), AddrUtil.getAddresses(MEMCACHED.uri().substring("memcached://".length())));
+    MemcachedClient client =
+        new MemcachedClient(
+            new ConnectionFactoryBuilder()
+                .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                .build(),
+            AddrUtil.getAddresses(MEMCACHED.uri().substring("memcached://".length())));
     try {
       List<Future<Boolean>> stores = new ArrayList<>();
       for (String key : written) {
@@ -143,14 +155,17 @@ class MetadumpKeyEnumeratorTest {
       client.shutdown(5, TimeUnit.SECONDS);
     }
 
-    List<String> fromFirst = new MetadumpKeyEnumerator(
-        List.of(address(MEMCACHED.servers().get(0))), TIMEOUT_MILLIS).keysWithPrefix("spread:");
-    List<String> fromSecond = new MetadumpKeyEnumerator(
-        List.of(address(MEMCACHED.servers().get(1))), TIMEOUT_MILLIS).keysWithPrefix("spread:");
-    List<String> fromBoth = new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS)
-        .keysWithPrefix("spread:");
+    List<String> fromFirst =
+        new MetadumpKeyEnumerator(List.of(address(MEMCACHED.servers().get(0))), TIMEOUT_MILLIS)
+            .keysWithPrefix("spread:");
+    List<String> fromSecond =
+        new MetadumpKeyEnumerator(List.of(address(MEMCACHED.servers().get(1))), TIMEOUT_MILLIS)
+            .keysWithPrefix("spread:");
+    List<String> fromBoth =
+        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("spread:");
 
-    assertTrue(!fromFirst.isEmpty() && !fromSecond.isEmpty(),
+    assertTrue(
+        !fromFirst.isEmpty() && !fromSecond.isEmpty(),
         "Ketama should put keys on both servers: " + fromFirst.size() + "/" + fromSecond.size());
     Set<String> overlap = new HashSet<>(fromFirst);
     overlap.retainAll(fromSecond);
@@ -165,7 +180,8 @@ class MetadumpKeyEnumeratorTest {
       rawSet(server, List.of("dup:moved"));
     }
 
-    assertEquals(List.of("dup:moved"),
+    assertEquals(
+        List.of("dup:moved"),
         new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("dup:"));
   }
 
@@ -178,8 +194,9 @@ class MetadumpKeyEnumeratorTest {
       try (Socket other = new Socket("127.0.0.1", server.port())) {
         other.setSoTimeout(30_000);
         // the same command the enumerator sends, so the two crawls contend
-        other.getOutputStream().write(
-            "lru_crawler metadump hash\r\n".getBytes(StandardCharsets.US_ASCII));
+        other
+            .getOutputStream()
+            .write("lru_crawler metadump hash\r\n".getBytes(StandardCharsets.US_ASCII));
         InputStream otherIn = other.getInputStream();
         otherIn.read(); // the other crawl has started once its first byte arrives
         // Drain it concurrently: a client that stops reading stalls memcached's crawler.
@@ -206,8 +223,8 @@ class MetadumpKeyEnumeratorTest {
             newlines++;
           }
         }
-        if (read >= 5 && new String(buffer, read - 5, 5, StandardCharsets.US_ASCII)
-            .equals("END\r\n")) {
+        if (read >= 5
+            && new String(buffer, read - 5, 5, StandardCharsets.US_ASCII).equals("END\r\n")) {
           return newlines;
         }
       }
@@ -224,21 +241,22 @@ class MetadumpKeyEnumeratorTest {
       try (Socket other = new Socket("127.0.0.1", server.port())) {
         other.setSoTimeout(30_000);
         // the same command the enumerator sends, so the two crawls contend
-        other.getOutputStream().write(
-            "lru_crawler metadump hash\r\n".getBytes(StandardCharsets.US_ASCII));
+        other
+            .getOutputStream()
+            .write("lru_crawler metadump hash\r\n".getBytes(StandardCharsets.US_ASCII));
         InputStream otherIn = other.getInputStream();
         otherIn.read();
         CompletableFuture<Long> drained = CompletableFuture.supplyAsync(() -> drain(otherIn));
 
         MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(List.of(address(server)), 20);
         long start = System.nanoTime();
-        CacheException e = assertThrows(CacheException.class,
-            () -> enumerator.keysWithPrefix("filler:"));
+        CacheException e =
+            assertThrows(CacheException.class, () -> enumerator.keysWithPrefix("filler:"));
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertTrue(e.getMessage().contains(server.address()), e.getMessage());
-        assertTrue(e.getMessage().contains("BUSY currently processing crawler request"),
-            e.getMessage());
+        assertTrue(
+            e.getMessage().contains("BUSY currently processing crawler request"), e.getMessage());
         assertTrue(elapsedMillis < 1_000, "gave up after " + elapsedMillis + " ms");
         drained.get(30, TimeUnit.SECONDS);
       }
@@ -248,16 +266,16 @@ class MetadumpKeyEnumeratorTest {
   @Test
   void refusesWhenServerRunsWithDisableDumping() {
     try (MemcachedProcess server = MemcachedProcess.start("-X")) {
-      MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(
-          List.of(address(MEMCACHED.server()), address(server)), TIMEOUT_MILLIS);
+      MetadumpKeyEnumerator enumerator =
+          new MetadumpKeyEnumerator(
+              List.of(address(MEMCACHED.server()), address(server)), TIMEOUT_MILLIS);
 
-      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-          () -> enumerator.keysWithPrefix(""));
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, () -> enumerator.keysWithPrefix(""));
 
       assertTrue(e.getMessage().contains(server.address()), e.getMessage());
       assertTrue(e.getMessage().contains("ERROR metadump not allowed"), e.getMessage());
-      assertTrue(e.getMessage().contains("Cache.iterator() and Cache.removeAll()"),
-          e.getMessage());
+      assertTrue(e.getMessage().contains("Cache.iterator() and Cache.removeAll()"), e.getMessage());
       assertTrue(e.getMessage().contains("without -X"), e.getMessage());
     }
   }
@@ -265,9 +283,12 @@ class MetadumpKeyEnumeratorTest {
   @Test
   void refusesWhenServerRunsWithoutLruCrawler() {
     try (MemcachedProcess server = MemcachedProcess.start("-o", "no_lru_crawler")) {
-      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-          () -> new MetadumpKeyEnumerator(List.of(address(server)), TIMEOUT_MILLIS)
-              .keysWithPrefix(""));
+      UnsupportedOperationException e =
+          assertThrows(
+              UnsupportedOperationException.class,
+              () ->
+                  new MetadumpKeyEnumerator(List.of(address(server)), TIMEOUT_MILLIS)
+                      .keysWithPrefix(""));
 
       assertTrue(e.getMessage().contains(server.address()), e.getMessage());
       assertTrue(e.getMessage().contains("lru crawler disabled"), e.getMessage());
@@ -280,8 +301,8 @@ class MetadumpKeyEnumeratorTest {
     MemcachedProcess server = MemcachedProcess.start();
     InetSocketAddress stopped = address(server);
     server.close();
-    MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(
-        List.of(address(MEMCACHED.server()), stopped), TIMEOUT_MILLIS);
+    MetadumpKeyEnumerator enumerator =
+        new MetadumpKeyEnumerator(List.of(address(MEMCACHED.server()), stopped), TIMEOUT_MILLIS);
 
     long start = System.nanoTime();
     CacheException e = assertThrows(CacheException.class, () -> enumerator.keysWithPrefix(""));
@@ -306,17 +327,17 @@ class MetadumpKeyEnumeratorTest {
 
       assertTrue(e.getMessage().contains("127.0.0.1:" + silent.getLocalPort()), e.getMessage());
       assertTrue(e.getMessage().contains("timed out after 300 ms"), e.getMessage());
-      assertTrue(elapsedMillis >= 250 && elapsedMillis < 1_500,
-          "failed after " + elapsedMillis + " ms");
+      assertTrue(
+          elapsedMillis >= 250 && elapsedMillis < 1_500, "failed after " + elapsedMillis + " ms");
     }
   }
 
   @Test
   void rejectsInvalidArguments() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new MetadumpKeyEnumerator(allServers(), 0));
+    assertThrows(IllegalArgumentException.class, () -> new MetadumpKeyEnumerator(allServers(), 0));
     assertThrows(NullPointerException.class, () -> new MetadumpKeyEnumerator(null, 100));
-    assertThrows(NullPointerException.class,
+    assertThrows(
+        NullPointerException.class,
         () -> new MetadumpKeyEnumerator(allServers(), 100).keysWithPrefix(null));
   }
 

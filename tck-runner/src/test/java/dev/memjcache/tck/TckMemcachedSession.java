@@ -30,9 +30,13 @@ public final class TckMemcachedSession implements LauncherSessionListener {
     try {
       Path file = Files.createTempFile("memjcache-tck", ".properties");
       file.toFile().deleteOnExit();
-      Files.writeString(file, "servers=" + memcached.addresses() + "\n"
-          // the TCK's value and key classes live in these packages
-          + "allowPackages=domain,org.jsr107.tck,manager\n");
+      Files.writeString(
+          file,
+          "servers="
+              + memcached.addresses()
+              + "\n"
+              // the TCK's value and key classes live in these packages
+              + "allowPackages=domain,org.jsr107.tck,manager\n");
       System.setProperty("memjcache.servers", file.toUri().toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Several private memcached processes on loopback forming one cluster, for tests that kill,
- * hang, restart or add servers. Closing it stops every server.
+ * Several private memcached processes on loopback forming one cluster, for tests that kill, hang,
+ * restart or add servers. Closing it stops every server.
  */
 public final class MemcachedCluster implements AutoCloseable {
 

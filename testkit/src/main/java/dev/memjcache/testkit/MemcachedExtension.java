@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final MemcachedExtension MEMCACHED = MemcachedExtension.nodes(2);
  * }</pre>
  *
- * <p>A missing memcached binary fails the class with installation instructions (see
- * {@link MemcachedProcess#findBinary()}).
+ * <p>A missing memcached binary fails the class with installation instructions (see {@link
+ * MemcachedProcess#findBinary()}).
  */
 public final class MemcachedExtension implements BeforeAllCallback, AfterAllCallback {
 

@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
  * A private {@code memcached} process listening on a free loopback port, for tests, examples and
  * benchmarks.
  *
- * <p>The binary is taken from the {@code MEMCACHED_BIN} environment variable, else from
- * {@code PATH}. When it cannot be found, {@link #start(String...)} throws an
- * {@link IllegalStateException} that says how to install it: a missing server is a failure, never a
- * silent skip. When the JVM runs as root the process is started with {@code -u nobody}, since
- * memcached refuses to run as root.
+ * <p>The binary is taken from the {@code MEMCACHED_BIN} environment variable, else from {@code
+ * PATH}. When it cannot be found, {@link #start(String...)} throws an {@link IllegalStateException}
+ * that says how to install it: a missing server is a failure, never a silent skip. When the JVM
+ * runs as root the process is started with {@code -u nobody}, since memcached refuses to run as
+ * root.
  */
 public final class MemcachedProcess implements AutoCloseable {
 
@@ -68,16 +68,29 @@ public final class MemcachedProcess implements AutoCloseable {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freePort();
-      List<String> command = new ArrayList<>(List.of(binary, "-l", "127.0.0.1", "-p",
-          Integer.toString(port), "-U", "0", "-m", "64", "-c", "1024"));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  binary,
+                  "-l",
+                  "127.0.0.1",
+                  "-p",
+                  Integer.toString(port),
+                  "-U",
+                  "0",
+                  "-m",
+                  "64",
+                  "-c",
+                  "1024"));
       if ("root".equals(System.getProperty("user.name"))) {
         command.addAll(List.of("-u", "nobody"));
       }
       command.addAll(Arrays.asList(extraArgs));
       try {
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment);
         Process process = builder.start();
         MemcachedProcess server = new MemcachedProcess(process, port, command);
@@ -85,9 +98,13 @@ public final class MemcachedProcess implements AutoCloseable {
           return server;
         }
         server.close();
-        last = new IllegalStateException("memcached did not start: " + String.join(" ", command)
-            + " (exit value " + (process.isAlive() ? "none, still running" : process.exitValue())
-            + ")");
+        last =
+            new IllegalStateException(
+                "memcached did not start: "
+                    + String.join(" ", command)
+                    + " (exit value "
+                    + (process.isAlive() ? "none, still running" : process.exitValue())
+                    + ")");
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + binary + ": " + INSTALL_HINT, e);
       }
@@ -106,11 +123,17 @@ public final class MemcachedProcess implements AutoCloseable {
       if (Files.isExecutable(Path.of(explicit))) {
         return explicit;
       }
-      throw new IllegalStateException("MEMCACHED_BIN=" + explicit + " is not executable; "
-          + INSTALL_HINT);
+      throw new IllegalStateException(
+          "MEMCACHED_BIN=" + explicit + " is not executable; " + INSTALL_HINT);
     }
-    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator
-        + "/usr/bin" + File.pathSeparator + "/usr/local/bin" + File.pathSeparator + "/usr/sbin";
+    String path =
+        System.getenv().getOrDefault("PATH", "")
+            + File.pathSeparator
+            + "/usr/bin"
+            + File.pathSeparator
+            + "/usr/local/bin"
+            + File.pathSeparator
+            + "/usr/sbin";
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "memcached"))) {
         return Path.of(dir, "memcached").toString();
@@ -120,8 +143,8 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket =
+        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -206,8 +229,11 @@ public final class MemcachedProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
     while (true) {
       try {
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        process =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
       } catch (IOException e) {
         throw new IllegalStateException("cannot restart " + String.join(" ", command), e);
       }
@@ -229,8 +255,8 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   /**
-   * Freezes the server (SIGSTOP): connections stay open, nothing is answered (a hung node).
-   * Returns once every thread of the process is stopped (Linux {@code /proc/<pid>/task}).
+   * Freezes the server (SIGSTOP): connections stay open, nothing is answered (a hung node). Returns
+   * once every thread of the process is stopped (Linux {@code /proc/<pid>/task}).
    */
   public void pause() {
     signal("-STOP");
@@ -276,8 +302,11 @@ public final class MemcachedProcess implements AutoCloseable {
 
   private void signal(String signal) {
     try {
-      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process kill =
+          new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
       }

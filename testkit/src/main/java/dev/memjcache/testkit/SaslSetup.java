@@ -14,14 +14,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Cyrus SASL configuration for a memcached started with {@code -S} (Debian's memcached 1.6 is
  * built with Cyrus SASL): a directory holding {@code memcached.conf} ({@code mech_list: plain},
- * {@code sasldb_path: <dir>/sasldb}) and a sasldb with one user, made with Debian's
- * {@code saslpasswd2} (package {@code sasl2-bin}). Start the server with
- * {@code MemcachedProcess.start(setup.environment(), "-S")}.
+ * {@code sasldb_path: <dir>/sasldb}) and a sasldb with one user, made with Debian's {@code
+ * saslpasswd2} (package {@code sasl2-bin}). Start the server with {@code
+ * MemcachedProcess.start(setup.environment(), "-S")}.
  */
 public final class SaslSetup {
 
-  private static final String INSTALL_HINT = "saslpasswd2 was not found on PATH (nor in /usr/sbin);"
-      + " install it with 'apt-get install -y sasl2-bin' on Debian/Ubuntu";
+  private static final String INSTALL_HINT =
+      "saslpasswd2 was not found on PATH (nor in /usr/sbin);"
+          + " install it with 'apt-get install -y sasl2-bin' on Debian/Ubuntu";
 
   private final Path directory;
 
@@ -43,10 +44,15 @@ public final class SaslSetup {
     try {
       Path dir = Files.createTempDirectory("memjcache-sasl");
       Path db = dir.resolve("sasldb");
-      Files.writeString(dir.resolve("memcached.conf"),
-          "mech_list: plain\nsasldb_path: " + db + "\n", StandardCharsets.US_ASCII);
-      Process process = new ProcessBuilder(List.of(saslpasswd2, "-p", "-a", "memcached", "-f",
-          db.toString(), "-c", user)).redirectErrorStream(true).start();
+      Files.writeString(
+          dir.resolve("memcached.conf"),
+          "mech_list: plain\nsasldb_path: " + db + "\n",
+          StandardCharsets.US_ASCII);
+      Process process =
+          new ProcessBuilder(
+                  List.of(saslpasswd2, "-p", "-a", "memcached", "-f", db.toString(), "-c", user))
+              .redirectErrorStream(true)
+              .start();
       try (OutputStream in = process.getOutputStream()) {
         in.write(password.getBytes(StandardCharsets.UTF_8));
       }
@@ -57,8 +63,8 @@ public final class SaslSetup {
       // memcached drops root for 'nobody', which must read the configuration and the database
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r--r--"));
-      Files.setPosixFilePermissions(dir.resolve("memcached.conf"),
-          PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          dir.resolve("memcached.conf"), PosixFilePermissions.fromString("rw-r--r--"));
       return new SaslSetup(dir);
     } catch (IOException e) {
       throw new IllegalStateException("cannot create the SASL configuration: " + e, e);
@@ -74,8 +80,12 @@ public final class SaslSetup {
    * @throws IllegalStateException with the apt-get command when it is missing
    */
   public static String findSaslpasswd2() {
-    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin"
-        + File.pathSeparator + "/usr/bin";
+    String path =
+        System.getenv().getOrDefault("PATH", "")
+            + File.pathSeparator
+            + "/usr/sbin"
+            + File.pathSeparator
+            + "/usr/bin";
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "saslpasswd2"))) {
         return Path.of(dir, "saslpasswd2").toString();

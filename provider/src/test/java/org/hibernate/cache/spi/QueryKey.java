@@ -7,6 +7,5 @@ public class QueryKey implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Same binary name as Hibernate's interface; its Hibernate implementations are trusted. */
-  public interface ParameterBindingsMemento extends Serializable {
-  }
+  public interface ParameterBindingsMemento extends Serializable {}
 }

@@ -11,17 +11,15 @@ import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
 
 /**
- * An author and their books. The entity (region {@code <prefix>.dev.memjcache.examples.hibernate.Author})
- * and its {@code books} collection (region {@code ...Author.books}) are both in the second-level
- * cache, READ_WRITE.
+ * An author and their books. The entity (region {@code
+ * <prefix>.dev.memjcache.examples.hibernate.Author}) and its {@code books} collection (region
+ * {@code ...Author.books}) are both in the second-level cache, READ_WRITE.
  */
 @Entity
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
 public class Author {
-  @Id
-  @GeneratedValue
-  private Long id;
+  @Id @GeneratedValue private Long id;
 
   private String name;
 
@@ -30,8 +28,7 @@ public class Author {
   private List<Book> books = new ArrayList<>();
 
   /** For Hibernate. */
-  protected Author() {
-  }
+  protected Author() {}
 
   /** A new, transient author. */
   public Author(String name) {

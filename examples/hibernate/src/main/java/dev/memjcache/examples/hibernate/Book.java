@@ -11,28 +11,27 @@ import java.math.BigDecimal;
 import org.hibernate.annotations.Cache;
 import org.hibernate.annotations.CacheConcurrencyStrategy;
 
-/** A versioned book, cached READ_WRITE in region {@code <prefix>.dev.memjcache.examples.hibernate.Book}. */
+/**
+ * A versioned book, cached READ_WRITE in region {@code
+ * <prefix>.dev.memjcache.examples.hibernate.Book}.
+ */
 @Entity
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
 public class Book {
-  @Id
-  @GeneratedValue
-  private Long id;
+  @Id @GeneratedValue private Long id;
 
   private String title;
 
   private BigDecimal price;
 
-  @Version
-  private int version;
+  @Version private int version;
 
   @ManyToOne(fetch = FetchType.LAZY)
   private Author author;
 
   /** For Hibernate. */
-  protected Book() {
-  }
+  protected Book() {}
 
   /** A new, transient book of {@code author}. */
   public Book(String title, BigDecimal price, Author author) {

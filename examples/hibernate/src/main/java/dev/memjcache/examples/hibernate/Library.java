@@ -22,15 +22,20 @@ public record Library(Author author, Book cheap, Book dear) {
    * @param dearTitle the title of the book priced 30.00
    * @return the persisted entities, with their ids
    */
-  public static Library persist(SessionFactory sf, String authorName, String cheapTitle, String dearTitle) {
+  public static Library persist(
+      SessionFactory sf, String authorName, String cheapTitle, String dearTitle) {
     Author author = new Author(authorName);
-    Library library = new Library(author, new Book(cheapTitle, new BigDecimal("12.50"), author),
-        new Book(dearTitle, new BigDecimal("30.00"), author));
-    sf.inTransaction(s -> {
-      s.persist(library.author);
-      s.persist(library.cheap);
-      s.persist(library.dear);
-    });
+    Library library =
+        new Library(
+            author,
+            new Book(cheapTitle, new BigDecimal("12.50"), author),
+            new Book(dearTitle, new BigDecimal("30.00"), author));
+    sf.inTransaction(
+        s -> {
+          s.persist(library.author);
+          s.persist(library.cheap);
+          s.persist(library.dear);
+        });
     return library;
   }
 }

@@ -11,18 +11,17 @@ import org.hibernate.cfg.Configuration;
  */
 public final class SessionFactories {
 
-  private SessionFactories() {
-  }
+  private SessionFactories() {}
 
   /**
-   * The second-level-cache settings: Hibernate's JCache region factory, MemJCache as its
-   * provider, and the CacheManager URI.
+   * The second-level-cache settings: Hibernate's JCache region factory, MemJCache as its provider,
+   * and the CacheManager URI.
    *
-   * @param cacheUri {@code hibernate.javax.cache.uri}: a resource Hibernate resolves to a URL
-   *     (a class-path name such as {@code memjcache.properties}, or a {@code file:} URL) of a
+   * @param cacheUri {@code hibernate.javax.cache.uri}: a resource Hibernate resolves to a URL (a
+   *     class-path name such as {@code memjcache.properties}, or a {@code file:} URL) of a
    *     properties file holding {@code servers=host:port,...}; null to use the provider's default
-   *     URI (system property {@code memjcache.servers}, environment variable
-   *     {@code MEMJCACHE_SERVERS}, else {@code 127.0.0.1:11211})
+   *     URI (system property {@code memjcache.servers}, environment variable {@code
+   *     MEMJCACHE_SERVERS}, else {@code 127.0.0.1:11211})
    * @return the settings, in a new mutable map
    */
   public static Map<String, String> secondLevelCache(String cacheUri) {
@@ -43,17 +42,22 @@ public final class SessionFactories {
    * Opens a SessionFactory of {@link Author} and {@link Book} on an H2 database.
    *
    * @param jdbcUrl the H2 URL, for example {@code jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1}
-   * @param regionPrefix {@code hibernate.cache.region_prefix}: keeps this database's regions
-   *     apart from another database's on the same memcached; null for none
+   * @param regionPrefix {@code hibernate.cache.region_prefix}: keeps this database's regions apart
+   *     from another database's on the same memcached; null for none
    * @param cacheUri see {@link #secondLevelCache(String)}
-   * @param extra further Hibernate settings, overriding the others (for example
-   *     {@code hibernate.hbm2ddl.auto})
+   * @param extra further Hibernate settings, overriding the others (for example {@code
+   *     hibernate.hbm2ddl.auto})
    * @param moreEntities entity classes besides {@link Author} and {@link Book}
    * @return the open SessionFactory, with statistics on
    */
-  public static SessionFactory open(String jdbcUrl, String regionPrefix, String cacheUri,
-      Map<String, String> extra, Class<?>... moreEntities) {
-    Configuration cfg = new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class);
+  public static SessionFactory open(
+      String jdbcUrl,
+      String regionPrefix,
+      String cacheUri,
+      Map<String, String> extra,
+      Class<?>... moreEntities) {
+    Configuration cfg =
+        new Configuration().addAnnotatedClass(Author.class).addAnnotatedClass(Book.class);
     for (Class<?> entity : moreEntities) {
       cfg.addAnnotatedClass(entity);
     }

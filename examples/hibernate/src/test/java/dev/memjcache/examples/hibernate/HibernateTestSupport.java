@@ -14,14 +14,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Base of the Hibernate tests: a private memcached per test class, and SessionFactories whose
- * only MemJCache setting is a properties file with the server list (plus the options a test
- * names). Each test gets its own H2 database and region prefix, so tests share nothing.
+ * Base of the Hibernate tests: a private memcached per test class, and SessionFactories whose only
+ * MemJCache setting is a properties file with the server list (plus the options a test names). Each
+ * test gets its own H2 database and region prefix, so tests share nothing.
  */
 abstract class HibernateTestSupport {
 
-  @RegisterExtension
-  static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
+  @RegisterExtension static final MemcachedExtension MEMCACHED = MemcachedExtension.single();
 
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -31,7 +30,10 @@ abstract class HibernateTestSupport {
     System.setProperty("org.jboss.logging.provider", "slf4j");
   }
 
-  /** Writes {@code memjcache.properties} with {@code servers=} and {@code extraLines}; returns its URI. */
+  /**
+   * Writes {@code memjcache.properties} with {@code servers=} and {@code extraLines}; returns its
+   * URI.
+   */
   static String propertiesFile(Path dir, String... extraLines) throws IOException {
     StringBuilder text = new StringBuilder("servers=" + MEMCACHED.server().address() + "\n");
     for (String line : extraLines) {
@@ -44,11 +46,19 @@ abstract class HibernateTestSupport {
 
   /** A new in-memory H2 database's URL. */
   static String newDatabase() {
-    return "jdbc:h2:mem:db" + DATABASES.incrementAndGet() + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    return "jdbc:h2:mem:db"
+        + DATABASES.incrementAndGet()
+        + "-"
+        + System.nanoTime()
+        + ";DB_CLOSE_DELAY=-1";
   }
 
   /** Opens a SessionFactory that is closed after the test. */
-  SessionFactory open(String jdbcUrl, String regionPrefix, String cacheUri, Map<String, String> extra,
+  SessionFactory open(
+      String jdbcUrl,
+      String regionPrefix,
+      String cacheUri,
+      Map<String, String> extra,
       Class<?>... moreEntities) {
     SessionFactory sf = SessionFactories.open(jdbcUrl, regionPrefix, cacheUri, extra, moreEntities);
     factories.add(sf);
@@ -69,9 +79,15 @@ abstract class HibernateTestSupport {
 
   /** Titles of the cacheable query "books under {@code max}", ordered by title. */
   static List<String> titlesUnder(SessionFactory sf, String max) {
-    return sf.fromSession(s -> s.createSelectionQuery("from Book where price < :max order by title", Book.class)
-        .setParameter("max", new BigDecimal(max))
-        .setCacheable(true)
-        .getResultList().stream().map(Book::getTitle).toList());
+    return sf.fromSession(
+        s ->
+            s
+                .createSelectionQuery("from Book where price < :max order by title", Book.class)
+                .setParameter("max", new BigDecimal(max))
+                .setCacheable(true)
+                .getResultList()
+                .stream()
+                .map(Book::getTitle)
+                .toList());
   }
 }

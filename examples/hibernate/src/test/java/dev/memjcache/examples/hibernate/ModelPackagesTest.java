@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModelPackagesTest extends HibernateTestSupport {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Long persistShelf(SessionFactory sf) {
     Shelf shelf = new Shelf(Genre.HISTORY);
@@ -30,9 +29,11 @@ class ModelPackagesTest extends HibernateTestSupport {
   }
 
   @Test
-  void anApplicationTypeInTheCachedStateNeedsItsPackageAndTheHintNamesThePropertiesFile() throws Exception {
+  void anApplicationTypeInTheCachedStateNeedsItsPackageAndTheHintNamesThePropertiesFile()
+      throws Exception {
     String uri = propertiesFile(dir);
-    SessionFactory sf = open(newDatabase(), "model" + System.nanoTime(), uri, Map.of(), Shelf.class);
+    SessionFactory sf =
+        open(newDatabase(), "model" + System.nanoTime(), uri, Map.of(), Shelf.class);
     // The write side asks the same allowlist, so the first cache put (after the insert commits)
     // already fails, before anything unreadable is stored.
     RuntimeException e = assertThrows(RuntimeException.class, () -> persistShelf(sf));
@@ -43,14 +44,21 @@ class ModelPackagesTest extends HibernateTestSupport {
     assertNotNull(cause, () -> "expected ClassNotAllowedException, got " + e);
     assertEquals(Genre.class.getName(), ((ClassNotAllowedException) cause).className());
     // Hibernate hands the URI over as URL.toURI(): file:/tmp/..., the same file.
-    assertTrue(cause.getMessage().contains("set allowPackages=dev.memjcache.examples.hibernate.shelf in the"
-        + " properties file file:" + Path.of(java.net.URI.create(uri))), cause.getMessage());
+    assertTrue(
+        cause
+            .getMessage()
+            .contains(
+                "set allowPackages=dev.memjcache.examples.hibernate.shelf in the"
+                    + " properties file file:"
+                    + Path.of(java.net.URI.create(uri))),
+        cause.getMessage());
   }
 
   @Test
   void withTheModelPackageAllowedEverythingIsCached() throws Exception {
     String uri = propertiesFile(dir, "allowPackages=dev.memjcache.examples.hibernate.shelf");
-    SessionFactory sf = open(newDatabase(), "model" + System.nanoTime(), uri, Map.of(), Shelf.class);
+    SessionFactory sf =
+        open(newDatabase(), "model" + System.nanoTime(), uri, Map.of(), Shelf.class);
     Long id = persistShelf(sf);
     sf.getStatistics().clear();
     assertEquals(Genre.HISTORY, sf.fromSession(s -> s.find(Shelf.class, id)).getGenre());

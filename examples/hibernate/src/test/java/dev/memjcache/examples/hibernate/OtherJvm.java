@@ -18,8 +18,7 @@ import org.hibernate.stat.Statistics;
  */
 public final class OtherJvm {
 
-  private OtherJvm() {
-  }
+  private OtherJvm() {}
 
   /**
    * Runs the command loop.
@@ -29,8 +28,11 @@ public final class OtherJvm {
    */
   public static void main(String[] args) throws Exception {
     System.setProperty("org.jboss.logging.provider", "slf4j");
-    try (SessionFactory sf = SessionFactories.open(args[0], args[1], args[2], Map.of("hibernate.hbm2ddl.auto", "none"));
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+    try (SessionFactory sf =
+            SessionFactories.open(
+                args[0], args[1], args[2], Map.of("hibernate.hbm2ddl.auto", "none"));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       Statistics stats = sf.getStatistics();
       System.out.println("@@ ready");
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -40,8 +42,13 @@ public final class OtherJvm {
         switch (words[0]) {
           case "find" -> {
             Book book = sf.fromSession(s -> s.find(Book.class, id));
-            System.out.println("@@ " + (book == null ? null : book.getTitle()) + " sql="
-                + stats.getPrepareStatementCount() + " hits=" + stats.getSecondLevelCacheHitCount());
+            System.out.println(
+                "@@ "
+                    + (book == null ? null : book.getTitle())
+                    + " sql="
+                    + stats.getPrepareStatementCount()
+                    + " hits="
+                    + stats.getSecondLevelCacheHitCount());
           }
           case "rename" -> {
             sf.inTransaction(s -> s.find(Book.class, id).setTitle(words[2]));

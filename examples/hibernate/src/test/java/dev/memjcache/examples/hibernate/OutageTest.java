@@ -19,17 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hibernate through a memcached outage. With {@code failureMode=degrade} every Hibernate
- * operation keeps working through the database, nothing stale is served once memcached is back,
- * and the cache is used again within seconds. With {@code failureMode=fail} the error is a
- * {@link CacheException} within the operation timeout, never a hang.
+ * Hibernate through a memcached outage. With {@code failureMode=degrade} every Hibernate operation
+ * keeps working through the database, nothing stale is served once memcached is back, and the cache
+ * is used again within seconds. With {@code failureMode=fail} the error is a {@link CacheException}
+ * within the operation timeout, never a hang.
  */
 class OutageTest extends HibernateTestSupport {
 
   private static final long OPERATION_TIMEOUT_MILLIS = 500;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @AfterEach
   void memcachedRunsAgain() {
@@ -39,8 +38,13 @@ class OutageTest extends HibernateTestSupport {
   }
 
   private SessionFactory open(String failureMode) throws Exception {
-    return open(newDatabase(), "outage" + System.nanoTime(),
-        propertiesFile(dir, "failureMode=" + failureMode, "operationTimeoutMillis=" + OPERATION_TIMEOUT_MILLIS),
+    return open(
+        newDatabase(),
+        "outage" + System.nanoTime(),
+        propertiesFile(
+            dir,
+            "failureMode=" + failureMode,
+            "operationTimeoutMillis=" + OPERATION_TIMEOUT_MILLIS),
         Map.of());
   }
 
@@ -61,14 +65,23 @@ class OutageTest extends HibernateTestSupport {
     MEMCACHED.server().stop();
 
     stats.clear();
-    assertEquals("Notes", sf.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle(), "read from H2");
+    assertEquals(
+        "Notes", sf.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle(), "read from H2");
     assertEquals(0, stats.getSecondLevelCacheHitCount());
-    sf.inTransaction(s -> s.find(Book.class, cheap.getId()).setTitle("Notes, revised during the outage"));
-    sf.inTransaction(s -> s.persist(new Book("Errata", new BigDecimal("5.00"), s.find(Author.class, author.getId()))));
+    sf.inTransaction(
+        s -> s.find(Book.class, cheap.getId()).setTitle("Notes, revised during the outage"));
+    sf.inTransaction(
+        s ->
+            s.persist(
+                new Book("Errata", new BigDecimal("5.00"), s.find(Author.class, author.getId()))));
     assertEquals(List.of("Errata", "Notes, revised during the outage"), titlesUnder(sf, "20"));
-    assertEquals(3, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()));
-    assertEquals(3, (int) sf.fromTransaction(
-        s -> s.createMutationQuery("update Book set price = price + 1").executeUpdate()));
+    assertEquals(
+        3, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()));
+    assertEquals(
+        3,
+        (int)
+            sf.fromTransaction(
+                s -> s.createMutationQuery("update Book set price = price + 1").executeUpdate()));
     sf.inTransaction(s -> s.remove(s.find(Book.class, dear.getId())));
     assertNull(sf.fromSession(s -> s.find(Book.class, dear.getId())));
 
@@ -77,7 +90,8 @@ class OutageTest extends HibernateTestSupport {
     Book after = sf.fromSession(s -> s.find(Book.class, cheap.getId()));
     assertEquals("Notes, revised during the outage", after.getTitle(), "no stale entity");
     assertEquals(0, new BigDecimal("13.50").compareTo(after.getPrice()));
-    assertNull(sf.fromSession(s -> s.find(Book.class, dear.getId())), "the deleted book stays deleted");
+    assertNull(
+        sf.fromSession(s -> s.find(Book.class, dear.getId())), "the deleted book stays deleted");
     assertEquals(List.of("Errata", "Notes, revised during the outage"), titlesUnder(sf, "20"));
 
     long start = System.nanoTime();
@@ -92,12 +106,14 @@ class OutageTest extends HibernateTestSupport {
       }
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    System.out.println("second-level cache hits resumed " + millis + " ms after memcached restarted");
+    System.out.println(
+        "second-level cache hits resumed " + millis + " ms after memcached restarted");
     assertTrue(hits > 0, "the cache is used again within 10 s of the restart");
   }
 
   @Test
-  void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedIsDown() throws Exception {
+  void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedIsDown()
+      throws Exception {
     SessionFactory sf = open("fail");
     Book cheap = library(sf).cheap();
     MEMCACHED.server().stop();
@@ -105,7 +121,8 @@ class OutageTest extends HibernateTestSupport {
   }
 
   @Test
-  void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedHangs() throws Exception {
+  void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedHangs()
+      throws Exception {
     SessionFactory sf = open("fail");
     Book cheap = library(sf).cheap();
     MEMCACHED.server().pause();
@@ -118,8 +135,9 @@ class OutageTest extends HibernateTestSupport {
 
   private static void assertFailsFast(SessionFactory sf, Book book) {
     long start = System.nanoTime();
-    RuntimeException e = assertThrows(RuntimeException.class,
-        () -> sf.fromSession(s -> s.find(Book.class, book.getId())));
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class, () -> sf.fromSession(s -> s.find(Book.class, book.getId())));
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     Throwable cause = e;
     while (cause != null && !(cause instanceof CacheException)) {
@@ -130,6 +148,7 @@ class OutageTest extends HibernateTestSupport {
     }
     // One cache read fails; allow scheduling slack on a loaded machine, far below a hang.
     assertTrue(millis < OPERATION_TIMEOUT_MILLIS + 2500, "failed after " + millis + " ms");
-    System.out.println("failureMode=fail: " + e.getClass().getSimpleName() + " after " + millis + " ms");
+    System.out.println(
+        "failureMode=fail: " + e.getClass().getSimpleName() + " after " + millis + " ms");
   }
 }

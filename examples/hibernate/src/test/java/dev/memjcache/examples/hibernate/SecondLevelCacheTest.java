@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.memjcache.MemcachedCacheManager;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.URL;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import dev.memjcache.MemcachedCacheManager;
 import javax.cache.CacheManager;
 import org.hibernate.SessionFactory;
 import org.hibernate.cache.jcache.internal.JCacheRegionFactory;
@@ -33,8 +33,7 @@ class SecondLevelCacheTest extends HibernateTestSupport {
   private static final String BOOK = Book.class.getName();
   private static final String AUTHOR = Author.class.getName();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private SessionFactory shop() throws Exception {
     return open(newDatabase(), "shop" + System.nanoTime(), propertiesFile(dir), Map.of());
@@ -74,7 +73,8 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     Statistics stats = sf.getStatistics();
     sf.inTransaction(s -> s.find(Author.class, author.getId()).getBooks().size());
     stats.clear();
-    assertEquals(2, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()));
+    assertEquals(
+        2, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()));
     assertEquals(1, stats.getCollectionStatistics(AUTHOR + ".books").getCacheHitCount());
     assertEquals(0, stats.getPrepareStatementCount(), "author and books collection from the cache");
 
@@ -84,9 +84,15 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     assertEquals(1, stats.getQueryCacheHitCount());
     assertEquals(0, stats.getPrepareStatementCount());
 
-    sf.inTransaction(s -> s.persist(new Book("Errata", new BigDecimal("5.00"), s.find(Author.class, author.getId()))));
+    sf.inTransaction(
+        s ->
+            s.persist(
+                new Book("Errata", new BigDecimal("5.00"), s.find(Author.class, author.getId()))));
     stats.clear();
-    assertEquals(List.of("Errata", "Notes"), titlesUnder(sf, "20"), "the cached result is stale after the insert");
+    assertEquals(
+        List.of("Errata", "Notes"),
+        titlesUnder(sf, "20"),
+        "the cached result is stale after the insert");
     assertEquals(0, stats.getQueryCacheHitCount());
     assertEquals(1, stats.getQueryCacheMissCount());
   }
@@ -100,22 +106,30 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     sf.inTransaction(s -> s.find(Author.class, author.getId()));
     Statistics stats = sf.getStatistics();
     stats.clear();
-    sf.inSession(s -> {
-      s.find(Author.class, author.getId());
-      s.find(Book.class, cheap.getId());
-    });
+    sf.inSession(
+        s -> {
+          s.find(Author.class, author.getId());
+          s.find(Book.class, cheap.getId());
+        });
     assertEquals(2, stats.getSecondLevelCacheHitCount(), "both regions hold their entries");
 
-    int updated = sf.fromTransaction(s -> s.createMutationQuery("update Book set price = price * 2").executeUpdate());
+    int updated =
+        sf.fromTransaction(
+            s -> s.createMutationQuery("update Book set price = price * 2").executeUpdate());
     assertEquals(2, updated);
     stats.clear();
     Book reloaded = sf.fromSession(s -> s.find(Book.class, cheap.getId()));
-    assertEquals(0, new BigDecimal("25.00").compareTo(reloaded.getPrice()), "read from the database");
-    assertEquals(1, stats.getDomainDataRegionStatistics(BOOK).getMissCount(), "the Book region was cleared");
+    assertEquals(
+        0, new BigDecimal("25.00").compareTo(reloaded.getPrice()), "read from the database");
+    assertEquals(
+        1, stats.getDomainDataRegionStatistics(BOOK).getMissCount(), "the Book region was cleared");
     assertEquals(0, stats.getDomainDataRegionStatistics(BOOK).getHitCount());
     stats.clear();
     assertNotNull(sf.fromSession(s -> s.find(Author.class, author.getId())));
-    assertEquals(1, stats.getDomainDataRegionStatistics(AUTHOR).getHitCount(), "the Author region kept its entry");
+    assertEquals(
+        1,
+        stats.getDomainDataRegionStatistics(AUTHOR).getHitCount(),
+        "the Author region kept its entry");
     assertEquals(0, stats.getPrepareStatementCount());
   }
 
@@ -126,7 +140,9 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     Book cheap = library(first).cheap();
     SessionFactory second = open(newDatabase(), "second" + System.nanoTime(), uri, Map.of());
     second.getStatistics().clear();
-    assertNull(second.fromSession(s -> s.find(Book.class, cheap.getId())), "an empty database finds nothing");
+    assertNull(
+        second.fromSession(s -> s.find(Book.class, cheap.getId())),
+        "an empty database finds nothing");
     assertEquals(0, second.getStatistics().getSecondLevelCacheHitCount());
   }
 
@@ -143,17 +159,21 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     assertEquals(1, fresh.getStatistics().getSecondLevelCacheHitCount());
     String freshUri = propertiesFile(dir, "keyPrefix=fresh" + System.nanoTime());
     SessionFactory isolated = open(newDatabase(), null, freshUri, Map.of());
-    assertNull(isolated.fromSession(s -> s.find(Book.class, cheap.getId())), "a keyPrefix per database isolates it");
+    assertNull(
+        isolated.fromSession(s -> s.find(Book.class, cheap.getId())),
+        "a keyPrefix per database isolates it");
   }
 
   @Test
   void theConfigurationFileIsReadFromInsideAJar() throws Exception {
     Path jar = dir.resolve("app.jar");
     String prefix = "jarred" + System.nanoTime();
-    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream jarOut = new JarOutputStream(out)) {
       jarOut.putNextEntry(new JarEntry("memjcache.properties"));
-      jarOut.write(("servers=" + MEMCACHED.server().address() + "\nkeyPrefix=" + prefix + "\n")
-          .getBytes(StandardCharsets.UTF_8));
+      jarOut.write(
+          ("servers=" + MEMCACHED.server().address() + "\nkeyPrefix=" + prefix + "\n")
+              .getBytes(StandardCharsets.UTF_8));
       jarOut.closeEntry();
     }
     SessionFactory sf;
@@ -167,9 +187,11 @@ class SecondLevelCacheTest extends HibernateTestSupport {
     } finally {
       thread.setContextClassLoader(previous);
     }
-    CacheManager manager = ((JCacheRegionFactory) ((SessionFactoryImplementor) sf).getCache().getRegionFactory())
-        .getCacheManager();
-    assertEquals("jar:" + jar.toUri().toURL() + "!/memjcache.properties", manager.getURI().toString());
+    CacheManager manager =
+        ((JCacheRegionFactory) ((SessionFactoryImplementor) sf).getCache().getRegionFactory())
+            .getCacheManager();
+    assertEquals(
+        "jar:" + jar.toUri().toURL() + "!/memjcache.properties", manager.getURI().toString());
     assertEquals(prefix, manager.unwrap(MemcachedCacheManager.class).settings().keyPrefix());
     Book cheap = library(sf).cheap();
     sf.getStatistics().clear();

@@ -21,50 +21,65 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two JVMs, each with its own SessionFactory, on one memcached and one H2 database (a file
- * database with AUTO_SERVER, so the second process connects through the first one's server).
+ * Two JVMs, each with its own SessionFactory, on one memcached and one H2 database (a file database
+ * with AUTO_SERVER, so the second process connects through the first one's server).
  */
 class TwoJvmTest extends HibernateTestSupport {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anEntityLoadedInOneJvmIsACacheHitInTheOtherAndUpdatesCrossBothWays() throws Exception {
     String jdbcUrl = "jdbc:h2:file:" + dir.resolve("shared").toAbsolutePath() + ";AUTO_SERVER=TRUE";
     String prefix = "twojvm" + System.nanoTime();
     String cacheUri = propertiesFile(dir);
-    SessionFactory here = open(jdbcUrl, prefix, cacheUri, Map.of("hibernate.hbm2ddl.auto", "create"));
+    SessionFactory here =
+        open(jdbcUrl, prefix, cacheUri, Map.of("hibernate.hbm2ddl.auto", "create"));
     Book cheap = library(here).cheap();
     // Load it in this JVM so that the cache holds what this JVM read.
     here.inSession(s -> s.find(Book.class, cheap.getId()));
 
     Path log = dir.resolve("other-jvm.log");
-    Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), OtherJvm.class.getName(), jdbcUrl, prefix, cacheUri)
-        .redirectError(log.toFile())
-        .start();
+    Process other =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OtherJvm.class.getName(),
+                jdbcUrl,
+                prefix,
+                cacheUri)
+            .redirectError(log.toFile())
+            .start();
     ExecutorService reader = Executors.newSingleThreadExecutor();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
-        BufferedWriter in = new BufferedWriter(new OutputStreamWriter(other.getOutputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+        BufferedWriter in =
+            new BufferedWriter(
+                new OutputStreamWriter(other.getOutputStream(), StandardCharsets.UTF_8))) {
       assertEquals("ready", answer(reader, out, log));
 
       send(in, "find " + cheap.getId());
-      assertEquals("Notes sql=0 hits=1", answer(reader, out, log), "a cache hit in the other JVM, no SQL");
+      assertEquals(
+          "Notes sql=0 hits=1", answer(reader, out, log), "a cache hit in the other JVM, no SQL");
 
       send(in, "rename " + cheap.getId() + " Renamed elsewhere");
       assertEquals("ok", answer(reader, out, log));
       afterTheUpdatesMillisecond();
       Statistics stats = here.getStatistics();
       stats.clear();
-      assertEquals("Renamed elsewhere", here.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle());
-      assertEquals(1, stats.getSecondLevelCacheHitCount(), "the other JVM's update, from the cache");
+      assertEquals(
+          "Renamed elsewhere", here.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle());
+      assertEquals(
+          1, stats.getSecondLevelCacheHitCount(), "the other JVM's update, from the cache");
       assertEquals(0, stats.getPrepareStatementCount());
 
       here.inTransaction(s -> s.find(Book.class, cheap.getId()).setTitle("Renamed here"));
       afterTheUpdatesMillisecond();
       send(in, "find " + cheap.getId());
-      assertEquals("Renamed here sql=0 hits=1", answer(reader, out, log), "this JVM's update, read there");
+      assertEquals(
+          "Renamed here sql=0 hits=1", answer(reader, out, log), "this JVM's update, read there");
     } finally {
       other.getOutputStream().close();
       if (!other.waitFor(30, TimeUnit.SECONDS)) {
@@ -91,15 +106,18 @@ class TwoJvmTest extends HibernateTestSupport {
   }
 
   /** The next "@@ " line of the other JVM, within 60 s (it starts Hibernate first). */
-  private static String answer(ExecutorService reader, BufferedReader out, Path log) throws Exception {
-    Future<String> line = reader.submit(() -> {
-      for (String l = out.readLine(); l != null; l = out.readLine()) {
-        if (l.startsWith("@@ ")) {
-          return l.substring(3);
-        }
-      }
-      return null;
-    });
+  private static String answer(ExecutorService reader, BufferedReader out, Path log)
+      throws Exception {
+    Future<String> line =
+        reader.submit(
+            () -> {
+              for (String l = out.readLine(); l != null; l = out.readLine()) {
+                if (l.startsWith("@@ ")) {
+                  return l.substring(3);
+                }
+              }
+              return null;
+            });
     String answer = line.get(60, TimeUnit.SECONDS);
     if (answer == null) {
       throw new AssertionError("the other JVM ended: " + read(log));

@@ -18,8 +18,8 @@ import org.springframework.stereotype.Service;
  * ({@link #runs}), so the example and its tests can show which calls the cache served.
  *
  * <p>Caches: {@code books} (by ISBN), {@code byAuthor} (two arguments: Spring's {@code SimpleKey}),
- * {@code search} (a record key), {@code bestsellers} (no argument: {@code SimpleKey.EMPTY}),
- * {@code prices} ({@code sync = true}).
+ * {@code search} (a record key), {@code bestsellers} (no argument: {@code SimpleKey.EMPTY}), {@code
+ * prices} ({@code sync = true}).
  */
 @Service
 public class BookService {
@@ -29,8 +29,11 @@ public class BookService {
 
   /** Creates the repository with three books. */
   public BookService() {
-    for (Book b : List.of(new Book("111", "Dune", "Herbert"),
-        new Book("222", "Children of Dune", "Herbert"), new Book("333", "Emma", "Austen"))) {
+    for (Book b :
+        List.of(
+            new Book("111", "Dune", "Herbert"),
+            new Book("222", "Children of Dune", "Herbert"),
+            new Book("333", "Emma", "Austen"))) {
       store.put(b.isbn(), b);
     }
   }
@@ -79,15 +82,17 @@ public class BookService {
   }
 
   /** Empties the list caches ({@code allEntries = true}: {@code Cache.removeAll()}). */
-  @CacheEvict(cacheNames = {"byAuthor", "search", "bestsellers"}, allEntries = true)
+  @CacheEvict(
+      cacheNames = {"byAuthor", "search", "bestsellers"},
+      allEntries = true)
   public void evictLists() {
     ran("evictLists");
   }
 
   /**
-   * A slow price lookup (200 ms). {@code sync = true}: concurrent callers for one ISBN wait for
-   * one computation (MemJCache runs Spring's value loader once per key in a JVM; with
-   * {@code cache.prices.loadLeaseMillis} once across JVMs).
+   * A slow price lookup (200 ms). {@code sync = true}: concurrent callers for one ISBN wait for one
+   * computation (MemJCache runs Spring's value loader once per key in a JVM; with {@code
+   * cache.prices.loadLeaseMillis} once across JVMs).
    */
   @Cacheable(cacheNames = "prices", sync = true)
   public BigDecimal price(String isbn) {
@@ -107,8 +112,13 @@ public class BookService {
   }
 
   private ArrayList<Book> byAuthorUncached(String author, int page) {
-    return new ArrayList<>(store.values().stream().filter(b -> b.author().equals(author))
-        .sorted((a, b) -> a.isbn().compareTo(b.isbn())).skip(page * 10L).limit(10).toList());
+    return new ArrayList<>(
+        store.values().stream()
+            .filter(b -> b.author().equals(author))
+            .sorted((a, b) -> a.isbn().compareTo(b.isbn()))
+            .skip(page * 10L)
+            .limit(10)
+            .toList());
   }
 
   private void ran(String method) {

@@ -17,13 +17,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Spring Boot's cache abstraction on MemJCache ({@code spring.cache.type=jcache}, see
- * {@code application.properties}): {@code @Cacheable}, {@code @CachePut}, {@code @CacheEvict}
- * (also {@code allEntries}), {@code sync = true}, and the actuator's cache metrics.
+ * Spring Boot's cache abstraction on MemJCache ({@code spring.cache.type=jcache}, see {@code
+ * application.properties}): {@code @Cacheable}, {@code @CachePut}, {@code @CacheEvict} (also {@code
+ * allEntries}), {@code sync = true}, and the actuator's cache metrics.
  *
- * <p>MemJCache gets two settings only, in the system property {@code memjcache.servers}: the
- * server list and the application's model package, e.g.
- * {@code memcached://10.0.0.5:11211,10.0.0.6:11211?allowPackages=dev.memjcache.examples.spring.model}.
+ * <p>MemJCache gets two settings only, in the system property {@code memjcache.servers}: the server
+ * list and the application's model package, e.g. {@code
+ * memcached://10.0.0.5:11211,10.0.0.6:11211?allowPackages=dev.memjcache.examples.spring.model}.
  * Without it, {@link #main} starts a private memcached on a free loopback port and stops it at the
  * end.
  */
@@ -36,8 +36,8 @@ public class SpringBootExample {
 
   /**
    * The configuration Spring Boot creates the {@code spring.cache.cache-names} caches with:
-   * statistics on, for the actuator's {@code cache.gets}, {@code cache.puts} and
-   * {@code cache.removals}.
+   * statistics on, for the actuator's {@code cache.gets}, {@code cache.puts} and {@code
+   * cache.removals}.
    */
   @Bean
   public javax.cache.configuration.Configuration<Object, Object> cacheConfiguration() {
@@ -52,10 +52,11 @@ public class SpringBootExample {
    */
   public static void main(String[] args) throws Exception {
     MemcachedProcess privateServer = null;
-    if (System.getProperty("memjcache.servers") == null && System.getenv("MEMJCACHE_SERVERS") == null) {
+    if (System.getProperty("memjcache.servers") == null
+        && System.getenv("MEMJCACHE_SERVERS") == null) {
       privateServer = MemcachedProcess.start();
-      System.setProperty("memjcache.servers",
-          privateServer.uri() + "?allowPackages=" + MODEL_PACKAGE);
+      System.setProperty(
+          "memjcache.servers", privateServer.uri() + "?allowPackages=" + MODEL_PACKAGE);
       System.out.println("started a private memcached at " + privateServer.address());
     }
     try (ConfigurableApplicationContext context =
@@ -70,10 +71,22 @@ public class SpringBootExample {
   }
 
   private static void demo(BookService books, MeterRegistry metrics) throws Exception {
-    System.out.println("find(111) = " + books.find("111") + ", again = " + books.find("111")
-        + "; the method ran " + books.runs("find") + " time(s)");
-    System.out.println("find(999) = " + books.find("999") + ", again = " + books.find("999")
-        + " (null is cached too); the method ran " + books.runs("find") + " time(s)");
+    System.out.println(
+        "find(111) = "
+            + books.find("111")
+            + ", again = "
+            + books.find("111")
+            + "; the method ran "
+            + books.runs("find")
+            + " time(s)");
+    System.out.println(
+        "find(999) = "
+            + books.find("999")
+            + ", again = "
+            + books.find("999")
+            + " (null is cached too); the method ran "
+            + books.runs("find")
+            + " time(s)");
     books.save(new Book("111", "Dune (2nd ed.)", "Herbert"));
     System.out.println("after @CachePut: find(111) = " + books.find("111"));
     books.delete("111");
@@ -84,8 +97,10 @@ public class SpringBootExample {
     books.bestsellers();
     books.evictLists();
     books.byAuthor("Herbert", 0);
-    System.out.println("after @CacheEvict(allEntries = true): byAuthor ran "
-        + books.runs("byAuthor") + " times (once before, once after the eviction)");
+    System.out.println(
+        "after @CacheEvict(allEntries = true): byAuthor ran "
+            + books.runs("byAuthor")
+            + " times (once before, once after the eviction)");
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -99,12 +114,20 @@ public class SpringBootExample {
     } finally {
       pool.shutdown();
     }
-    System.out.println("8 concurrent price(111) calls with sync = true: the method ran "
-        + books.runs("price") + " time(s)");
+    System.out.println(
+        "8 concurrent price(111) calls with sync = true: the method ran "
+            + books.runs("price")
+            + " time(s)");
     for (String result : List.of("hit", "miss")) {
-      System.out.println("actuator cache.gets{cache=books,result=" + result + "} = "
-          + metrics.get("cache.gets").tags("cache", "books", "result", result)
-              .functionCounter().count());
+      System.out.println(
+          "actuator cache.gets{cache=books,result="
+              + result
+              + "} = "
+              + metrics
+                  .get("cache.gets")
+                  .tags("cache", "books", "result", result)
+                  .functionCounter()
+                  .count());
     }
   }
 }

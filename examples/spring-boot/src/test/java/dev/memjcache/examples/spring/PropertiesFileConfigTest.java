@@ -15,9 +15,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The other documented route: {@code spring.cache.jcache.config} names a MemJCache properties
- * file ({@code servers=...}, {@code allowPackages=...}); the manager's URI is the file's URL, and
- * the actuator's cache metrics find its MXBeans too.
+ * The other documented route: {@code spring.cache.jcache.config} names a MemJCache properties file
+ * ({@code servers=...}, {@code allowPackages=...}); the manager's URI is the file's URL, and the
+ * actuator's cache metrics find its MXBeans too.
  */
 @SpringBootTest(classes = SpringBootExample.class)
 class PropertiesFileConfigTest extends ExampleTestSupport {
@@ -29,8 +29,13 @@ class PropertiesFileConfigTest extends ExampleTestSupport {
     try {
       Path file = Files.createTempFile("memjcache", ".properties");
       file.toFile().deleteOnExit();
-      Files.writeString(file, "servers=" + MEMCACHED.address() + "\nallowPackages="
-          + SpringBootExample.MODEL_PACKAGE + "\n");
+      Files.writeString(
+          file,
+          "servers="
+              + MEMCACHED.address()
+              + "\nallowPackages="
+              + SpringBootExample.MODEL_PACKAGE
+              + "\n");
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -11,8 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class SecondJvmApp {
 
-  private SecondJvmApp() {
-  }
+  private SecondJvmApp() {}
 
   /**
    * @param args the ISBN to find

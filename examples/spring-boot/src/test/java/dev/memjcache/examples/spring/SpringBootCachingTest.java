@@ -61,12 +61,19 @@ class SpringBootCachingTest extends ExampleTestSupport {
   void aSecondApplicationInASecondJvmIsServedFromMemcached() throws Exception {
     assertEquals("Emma", books.find("333").title());
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child = new ProcessBuilder(java.toString(), "-Dmemjcache.servers=" + SERVERS,
-        "-cp", System.getProperty("java.class.path"), SecondJvmApp.class.getName(), "333")
-        .redirectErrorStream(true).start();
+    Process child =
+        new ProcessBuilder(
+                java.toString(),
+                "-Dmemjcache.servers=" + SERVERS,
+                "-cp",
+                System.getProperty("java.class.path"),
+                SecondJvmApp.class.getName(),
+                "333")
+            .redirectErrorStream(true)
+            .start();
     String output;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       output = out.lines().collect(Collectors.joining("\n"));
     } finally {
       if (!child.waitFor(120, TimeUnit.SECONDS)) {
@@ -74,7 +81,8 @@ class SpringBootCachingTest extends ExampleTestSupport {
       }
     }
     assertEquals(0, child.exitValue(), output);
-    assertTrue(output.contains("runs=0 value=Book[isbn=333, title=Emma, author=Austen]"),
+    assertTrue(
+        output.contains("runs=0 value=Book[isbn=333, title=Emma, author=Austen]"),
         "the second JVM's call did not run the method: " + output);
   }
 
@@ -108,7 +116,8 @@ class SpringBootCachingTest extends ExampleTestSupport {
     books.byAuthor("Herbert", 1);
     books.search(new BookQuery("Herbert", 1));
     books.bestsellers();
-    assertEquals(List.of(byAuthor, search, bestsellers),
+    assertEquals(
+        List.of(byAuthor, search, bestsellers),
         List.of(books.runs("byAuthor"), books.runs("search"), books.runs("bestsellers")),
         "cached before the eviction");
 
@@ -119,7 +128,8 @@ class SpringBootCachingTest extends ExampleTestSupport {
     books.byAuthor("Herbert", 1);
     books.search(new BookQuery("Herbert", 1));
     books.bestsellers();
-    assertEquals(List.of(byAuthor + 1, search + 1, bestsellers + 1),
+    assertEquals(
+        List.of(byAuthor + 1, search + 1, bestsellers + 1),
         List.of(books.runs("byAuthor"), books.runs("search"), books.runs("bestsellers")),
         "loaded again after the eviction");
   }
@@ -132,10 +142,12 @@ class SpringBootCachingTest extends ExampleTestSupport {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<BigDecimal>> calls = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        calls.add(pool.submit(() -> {
-          start.await();
-          return books.price("sync-isbn");
-        }));
+        calls.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return books.price("sync-isbn");
+                }));
       }
       start.countDown();
       for (Future<BigDecimal> call : calls) {

@@ -15,16 +15,12 @@ import org.hibernate.annotations.NaturalIdCache;
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
 @NaturalIdCache
 public class Edition {
-  @Id
-  @GeneratedValue
-  private Long id;
+  @Id @GeneratedValue private Long id;
 
-  @NaturalId
-  private String isbn;
+  @NaturalId private String isbn;
 
   /** For Hibernate. */
-  protected Edition() {
-  }
+  protected Edition() {}
 
   /** A new edition with this ISBN. */
   public Edition(String isbn) {

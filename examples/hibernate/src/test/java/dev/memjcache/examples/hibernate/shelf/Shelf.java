@@ -14,16 +14,13 @@ import org.hibernate.annotations.CacheConcurrencyStrategy;
 @Cacheable
 @Cache(usage = CacheConcurrencyStrategy.READ_WRITE)
 public class Shelf {
-  @Id
-  @GeneratedValue
-  private Long id;
+  @Id @GeneratedValue private Long id;
 
   @Enumerated(EnumType.STRING)
   private Genre genre;
 
   /** For Hibernate. */
-  protected Shelf() {
-  }
+  protected Shelf() {}
 
   /** A new shelf of {@code genre}. */
   public Shelf(Genre genre) {

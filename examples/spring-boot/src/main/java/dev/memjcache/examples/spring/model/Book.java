@@ -10,5 +10,4 @@ import java.io.Serializable;
  * @param title its title
  * @param author its author
  */
-public record Book(String isbn, String title, String author) implements Serializable {
-}
+public record Book(String isbn, String title, String author) implements Serializable {}

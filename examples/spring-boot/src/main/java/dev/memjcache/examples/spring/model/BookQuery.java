@@ -9,5 +9,4 @@ import java.io.Serializable;
  * @param author the author searched for
  * @param page the result page, from 0
  */
-public record BookQuery(String author, int page) implements Serializable {
-}
+public record BookQuery(String author, int page) implements Serializable {}
