@@ -196,7 +196,7 @@ public final class GenerationTracker {
     if (markerValue > newestClear.get()) {
       newestClear.accumulateAndGet(markerValue, Math::max);
     }
-    long generation = current(node);
+    long generation = current(node, holder);
     long floor = newestClear.get();
     if (generation < floor) {
       generation = raise(node, generationKey, floor);
@@ -218,10 +218,14 @@ public final class GenerationTracker {
   }
 
   /** Reads the generation on {@code node}, creating or repairing it as the class javadoc says. */
-  private long current(MemcachedNode node) {
+  private long current(MemcachedNode node, Holder holder) {
+    // A lost or corrupt counter is re-created above what this JVM last used there too: the wall
+    // clock alone may not have moved since (several commands fit in one millisecond).
+    Snapshot seen = holder.snapshot;
+    long floor = Math.max(newestClear.get(), seen == null ? 0 : seen.generation() + 1);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       StoreItem item = store.gets(node, generationKey);
-      long fresh = Math.max(System.currentTimeMillis(), newestClear.get());
+      long fresh = Math.max(System.currentTimeMillis(), floor);
       if (item == null) {
         if (store.add(node, generationKey, ascii(fresh))) {
           return fresh;
