@@ -14,22 +14,10 @@ import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_RETRY_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.net.InetSocketAddress;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemNotFoundException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,13 +222,19 @@ public final class SettingsParser {
         readMemcachedUri(uri, values);
         return null;
       }
-      case "file" -> readProperties(uri, values, loadFile(uri), "properties file " + uri);
+      case "file" ->
+          readProperties(uri, values, PropertiesSources.loadFile(uri), "properties file " + uri);
       case "classpath" ->
-          readProperties(uri, values, loadResource(uri, classLoader), "classpath resource " + uri);
+          readProperties(
+              uri,
+              values,
+              PropertiesSources.loadResource(uri, classLoader),
+              "classpath resource " + uri);
       default -> {
-        URL url = scheme.isEmpty() ? null : asUrl(uri);
+        URL url = scheme.isEmpty() ? null : PropertiesSources.asUrl(uri);
         if (url != null) {
-          readProperties(uri, values, loadUrl(uri, url), "properties file " + uri);
+          readProperties(
+              uri, values, PropertiesSources.loadUrl(uri, url), "properties file " + uri);
         } else if (!scheme.isEmpty() && uri.isOpaque()) {
           return readIdentityUri(uri, values, classLoader);
         } else {
@@ -258,19 +252,6 @@ public final class SettingsParser {
   }
 
   /**
-   * The URL of a URI that a URL stream handler of this JVM can open ({@code jar:}, {@code http:},
-   * and those frameworks register: Spring Boot's {@code nested:}, JBoss's {@code vfs:}, WebSphere's
-   * {@code wsjar:}, OSGi's {@code bundle:}), or null when no handler knows its scheme.
-   */
-  private static URL asUrl(URI uri) {
-    try {
-      return uri.toURL();
-    } catch (MalformedURLException | IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  /**
    * An opaque URI that is not an openable URL ({@code urn:orders}) only names a CacheManager, as
    * other JCache providers accept: its servers and options are those of {@link #defaultUri()}.
    * Logged once per URI.
@@ -283,7 +264,7 @@ public final class SettingsParser {
     if (!scheme.equals("memcached")
         && !scheme.equals("file")
         && !scheme.equals("classpath")
-        && (scheme.isEmpty() || asUrl(defaults) == null)) {
+        && (scheme.isEmpty() || PropertiesSources.asUrl(defaults) == null)) {
       throw new IllegalArgumentException(
           "CacheManager URI '"
               + uri
@@ -338,7 +319,7 @@ public final class SettingsParser {
   }
 
   private static void readMemcachedUri(URI uri, Map<String, Value> values) {
-    refuseSecrets(uri);
+    UriSecrets.refuse(uri);
     if (uri.isOpaque()) {
       throw malformed(uri, "expected memcached://host:port[,host:port...][?option=value...]");
     }
@@ -386,83 +367,6 @@ public final class SettingsParser {
     rejectUnknown(unknown, source, false);
   }
 
-  /**
-   * A memcached:// URI is the CacheManager's identity (MBean names, logs, messages): a password in
-   * it would leak everywhere. Refused first, with a message that does not echo the URI.
-   */
-  private static void refuseSecrets(URI uri) {
-    String authority = uri.getRawAuthority();
-    String ssp = uri.getRawSchemeSpecificPart();
-    boolean userInfo =
-        (authority != null && authority.indexOf('@') >= 0)
-            || (authority == null && ssp != null && ssp.indexOf('@') >= 0);
-    boolean passwordOption = false;
-    String query = uri.getRawQuery();
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = eq < 0 ? pair : pair.substring(0, eq);
-        passwordOption |= decodesTo(name, PASSWORD);
-      }
-    }
-    if (userInfo || passwordOption) {
-      throw new IllegalArgumentException(
-          "Malformed CacheManager URI (not repeated here):"
-              + " a memcached:// URI must not hold a password"
-              + (userInfo ? " (user information ...@ found)" : " (option password found)")
-              + ": the URI is the CacheManager's identity and appears in MBean names, logs and"
-              + " messages. Give "
-              + USERNAME
-              + " and "
-              + PASSWORD
-              + " in the Properties passed to"
-              + " getCacheManager, or use a file: or classpath: URI of a properties file that holds"
-              + " them");
-    }
-  }
-
-  /**
-   * The URI for messages: user information and the value of a {@code password} query option
-   * replaced by {@code ***}, so that no error message can echo a password given where it does not
-   * belong.
-   *
-   * @param uri a CacheManager URI; may be null
-   * @return its text, redacted
-   */
-  public static String redacted(URI uri) {
-    if (uri == null) {
-      return "null";
-    }
-    String text = uri.toString();
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      text = text.replace(userInfo + "@", "***@");
-    } else if (uri.getRawAuthority() == null && text.indexOf('@') >= 0) {
-      text = uri.getScheme() + ":***" + text.substring(text.lastIndexOf('@'));
-    }
-    int q = text.indexOf('?');
-    if (q >= 0) {
-      StringBuilder out = new StringBuilder(text.substring(0, q + 1));
-      String[] pairs = text.substring(q + 1).split("&", -1);
-      for (int i = 0; i < pairs.length; i++) {
-        int eq = pairs[i].indexOf('=');
-        String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
-        out.append(i == 0 ? "" : "&").append(decodesTo(name, PASSWORD) ? name + "=***" : pairs[i]);
-      }
-      text = out.toString();
-    }
-    return text;
-  }
-
-  private static boolean decodesTo(String raw, String expected) {
-    try {
-      return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8)
-          .equalsIgnoreCase(expected);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   private static void readProperties(
       URI uri, Map<String, Value> values, Properties file, String source) {
     List<String> unknown = new ArrayList<>();
@@ -497,101 +401,19 @@ public final class SettingsParser {
             + String.join(", ", known));
   }
 
-  private static Properties loadFile(URI uri) {
-    if (uri.getRawQuery() != null
-        || (uri.isOpaque() && uri.getRawSchemeSpecificPart().contains("?"))) {
-      throw malformed(uri, "a file: URI takes no query; put the options in the properties file");
-    }
-    Path path;
-    try {
-      path = uri.isOpaque() ? Path.of(uri.getSchemeSpecificPart()) : Path.of(uri);
-    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-      throw malformed(uri, e.getMessage());
-    }
-    try (InputStream in = Files.newInputStream(path)) {
-      return load(in);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(
-          "Properties file "
-              + path.toAbsolutePath()
-              + " of CacheManager URI '"
-              + uri
-              + "' does not exist",
-          e);
-    } catch (IOException e) {
-      throw new CacheException(
-          "Cannot read properties file "
-              + path.toAbsolutePath()
-              + " of CacheManager URI '"
-              + uri
-              + "': "
-              + e,
-          e);
-    }
+  /**
+   * The URI for messages: user information and the value of a {@code password} query option
+   * replaced by {@code ***}, so that no error message can echo a password given where it does not
+   * belong.
+   *
+   * @param uri a CacheManager URI; may be null
+   * @return its text, redacted
+   */
+  public static String redacted(URI uri) {
+    return UriSecrets.redacted(uri);
   }
 
-  private static Properties loadResource(URI uri, ClassLoader classLoader) {
-    String ssp = uri.getSchemeSpecificPart();
-    if (ssp.contains("?")) {
-      throw malformed(
-          uri, "a classpath: URI takes no query; put the options in the properties file");
-    }
-    String name = ssp.replaceFirst("^/+", "");
-    if (name.isEmpty()) {
-      throw malformed(uri, "expected classpath:<resource name>");
-    }
-    ClassLoader loader =
-        classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
-    if (loader == null) {
-      loader = SettingsParser.class.getClassLoader();
-    }
-    URL url = loader.getResource(name);
-    if (url == null) {
-      throw new IllegalArgumentException(
-          "Classpath resource '"
-              + name
-              + "' of CacheManager URI '"
-              + uri
-              + "' not found by class loader "
-              + loader);
-    }
-    try (InputStream in = url.openStream()) {
-      return load(in);
-    } catch (IOException e) {
-      throw new CacheException(
-          "Cannot read classpath resource " + url + " of CacheManager URI '" + uri + "': " + e, e);
-    }
-  }
-
-  private static Properties loadUrl(URI uri, URL url) {
-    try (InputStream in = uncachedStream(url)) {
-      return load(in);
-    } catch (FileNotFoundException | NoSuchFileException e) {
-      throw new IllegalArgumentException(
-          "Properties file of CacheManager URI '" + uri + "' does not exist: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new CacheException(
-          "Cannot read the properties file of CacheManager URI '" + uri + "': " + e, e);
-    }
-  }
-
-  /** Without the JVM's jar cache, which would keep the application's jar file open. */
-  private static InputStream uncachedStream(URL url) throws IOException {
-    URLConnection connection = url.openConnection();
-    connection.setUseCaches(false);
-    return connection.getInputStream();
-  }
-
-  private static Properties load(InputStream in) throws IOException {
-    Properties p = new Properties();
-    // UTF-8 (replacing malformed bytes) rather than Properties' ISO-8859-1, like resource bundles.
-    try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-      p.load(reader);
-    }
-    return p;
-  }
-
-  private static IllegalArgumentException malformed(URI uri, String why) {
+  static IllegalArgumentException malformed(URI uri, String why) {
     return new IllegalArgumentException(
         "Malformed CacheManager URI '" + redacted(uri) + "': " + why);
   }
