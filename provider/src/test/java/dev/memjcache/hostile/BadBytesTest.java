@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and bad sizes"): each reads as a miss without a crash or a foreign object, is logged, can be
  * removed and overwritten, and leaves every other entry of the cache untouched.
  *
- * <p>The corrupt generation item case ({@code set mjc:<cache>:gen 0 0 3 abc}) belongs to the
- * generation design of the cluster branch (i8-cluster), which repairs it; its test lives there as
- * {@code CorruptGenerationItemTest} and counts toward this suite.
+ * <p>The corrupt generation item cases ({@code set mjc:<cache>:gen 0 0 3 abc}, and a corrupt clear
+ * marker) need the generation tracker's package-private test support; they live in {@code
+ * dev.memjcache.GenerationRepairTest} and belong to this suite.
  */
 class BadBytesTest extends HostileTestSupport {
 
