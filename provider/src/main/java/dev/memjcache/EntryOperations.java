@@ -4,6 +4,7 @@ import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.store.AsyncCommands;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
 
@@ -77,7 +78,8 @@ final class EntryOperations<K, V> {
    *
    * @return the pending {@code set}, or null when the put must take the general path
    */
-  CompletableFuture<Void> putWithoutWaiting(AsyncCommands commands, K key, V value) {
+  CompletableFuture<Void> putWithoutWaiting(
+      AsyncCommands commands, Executor blocking, K key, V value) {
     if (ctx.writer.writer() != null || !ctx.isBlindPutAllowed()) {
       return null;
     }
@@ -87,7 +89,9 @@ final class EntryOperations<K, V> {
     if (ExpiryDecider.isExpired(expiresAt, now)) {
       return null;
     }
-    return entries.putAsync(commands, key, value, expiresAt, now).thenRun(() -> recordPut(start));
+    return entries
+        .putAsync(commands, blocking, key, value, expiresAt, now)
+        .thenRun(() -> recordPut(start));
   }
 
   boolean containsKey(K key) {
