@@ -218,8 +218,16 @@ final class EntryOperations<K, V> {
    * @return the slot that was removed, or null when there was no live entry
    */
   Slot<K, V> removeLive(K key, long now) {
+    return removeLive(key, now, null);
+  }
+
+  /**
+   * {@link #removeLive(Object, long)} starting from {@code preRead}, a read made earlier
+   * (removeAll's pipelined reads), or null; a stale one only costs a CAS conflict and a fresh read.
+   */
+  Slot<K, V> removeLive(K key, long now, Slot<K, V> preRead) {
     for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
+      Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (!slot.isPresent()) {
         if (slot.item != null && slot.envelope == null && !slot.isExpired()) {
           entries.delete(slot);
@@ -311,8 +319,16 @@ final class EntryOperations<K, V> {
    * @return the slot that was replaced, or null when nothing was stored (zero creation expiry)
    */
   Slot<K, V> upsert(K key, V value, long now) {
+    return upsert(key, value, now, null);
+  }
+
+  /**
+   * {@link #upsert(Object, Object, long)} starting from {@code preRead}, a read made earlier
+   * (putAll's pipelined reads), or null; a stale one only costs a CAS conflict and a fresh read.
+   */
+  Slot<K, V> upsert(K key, V value, long now, Slot<K, V> preRead) {
     for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
+      Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (slot.isPresent()) {
         if (update(slot, value, now)) {
           return slot;
