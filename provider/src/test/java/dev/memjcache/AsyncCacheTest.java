@@ -40,7 +40,9 @@ class AsyncCacheTest extends CacheTestSupport {
   void tenThousandAsyncIncrementsFromTwoManagersLoseNone() throws Exception {
     String name = uniqueCacheName();
     List<AsyncCache<String, Integer>> views =
-        List.of(async(counters(newManager(""), name)), async(counters(newManager(""), name)));
+        List.of(
+            async(counters(newManager("operationTimeoutMillis=5000"), name)),
+            async(counters(newManager("operationTimeoutMillis=5000"), name)));
     Semaphore window = new Semaphore(64);
     List<CompletableFuture<Integer>> all = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
@@ -69,7 +71,8 @@ class AsyncCacheTest extends CacheTestSupport {
 
   @Test
   void completionsNeverRunOnTheIoThreadAndUserCodeRunsOnTheExecutor() throws Exception {
-    Cache<String, Integer> cache = counters(newManager(""), uniqueCacheName());
+    Cache<String, Integer> cache =
+        counters(newManager("operationTimeoutMillis=5000"), uniqueCacheName());
     AsyncCache<String, Integer> view = async(cache);
     List<String> threads = Collections.synchronizedList(new ArrayList<>());
     List<CompletableFuture<?>> stages = new ArrayList<>();
@@ -112,7 +115,8 @@ class AsyncCacheTest extends CacheTestSupport {
 
   @Test
   void theMappingFunctionRunsOncePerKeyAndItsValueIsStored() throws Exception {
-    Cache<String, Integer> cache = counters(newManager(""), uniqueCacheName());
+    Cache<String, Integer> cache =
+        counters(newManager("operationTimeoutMillis=5000"), uniqueCacheName());
     AsyncCache<String, Integer> view = async(cache);
     AtomicInteger calls = new AtomicInteger();
     List<CompletableFuture<Integer>> stages = new ArrayList<>();
