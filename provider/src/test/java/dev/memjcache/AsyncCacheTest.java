@@ -145,6 +145,36 @@ class AsyncCacheTest extends CacheTestSupport {
     assertFalse(cache.containsKey("none"), "a null result stores nothing");
   }
 
+  @Test
+  void withTheLoadLeaseTheMappingFunctionRunsOnceAcrossManagers() throws Exception {
+    String name = uniqueCacheName();
+    String options = "operationTimeoutMillis=5000&cache." + name + ".loadLeaseMillis=5s";
+    List<AsyncCache<String, Integer>> views =
+        List.of(
+            async(counters(newManager(options), name)), async(counters(newManager(options), name)));
+    AtomicInteger calls = new AtomicInteger();
+    List<CompletableFuture<Integer>> stages = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      stages.add(
+          views
+              .get(i % 2)
+              .get(
+                  "k",
+                  k ->
+                      CompletableFuture.supplyAsync(
+                          () -> {
+                            calls.incrementAndGet();
+                            sleep(300);
+                            return 7;
+                          }))
+              .toCompletableFuture());
+    }
+    for (CompletableFuture<Integer> stage : stages) {
+      assertEquals(7, stage.get(20, TimeUnit.SECONDS));
+    }
+    assertEquals(1, calls.get(), "once across the two managers");
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
