@@ -61,6 +61,7 @@ public final class GenerationTracker {
   private final Map<MemcachedNode, Holder> holders = new IdentityHashMap<>();
   private final AtomicLong newestClear = new AtomicLong();
   private final AtomicBoolean listening = new AtomicBoolean();
+  private final AtomicBoolean repairQueued = new AtomicBoolean();
 
   private record Snapshot(long generation, long readAtNanos, int epoch) {}
 
@@ -137,6 +138,15 @@ public final class GenerationTracker {
       holder.dirtyMarks.incrementAndGet();
     }
     listenForServersComingBack();
+    // advance the live servers without waiting for a read here, so other JVMs see it within
+    // their refresh interval; one queued repair covers any number of marks before it runs
+    if (repairQueued.compareAndSet(false, true)) {
+      health.runSoon(
+          () -> {
+            repairQueued.set(false);
+            repairLiveServers();
+          });
+    }
   }
 
   private void listenForServersComingBack() {
@@ -199,12 +209,15 @@ public final class GenerationTracker {
    * their refresh interval even when this JVM does not read the cache.
    */
   private void repairDirtyServers(MemcachedNode up) {
-    if (!holders.containsKey(up)) {
-      return;
+    if (holders.containsKey(up)) {
+      repairLiveServers();
     }
-    for (Map.Entry<MemcachedNode, Holder> e : holders.entrySet()) {
-      if (e.getKey() == up || health.isUp(e.getKey())) {
-        repairIfDirty(e.getKey());
+  }
+
+  private void repairLiveServers() {
+    for (MemcachedNode node : holders.keySet()) {
+      if (health.isUp(node)) {
+        repairIfDirty(node);
       }
     }
   }
