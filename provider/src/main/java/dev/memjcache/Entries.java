@@ -4,12 +4,14 @@ import dev.memjcache.codec.ClassNotAllowedException;
 import dev.memjcache.codec.EncodedKey;
 import dev.memjcache.codec.Envelope;
 import dev.memjcache.codec.EnvelopeCodec;
+import dev.memjcache.codec.FrameworkTypes;
 import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.codec.SerializationException;
 import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.CasOutcome;
+import dev.memjcache.store.DependentCaches;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.MemcachedStore;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * writes the operations are built from. Every write computes its memcached exptime from the
  * envelope's expiry through the {@link ExpiryDecider}. A write that fails or is dropped marks its
  * server dirty for this cache ({@link GenerationTracker#markDirty}), so the entry it should have
- * replaced cannot be read once the server is back. Thread-safe.
+ * replaced cannot be read once the server is back. The first value stored or read that makes the
+ * cache depend on other caches' writes ({@link FrameworkTypes#isDependentValue}, Hibernate's query
+ * results) registers the cache with the manager's {@link DependentCaches}. Thread-safe.
  *
  * @param <K> key type
  * @param <V> value type
@@ -57,6 +61,10 @@ final class Entries<K, V> {
   private final GenerationTracker generations;
   private final ExpiryDecider expiry;
   private final ClassRefusals refusals;
+  private final DependentCaches dependents;
+
+  /** Whether this cache is registered with {@link #dependents}; checked once per value. */
+  private volatile boolean dependent;
 
   Entries(
       MemcachedStore store,
@@ -64,8 +72,10 @@ final class Entries<K, V> {
       ValueSerializer serializer,
       GenerationTracker generations,
       ExpiryDecider expiry,
-      ClassRefusals refusals) {
+      ClassRefusals refusals,
+      DependentCaches dependents) {
     this.store = store;
+    this.dependents = dependents;
     this.refusals = refusals;
     this.keys = keys;
     this.serializer = serializer;
@@ -331,6 +341,25 @@ final class Entries<K, V> {
     }
   }
 
+  /**
+   * Registers this cache as dependent when {@code value} is of a dependent type (the first time
+   * only).
+   *
+   * @return true when writes had been dropped before the registration: a value just read must then
+   *     be taken as a miss
+   */
+  private boolean observe(Object value) {
+    if (dependent || value == null || !FrameworkTypes.isDependentValue(value.getClass())) {
+      return false;
+    }
+    dependent = true;
+    LoggerFactory.getLogger(Entries.class)
+        .debug(
+            "{}: the cache holds query results, invalidated after any dropped write",
+            keys.generationKey());
+    return dependents.register(generations);
+  }
+
   private static StoreItem item(String itemKey, CachedData data) {
     return data == null ? null : new StoreItem(itemKey, data.getData(), data.getFlags(), 0);
   }
@@ -391,6 +420,10 @@ final class Entries<K, V> {
           e.toString());
       return new Slot<>(key, itemKey, encoded, item, null, Slot.State.ABSENT, null);
     }
+    if (!dependent && observe(value)) {
+      // a write dropped before this cache was known to depend on it may have made it stale
+      return new Slot<>(key, itemKey, encoded, item, null, Slot.State.ABSENT, null);
+    }
     return new Slot<>(key, itemKey, encoded, item, envelope, Slot.State.PRESENT, value);
   }
 
@@ -401,6 +434,7 @@ final class Entries<K, V> {
    * @return false when someone else wrote the key first
    */
   boolean create(Slot<K, V> slot, V value, long expiresAt, long now) {
+    observe(value);
     byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     if (slot.item == null) {
@@ -414,6 +448,7 @@ final class Entries<K, V> {
 
   /** {@code add} without a prior read. @return false when an item exists. */
   boolean add(K key, V value, long expiresAt, long now) {
+    observe(value);
     EncodedKey encoded = keys.encode(key);
     byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
@@ -422,6 +457,7 @@ final class Entries<K, V> {
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
   boolean update(Slot<K, V> slot, V value, long expiresAt, long now) {
+    observe(value);
     byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     return cas(slot, expiresAt, now, data);
   }
@@ -465,6 +501,7 @@ final class Entries<K, V> {
 
   /** Blind {@code set} (the put fast path). */
   void put(K key, V value, long expiresAt, long now) {
+    observe(value);
     EncodedKey encoded = keys.encode(key);
     byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
@@ -488,6 +525,7 @@ final class Entries<K, V> {
     StoreFailureException[] failure = new StoreFailureException[1];
     entries.forEach(
         (key, value) -> {
+          observe(value);
           EncodedKey encoded = keys.encode(key);
           String itemKey;
           try {

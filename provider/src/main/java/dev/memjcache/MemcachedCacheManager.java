@@ -12,6 +12,7 @@ import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.MBeanRegistrar;
 import dev.memjcache.management.MBeanType;
 import dev.memjcache.spi.MemcachedCachingProvider;
+import dev.memjcache.store.DependentCaches;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.MetadumpKeyEnumerator;
@@ -63,6 +64,10 @@ public final class MemcachedCacheManager implements CacheManager {
   private final Properties properties;
   private final MemJCacheSettings settings;
   private final MemcachedStore store;
+
+  /** Caches invalidated after any dropped write of this manager (Hibernate's query results). */
+  private final DependentCaches dependents = new DependentCaches();
+
   private final MetadumpKeyEnumerator enumerator;
   private final ExecutorService executor;
   private final AsyncLimit asyncLimit;
@@ -211,9 +216,11 @@ public final class MemcachedCacheManager implements CacheManager {
             store,
             keys,
             serializer,
-            new GenerationTracker(store, keys.generationKey(), settings.generationRefreshMillis()),
+            new GenerationTracker(
+                store, keys.generationKey(), settings.generationRefreshMillis(), dependents),
             expiry,
-            new ClassRefusals(cacheName));
+            new ClassRefusals(cacheName),
+            dependents);
 
     CacheLoader<K, V> loader =
         configuration.getCacheLoaderFactory() == null

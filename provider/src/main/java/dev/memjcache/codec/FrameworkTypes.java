@@ -15,7 +15,7 @@ import java.util.Set;
  * The names are those of hibernate-core 7.4 (checked against the real jar by examples/hibernate's
  * tests) and spring-context 6; Hibernate 5.3 to 6 use the same names (not tested here).
  */
-final class FrameworkTypes {
+public final class FrameworkTypes {
 
   /** Exact binary names of trusted framework classes. */
   private static final Set<String> NAMES =
@@ -33,6 +33,10 @@ final class FrameworkTypes {
           // Spring: @Cacheable's null marker and its multi-parameter key
           "org.springframework.cache.support.NullValue",
           "org.springframework.cache.interceptor.SimpleKey");
+
+  /** Hibernate's query-results item: valid only with the update-timestamps region's writes. */
+  private static final String HIBERNATE_QUERY_RESULTS_ITEM =
+      "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem";
 
   /** Packages whose every class is a trusted cache entry holder. */
   private static final String HIBERNATE_ENTRY_PACKAGE = "org.hibernate.cache.spi.entry";
@@ -60,6 +64,19 @@ final class FrameworkTypes {
           || implementsByName(type, PARAMETER_BINDINGS_MEMENTO);
     }
     return name.startsWith("org.springframework.cache.") && NAMES.contains(name);
+  }
+
+  /**
+   * Whether a cache holding values of {@code type} depends on other caches' writes: Hibernate's
+   * query-results item, which Hibernate trusts unless a newer timestamp for one of its tables is
+   * found in the update-timestamps region (a missing timestamp counts as "unchanged"). Such a cache
+   * must be invalidated whenever a write of its manager is dropped ({@code store.DependentCaches}).
+   *
+   * @param type the class of a value stored or read
+   * @return true for {@code org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem}
+   */
+  public static boolean isDependentValue(Class<?> type) {
+    return type.getName().equals(HIBERNATE_QUERY_RESULTS_ITEM);
   }
 
   private static boolean implementsByName(Class<?> type, String interfaceName) {

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A write to a server that failed or was dropped (its server down, timed out) marks the
  *       server <em>dirty</em> for this cache: before this JVM uses that server's generation again,
  *       and as soon as the server answers again, the generation is incremented, so the entry the
- *       write should have replaced or removed is not readable afterwards.
+ *       write should have replaced or removed is not readable afterwards. The write is also
+ *       reported to the manager's {@link DependentCaches}, which marks caches whose entries depend
+ *       on other caches' writes (Hibernate's query results) dirty on every server.
  * </ul>
  *
  * <p>Each JVM caches a server's generation for the refresh interval, re-reading it (and the
@@ -53,11 +55,13 @@ public final class GenerationTracker {
   private final MemcachedStore store;
   private final NodeHealth health;
   private final String generationKey;
+  private final DependentCaches dependents;
   private final String clearKey;
   private final long refreshNanos;
   private final Map<MemcachedNode, Holder> holders = new IdentityHashMap<>();
   private final AtomicLong newestClear = new AtomicLong();
   private final AtomicBoolean listening = new AtomicBoolean();
+  private final AtomicBoolean repairQueued = new AtomicBoolean();
 
   private record Snapshot(long generation, long readAtNanos, int epoch) {}
 
@@ -79,9 +83,12 @@ public final class GenerationTracker {
    * @param generationKey the generation item's key, {@code <prefix>:<cache>:gen}
    * @param refreshMillis how long a read generation is trusted, in milliseconds (0: re-read on
    *     every operation)
+   * @param dependents the manager's dependent caches, told about every dropped write
    */
-  public GenerationTracker(MemcachedStore store, String generationKey, long refreshMillis) {
+  public GenerationTracker(
+      MemcachedStore store, String generationKey, long refreshMillis, DependentCaches dependents) {
     this.store = store;
+    this.dependents = dependents;
     this.health = store.health();
     this.generationKey = generationKey;
     this.clearKey = generationKey.substring(0, generationKey.length() - "gen".length()) + "clear";
@@ -127,8 +134,34 @@ public final class GenerationTracker {
    */
   public void markDirty(MemcachedNode node) {
     holders.get(node).dirtyMarks.incrementAndGet();
+    listenForServersComingBack();
+    dependents.writeDropped();
+  }
+
+  /**
+   * Marks every server dirty for this cache (a dependent cache after a write dropped anywhere in
+   * its manager): each server's generation is incremented before this JVM reads the cache there
+   * again.
+   */
+  void markEveryServerDirty() {
+    for (Holder holder : holders.values()) {
+      holder.dirtyMarks.incrementAndGet();
+    }
+    listenForServersComingBack();
+    // advance the live servers without waiting for a read here, so other JVMs see it within
+    // their refresh interval; one queued repair covers any number of marks before it runs
+    if (repairQueued.compareAndSet(false, true)) {
+      health.runSoon(
+          () -> {
+            repairQueued.set(false);
+            repairLiveServers();
+          });
+    }
+  }
+
+  private void listenForServersComingBack() {
     if (listening.compareAndSet(false, true)) {
-      health.onUp(this::repairIfDirty);
+      health.onUp(this::repairDirtyServers);
     }
   }
 
@@ -178,6 +211,25 @@ public final class GenerationTracker {
           target);
     }
     return missed;
+  }
+
+  /**
+   * When {@code up} serves again: advances the generation on every server still dirty for this
+   * cache that answers (not only {@code up}), so other JVMs see the advanced generations within
+   * their refresh interval even when this JVM does not read the cache.
+   */
+  private void repairDirtyServers(MemcachedNode up) {
+    if (holders.containsKey(up)) {
+      repairLiveServers();
+    }
+  }
+
+  private void repairLiveServers() {
+    for (MemcachedNode node : holders.keySet()) {
+      if (health.isUp(node)) {
+        repairIfDirty(node);
+      }
+    }
   }
 
   private void repairIfDirty(MemcachedNode node) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,6 +191,22 @@ public final class NodeHealth implements AutoCloseable {
   /** Calls {@code listener} (on the probe thread) each time a server comes back up. */
   public void onUp(Consumer<MemcachedNode> listener) {
     upListeners.add(listener);
+  }
+
+  /**
+   * Runs {@code task} soon on the probe thread (commands it sends are admitted like any other);
+   * nothing after {@link #close()}.
+   *
+   * @param task work that must not block the caller, such as advancing generations
+   */
+  public void runSoon(Runnable task) {
+    if (!scheduler.isShutdown()) {
+      try {
+        scheduler.execute(task);
+      } catch (RejectedExecutionException e) {
+        // closed meanwhile: nothing left to repair for
+      }
+    }
   }
 
   /** Stops the probe thread. */

@@ -35,7 +35,12 @@ public final class MemcachedProcess implements AutoCloseable {
   private final int port;
   private final List<String> command;
 
-  private MemcachedProcess(Process process, int port, List<String> command) {
+  /** Variables added to the child's environment, again on {@link #restart()} (SASL_CONF_PATH). */
+  private final Map<String, String> environment;
+
+  private MemcachedProcess(
+      Process process, int port, List<String> command, Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
     this.process = process;
     this.port = port;
     this.command = command;
@@ -93,7 +98,7 @@ public final class MemcachedProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        MemcachedProcess server = new MemcachedProcess(process, port, command);
+        MemcachedProcess server = new MemcachedProcess(process, port, command, environment);
         if (server.awaitListening()) {
           return server;
         }
@@ -216,8 +221,9 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   /**
-   * Starts memcached again on the same port with the same arguments (empty, as after a crash;
-   * stopping it first if it still runs) and waits (up to 10 s) until it accepts connections.
+   * Starts memcached again on the same port with the same arguments and environment (empty, as
+   * after a crash; stopping it first if it still runs) and waits (up to 10 s) until it accepts
+   * connections.
    *
    * @throws IllegalStateException when it does not come up, for example because another process
    *     took the port meanwhile
@@ -229,11 +235,12 @@ public final class MemcachedProcess implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
     while (true) {
       try {
-        process =
+        ProcessBuilder builder =
             new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(environment);
+        process = builder.start();
       } catch (IOException e) {
         throw new IllegalStateException("cannot restart " + String.join(" ", command), e);
       }

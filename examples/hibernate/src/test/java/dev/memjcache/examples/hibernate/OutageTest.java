@@ -112,6 +112,50 @@ class OutageTest extends HibernateTestSupport {
   }
 
   @Test
+  void aHungMemcachedThatKeptItsItemsServesNoStaleEntityCollectionOrQueryWhenItAnswersAgain()
+      throws Exception {
+    SessionFactory sf = open("degrade");
+    Library lib = library(sf);
+    Author author = lib.author();
+    Book cheap = lib.cheap();
+    assertEquals(
+        2, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()));
+    assertEquals(List.of("Notes"), titlesUnder(sf, "20"));
+    Statistics stats = sf.getStatistics();
+    stats.clear();
+    assertEquals(List.of("Notes"), titlesUnder(sf, "20"));
+    assertEquals(1, stats.getQueryCacheHitCount(), "the query is cached before the hang");
+
+    MEMCACHED.server().pause(); // SIGSTOP: memcached keeps every item
+    try {
+      sf.inTransaction(s -> s.find(Book.class, cheap.getId()).setTitle("Notes v2"));
+      sf.inTransaction(
+          s ->
+              s.persist(
+                  new Book(
+                      "Errata", new BigDecimal("5.00"), s.find(Author.class, author.getId()))));
+    } finally {
+      MEMCACHED.server().resume();
+    }
+
+    // memcached answers again and is probed back in; reading at once would miss (server still
+    // marked down) and overwrite the stale items with fresh ones, hiding what is tested here
+    Thread.sleep(3_000);
+    assertFresh(sf, cheap, author, "3 s after the resume");
+    stats.clear();
+    assertEquals(List.of("Errata", "Notes v2"), titlesUnder(sf, "20"));
+    assertEquals(1, stats.getQueryCacheHitCount(), "the query cache is used again");
+  }
+
+  private static void assertFresh(SessionFactory sf, Book cheap, Author author, String when) {
+    assertEquals(
+        "Notes v2", sf.fromSession(s -> s.find(Book.class, cheap.getId())).getTitle(), when);
+    assertEquals(
+        3, (int) sf.fromSession(s -> s.find(Author.class, author.getId()).getBooks().size()), when);
+    assertEquals(List.of("Errata", "Notes v2"), titlesUnder(sf, "20"), when);
+  }
+
+  @Test
   void failModeFailsWithACacheExceptionWithinTheOperationTimeoutWhenMemcachedIsDown()
       throws Exception {
     SessionFactory sf = open("fail");
