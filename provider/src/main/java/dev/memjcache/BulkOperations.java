@@ -82,7 +82,7 @@ final class BulkOperations<K, V> {
 
   void putAll(Map<? extends K, ? extends V> map) {
     long start = System.nanoTime();
-    WriterSupport.BatchResult<K> written = ctx.writer.writeAll(map);
+    WriterSupport.BatchResult<K> written = ctx.writeAllThrough(map);
     Map<? extends K, ? extends V> toStore = map;
     if (!written.isAll()) {
       Map<K, V> done = new LinkedHashMap<>();

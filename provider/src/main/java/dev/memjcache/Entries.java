@@ -8,6 +8,7 @@ import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.codec.SerializationException;
 import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.ItemTooLargeException;
@@ -24,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -101,11 +103,84 @@ final class Entries<K, V> {
     return keys.leaseKey(generations.generation(node), slot.encodedKey);
   }
 
+  /**
+   * Encodes {@code value} for {@code key} and checks the item size, sending nothing: what a write
+   * would refuse ({@link ClassNotAllowedException}, {@link ItemTooLargeException}) is refused here,
+   * so write-through can run before memcached is changed without writing a value memcached never
+   * gets. When the key's server is down the size is checked against the key without generation
+   * digits (the write then fails anyway).
+   *
+   * @throws ClassNotAllowedException when the key or value names a class the allowlist refuses
+   * @throws ItemTooLargeException when the item would exceed the servers' {@code item_size_max}
+   */
+  void checkStorable(K key, V value) {
+    EncodedKey encoded = keys.encode(key);
+    byte[] data = envelopes.encode(EnvelopeCodec.ETERNAL, encoded.serializedKey(), value);
+    String itemKey;
+    try {
+      itemKey = itemKey(encoded);
+    } catch (StoreFailureException down) {
+      itemKey = keys.routingKey(encoded);
+    }
+    store.itemSizeLimit().check(itemKey, EnvelopeCodec.FLAGS, data.length);
+  }
+
   /** memcached {@code gets} of one entry. */
   Slot<K, V> read(K key, long now) {
     EncodedKey encoded = keys.encode(key);
     String itemKey = itemKey(encoded);
     return slot(key, itemKey, encoded, store.gets(itemKey), now);
+  }
+
+  /**
+   * memcached {@code gets} of one entry without waiting ({@link AsyncCommands}); the slot is
+   * decoded on the thread that completes the future. The item key is computed on the calling thread
+   * (its server's generation is re-read there at most once per refresh interval).
+   *
+   * @return a future of the slot; exceptionally {@link StoreFailureException}
+   */
+  CompletableFuture<Slot<K, V>> readAsync(AsyncCommands commands, K key, long now) {
+    EncodedKey encoded = keys.encode(key);
+    String itemKey;
+    try {
+      itemKey = itemKey(encoded);
+    } catch (StoreFailureException down) {
+      return CompletableFuture.failedFuture(down);
+    }
+    return commands.gets(itemKey).thenApply(item -> slot(key, itemKey, encoded, item, now));
+  }
+
+  /**
+   * Blind {@code set} without waiting (the async put fast path); a failure marks the server dirty.
+   *
+   * @return a future completing when stored; exceptionally {@link StoreFailureException}
+   * @throws ClassNotAllowedException, ItemTooLargeException before anything is sent
+   */
+  CompletableFuture<Void> putAsync(
+      AsyncCommands commands, K key, V value, long expiresAt, long now) {
+    EncodedKey encoded = keys.encode(key);
+    byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+    int exptime = expiry.exptime(expiresAt, now);
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    CompletableFuture<Void> sent;
+    try {
+      sent =
+          commands.set(
+              keys.itemKey(generations.generation(node), encoded),
+              exptime,
+              EnvelopeCodec.FLAGS,
+              data);
+    } catch (ItemTooLargeException e) {
+      throw e;
+    } catch (StoreFailureException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.whenComplete(
+        (ok, failure) -> {
+          if (failure != null) {
+            generations.markDirty(node);
+          }
+        });
   }
 
   /**

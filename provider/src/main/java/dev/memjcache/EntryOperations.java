@@ -2,6 +2,8 @@ package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoaderSupport;
+import dev.memjcache.store.AsyncCommands;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
 
@@ -49,6 +51,45 @@ final class EntryOperations<K, V> {
     return value;
   }
 
+  /**
+   * Whether {@code get} on what {@code slot} read needs neither another memcached command nor user
+   * code (the asynchronous view completes such gets itself): a live entry whose access expiry
+   * leaves it as it is, or no item at all and no read-through.
+   */
+  boolean getEndsAt(Slot<K, V> slot, long now) {
+    if (slot.isPresent()) {
+      long expiresAt = expiry.onAccess(now);
+      return expiresAt == ExpiryDecider.UNCHANGED || expiresAt == slot.expiresAt();
+    }
+    return slot.item == null && !ctx.loader.readThrough().isPresent();
+  }
+
+  /** The end of a get {@link #getEndsAt} accepted: the hit or miss statistics; its value. */
+  V endGet(Slot<K, V> slot, long start) {
+    V value = slot.isPresent() ? slot.value() : null;
+    recordGet(value, start);
+    return value;
+  }
+
+  /**
+   * The blind put of {@link #put} without waiting, when it needs no user code and no old value: no
+   * writer, {@link CacheContext#isBlindPutAllowed}, a creation expiry in the future.
+   *
+   * @return the pending {@code set}, or null when the put must take the general path
+   */
+  CompletableFuture<Void> putWithoutWaiting(AsyncCommands commands, K key, V value) {
+    if (ctx.writer.writer() != null || !ctx.isBlindPutAllowed()) {
+      return null;
+    }
+    long start = System.nanoTime();
+    long now = System.currentTimeMillis();
+    long expiresAt = expiry.onCreation(now);
+    if (ExpiryDecider.isExpired(expiresAt, now)) {
+      return null;
+    }
+    return entries.putAsync(commands, key, value, expiresAt, now).thenRun(() -> recordPut(start));
+  }
+
   boolean containsKey(K key) {
     return entries.read(key, System.currentTimeMillis()).isPresent();
   }
@@ -56,7 +97,7 @@ final class EntryOperations<K, V> {
   void put(K key, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    ctx.writer.write(key, value);
+    ctx.writeThrough(key, value);
     boolean stored;
     if (ctx.isBlindPutAllowed()) {
       long expiresAt = expiry.onCreation(now);
@@ -78,7 +119,7 @@ final class EntryOperations<K, V> {
   V getAndPut(K key, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    ctx.writer.write(key, value);
+    ctx.writeThrough(key, value);
     Slot<K, V> replaced = upsert(key, value, now);
     V old = replaced != null && replaced.isPresent() ? replaced.value() : null;
     recordGet(old, start);
@@ -158,7 +199,7 @@ final class EntryOperations<K, V> {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
     if (!ifValueEquals(
-        key, expected, () -> ctx.writer.write(key, value), slot -> update(slot, value, now))) {
+        key, expected, () -> ctx.writeThrough(key, value), slot -> update(slot, value, now))) {
       return false;
     }
     recordPut(start);
@@ -251,7 +292,7 @@ final class EntryOperations<K, V> {
     long now = System.currentTimeMillis();
     Slot<K, V> slot =
         applyIfLive(
-            key, any -> true, () -> ctx.writer.write(key, value), live -> update(live, value, now));
+            key, any -> true, () -> ctx.writeThrough(key, value), live -> update(live, value, now));
     if (slot == null) {
       return null;
     }
@@ -297,7 +338,7 @@ final class EntryOperations<K, V> {
       }
       Slot<K, V> target = expiredFound(slot);
       if (!written) {
-        ctx.writer.write(key, value);
+        ctx.writeThrough(key, value);
         written = true;
       }
       Creation outcome = create(target, value, now);

@@ -138,7 +138,7 @@ final class InvokeOperations<K, V> {
       case CREATE:
         {
           if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            ctx.writer.write(key, entry.newValue());
+            ctx.writeThrough(key, entry.newValue());
           }
           EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
           if (outcome == EntryOperations.Creation.STORED) {
@@ -147,7 +147,7 @@ final class InvokeOperations<K, V> {
           return outcome != EntryOperations.Creation.CONFLICT;
         }
       case UPDATE:
-        ctx.writer.write(key, entry.newValue());
+        ctx.writeThrough(key, entry.newValue());
         if (!single.update(slot, entry.newValue(), now)) {
           return false;
         }

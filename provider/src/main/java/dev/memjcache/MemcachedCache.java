@@ -93,7 +93,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.single = new EntryOperations<>(ctx);
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
     this.invoke = new InvokeOperations<>(ctx, single);
-    this.async = new MemcachedAsyncCache<>(this);
+    this.async = new MemcachedAsyncCache<>(this, ctx, single, executor, manager.asyncLimit());
     for (CacheEntryListenerConfiguration<K, V> listener :
         configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
