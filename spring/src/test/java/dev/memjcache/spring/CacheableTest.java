@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedProcess;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -218,5 +219,61 @@ class CacheableTest {
     assertFalse(jcache.getCache("titles").containsKey("e3"));
     books.title("e2");
     assertEquals(before + 2, books.runs("title"), "cleared: the body ran again");
+  }
+
+  @Test
+  void aMonoIsServedFromMemcachedOnTheSecondCall() {
+    assertEquals("mono m1", books.mono("m1").block(Duration.ofSeconds(10)));
+    assertEquals("mono m1", books.mono("m1").block(Duration.ofSeconds(10)));
+    assertEquals(1, books.runs("mono"));
+    assertEquals("mono m1", jcache.getCache("monos").get("m1"), "the entry is in memcached");
+  }
+
+  @Test
+  void aCompletableFutureIsServedFromMemcachedOnTheSecondCall() throws Exception {
+    assertEquals("future f1", books.future("f1").get(10, TimeUnit.SECONDS));
+    // Spring stores a future's value when it completes, after the caller saw it
+    awaitEntry("futures", "f1");
+    assertEquals("future f1", books.future("f1").get(10, TimeUnit.SECONDS));
+    assertEquals(1, books.runs("future"));
+  }
+
+  @Test
+  void aNullFutureResultIsCachedWithAllowNullValues() throws Exception {
+    int before = books.runs("future");
+    assertNull(books.future("none").get(10, TimeUnit.SECONDS));
+    awaitEntry("futures", "none");
+    assertEquals(NullValue.INSTANCE, jcache.getCache("futures").get("none"));
+    assertNull(books.future("none").get(10, TimeUnit.SECONDS));
+    assertEquals(before + 1, books.runs("future"));
+  }
+
+  @Test
+  void eightConcurrentFirstMonoCallsRunTheBodyOnce() throws Exception {
+    List<String> results = eightAtOnce(() -> books.monoOnce("c1").block(Duration.ofSeconds(30)));
+    results.forEach(r -> assertEquals("mono once c1", r));
+    assertEquals(1, books.runs("monoOnce"));
+    assertEquals("mono once c1", books.monoOnce("c1").block(Duration.ofSeconds(10)));
+    assertEquals(1, books.runs("monoOnce"), "the later call is served from memcached");
+    assertEquals("mono once c1", jcache.getCache("monosOnce").get("c1"));
+  }
+
+  @Test
+  void eightConcurrentFirstFutureCallsRunTheBodyOnce() throws Exception {
+    List<String> results = eightAtOnce(() -> books.futureOnce("c1").get(30, TimeUnit.SECONDS));
+    results.forEach(r -> assertEquals("future once c1", r));
+    assertEquals(1, books.runs("futureOnce"));
+    assertEquals("future once c1", books.futureOnce("c1").get(10, TimeUnit.SECONDS));
+    assertEquals(1, books.runs("futureOnce"), "the later call is served from memcached");
+    assertEquals("future once c1", jcache.getCache("futuresOnce").get("c1"));
+  }
+
+  /** Waits (bounded) until the entry is in memcached. */
+  static void awaitEntry(String cache, String key) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!jcache.getCache(cache).containsKey(key)) {
+      assertTrue(System.nanoTime() < deadline, "no entry " + key + " in " + cache + " after 10 s");
+      sleep(10);
+    }
   }
 }
