@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.AbstractCacheManager;
 import org.springframework.lang.Nullable;
@@ -34,7 +37,9 @@ import org.springframework.lang.Nullable;
  * <p>Configure it before {@link #afterPropertiesSet()} (Spring calls it for a bean); the settings
  * apply to caches wrapped afterwards.
  */
-public class MemJCacheCacheManager extends AbstractCacheManager {
+public class MemJCacheCacheManager extends AbstractCacheManager implements DisposableBean {
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final CacheManager cacheManager;
   private boolean allowNullValues = true;
@@ -43,7 +48,16 @@ public class MemJCacheCacheManager extends AbstractCacheManager {
   private Configuration<Object, Object> defaultConfiguration = new MutableConfiguration<>();
 
   private Set<String> cacheNames = Set.of();
-  private Executor executor = ForkJoinPool.commonPool();
+  // Spring runs the rest of a @Cacheable method (on a miss: its body, which may block) where a
+  // retrieve future completes: a pool of its own, not the common pool (one thread on 2 cores)
+  private final ExecutorService ownExecutor =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "memjcache-spring-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
+  private Executor executor = ownExecutor;
 
   /**
    * Creates the manager.
@@ -96,11 +110,22 @@ public class MemJCacheCacheManager extends AbstractCacheManager {
 
   /**
    * Where futures of {@link MemJCacheCache#retrieve} complete after memcached answers (Spring runs
-   * the rest of the {@code @Cacheable} method there). Default {@link ForkJoinPool#commonPool()}, as
-   * {@link java.util.concurrent.CompletableFuture}'s {@code *Async} methods.
+   * the rest of the {@code @Cacheable} method there, on a miss its body). Default: a cached pool of
+   * daemon threads named {@code memjcache-spring-<n>}, idle ones ending after 60 s, shut down by
+   * {@link #destroy()}.
    */
   public void setExecutor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
+  }
+
+  /**
+   * Shuts the default executor down (Spring calls this when the context closes); an executor set
+   * with {@link #setExecutor} is the caller's to stop. The JCache manager stays open: it belongs to
+   * whoever created it.
+   */
+  @Override
+  public void destroy() {
+    ownExecutor.shutdown();
   }
 
   /** Wraps the JCache manager's caches and creates the {@link #setCacheNames} ones missing. */
