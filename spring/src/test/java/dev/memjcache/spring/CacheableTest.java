@@ -121,6 +121,9 @@ class CacheableTest {
     @CacheEvict(cacheNames = "titles", allEntries = true)
     public void evictAll() {}
 
+    @CacheEvict(cacheNames = "titles", allEntries = true, beforeInvocation = true)
+    public void invalidateAll() {}
+
     @Cacheable("monos")
     public Mono<String> mono(String isbn) {
       ran("mono");
@@ -190,9 +193,10 @@ class CacheableTest {
 
   @Test
   void theSecondCallIsServedFromMemcached() {
+    int before = books.runs("title");
     assertEquals("title of 1", books.title("1"));
     assertEquals("title of 1", books.title("1"));
-    assertEquals(1, books.runs("title"));
+    assertEquals(before + 1, books.runs("title"));
     assertEquals("title of 1", jcache.getCache("titles").get("1"), "the entry is in memcached");
   }
 
@@ -228,6 +232,16 @@ class CacheableTest {
     assertFalse(jcache.getCache("titles").containsKey("e3"));
     books.title("e2");
     assertEquals(before + 2, books.runs("title"), "cleared: the body ran again");
+  }
+
+  @Test
+  void allEntriesEvictionBeforeInvocationInvalidatesTheCache() {
+    books.title("i1");
+    int before = books.runs("title");
+    books.invalidateAll();
+    assertFalse(jcache.getCache("titles").containsKey("i1"));
+    assertEquals("title of i1", books.title("i1"));
+    assertEquals(before + 1, books.runs("title"), "invalidated: the body ran again");
   }
 
   @Test
