@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -134,20 +135,33 @@ final class Entries<K, V> {
 
   /**
    * memcached {@code gets} of one entry without waiting ({@link AsyncCommands}); the slot is
-   * decoded on the thread that completes the future. The item key is computed on the calling thread
-   * (its server's generation is re-read there at most once per refresh interval).
+   * decoded on the thread that completes the future. When the key's server generation must be read
+   * first (at most once per refresh interval), that read runs on {@code blocking}, not on the
+   * caller.
    *
    * @return a future of the slot; exceptionally {@link StoreFailureException}
    */
-  CompletableFuture<Slot<K, V>> readAsync(AsyncCommands commands, K key, long now) {
+  CompletableFuture<Slot<K, V>> readAsync(
+      AsyncCommands commands, Executor blocking, K key, long now) {
     EncodedKey encoded = keys.encode(key);
-    String itemKey;
-    try {
-      itemKey = itemKey(encoded);
-    } catch (StoreFailureException down) {
-      return CompletableFuture.failedFuture(down);
+    return itemKeyAsync(encoded, blocking)
+        .thenCompose(
+            itemKey ->
+                commands.gets(itemKey).thenApply(item -> slot(key, itemKey, encoded, item, now)));
+  }
+
+  /**
+   * The item key of {@code encoded}: at once when its generation is known, else on {@code
+   * blocking}.
+   */
+  private CompletableFuture<String> itemKeyAsync(EncodedKey encoded, Executor blocking) {
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    long known = generations.knownGeneration(node);
+    if (known >= 0) {
+      return CompletableFuture.completedFuture(keys.itemKey(known, encoded));
     }
-    return commands.gets(itemKey).thenApply(item -> slot(key, itemKey, encoded, item, now));
+    return CompletableFuture.supplyAsync(
+        () -> keys.itemKey(generations.generation(node), encoded), blocking);
   }
 
   /**
@@ -157,30 +171,26 @@ final class Entries<K, V> {
    * @throws ClassNotAllowedException, ItemTooLargeException before anything is sent
    */
   CompletableFuture<Void> putAsync(
-      AsyncCommands commands, K key, V value, long expiresAt, long now) {
+      AsyncCommands commands, Executor blocking, K key, V value, long expiresAt, long now) {
     EncodedKey encoded = keys.encode(key);
     byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
-    CompletableFuture<Void> sent;
-    try {
-      sent =
-          commands.set(
-              keys.itemKey(generations.generation(node), encoded),
-              exptime,
-              EnvelopeCodec.FLAGS,
-              data);
-    } catch (ItemTooLargeException e) {
-      throw e;
-    } catch (StoreFailureException e) {
-      sent = CompletableFuture.failedFuture(e);
+    long known = generations.knownGeneration(node);
+    if (known >= 0) {
+      // checked here so that a refused item fails before anything is sent, on the caller
+      store.itemSizeLimit().check(keys.itemKey(known, encoded), EnvelopeCodec.FLAGS, data.length);
     }
-    return sent.whenComplete(
-        (ok, failure) -> {
-          if (failure != null) {
-            generations.markDirty(node);
-          }
-        });
+    return itemKeyAsync(encoded, blocking)
+        .thenCompose(itemKey -> commands.set(itemKey, exptime, EnvelopeCodec.FLAGS, data))
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null
+                  && !(failure instanceof ItemTooLargeException)
+                  && !(failure.getCause() instanceof ItemTooLargeException)) {
+                generations.markDirty(node);
+              }
+            });
   }
 
   /**

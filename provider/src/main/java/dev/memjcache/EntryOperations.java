@@ -4,6 +4,7 @@ import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.store.AsyncCommands;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
 
@@ -77,7 +78,8 @@ final class EntryOperations<K, V> {
    *
    * @return the pending {@code set}, or null when the put must take the general path
    */
-  CompletableFuture<Void> putWithoutWaiting(AsyncCommands commands, K key, V value) {
+  CompletableFuture<Void> putWithoutWaiting(
+      AsyncCommands commands, Executor blocking, K key, V value) {
     if (ctx.writer.writer() != null || !ctx.isBlindPutAllowed()) {
       return null;
     }
@@ -87,7 +89,9 @@ final class EntryOperations<K, V> {
     if (ExpiryDecider.isExpired(expiresAt, now)) {
       return null;
     }
-    return entries.putAsync(commands, key, value, expiresAt, now).thenRun(() -> recordPut(start));
+    return entries
+        .putAsync(commands, blocking, key, value, expiresAt, now)
+        .thenRun(() -> recordPut(start));
   }
 
   boolean containsKey(K key) {
@@ -214,8 +218,16 @@ final class EntryOperations<K, V> {
    * @return the slot that was removed, or null when there was no live entry
    */
   Slot<K, V> removeLive(K key, long now) {
+    return removeLive(key, now, null);
+  }
+
+  /**
+   * {@link #removeLive(Object, long)} starting from {@code preRead}, a read made earlier
+   * (removeAll's pipelined reads), or null; a stale one only costs a CAS conflict and a fresh read.
+   */
+  Slot<K, V> removeLive(K key, long now, Slot<K, V> preRead) {
     for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
+      Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (!slot.isPresent()) {
         if (slot.item != null && slot.envelope == null && !slot.isExpired()) {
           entries.delete(slot);
@@ -307,8 +319,16 @@ final class EntryOperations<K, V> {
    * @return the slot that was replaced, or null when nothing was stored (zero creation expiry)
    */
   Slot<K, V> upsert(K key, V value, long now) {
+    return upsert(key, value, now, null);
+  }
+
+  /**
+   * {@link #upsert(Object, Object, long)} starting from {@code preRead}, a read made earlier
+   * (putAll's pipelined reads), or null; a stale one only costs a CAS conflict and a fresh read.
+   */
+  Slot<K, V> upsert(K key, V value, long now, Slot<K, V> preRead) {
     for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
+      Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (slot.isPresent()) {
         if (update(slot, value, now)) {
           return slot;

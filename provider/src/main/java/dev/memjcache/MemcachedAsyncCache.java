@@ -106,7 +106,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
           return degrade(
               "containsKey",
               ctx.entries
-                  .readAsync(commands, key, System.currentTimeMillis())
+                  .readAsync(commands, executor, key, System.currentTimeMillis())
                   .thenApply(Slot::isPresent),
               false);
         });
@@ -118,7 +118,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
         () -> {
           requireKey(key);
           Objects.requireNonNull(value, "a JCache value cannot be null");
-          CompletableFuture<Void> blind = single.putWithoutWaiting(commands, key, value);
+          CompletableFuture<Void> blind = single.putWithoutWaiting(commands, executor, key, value);
           if (blind == null) {
             return onExecutor(
                 () -> {
@@ -183,7 +183,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     return degrade(
         "get",
         ctx.entries
-            .readAsync(commands, key, now)
+            .readAsync(commands, executor, key, now)
             .thenCompose(
                 slot ->
                     single.getEndsAt(slot, now)
