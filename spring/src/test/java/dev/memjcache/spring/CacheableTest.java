@@ -51,10 +51,7 @@ class CacheableTest {
     memcached = MemcachedProcess.start();
     jcache =
         new MemcachedCachingProvider()
-            .getCacheManager(
-                // the generation stays fresh: its synchronous re-read stays out of the pause test
-                URI.create(memcached.uri() + "?generationRefreshMillis=10m"),
-                CacheableTest.class.getClassLoader());
+            .getCacheManager(URI.create(memcached.uri()), CacheableTest.class.getClassLoader());
     context = new AnnotationConfigApplicationContext(Config.class);
     books = context.getBean(Books.class);
   }

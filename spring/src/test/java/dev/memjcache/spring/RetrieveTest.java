@@ -71,13 +71,14 @@ class RetrieveTest {
   }
 
   /**
-   * A cache whose generation (the key segment {@code clear()} moves) has been read and stays fresh
-   * for the test: the provider re-reads it synchronously once per {@code generationRefreshMillis},
-   * which the pause tests keep out of their measurement.
+   * A cache that has read its generation (the key segment {@code clear()} moves) and whose
+   * generation goes stale within the pause ({@code generationRefreshMillis=20}): the provider's
+   * re-read must not block the caller either.
    */
   private Cache warmCache(String options) throws Exception {
-    Cache cache = manager("&generationRefreshMillis=10m" + options).getCache("books");
+    Cache cache = manager("&generationRefreshMillis=20" + options).getCache("books");
     assertNull(cache.retrieve("warm-up").get(10, TimeUnit.SECONDS));
+    Thread.sleep(40);
     return cache;
   }
 
