@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedProcess;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -155,6 +156,41 @@ class RetrieveTest {
             .get(10, TimeUnit.SECONDS));
     assertEquals(1, loads.get());
     assertEquals("loaded 1", jcache.getCache("books").get("k"));
+  }
+
+  @Test
+  void withALoadLeaseTwoManagersLoadOnce() throws Exception {
+    Cache first = manager("&cache.leased.loadLeaseMillis=5s").getCache("leased");
+    try (CacheManager otherJcache =
+        new MemcachedCachingProvider()
+            .getCacheManager(
+                URI.create(memcached.uri() + "?cache.leased.loadLeaseMillis=5s"),
+                getClass().getClassLoader())) {
+      MemJCacheCacheManager other = new MemJCacheCacheManager(otherJcache);
+      other.afterPropertiesSet();
+      Cache second = other.getCache("leased");
+      AtomicInteger loads = new AtomicInteger();
+      List<CompletableFuture<String>> results = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        for (Cache cache : List.of(first, second)) {
+          results.add(
+              cache.retrieve(
+                  "k",
+                  () ->
+                      CompletableFuture.supplyAsync(
+                          () -> {
+                            loads.incrementAndGet();
+                            CacheableTest.sleep(300);
+                            return "loaded";
+                          })));
+        }
+      }
+      for (CompletableFuture<String> result : results) {
+        assertEquals("loaded", result.get(30, TimeUnit.SECONDS));
+      }
+      assertEquals(1, loads.get(), "one load across both managers");
+      other.destroy();
+    }
   }
 
   @Test
