@@ -86,22 +86,18 @@ class RetrieveTest {
   @Test
   void retrieveOfAMissingKeyReturnsBeforeMemcachedAnswersAndCompletesWithNull() throws Exception {
     Cache cache = warmCache("");
-    memcached.pause();
-    CompletableFuture<?> missing;
-    CompletableFuture<String> thread;
-    try {
-      missing = cache.retrieve("missing");
-      thread = missing.thenApply(v -> Thread.currentThread().getName());
-      Thread.sleep(50);
-      assertFalse(missing.isDone(), "memcached is paused, so the answer cannot be there yet");
-    } finally {
-      memcached.resume();
-    }
-    assertNull(missing.get(10, TimeUnit.SECONDS));
+    // attached before the answer, so it runs on the thread that completes retrieve's future
+    CompletableFuture<String> missOn =
+        WhilePaused.start(
+            memcached,
+            () ->
+                cache
+                    .retrieve("missing")
+                    .thenApply(v -> v == null ? Thread.currentThread().getName() : "hit " + v));
     assertEquals(
         "spring-continuation",
-        thread.get(10, TimeUnit.SECONDS),
-        "completed on the configured executor, not on spymemcached's I/O thread");
+        missOn.get(10, TimeUnit.SECONDS),
+        "a miss, completed on the configured executor, not on spymemcached's threads");
   }
 
   @Test
@@ -137,17 +133,13 @@ class RetrieveTest {
   void retrieveWithALoaderLoadsOnceAndStores() throws Exception {
     Cache cache = warmCache("");
     AtomicInteger loads = new AtomicInteger();
-    memcached.pause();
-    CompletableFuture<String> first;
-    try {
-      first =
-          cache.retrieve(
-              "k", () -> CompletableFuture.completedFuture("loaded " + loads.incrementAndGet()));
-      Thread.sleep(50);
-      assertFalse(first.isDone(), "memcached is paused, so the lookup cannot be there yet");
-    } finally {
-      memcached.resume();
-    }
+    CompletableFuture<String> first =
+        WhilePaused.start(
+            memcached,
+            () ->
+                cache.retrieve(
+                    "k",
+                    () -> CompletableFuture.completedFuture("loaded " + loads.incrementAndGet())));
     assertEquals("loaded 1", first.get(10, TimeUnit.SECONDS));
     assertEquals(
         "loaded 1",
