@@ -1,6 +1,7 @@
 package dev.memjcache;
 
 import dev.memjcache.codec.ClassNotAllowedException;
+import dev.memjcache.codec.EncodedEntry;
 import dev.memjcache.codec.EncodedKey;
 import dev.memjcache.codec.Envelope;
 import dev.memjcache.codec.EnvelopeCodec;
@@ -316,28 +317,29 @@ final class Entries<K, V> {
    * @return false when someone else wrote the key first
    */
   boolean create(Slot<K, V> slot, V value, long expiresAt, long now) {
-    byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     if (slot.item == null) {
-      return write(slot.itemKey, () -> store.add(slot.itemKey, exptime, EnvelopeCodec.FLAGS, data));
+      return write(
+          slot.itemKey, () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes()));
     }
     return write(
             slot.itemKey,
-            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data))
+            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
         == CasOutcome.STORED;
   }
 
   /** {@code add} without a prior read. @return false when an item exists. */
   boolean add(K key, V value, long expiresAt, long now) {
     EncodedKey encoded = keys.encode(key);
-    byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
-    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, EnvelopeCodec.FLAGS, data));
+    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, data.flags(), data.bytes()));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
   boolean update(Slot<K, V> slot, V value, long expiresAt, long now) {
-    byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     return cas(slot, expiresAt, now, data);
   }
 
@@ -353,15 +355,15 @@ final class Entries<K, V> {
           slot(slot.key, slot.itemKey, slot.encodedKey, store.gets(slot.itemKey), now);
       return fresh.isPresent() && touch(fresh, expiresAt, now);
     }
-    byte[] data = envelopes.withExpiry(slot.envelope.bytes(), expiresAt);
+    EncodedEntry data = envelopes.withExpiry(slot.envelope, expiresAt);
     return cas(slot, expiresAt, now, data);
   }
 
-  private boolean cas(Slot<K, V> slot, long expiresAt, long now, byte[] data) {
+  private boolean cas(Slot<K, V> slot, long expiresAt, long now, EncodedEntry data) {
     int exptime = expiry.exptime(expiresAt, now);
     return write(
             slot.itemKey,
-            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data))
+            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
         == CasOutcome.STORED;
   }
 
@@ -381,12 +383,12 @@ final class Entries<K, V> {
   /** Blind {@code set} (the put fast path). */
   void put(K key, V value, long expiresAt, long now) {
     EncodedKey encoded = keys.encode(key);
-    byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     writeTo(
         encoded,
         itemKey -> {
-          store.set(itemKey, exptime, EnvelopeCodec.FLAGS, data);
+          store.set(itemKey, exptime, data.flags(), data.bytes());
           return null;
         });
   }
@@ -412,12 +414,8 @@ final class Entries<K, V> {
             failure[0] = failure[0] == null ? e : failure[0];
             return;
           }
-          writes.add(
-              new MemcachedStore.Write(
-                  itemKey,
-                  exptime,
-                  EnvelopeCodec.FLAGS,
-                  envelopes.encode(expiresAt, encoded.serializedKey(), value)));
+          EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+          writes.add(new MemcachedStore.Write(itemKey, exptime, data.flags(), data.bytes()));
         });
     for (MemcachedStore.FailedWrite failed : store.setAll(writes)) {
       generations.markDirty(store.nodeFor(failed.key()));
