@@ -26,7 +26,13 @@ public final class EntryKeyHash implements HashAlgorithm {
    * The last key this thread hashed and its hash: MemJCache looks a key's server up (node health)
    * right before spymemcached does the same on the same thread, with the same String.
    */
-  private final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
+  private final ThreadLocal<LastHash> last = ThreadLocal.withInitial(LastHash::new);
+
+  /** A mutable pair, so that the memo boxes no Long per call. */
+  private static final class LastHash {
+    String key;
+    long hash;
+  }
 
   /**
    * @param keyPrefix the {@code keyPrefix} option (no {@code ':'})
@@ -42,13 +48,13 @@ public final class EntryKeyHash implements HashAlgorithm {
    */
   @Override
   public long hash(String key) {
-    Object[] memo = last.get();
-    if (memo[0] == key) {
-      return (Long) memo[1];
+    LastHash memo = last.get();
+    if (memo.key == key) {
+      return memo.hash;
     }
     long hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
-    memo[0] = key;
-    memo[1] = hash;
+    memo.key = key;
+    memo.hash = hash;
     return hash;
   }
 

@@ -57,6 +57,20 @@ public final class MemcachedStore implements AutoCloseable {
 
   private final LocatingClient client;
   private final NodeLocator locator;
+  private final EntryKeyHash keyHash;
+
+  /**
+   * The server of the last hash this thread looked up: a call routes its entry twice with keys that
+   * hash alike ({@link #nodeFor} with the routing key for the generation, then the command with the
+   * item key), and a Ketama lookup (a TreeMap tail map) costs more than the memo.
+   */
+  private final ThreadLocal<Route> lastRoute = ThreadLocal.withInitial(Route::new);
+
+  private static final class Route {
+    long hash = -1; // Ketama hashes are unsigned 32-bit: -1 never matches
+    MemcachedNode node;
+  }
+
   private final long timeoutMillis;
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
@@ -65,10 +79,12 @@ public final class MemcachedStore implements AutoCloseable {
 
   private MemcachedStore(
       LocatingClient client,
+      EntryKeyHash keyHash,
       long timeoutMillis,
       ItemSizeLimit itemSizeLimit,
       ClusterOptions cluster) {
     this.client = client;
+    this.keyHash = keyHash;
     this.locator = client.locator();
     this.timeoutMillis = timeoutMillis;
     this.itemSizeLimit = itemSizeLimit;
@@ -158,6 +174,7 @@ public final class MemcachedStore implements AutoCloseable {
               new String[] {"PLAIN"},
               new PlainCallbackHandler(credentials.username(), credentials.password())));
     }
+    EntryKeyHash keyHash = new EntryKeyHash(cluster.keyPrefix());
     LocatingClient client;
     try {
       client =
@@ -165,7 +182,7 @@ public final class MemcachedStore implements AutoCloseable {
               factory
                   .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                   .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                  .setHashAlg(new EntryKeyHash(cluster.keyPrefix()))
+                  .setHashAlg(keyHash)
                   .setFailureMode(FailureMode.Cancel)
                   .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
                   .setOpTimeout(operationTimeoutMillis)
@@ -194,7 +211,8 @@ public final class MemcachedStore implements AutoCloseable {
         throw e;
       }
     }
-    return new MemcachedStore(client, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+    return new MemcachedStore(
+        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
@@ -500,7 +518,18 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Returns the server {@code key} hashes to (entry keys: whatever their generation). */
   public MemcachedNode nodeFor(String key) {
-    return locator.getPrimary(key);
+    return primary(key);
+  }
+
+  /** {@code locator.getPrimary(key)}, which depends on the key's hash only, memoized per thread. */
+  private MemcachedNode primary(String key) {
+    long hash = keyHash.hash(key);
+    Route last = lastRoute.get();
+    if (last.hash != hash) {
+      last.node = locator.getPrimary(key);
+      last.hash = hash;
+    }
+    return last.node;
   }
 
   /** Returns the node health of this client's servers. */
@@ -539,7 +568,7 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   private MemcachedNode admit(String key) {
-    MemcachedNode node = locator.getPrimary(key);
+    MemcachedNode node = primary(key);
     health.admit(node);
     return node;
   }
