@@ -3,6 +3,7 @@ package dev.memjcache;
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.StatisticsRecorder;
+import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.store.StoreFailureException;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import javax.cache.event.EventType;
 
 /**
@@ -27,12 +29,14 @@ final class BulkOperations<K, V> {
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
   private final MetadumpKeyEnumerator enumerator;
+  private final AsyncCommands commands;
 
   BulkOperations(
       CacheContext<K, V> ctx, EntryOperations<K, V> single, MetadumpKeyEnumerator enumerator) {
     this.ctx = ctx;
     this.single = single;
     this.enumerator = enumerator;
+    this.commands = new AsyncCommands(ctx.entries.store());
   }
 
   Map<K, V> getAll(Set<? extends K> keys) {
@@ -82,7 +86,7 @@ final class BulkOperations<K, V> {
 
   void putAll(Map<? extends K, ? extends V> map) {
     long start = System.nanoTime();
-    WriterSupport.BatchResult<K> written = ctx.writer.writeAll(map);
+    WriterSupport.BatchResult<K> written = ctx.writeAllThrough(map);
     Map<? extends K, ? extends V> toStore = map;
     if (!written.isAll()) {
       Map<K, V> done = new LinkedHashMap<>();
@@ -134,11 +138,19 @@ final class BulkOperations<K, V> {
     }
     int stored = 0;
     StoreFailureException failure = null;
+    Map<K, CompletableFuture<Slot<K, V>>> reads = new HashMap<>();
+    if (replaceExisting) {
+      // all gets are sent before any answer is awaited; the add/cas writes follow key by key
+      for (K key : entries.keySet()) {
+        reads.put(key, ctx.entries.readAsync(commands, Runnable::run, key, now));
+      }
+    }
     for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
       try {
         boolean done =
             replaceExisting
-                ? single.upsert(e.getKey(), e.getValue(), now) != null
+                ? single.upsert(e.getKey(), e.getValue(), now, preRead(reads.get(e.getKey())))
+                    != null
                 : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
         stored += done ? 1 : 0;
       } catch (StoreFailureException f) {
@@ -149,19 +161,33 @@ final class BulkOperations<K, V> {
     return stored;
   }
 
+  /** The slot a pipelined read found, or null when it failed (the caller reads again). */
+  private static <K, V> Slot<K, V> preRead(CompletableFuture<Slot<K, V>> read) {
+    try {
+      return read == null ? null : read.join();
+    } catch (RuntimeException failed) {
+      return null;
+    }
+  }
+
   void removeAll(Set<? extends K> keys) {
     long start = System.nanoTime();
     WriterSupport.BatchResult<K> deleted = ctx.writer.deleteAll(keys);
     long now = System.currentTimeMillis();
     int removed = 0;
     StoreFailureException failure = null;
+    // all gets are sent before any answer is awaited; the deletes-with-CAS follow key by key
+    Map<K, CompletableFuture<Slot<K, V>>> reads = new LinkedHashMap<>();
     for (K key : keys) {
       if (deleted.isDone(key)) {
-        try {
-          removed += single.removeLive(key, now) != null ? 1 : 0;
-        } catch (StoreFailureException f) {
-          failure = failure == null ? f : failure;
-        }
+        reads.put(key, ctx.entries.readAsync(commands, Runnable::run, key, now));
+      }
+    }
+    for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {
+      try {
+        removed += single.removeLive(read.getKey(), now, preRead(read.getValue())) != null ? 1 : 0;
+      } catch (StoreFailureException f) {
+        failure = failure == null ? f : failure;
       }
     }
     ctx.failures.partial("removeAll", failure);

@@ -7,6 +7,7 @@ import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.CacheStatistics;
 import dev.memjcache.management.StatisticsRecorder;
+import java.util.Map;
 import javax.cache.event.EventType;
 
 /**
@@ -45,6 +46,29 @@ final class CacheContext<K, V> {
     this.writer = writer;
     this.lease = lease;
     this.failures = failures;
+  }
+
+  /**
+   * Write-through of one entry ({@code CacheWriter.write}), after checking that memcached will take
+   * it (allowlist, item size): a value refused with {@code ClassNotAllowedException} or {@code
+   * ItemTooLargeException} never reaches the writer.
+   */
+  void writeThrough(K key, V value) {
+    if (writer.writer() != null) {
+      entries.checkStorable(key, value);
+      writer.write(key, value);
+    }
+  }
+
+  /**
+   * Write-through of many entries ({@code CacheWriter.writeAll}), after checking every one as
+   * {@link #writeThrough} does: one refused value fails the call before the writer runs.
+   */
+  WriterSupport.BatchResult<K> writeAllThrough(Map<? extends K, ? extends V> map) {
+    if (writer.writer() != null) {
+      map.forEach(entries::checkStorable);
+    }
+    return writer.writeAll(map);
   }
 
   /** The recorder in force: the live statistics or the disabled null object. */

@@ -9,6 +9,7 @@ import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.codec.SerializationException;
 import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.ItemTooLargeException;
@@ -25,6 +26,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -102,11 +105,95 @@ final class Entries<K, V> {
     return keys.leaseKey(generations.generation(node), slot.encodedKey);
   }
 
+  /**
+   * Encodes {@code value} for {@code key} and checks the item size, sending nothing: what a write
+   * would refuse ({@link ClassNotAllowedException}, {@link ItemTooLargeException}) is refused here,
+   * so write-through can run before memcached is changed without writing a value memcached never
+   * gets. When the key's server is down the size is checked against the key without generation
+   * digits (the write then fails anyway).
+   *
+   * @throws ClassNotAllowedException when the key or value names a class the allowlist refuses
+   * @throws ItemTooLargeException when the item would exceed the servers' {@code item_size_max}
+   */
+  void checkStorable(K key, V value) {
+    EncodedKey encoded = keys.encode(key);
+    // the smallest form (an eternal entry's): a write with an expiry checks its own size again
+    EncodedEntry data = envelopes.encode(EnvelopeCodec.ETERNAL, encoded.serializedKey(), value);
+    String itemKey;
+    try {
+      itemKey = itemKey(encoded);
+    } catch (StoreFailureException down) {
+      itemKey = keys.routingKey(encoded);
+    }
+    store.itemSizeLimit().check(itemKey, data.flags(), data.bytes().length);
+  }
+
   /** memcached {@code gets} of one entry. */
   Slot<K, V> read(K key, long now) {
     EncodedKey encoded = keys.encode(key);
     String itemKey = itemKey(encoded);
     return slot(key, itemKey, encoded, store.gets(itemKey), now);
+  }
+
+  /**
+   * memcached {@code gets} of one entry without waiting ({@link AsyncCommands}); the slot is
+   * decoded on the thread that completes the future. When the key's server generation must be read
+   * first (at most once per refresh interval), that read runs on {@code blocking}, not on the
+   * caller.
+   *
+   * @return a future of the slot; exceptionally {@link StoreFailureException}
+   */
+  CompletableFuture<Slot<K, V>> readAsync(
+      AsyncCommands commands, Executor blocking, K key, long now) {
+    EncodedKey encoded = keys.encode(key);
+    return itemKeyAsync(encoded, blocking)
+        .thenCompose(
+            itemKey ->
+                commands.gets(itemKey).thenApply(item -> slot(key, itemKey, encoded, item, now)));
+  }
+
+  /**
+   * The item key of {@code encoded}: at once when its generation is known, else on {@code
+   * blocking}.
+   */
+  private CompletableFuture<String> itemKeyAsync(EncodedKey encoded, Executor blocking) {
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    long known = generations.knownGeneration(node);
+    if (known >= 0) {
+      return CompletableFuture.completedFuture(keys.itemKey(known, encoded));
+    }
+    return CompletableFuture.supplyAsync(
+        () -> keys.itemKey(generations.generation(node), encoded), blocking);
+  }
+
+  /**
+   * Blind {@code set} without waiting (the async put fast path); a failure marks the server dirty.
+   *
+   * @return a future completing when stored; exceptionally {@link StoreFailureException}
+   * @throws ClassNotAllowedException, ItemTooLargeException before anything is sent
+   */
+  CompletableFuture<Void> putAsync(
+      AsyncCommands commands, Executor blocking, K key, V value, long expiresAt, long now) {
+    EncodedKey encoded = keys.encode(key);
+    // detached: the caller may change its byte[] value before the bytes are sent
+    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value).detached();
+    int exptime = expiry.exptime(expiresAt, now);
+    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    long known = generations.knownGeneration(node);
+    if (known >= 0) {
+      // checked here so that a refused item fails before anything is sent, on the caller
+      store.itemSizeLimit().check(keys.itemKey(known, encoded), data.flags(), data.bytes().length);
+    }
+    return itemKeyAsync(encoded, blocking)
+        .thenCompose(itemKey -> commands.set(itemKey, exptime, data.flags(), data.bytes()))
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null
+                  && !(failure instanceof ItemTooLargeException)
+                  && !(failure.getCause() instanceof ItemTooLargeException)) {
+                generations.markDirty(node);
+              }
+            });
   }
 
   /**

@@ -2,6 +2,9 @@ package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoaderSupport;
+import dev.memjcache.store.AsyncCommands;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
 
@@ -49,6 +52,48 @@ final class EntryOperations<K, V> {
     return value;
   }
 
+  /**
+   * Whether {@code get} on what {@code slot} read needs neither another memcached command nor user
+   * code (the asynchronous view completes such gets itself): a live entry whose access expiry
+   * leaves it as it is, or no item at all and no read-through.
+   */
+  boolean getEndsAt(Slot<K, V> slot, long now) {
+    if (slot.isPresent()) {
+      long expiresAt = expiry.onAccess(now);
+      return expiresAt == ExpiryDecider.UNCHANGED || expiresAt == slot.expiresAt();
+    }
+    return slot.item == null && !ctx.loader.readThrough().isPresent();
+  }
+
+  /** The end of a get {@link #getEndsAt} accepted: the hit or miss statistics; its value. */
+  V endGet(Slot<K, V> slot, long start) {
+    V value = slot.isPresent() ? slot.value() : null;
+    recordGet(value, start);
+    return value;
+  }
+
+  /**
+   * The blind put of {@link #put} without waiting, when it needs no user code and no old value: no
+   * writer, {@link CacheContext#isBlindPutAllowed}, a creation expiry in the future.
+   *
+   * @return the pending {@code set}, or null when the put must take the general path
+   */
+  CompletableFuture<Void> putWithoutWaiting(
+      AsyncCommands commands, Executor blocking, K key, V value) {
+    if (ctx.writer.writer() != null || !ctx.isBlindPutAllowed()) {
+      return null;
+    }
+    long start = System.nanoTime();
+    long now = System.currentTimeMillis();
+    long expiresAt = expiry.onCreation(now);
+    if (ExpiryDecider.isExpired(expiresAt, now)) {
+      return null;
+    }
+    return entries
+        .putAsync(commands, blocking, key, value, expiresAt, now)
+        .thenRun(() -> recordPut(start));
+  }
+
   boolean containsKey(K key) {
     return entries.read(key, System.currentTimeMillis()).isPresent();
   }
@@ -56,7 +101,7 @@ final class EntryOperations<K, V> {
   void put(K key, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    ctx.writer.write(key, value);
+    ctx.writeThrough(key, value);
     boolean stored;
     if (ctx.isBlindPutAllowed()) {
       long expiresAt = expiry.onCreation(now);
@@ -78,7 +123,7 @@ final class EntryOperations<K, V> {
   V getAndPut(K key, V value) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    ctx.writer.write(key, value);
+    ctx.writeThrough(key, value);
     Slot<K, V> replaced = upsert(key, value, now);
     V old = replaced != null && replaced.isPresent() ? replaced.value() : null;
     recordGet(old, start);
@@ -158,7 +203,7 @@ final class EntryOperations<K, V> {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
     if (!ifValueEquals(
-        key, expected, () -> ctx.writer.write(key, value), slot -> update(slot, value, now))) {
+        key, expected, () -> ctx.writeThrough(key, value), slot -> update(slot, value, now))) {
       return false;
     }
     recordPut(start);
@@ -173,8 +218,16 @@ final class EntryOperations<K, V> {
    * @return the slot that was removed, or null when there was no live entry
    */
   Slot<K, V> removeLive(K key, long now) {
+    return removeLive(key, now, null);
+  }
+
+  /**
+   * {@link #removeLive(Object, long)} starting from {@code preRead}, a read made earlier
+   * (removeAll's pipelined reads), or null; a stale one only costs a CAS conflict and a fresh read.
+   */
+  Slot<K, V> removeLive(K key, long now, Slot<K, V> preRead) {
     for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
+      Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (!slot.isPresent()) {
         if (slot.item != null && slot.envelope == null && !slot.isExpired()) {
           entries.delete(slot);
@@ -251,7 +304,7 @@ final class EntryOperations<K, V> {
     long now = System.currentTimeMillis();
     Slot<K, V> slot =
         applyIfLive(
-            key, any -> true, () -> ctx.writer.write(key, value), live -> update(live, value, now));
+            key, any -> true, () -> ctx.writeThrough(key, value), live -> update(live, value, now));
     if (slot == null) {
       return null;
     }
@@ -266,8 +319,16 @@ final class EntryOperations<K, V> {
    * @return the slot that was replaced, or null when nothing was stored (zero creation expiry)
    */
   Slot<K, V> upsert(K key, V value, long now) {
+    return upsert(key, value, now, null);
+  }
+
+  /**
+   * {@link #upsert(Object, Object, long)} starting from {@code preRead}, a read made earlier
+   * (putAll's pipelined reads), or null; a stale one only costs a CAS conflict and a fresh read.
+   */
+  Slot<K, V> upsert(K key, V value, long now, Slot<K, V> preRead) {
     for (int attempt = 0; ; attempt++) {
-      Slot<K, V> slot = entries.read(key, now);
+      Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (slot.isPresent()) {
         if (update(slot, value, now)) {
           return slot;
@@ -297,7 +358,7 @@ final class EntryOperations<K, V> {
       }
       Slot<K, V> target = expiredFound(slot);
       if (!written) {
-        ctx.writer.write(key, value);
+        ctx.writeThrough(key, value);
         written = true;
       }
       Creation outcome = create(target, value, now);

@@ -2,9 +2,12 @@ package dev.memjcache;
 
 import dev.memjcache.integration.SingleFlight;
 import dev.memjcache.processor.ProcessorEntry;
+import dev.memjcache.store.AsyncCommands;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
@@ -31,18 +34,36 @@ final class InvokeOperations<K, V> {
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
   private final SingleFlight byKey = new SingleFlight();
+  private final AsyncCommands commands;
 
   InvokeOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single) {
     this.ctx = ctx;
     this.single = single;
+    this.commands = new AsyncCommands(ctx.entries.store());
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    return invoke(key, null, 0, processor, arguments);
+  }
+
+  /**
+   * One call, in its turn on the key within this JVM.
+   *
+   * @param preRead a read of the key made before the turn came (invokeAll's pipelined reads, taken
+   *     at {@code preReadAt}), or null to read now; a stale one only costs a CAS conflict and a
+   *     fresh read
+   */
+  private <T> T invoke(
+      K key,
+      Slot<K, V> preRead,
+      long preReadAt,
+      EntryProcessor<K, V, T> processor,
+      Object... arguments) {
     return byKey.exclusive(
         key,
         () -> {
-          long now = System.currentTimeMillis();
-          Slot<K, V> first = ctx.entries.read(key, now);
+          long now = preRead != null ? preReadAt : System.currentTimeMillis();
+          Slot<K, V> first = preRead != null ? preRead : ctx.entries.read(key, now);
           if (first.isPresent() || !ctx.lease.isEnabled()) {
             return casLoop(key, first, now, processor, arguments);
           }
@@ -90,9 +111,23 @@ final class InvokeOperations<K, V> {
   <T> Map<K, EntryProcessorResult<T>> invokeAll(
       Set<? extends K> keys, EntryProcessor<K, V, T> processor, Object... arguments) {
     Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    // every gets is sent before any answer is awaited: one pipelined round trip for all reads;
+    // the CAS writes follow key by key, and only a key whose entry changed meanwhile is read again
+    long now = System.currentTimeMillis();
+    Map<K, CompletableFuture<Slot<K, V>>> reads = new LinkedHashMap<>();
     for (K key : keys) {
+      reads.put(key, ctx.entries.readAsync(commands, Runnable::run, key, now));
+    }
+    for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {
+      K key = read.getKey();
+      Slot<K, V> preRead;
       try {
-        T result = invoke(key, processor, arguments);
+        preRead = read.getValue().join();
+      } catch (RuntimeException failed) {
+        preRead = null; // read again in the call: a down server fails it there, at once
+      }
+      try {
+        T result = invoke(key, preRead, now, processor, arguments);
         if (result != null) {
           results.put(key, () -> result);
         }
@@ -138,7 +173,7 @@ final class InvokeOperations<K, V> {
       case CREATE:
         {
           if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            ctx.writer.write(key, entry.newValue());
+            ctx.writeThrough(key, entry.newValue());
           }
           EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
           if (outcome == EntryOperations.Creation.STORED) {
@@ -147,7 +182,7 @@ final class InvokeOperations<K, V> {
           return outcome != EntryOperations.Creation.CONFLICT;
         }
       case UPDATE:
-        ctx.writer.write(key, entry.newValue());
+        ctx.writeThrough(key, entry.newValue());
         if (!single.update(slot, entry.newValue(), now)) {
           return false;
         }

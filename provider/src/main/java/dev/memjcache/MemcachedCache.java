@@ -63,6 +63,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   private final MetadumpKeyEnumerator enumerator;
   private final Executor executor;
   private final Closeable onClose;
+  private final AsyncCache<K, V> async;
   private volatile boolean closed;
 
   MemcachedCache(
@@ -92,6 +93,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.single = new EntryOperations<>(ctx);
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
     this.invoke = new InvokeOperations<>(ctx, single);
+    this.async = new MemcachedAsyncCache<>(this, ctx, single, executor, manager.asyncLimit());
     for (CacheEntryListenerConfiguration<K, V> listener :
         configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);
@@ -401,12 +403,16 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   }
 
   /**
-   * {@link Cache#unwrap}: this cache, or the spymemcached {@link MemcachedClient} it uses.
+   * {@link Cache#unwrap}: this cache, its {@link AsyncCache} view, or the spymemcached {@link
+   * MemcachedClient} it uses.
    *
    * @throws IllegalArgumentException for any other class
    */
   @Override
   public <T> T unwrap(Class<T> clazz) {
+    if (clazz == AsyncCache.class) {
+      return clazz.cast(async);
+    }
     return ctx.entries.store().unwrap(this, clazz);
   }
 

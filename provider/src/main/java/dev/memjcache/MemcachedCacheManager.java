@@ -65,6 +65,7 @@ public final class MemcachedCacheManager implements CacheManager {
   private final MemcachedStore store;
   private final MetadumpKeyEnumerator enumerator;
   private final ExecutorService executor;
+  private final AsyncLimit asyncLimit;
   private final ConcurrentMap<String, MemcachedCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -114,6 +115,12 @@ public final class MemcachedCacheManager implements CacheManager {
                 resolved,
                 (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
+    this.asyncLimit = new AsyncLimit(settings.maxAsyncOperations());
+  }
+
+  /** The bound on the operations of this manager's asynchronous views in flight. */
+  AsyncLimit asyncLimit() {
+    return asyncLimit;
   }
 
   /**

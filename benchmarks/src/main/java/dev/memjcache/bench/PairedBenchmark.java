@@ -2,6 +2,7 @@ package dev.memjcache.bench;
 
 import static dev.memjcache.bench.BenchEnvironment.await;
 
+import dev.memjcache.AsyncCache;
 import dev.memjcache.bench.PairedRunner.Round;
 import dev.memjcache.bench.PairedRunner.Workload;
 import java.nio.file.Files;
@@ -30,6 +31,9 @@ public final class PairedBenchmark {
 
   /** Operations in flight in the asynchronous rows. */
   static final int WINDOW = 128;
+
+  /** Name of the asynchronous get row, compared with the synchronous 4-thread get. */
+  static final String ASYNC_GET = "async get, " + WINDOW + " in flight";
 
   /** What a row must reach (issue 9); {@code NaN} where the issue sets no target. */
   record Targets(double ratio, double cpu, double allocation) {}
@@ -207,7 +211,48 @@ public final class PairedBenchmark {
             new Targets(0.90, Double.NaN, Double.NaN),
             PairedWorkloads.rawIncrementAll(client, "raw:bench-counters:0:ca:"),
             PairedWorkloads.cacheIncrementAll(counters, "ca:")));
+    addAsyncRows(rows, client, values, counters);
     return rows;
+  }
+
+  /** One thread, {@value #WINDOW} operations in flight, against raw spymemcached's own futures. */
+  @SuppressWarnings("unchecked")
+  private static void addAsyncRows(
+      List<Row> rows,
+      MemcachedClient client,
+      Cache<String, byte[]> values,
+      Cache<String, Long> counters) {
+    AsyncCache<String, byte[]> asyncValues = values.unwrap(AsyncCache.class);
+    AsyncCache<String, Long> asyncCounters = counters.unwrap(AsyncCache.class);
+    byte[] value = RawStates.randomValue(100);
+    KeySpace rawKeys = KeySpace.of("raw:bench-values:0:p100:");
+    KeySpace cacheKeys = KeySpace.of("p100:");
+    Targets async = new Targets(0.85, Double.NaN, Double.NaN);
+    String window = WINDOW + " in flight";
+    rows.add(
+        new Row(
+            ASYNC_GET,
+            "100 B",
+            1,
+            async,
+            PairedWorkloads.rawAsyncGet(client, rawKeys, WINDOW),
+            PairedWorkloads.cacheAsyncGet(asyncValues, cacheKeys, WINDOW)));
+    rows.add(
+        new Row(
+            "async put, " + window,
+            "100 B",
+            1,
+            async,
+            PairedWorkloads.rawAsyncPut(client, rawKeys, value, WINDOW),
+            PairedWorkloads.cacheAsyncPut(asyncValues, cacheKeys, value, WINDOW)));
+    rows.add(
+        new Row(
+            "async invoke (+1 Long), " + window + " / raw gets+cas chains",
+            "-",
+            1,
+            async,
+            PairedWorkloads.rawAsyncIncrement(client, "raw:bench-counters:0:w:", WINDOW),
+            PairedWorkloads.cacheAsyncIncrement(asyncCounters, "w:", WINDOW)));
   }
 
   private static Targets noAllocation(Targets targets) {

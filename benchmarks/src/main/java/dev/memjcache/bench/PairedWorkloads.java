@@ -2,6 +2,7 @@ package dev.memjcache.bench;
 
 import static dev.memjcache.bench.BenchEnvironment.await;
 
+import dev.memjcache.AsyncCache;
 import dev.memjcache.bench.PairedRunner.Op;
 import dev.memjcache.bench.PairedRunner.Workload;
 import java.nio.ByteBuffer;
@@ -253,6 +254,38 @@ final class PairedWorkloads {
         }
       };
     };
+  }
+
+  /** One thread keeping {@code window} {@code AsyncCache.get}s in flight. */
+  static Workload cacheAsyncGet(AsyncCache<String, byte[]> cache, KeySpace keys, int window) {
+    return thread -> {
+      Cursor c = new Cursor(thread, keys.size());
+      return windowed(
+          window, n -> cache.get(keys.key(c.next())).toCompletableFuture(), PairedWorkloads::hit);
+    };
+  }
+
+  /** One thread keeping {@code window} {@code AsyncCache.put}s in flight. */
+  static Workload cacheAsyncPut(
+      AsyncCache<String, byte[]> cache, KeySpace keys, byte[] value, int window) {
+    return thread -> {
+      Cursor c = new Cursor(thread, keys.size());
+      return windowed(
+          window, n -> cache.put(keys.key(c.next()), value).toCompletableFuture(), ignored -> {});
+    };
+  }
+
+  /** One thread keeping {@code window} {@code AsyncCache.invoke}s in flight, one key per slot. */
+  static Workload cacheAsyncIncrement(
+      AsyncCache<String, Long> counters, String prefix, int window) {
+    return thread ->
+        windowed(
+            window,
+            n ->
+                counters
+                    .invoke(prefix + (n % window), MissAndCounterBenchmark.Increment.INSTANCE)
+                    .toCompletableFuture(),
+            ignored -> {});
   }
 
   // ---- shared ----

@@ -60,6 +60,12 @@ public final class MemJCacheSettings {
   /** Option name of {@link ServerHealth#reconnectDelaySeconds()}. */
   public static final String RECONNECT_DELAY_SECONDS = "reconnectDelaySeconds";
 
+  /** Option name of {@link #maxAsyncOperations()}. */
+  public static final String MAX_ASYNC_OPERATIONS = "maxAsyncOperations";
+
+  /** Default of {@link #maxAsyncOperations()}. */
+  public static final int DEFAULT_MAX_ASYNC_OPERATIONS = 4096;
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -103,6 +109,7 @@ public final class MemJCacheSettings {
   private final OptionLocation allowPackagesLocation;
   private final Credentials credentials;
   private final ServerHealth serverHealth;
+  private final int maxAsyncOperations;
 
   /**
    * How failing memcached servers are detected and brought back (README "Running in production"),
@@ -139,7 +146,9 @@ public final class MemJCacheSettings {
       Map<String, CacheDefaults> cacheDefaults,
       OptionLocation allowPackagesLocation,
       Credentials credentials,
-      ServerHealth serverHealth) {
+      ServerHealth serverHealth,
+      int maxAsyncOperations) {
+    this.maxAsyncOperations = maxAsyncOperations;
     this.credentials = Objects.requireNonNull(credentials);
     this.servers = List.copyOf(servers);
     this.operationTimeoutMillis = operationTimeoutMillis;
@@ -164,6 +173,16 @@ public final class MemJCacheSettings {
                     .map(OptionValues::formatServer)
                     .collect(Collectors.joining(",")));
     this.serverHealth = Objects.requireNonNull(serverHealth);
+  }
+
+  /**
+   * Option {@code maxAsyncOperations}, default 4096: how many operations of the manager's {@code
+   * AsyncCache} views may be in flight at once (1..1,000,000); a call beyond it fails at once.
+   *
+   * @return the limit, positive
+   */
+  public int maxAsyncOperations() {
+    return maxAsyncOperations;
   }
 
   /**
@@ -335,6 +354,7 @@ public final class MemJCacheSettings {
     p.setProperty(SERVER_FAILURE_LIMIT, Integer.toString(serverHealth.failureLimit()));
     p.setProperty(SERVER_RETRY_MILLIS, Long.toString(serverHealth.retryMillis()));
     p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
+    p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
   }
@@ -352,7 +372,8 @@ public final class MemJCacheSettings {
         && exptimeMarginSeconds == s.exptimeMarginSeconds
         && cacheDefaults.equals(s.cacheDefaults)
         && credentials.equals(s.credentials)
-        && serverHealth.equals(s.serverHealth);
+        && serverHealth.equals(s.serverHealth)
+        && maxAsyncOperations == s.maxAsyncOperations;
   }
 
   @Override
@@ -367,7 +388,8 @@ public final class MemJCacheSettings {
         generationRefreshMillis,
         exptimeMarginSeconds,
         cacheDefaults,
-        serverHealth);
+        serverHealth,
+        maxAsyncOperations);
   }
 
   /**

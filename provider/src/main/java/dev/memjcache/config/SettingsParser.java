@@ -6,6 +6,7 @@ import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
+import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
@@ -86,7 +87,8 @@ public final class SettingsParser {
           PASSWORD,
           SERVER_FAILURE_LIMIT,
           SERVER_RETRY_MILLIS,
-          RECONNECT_DELAY_SECONDS);
+          RECONNECT_DELAY_SECONDS,
+          MAX_ASYNC_OPERATIONS);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -622,6 +624,7 @@ public final class SettingsParser {
     int serverFailureLimit = MemJCacheSettings.DEFAULT_SERVER_FAILURE_LIMIT;
     long serverRetry = MemJCacheSettings.DEFAULT_SERVER_RETRY_MILLIS;
     int reconnectDelay = MemJCacheSettings.DEFAULT_RECONNECT_DELAY_SECONDS;
+    int maxAsync = MemJCacheSettings.DEFAULT_MAX_ASYNC_OPERATIONS;
 
     for (Map.Entry<String, Value> e : values.entrySet()) {
       String key = e.getKey();
@@ -644,6 +647,8 @@ public final class SettingsParser {
         case SERVER_RETRY_MILLIS -> serverRetry = OptionValues.millis(key, text, source, 1);
         case RECONNECT_DELAY_SECONDS ->
             reconnectDelay = OptionValues.wholeNumber(key, text, source, 1, 3600);
+        case MAX_ASYNC_OPERATIONS ->
+            maxAsync = OptionValues.wholeNumber(key, text, source, 1, 1_000_000);
         default -> {
           CacheKey cacheKey = cacheKey(key);
           CacheDefaultsBuilder b =
@@ -673,7 +678,8 @@ public final class SettingsParser {
         cacheDefaults,
         allowLocation,
         credentials(username, password),
-        new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay));
+        new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay),
+        maxAsync);
   }
 
   /** Both options or neither; messages name where each came from, never the password. */

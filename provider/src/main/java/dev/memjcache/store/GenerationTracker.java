@@ -99,6 +99,16 @@ public final class GenerationTracker {
    *     when it is marked down)
    */
   public long generation(MemcachedNode node) {
+    long known = knownGeneration(node);
+    return known >= 0 ? known : refresh(node, holders.get(node));
+  }
+
+  /**
+   * Returns the cache's generation on {@code node} when it is known and fresh, without any
+   * memcached command; -1 when {@link #generation} would have to read the server first (the
+   * asynchronous view then does that on an executor thread, not on the caller's).
+   */
+  public long knownGeneration(MemcachedNode node) {
     Holder holder = holders.get(node);
     Snapshot s = holder.snapshot;
     if (s != null
@@ -108,7 +118,7 @@ public final class GenerationTracker {
         && s.generation >= newestClear.get()) {
       return s.generation;
     }
-    return refresh(node, holder);
+    return -1;
   }
 
   /**

@@ -1,0 +1,331 @@
+package dev.memjcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.TouchedExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same sequence of operations through the synchronous cache and through its asynchronous view,
+ * on two caches configured alike: results, events, statistics and write-through calls match, and
+ * every piece of user code the async view ran, ran on the manager's executor.
+ */
+class AsyncCacheEquivalenceTest extends CacheTestSupport {
+
+  /** What user code saw: events, writer and loader calls, and the threads they ran on. */
+  static final class Record implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+
+    void add(String call) {
+      calls.add(call);
+      threads.add(Thread.currentThread().getName());
+    }
+  }
+
+  static final class Listener
+      implements CacheEntryCreatedListener<String, String>,
+          CacheEntryUpdatedListener<String, String>,
+          CacheEntryRemovedListener<String, String>,
+          CacheEntryExpiredListener<String, String>,
+          Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Record record;
+
+    Listener(Record record) {
+      this.record = record;
+    }
+
+    private void on(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      for (CacheEntryEvent<? extends String, ? extends String> e : events) {
+        record.add(
+            e.getEventType() + " " + e.getKey() + "=" + e.getValue() + "/" + e.getOldValue());
+      }
+    }
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      on(events);
+    }
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      on(events);
+    }
+
+    @Override
+    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      on(events);
+    }
+
+    @Override
+    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      on(events);
+    }
+  }
+
+  static final class Writer implements CacheWriter<String, String>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Record record;
+
+    Writer(Record record) {
+      this.record = record;
+    }
+
+    @Override
+    public void write(Cache.Entry<? extends String, ? extends String> entry) {
+      record.add("write " + entry.getKey() + "=" + entry.getValue());
+    }
+
+    @Override
+    public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
+      Map<String, String> sorted = new TreeMap<>();
+      entries.forEach(e -> sorted.put(e.getKey(), e.getValue()));
+      record.add("writeAll " + sorted);
+      entries.clear();
+    }
+
+    @Override
+    public void delete(Object key) {
+      record.add("delete " + key);
+    }
+
+    @Override
+    public void deleteAll(Collection<?> keys) {
+      record.add("deleteAll " + new TreeMap<>(Map.of()).keySet() + keys.size());
+      keys.clear();
+    }
+  }
+
+  /** Loads "loaded-k" for keys not starting with "n" (those load as null). */
+  static final class Loader implements CacheLoader<String, String>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Record record;
+
+    Loader(Record record) {
+      this.record = record;
+    }
+
+    @Override
+    public String load(String key) {
+      record.add("load " + key);
+      return key.startsWith("n") ? null : "loaded-" + key;
+    }
+
+    @Override
+    public Map<String, String> loadAll(Iterable<? extends String> keys) {
+      Map<String, String> loaded = new LinkedHashMap<>();
+      List<String> asked = new ArrayList<>();
+      for (String key : keys) {
+        asked.add(key);
+        if (!key.startsWith("n")) {
+          loaded.put(key, "loaded-" + key);
+        }
+      }
+      Collections.sort(asked);
+      record.add("loadAll " + asked);
+      return loaded;
+    }
+  }
+
+  /**
+   * One step: the synchronous call and its asynchronous twin, both answering a comparable value.
+   */
+  record Step(String name, Function<Cache<String, String>, Object> sync, AsyncStep async) {}
+
+  interface AsyncStep {
+    CompletionStage<?> apply(AsyncCache<String, String> cache);
+  }
+
+  private static Step step(
+      String name, Function<Cache<String, String>, Object> sync, AsyncStep async) {
+    return new Step(name, sync, async);
+  }
+
+  private static Object sorted(Object result) {
+    return result instanceof Map<?, ?> map ? new TreeMap<>(map) : result;
+  }
+
+  private static final List<Step> STEPS =
+      List.of(
+          step("get miss", c -> c.get("k1"), a -> a.get("k1")),
+          step("containsKey", c -> c.containsKey("k1"), a -> a.containsKey("k1")),
+          step("put", c -> put(c, "k1", "v1"), a -> a.put("k1", "v1")),
+          step("get hit", c -> c.get("k1"), a -> a.get("k1")),
+          step("containsKey hit", c -> c.containsKey("k1"), a -> a.containsKey("k1")),
+          step("putIfAbsent present", c -> c.putIfAbsent("k1", "x"), a -> a.putIfAbsent("k1", "x")),
+          step(
+              "putIfAbsent absent", c -> c.putIfAbsent("k2", "v2"), a -> a.putIfAbsent("k2", "v2")),
+          step("getAndPut", c -> c.getAndPut("k1", "v3"), a -> a.getAndPut("k1", "v3")),
+          step("getAndPut absent", c -> c.getAndPut("k8", "v8"), a -> a.getAndPut("k8", "v8")),
+          step("replace", c -> c.replace("k1", "v4"), a -> a.replace("k1", "v4")),
+          step("replace absent", c -> c.replace("k9", "v9"), a -> a.replace("k9", "v9")),
+          step(
+              "getAll",
+              c -> c.getAll(Set.of("k1", "k2", "k3", "n3")),
+              a -> a.getAll(Set.of("k1", "k2", "k3", "n3"))),
+          step(
+              "putAll",
+              c -> put(c, Map.of("k4", "a", "k5", "b")),
+              a -> a.putAll(Map.of("k4", "a", "k5", "b"))),
+          step(
+              "invoke update",
+              c -> c.invoke("k1", AsyncCacheEquivalenceTest::append, "!"),
+              a -> a.invoke("k1", AsyncCacheEquivalenceTest::append, "!")),
+          step(
+              "invoke create",
+              c -> c.invoke("n6", AsyncCacheEquivalenceTest::append, "new"),
+              a -> a.invoke("n6", AsyncCacheEquivalenceTest::append, "new")),
+          step("getAndRemove", c -> c.getAndRemove("k2"), a -> a.getAndRemove("k2")),
+          step("getAndRemove absent", c -> c.getAndRemove("n2"), a -> a.getAndRemove("n2")),
+          step("remove", c -> c.remove("k4"), a -> a.remove("k4")),
+          step("remove absent", c -> c.remove("n404"), a -> a.remove("n404")),
+          step(
+              "get with mapping function, miss",
+              c -> getOrCompute(c, "n7"),
+              a -> a.get("n7", k -> CompletableFuture.completedFuture("computed-" + k))),
+          step(
+              "get with mapping function, hit",
+              c -> getOrCompute(c, "n7"),
+              a -> a.get("n7", k -> CompletableFuture.completedFuture("other-" + k))),
+          step("get last", c -> c.get("k1"), a -> a.get("k1")));
+
+  private static Object put(Cache<String, String> c, String key, String value) {
+    c.put(key, value);
+    return null;
+  }
+
+  private static Object put(Cache<String, String> c, Map<String, String> entries) {
+    c.putAll(entries);
+    return null;
+  }
+
+  /** What the async get(key, mappingFunction) does, spelled with synchronous calls. */
+  private static Object getOrCompute(Cache<String, String> c, String key) {
+    String found = c.get(key);
+    if (found != null) {
+      return found;
+    }
+    String computed = "computed-" + key;
+    c.putIfAbsent(key, computed);
+    return computed;
+  }
+
+  private static String append(
+      javax.cache.processor.MutableEntry<String, String> entry, Object... args) {
+    String old = entry.exists() ? entry.getValue() : "";
+    entry.setValue(old + args[0]);
+    return old;
+  }
+
+  /** A cache with statistics; with {@code userCode}, also listener, writer, loader and expiry. */
+  private Cache<String, String> cache(CacheManager manager, boolean userCode, Record record) {
+    MutableConfiguration<String, String> config =
+        new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
+            .setStatisticsEnabled(true);
+    if (userCode) {
+      config
+          .setExpiryPolicyFactory(TouchedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)))
+          .setReadThrough(true)
+          .setWriteThrough(true)
+          .setCacheLoaderFactory(FactoryBuilder.factoryOf(new Loader(record)))
+          .setCacheWriterFactory(FactoryBuilder.factoryOf(new Writer(record)))
+          .addCacheEntryListenerConfiguration(
+              new MutableCacheEntryListenerConfiguration<>(
+                  FactoryBuilder.factoryOf(new Listener(record)), null, true, true));
+    }
+    return manager.createCache(uniqueCacheName(), config);
+  }
+
+  private static List<Long> statistics(Cache<?, ?> cache) throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName name =
+        new ObjectName(
+            "javax.cache:type=CacheStatistics,CacheManager="
+                + cache.getCacheManager().getURI().toString().replaceAll("[,:=\n?*\"]", ".")
+                + ",Cache="
+                + cache.getName());
+    List<Long> values = new ArrayList<>();
+    for (String attribute :
+        List.of("CacheHits", "CacheMisses", "CachePuts", "CacheRemovals", "CacheEvictions")) {
+      values.add((Long) server.getAttribute(name, attribute));
+    }
+    return values;
+  }
+
+  private void assertSameBehaviour(boolean userCode) throws Exception {
+    CacheManager manager = newManager("");
+    Record syncRecord = new Record();
+    Record asyncRecord = new Record();
+    Cache<String, String> sync = cache(manager, userCode, syncRecord);
+    Cache<String, String> viaAsync = cache(manager, userCode, asyncRecord);
+    @SuppressWarnings("unchecked")
+    AsyncCache<String, String> async = viaAsync.unwrap(AsyncCache.class);
+    assertTrue(async.synchronous() == viaAsync);
+    for (Step step : STEPS) {
+      int before = syncRecord.calls.size();
+      Object expected = sorted(step.sync().apply(sync));
+      Object actual =
+          sorted(step.async().apply(async).toCompletableFuture().get(10, TimeUnit.SECONDS));
+      assertEquals(expected, actual, step.name());
+      assertEquals(
+          syncRecord.calls.subList(before, syncRecord.calls.size()),
+          asyncRecord.calls.subList(
+              before, Math.min(asyncRecord.calls.size(), syncRecord.calls.size())),
+          step.name() + ": events, writer and loader calls");
+      assertEquals(statistics(sync), statistics(viaAsync), step.name() + ": statistics");
+    }
+    assertEquals(syncRecord.calls, asyncRecord.calls);
+    if (userCode) {
+      assertFalse(asyncRecord.calls.isEmpty());
+      for (String thread : asyncRecord.threads) {
+        assertTrue(
+            thread.startsWith("memjcache-"),
+            "user code ran on " + thread + ", not on the manager's executor");
+      }
+    }
+  }
+
+  @Test
+  void withoutUserCodeTheAsyncViewBehavesLikeTheCache() throws Exception {
+    assertSameBehaviour(false);
+  }
+
+  @Test
+  void withListenersWriterLoaderAndExpiryTheAsyncViewBehavesLikeTheCache() throws Exception {
+    assertSameBehaviour(true);
+  }
+}
