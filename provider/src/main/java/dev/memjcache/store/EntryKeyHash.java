@@ -73,6 +73,11 @@ public final class EntryKeyHash implements HashAlgorithm {
     if (memo.key == key) {
       return memo.hash;
     }
+    if (memo.key != null && sameWithoutGeneration(memo.key, key)) {
+      // a call hashes its routing key (generation 0), then its item key: one MD5 for both
+      memo.key = key;
+      return memo.hash;
+    }
     long hash = asciiKetama(key, memo);
     if (hash < 0) {
       hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
@@ -80,6 +85,23 @@ public final class EntryKeyHash implements HashAlgorithm {
     memo.key = key;
     memo.hash = hash;
     return hash;
+  }
+
+  /**
+   * Whether {@code a} and {@code b} are entry keys that differ in their generation segment only.
+   */
+  private boolean sameWithoutGeneration(String a, String b) {
+    int aEnd = generationEnd(a);
+    int bEnd = generationEnd(b);
+    if (aEnd < 0 || bEnd < 0) {
+      return false;
+    }
+    int aStart = a.lastIndexOf(':', aEnd - 1);
+    int bStart = b.lastIndexOf(':', bEnd - 1);
+    return aStart == bStart
+        && a.length() - aEnd == b.length() - bEnd
+        && a.regionMatches(0, b, 0, aStart)
+        && a.regionMatches(aEnd, b, bEnd, a.length() - aEnd);
   }
 
   /**

@@ -74,4 +74,15 @@ class EntryKeyHashTest {
     String tooLong = "mjc:users:5:" + "k".repeat(300);
     assertEquals(ketama("mjc:users:" + "k".repeat(300)), hash.hash(tooLong));
   }
+
+  @Test
+  void keysDifferingOnlyInGenerationShareTheMemoAndOthersDoNot() {
+    long alice = hash.hash("mjc:users:0:alice");
+    assertEquals(alice, hash.hash("mjc:users:1795975610731:alice"));
+    assertEquals(ketama("mjc:users:alicf"), hash.hash("mjc:users:7:alicf"), "other part");
+    assertEquals(ketama("mjc:user:alicf"), hash.hash("mjc:user:7:alicf"), "other cache");
+    assertEquals(ketama("mjc:users:alic"), hash.hash("mjc:users:12:alic"), "shorter part");
+    assertEquals(ketama("mjc:users:gen"), hash.hash("mjc:users:gen"), "not an entry key");
+    assertEquals(ketama("mjc:users:alic"), hash.hash("mjc:users:0:alic"));
+  }
 }
