@@ -16,12 +16,15 @@ import javax.cache.processor.EntryProcessor;
  * node health.
  *
  * <p><b>Threads.</b> No method blocks the calling thread on memcached: each returns at once with a
- * stage that completes when memcached has answered; compare-and-set loops chain stages instead of
- * waiting. Cheap steps (decoding a value, deciding expiry) complete on spymemcached's I/O thread;
- * user code (entry listeners, the {@code CacheLoader}, the {@code CacheWriter}, entry processors,
- * the {@code mappingFunction}) runs on the cache manager's executor, never on the I/O thread.
- * Dependent stages a caller attaches without an executor may therefore run on the I/O thread: do
- * not block in them, or attach them with an {@code *Async} method and an executor of your own.
+ * stage that completes when memcached has answered. {@code get}, {@code containsKey} and a {@code
+ * put} that needs no writer and no old value are sent with spymemcached's asynchronous commands and
+ * completed, with cheap steps only (decoding the value, deciding expiry), on spymemcached's
+ * listener threads, never on its "Memcached IO" thread. User code (entry listeners, the {@code
+ * CacheLoader}, the {@code CacheWriter}, entry processors, the {@code mappingFunction}) and the
+ * compare-and-set loops run on the cache manager's executor (daemon threads named {@code
+ * memjcache-<URI>-<n>}), each holding one of its threads while memcached answers. Dependent stages
+ * a caller attaches without an executor may run on spymemcached's listener threads: do not block in
+ * them, or attach them with an {@code *Async} method and an executor of your own.
  *
  * <p><b>Backpressure.</b> A cache manager allows at most {@code maxAsyncOperations} (option,
  * default 4096) operations of its async views in flight at once; a call beyond that returns a stage

@@ -205,30 +205,62 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     if (running != null) {
       return running;
     }
-    CompletableFuture.supplyAsync(() -> mappingFunction.apply(key), executor)
-        .thenCompose(
-            stage ->
-                Objects.requireNonNull(stage, "mappingFunction returned null instead of a stage")
-                    .toCompletableFuture())
-        .thenCompose(
-            value ->
-                value == null
-                    ? CompletableFuture.<V>completedFuture(null)
-                    : onExecutor(
-                        () -> {
-                          cache.putIfAbsent(key, (V) value);
-                          return (V) value;
-                        }))
-        .whenComplete(
-            (value, failure) -> {
-              computing.remove(key, mine);
-              if (failure != null) {
-                mine.completeExceptionally(unwrap(failure));
-              } else {
-                mine.complete(value);
-              }
-            });
+    CompletableFuture<V> computed =
+        ctx.lease.isEnabled()
+            ? degrade("get", onExecutor(() -> computeLeased(key, mappingFunction)), null)
+            : CompletableFuture.supplyAsync(() -> mappingFunction.apply(key), executor)
+                .thenCompose(MemcachedAsyncCache::stageOf)
+                .thenCompose(
+                    value ->
+                        value == null
+                            ? CompletableFuture.<V>completedFuture(null)
+                            : onExecutor(
+                                () -> {
+                                  cache.putIfAbsent(key, (V) value);
+                                  return (V) value;
+                                }));
+    computed.whenComplete(
+        (value, failure) -> {
+          computing.remove(key, mine);
+          if (failure != null) {
+            mine.completeExceptionally(unwrap(failure));
+          } else {
+            mine.complete(value);
+          }
+        });
     return mine;
+  }
+
+  private static <T> CompletableFuture<T> stageOf(CompletionStage<T> stage) {
+    return Objects.requireNonNull(stage, "mappingFunction returned null instead of a stage")
+        .toCompletableFuture();
+  }
+
+  /**
+   * With the load lease ({@code cache.<name>.loadLeaseMillis}), on an executor thread: one JVM of
+   * the cluster takes the lease item ({@code add}) and runs the mapping function, waiting for its
+   * stage there; the others poll for the entry (README "Single-flight loading").
+   */
+  private V computeLeased(
+      K key, Function<? super K, ? extends CompletionStage<? extends V>> mappingFunction) {
+    Slot<K, V> first = ctx.entries.read(key, System.currentTimeMillis());
+    if (first.isPresent()) {
+      return first.value();
+    }
+    return ctx.lease.guard(
+        ctx.entries.leaseKey(first),
+        () -> single.containsKey(key),
+        () -> {
+          Slot<K, V> again = ctx.entries.read(key, System.currentTimeMillis());
+          if (again.isPresent()) {
+            return again.value();
+          }
+          V value = stageOf(mappingFunction.apply(key)).join();
+          if (value != null) {
+            cache.putIfAbsent(key, value);
+          }
+          return value;
+        });
   }
 
   /** The synchronous method on the manager's executor: user code and CAS loops run there. */

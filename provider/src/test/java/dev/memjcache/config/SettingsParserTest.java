@@ -180,6 +180,9 @@ class SettingsParserTest {
         "reconnectDelaySeconds | 0",
         "reconnectDelaySeconds | 500ms",
         "reconnectDelaySeconds | 3601",
+        "maxAsyncOperations | 0",
+        "maxAsyncOperations | 1000001",
+        "maxAsyncOperations | many",
         "cache.c.statistics | yes",
         "cache.c.management | 1",
         "cache.c.expiry | created:10",
@@ -207,6 +210,17 @@ class SettingsParserTest {
     assertEquals(
         MemJCacheSettings.ServerHealth.DEFAULTS,
         SettingsParser.parse(URI.create("memcached://h"), null, null).serverHealth());
+  }
+
+  @Test
+  void maxAsyncOperationsIsParsed() {
+    assertEquals(
+        128,
+        SettingsParser.parse(URI.create("memcached://h?maxAsyncOperations=128"), null, null)
+            .maxAsyncOperations());
+    assertEquals(
+        MemJCacheSettings.DEFAULT_MAX_ASYNC_OPERATIONS,
+        SettingsParser.parse(URI.create("memcached://h"), null, null).maxAsyncOperations());
   }
 
   @Test
@@ -331,6 +345,7 @@ class SettingsParserTest {
     expected.setProperty("serverFailureLimit", "2");
     expected.setProperty("serverRetryMillis", "1000");
     expected.setProperty("reconnectDelaySeconds", "1");
+    expected.setProperty("maxAsyncOperations", "4096");
     expected.setProperty("cache.x.y.expiry", "created:5m");
     assertEquals(expected, p);
   }
