@@ -39,6 +39,14 @@ public final class EntryKeyHash implements HashAlgorithm {
   private static final class LastHash {
     String key;
     long hash;
+
+    /**
+     * Recently hashed keys by identity, direct-mapped: a bulk call routes its item keys, then
+     * spymemcached routes the same String objects again when it queues the multi-get or the sets.
+     */
+    final String[] recentKeys = new String[RECENT];
+
+    final long[] recentHashes = new long[RECENT];
     final byte[] chars = new byte[MAX_ASCII_KEY];
     final byte[] digest = new byte[16];
     final MessageDigest md5;
@@ -51,6 +59,9 @@ public final class EntryKeyHash implements HashAlgorithm {
       }
     }
   }
+
+  /** Slots of the per-thread identity cache (a power of two, above the bulk batch of 100). */
+  private static final int RECENT = 256;
 
   /** memcached keys are at most 250 bytes; longer strings take the general path. */
   private static final int MAX_ASCII_KEY = 250;
@@ -73,17 +84,26 @@ public final class EntryKeyHash implements HashAlgorithm {
     if (memo.key == key) {
       return memo.hash;
     }
-    if (memo.key != null && sameWithoutGeneration(memo.key, key)) {
-      // a call hashes its routing key (generation 0), then its item key: one MD5 for both
+    int slot = System.identityHashCode(key) & (RECENT - 1);
+    if (memo.recentKeys[slot] == key) {
       memo.key = key;
+      memo.hash = memo.recentHashes[slot];
       return memo.hash;
     }
-    long hash = asciiKetama(key, memo);
-    if (hash < 0) {
-      hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
+    long hash;
+    if (memo.key != null && sameWithoutGeneration(memo.key, key)) {
+      // a call hashes its routing key (generation 0), then its item key: one MD5 for both
+      hash = memo.hash;
+    } else {
+      hash = asciiKetama(key, memo);
+      if (hash < 0) {
+        hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
+      }
     }
     memo.key = key;
     memo.hash = hash;
+    memo.recentKeys[slot] = key;
+    memo.recentHashes[slot] = hash;
     return hash;
   }
 
