@@ -111,6 +111,9 @@ public final class EntryKeyHash implements HashAlgorithm {
    * Whether {@code a} and {@code b} are entry keys that differ in their generation segment only.
    */
   private boolean sameWithoutGeneration(String a, String b) {
+    if (a.isEmpty() || b.isEmpty() || a.charAt(a.length() - 1) != b.charAt(b.length() - 1)) {
+      return false; // the cheap test first: a bulk call's keys mostly differ in their last char
+    }
     int aEnd = generationEnd(a);
     int bEnd = generationEnd(b);
     if (aEnd < 0 || bEnd < 0) {

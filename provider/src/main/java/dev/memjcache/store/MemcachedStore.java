@@ -60,15 +60,21 @@ public final class MemcachedStore implements AutoCloseable {
   private final EntryKeyHash keyHash;
 
   /**
-   * The server of the last hash this thread looked up: a call routes its entry twice with keys that
-   * hash alike ({@link #nodeFor} with the routing key for the generation, then the command with the
-   * item key), and a Ketama lookup (a TreeMap tail map) costs more than the memo.
+   * The servers of the hashes this thread looked up recently, direct-mapped by hash: a call routes
+   * each entry twice with keys that hash alike ({@link #nodeFor} with the routing key for the
+   * generation, then the command with the item key; a bulk call all its keys, then all again), and
+   * a Ketama lookup (a TreeMap tail map) costs more than the memo.
    */
-  private final ThreadLocal<Route> lastRoute = ThreadLocal.withInitial(Route::new);
+  private final ThreadLocal<Routes> routes = ThreadLocal.withInitial(Routes::new);
 
-  private static final class Route {
-    long hash = -1; // Ketama hashes are unsigned 32-bit: -1 never matches
-    MemcachedNode node;
+  private static final class Routes {
+    static final int SLOTS = 256; // a power of two above the bulk batch of 100
+    final long[] hashes = new long[SLOTS];
+    final MemcachedNode[] nodes = new MemcachedNode[SLOTS];
+
+    Routes() {
+      java.util.Arrays.fill(hashes, -1); // Ketama hashes are unsigned 32-bit: -1 never matches
+    }
   }
 
   private final long timeoutMillis;
@@ -324,7 +330,7 @@ public final class MemcachedStore implements AutoCloseable {
     }
     Map<MemcachedNode, List<String>> byNode = new IdentityHashMap<>();
     for (String key : keys) {
-      byNode.computeIfAbsent(locator.getPrimary(key), n -> new ArrayList<>()).add(key);
+      byNode.computeIfAbsent(primary(key), n -> new ArrayList<>()).add(key);
     }
     Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures = new LinkedHashMap<>();
     List<String> failedKeys = new ArrayList<>();
@@ -524,12 +530,13 @@ public final class MemcachedStore implements AutoCloseable {
   /** {@code locator.getPrimary(key)}, which depends on the key's hash only, memoized per thread. */
   private MemcachedNode primary(String key) {
     long hash = keyHash.hash(key);
-    Route last = lastRoute.get();
-    if (last.hash != hash) {
-      last.node = locator.getPrimary(key);
-      last.hash = hash;
+    Routes memo = routes.get();
+    int slot = (int) (hash ^ (hash >>> 8)) & (Routes.SLOTS - 1);
+    if (memo.hashes[slot] != hash) {
+      memo.nodes[slot] = locator.getPrimary(key);
+      memo.hashes[slot] = hash;
     }
-    return last.node;
+    return memo.nodes[slot];
   }
 
   /** Returns the node health of this client's servers. */
