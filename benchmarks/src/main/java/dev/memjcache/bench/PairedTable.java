@@ -6,6 +6,7 @@ import dev.memjcache.bench.PairedRunner.Round;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /** Writes the paired mode's results as the Markdown table of the README's Performance section. */
 final class PairedTable {
@@ -131,22 +132,21 @@ final class PairedTable {
   }
 
   static double cpuMicrosPerOp(List<Round> rounds) {
-    long cpu = 0;
-    long ops = 0;
-    for (Round round : rounds) {
-      cpu += round.cpuNanos();
-      ops += round.ops();
-    }
-    return cpu / 1e3 / ops;
+    return perOp(rounds, Round::cpuNanos) / 1e3;
   }
 
   static double bytesPerOp(List<Round> rounds) {
-    long bytes = 0;
+    return perOp(rounds, Round::allocatedBytes);
+  }
+
+  /** The sum of {@code measure} over the rounds divided by the sum of their operations. */
+  private static double perOp(List<Round> rounds, ToLongFunction<Round> measure) {
+    long total = 0;
     long ops = 0;
     for (Round round : rounds) {
-      bytes += round.allocatedBytes();
+      total += measure.applyAsLong(round);
       ops += round.ops();
     }
-    return (double) bytes / ops;
+    return (double) total / ops;
   }
 }
