@@ -5,6 +5,11 @@
 #   benchmarks/run.sh --full  [--no-build] [extra JMH args...]   # ~25 min on 2 cores: throughput +
 #                                                                 # sample (p50/p99) + -prof gc +
 #                                                                 # client CPU per operation
+#   benchmarks/run.sh --paired [--no-build] [--quick] [paired args...]
+#                                        # ~10 min: raw and MemJCache alternating in one JVM, 20 pairs
+#                                        # per row, median ratio + bootstrap 95 % interval, CPU and
+#                                        # B/op; writes results/paired-table.md (--quick: a few rows,
+#                                        # results/paired-quick-table.md). See PairedBenchmark.
 #
 # Every JMH run is made twice, with -t 1 and -t 4. Results: benchmarks/results/<mode>-t<N>.json
 # (JMH JSON), <mode>-t<N>.log (JMH console) and <mode>-table.md (from dev.memjcache.bench.ResultsTable).
@@ -33,8 +38,11 @@ case "$mode" in
     jmh_mode=(-f 1 -wi 8 -w 1s -i 5 -r 1s -bm thrpt,sample -tu us -prof gc
       -prof dev.memjcache.bench.CpuTimeProfiler)
     ;;
+  --paired)
+    name=paired
+    ;;
   *)
-    echo "usage: $0 --short|--full [--no-build] [extra JMH args...]" >&2
+    echo "usage: $0 --short|--full|--paired [--no-build] [extra args...]" >&2
     exit 2
     ;;
 esac
@@ -52,10 +60,11 @@ fi
 
 jar="$here/target/benchmarks.jar"
 if [[ $build == 1 ]]; then
-  (cd "$root" && mvn -q -o install -pl testkit,provider -DskipTests \
-    && mvn -q -o -pl benchmarks package)
+  # through the reactor: never installs anything into ~/.m2
+  (cd "$root" && mvn -B -q -ntp -pl benchmarks -am package -DskipTests)
 fi
-[[ -f "$jar" ]] || { echo "$jar is missing: build with 'mvn -o -pl benchmarks package'" >&2; exit 1; }
+[[ -f "$jar" ]] || {
+  echo "$jar is missing: build with 'mvn -pl benchmarks -am package -DskipTests'" >&2; exit 1; }
 
 memcached_bin=${MEMCACHED_BIN:-$(command -v memcached || echo /usr/bin/memcached)}
 [[ -x "$memcached_bin" ]] || {
@@ -102,6 +111,18 @@ mkdir -p "$results"
 fork_jvm="-Dmemjcache.bench.server=127.0.0.1:$port -Xms512m -Xmx512m"
 fork_jvm+=" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
 fork_jvm+=" -Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger"
+
+if [[ $mode == --paired ]]; then
+  table="$results/paired-table.md"
+  for arg in "$@"; do
+    [[ "$arg" == --quick || "$arg" == --rows ]] && table="$results/paired-quick-table.md"
+  done
+  java -Xms1g -Xmx1g -Dmemjcache.bench.server="127.0.0.1:$port" \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger \
+    ${PAIRED_JVM_ARGS:-} -cp "$jar" dev.memjcache.bench.PairedBenchmark --out "$table" "$@"
+  exit 0
+fi
 
 start=$SECONDS
 jsons=()

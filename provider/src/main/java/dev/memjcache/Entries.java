@@ -1,6 +1,7 @@
 package dev.memjcache;
 
 import dev.memjcache.codec.ClassNotAllowedException;
+import dev.memjcache.codec.EncodedEntry;
 import dev.memjcache.codec.EncodedKey;
 import dev.memjcache.codec.Envelope;
 import dev.memjcache.codec.EnvelopeCodec;
@@ -126,14 +127,15 @@ final class Entries<K, V> {
    */
   void checkStorable(K key, V value) {
     EncodedKey encoded = keys.encode(key);
-    byte[] data = envelopes.encode(EnvelopeCodec.ETERNAL, encoded.serializedKey(), value);
+    // the smallest form (an eternal entry's): a write with an expiry checks its own size again
+    EncodedEntry data = envelopes.encode(EnvelopeCodec.ETERNAL, encoded.serializedKey(), value);
     String itemKey;
     try {
       itemKey = itemKey(encoded);
     } catch (StoreFailureException down) {
       itemKey = keys.routingKey(encoded);
     }
-    store.itemSizeLimit().check(itemKey, EnvelopeCodec.FLAGS, data.length);
+    store.itemSizeLimit().check(itemKey, data.flags(), data.bytes().length);
   }
 
   /** memcached {@code gets} of one entry. */
@@ -183,16 +185,17 @@ final class Entries<K, V> {
   CompletableFuture<Void> putAsync(
       AsyncCommands commands, Executor blocking, K key, V value, long expiresAt, long now) {
     EncodedKey encoded = keys.encode(key);
-    byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+    // detached: the caller may change its byte[] value before the bytes are sent
+    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value).detached();
     int exptime = expiry.exptime(expiresAt, now);
     MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
     long known = generations.knownGeneration(node);
     if (known >= 0) {
       // checked here so that a refused item fails before anything is sent, on the caller
-      store.itemSizeLimit().check(keys.itemKey(known, encoded), EnvelopeCodec.FLAGS, data.length);
+      store.itemSizeLimit().check(keys.itemKey(known, encoded), data.flags(), data.bytes().length);
     }
     return itemKeyAsync(encoded, blocking)
-        .thenCompose(itemKey -> commands.set(itemKey, exptime, EnvelopeCodec.FLAGS, data))
+        .thenCompose(itemKey -> commands.set(itemKey, exptime, data.flags(), data.bytes()))
         .whenComplete(
             (ok, failure) -> {
               if (failure != null
@@ -435,14 +438,15 @@ final class Entries<K, V> {
    */
   boolean create(Slot<K, V> slot, V value, long expiresAt, long now) {
     observe(value);
-    byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     if (slot.item == null) {
-      return write(slot.itemKey, () -> store.add(slot.itemKey, exptime, EnvelopeCodec.FLAGS, data));
+      return write(
+          slot.itemKey, () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes()));
     }
     return write(
             slot.itemKey,
-            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data))
+            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
         == CasOutcome.STORED;
   }
 
@@ -450,15 +454,15 @@ final class Entries<K, V> {
   boolean add(K key, V value, long expiresAt, long now) {
     observe(value);
     EncodedKey encoded = keys.encode(key);
-    byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
-    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, EnvelopeCodec.FLAGS, data));
+    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, data.flags(), data.bytes()));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
   boolean update(Slot<K, V> slot, V value, long expiresAt, long now) {
     observe(value);
-    byte[] data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, slot.encodedKey.serializedKey(), value);
     return cas(slot, expiresAt, now, data);
   }
 
@@ -474,15 +478,15 @@ final class Entries<K, V> {
           slot(slot.key, slot.itemKey, slot.encodedKey, store.gets(slot.itemKey), now);
       return fresh.isPresent() && touch(fresh, expiresAt, now);
     }
-    byte[] data = envelopes.withExpiry(slot.envelope.bytes(), expiresAt);
+    EncodedEntry data = envelopes.withExpiry(slot.envelope, expiresAt);
     return cas(slot, expiresAt, now, data);
   }
 
-  private boolean cas(Slot<K, V> slot, long expiresAt, long now, byte[] data) {
+  private boolean cas(Slot<K, V> slot, long expiresAt, long now, EncodedEntry data) {
     int exptime = expiry.exptime(expiresAt, now);
     return write(
             slot.itemKey,
-            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, EnvelopeCodec.FLAGS, data))
+            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
         == CasOutcome.STORED;
   }
 
@@ -503,12 +507,12 @@ final class Entries<K, V> {
   void put(K key, V value, long expiresAt, long now) {
     observe(value);
     EncodedKey encoded = keys.encode(key);
-    byte[] data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
     writeTo(
         encoded,
         itemKey -> {
-          store.set(itemKey, exptime, EnvelopeCodec.FLAGS, data);
+          store.set(itemKey, exptime, data.flags(), data.bytes());
           return null;
         });
   }
@@ -535,12 +539,8 @@ final class Entries<K, V> {
             failure[0] = failure[0] == null ? e : failure[0];
             return;
           }
-          writes.add(
-              new MemcachedStore.Write(
-                  itemKey,
-                  exptime,
-                  EnvelopeCodec.FLAGS,
-                  envelopes.encode(expiresAt, encoded.serializedKey(), value)));
+          EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
+          writes.add(new MemcachedStore.Write(itemKey, exptime, data.flags(), data.bytes()));
         });
     for (MemcachedStore.FailedWrite failed : store.setAll(writes)) {
       generations.markDirty(store.nodeFor(failed.key()));

@@ -1,5 +1,6 @@
 package dev.memjcache.codec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Arrays;
 public final class Envelope {
   private final ValueSerializer serializer;
   private final byte[] data;
+  private final int flags;
   private final long expiresAtMillis;
 
   /** -1 when no key is stored. */
@@ -20,9 +22,11 @@ public final class Envelope {
 
   private Object value;
 
-  Envelope(ValueSerializer serializer, byte[] data, long expiresAtMillis, int keyLength) {
+  Envelope(
+      ValueSerializer serializer, byte[] data, int flags, long expiresAtMillis, int keyLength) {
     this.serializer = serializer;
     this.data = data;
+    this.flags = flags;
     this.expiresAtMillis = expiresAtMillis;
     this.keyLength = keyLength;
   }
@@ -91,16 +95,46 @@ public final class Envelope {
    */
   public Object value() {
     if (!decoded) {
-      int offset = EnvelopeCodec.HEADER_BYTES + Math.max(keyLength, 0);
-      value = serializer.deserialize(data, offset, data.length - offset);
+      value = decodeValue();
       decoded = true;
     }
     return value;
   }
 
+  private Object decodeValue() {
+    if (flags == EnvelopeCodec.BARE_BYTES_FLAGS) {
+      return data; // the item's own array, fresh per read: no copy needed
+    }
+    if (flags == EnvelopeCodec.BARE_STRING_FLAGS) {
+      return new String(data, StandardCharsets.UTF_8);
+    }
+    int offset = EnvelopeCodec.HEADER_BYTES + Math.max(keyLength, 0);
+    int length = data.length - offset;
+    return switch (data[0]) {
+      case EnvelopeCodec.FORMAT_BYTES -> Arrays.copyOfRange(data, offset, data.length);
+      case EnvelopeCodec.FORMAT_STRING -> new String(data, offset, length, StandardCharsets.UTF_8);
+      default -> serializer.deserialize(data, offset, length);
+    };
+  }
+
   /**
-   * @return the whole envelope as stored (not a copy: do not modify), for CAS rewrites and {@link
-   *     EnvelopeCodec#withExpiry}
+   * @return the memcached item flags the envelope was read with ({@link EnvelopeCodec#FLAGS} or a
+   *     bare format's)
+   */
+  public int flags() {
+    return flags;
+  }
+
+  /**
+   * @return true for a bare entry (no header: eternal, literal key, the data is the value's bytes)
+   */
+  public boolean isBare() {
+    return flags != EnvelopeCodec.FLAGS;
+  }
+
+  /**
+   * @return the whole item data as stored (not a copy: do not modify; for a bare {@code byte[]}
+   *     entry it is also the value {@link #value()} returned), for {@link EnvelopeCodec#withExpiry}
    */
   public byte[] bytes() {
     return data;
@@ -112,6 +146,7 @@ public final class Envelope {
         + (isEternal() ? "eternal" : expiresAtMillis)
         + ", key="
         + (keyLength < 0 ? "literal" : keyLength + " bytes")
+        + (isBare() ? ", bare" : "")
         + ", "
         + data.length
         + " bytes]";

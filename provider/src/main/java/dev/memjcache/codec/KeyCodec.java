@@ -65,8 +65,15 @@ public final class KeyCodec {
   private final String routingBase;
   private final int maxLiteralChars;
 
-  /** keyPrefix of the most recently used generation; generations change only on clear(). */
-  private volatile GenerationPrefix current = new GenerationPrefix(-1, null);
+  /** At most this many generations' key prefixes are kept (one per server in most clusters). */
+  private static final int MAX_PREFIXES = 16;
+
+  /**
+   * keyPrefix of the recently used generations, newest first: each server has a generation of its
+   * own, and they change only on clear() or a server's repair, so every call finds its prefix here
+   * instead of concatenating it. Replaced whole (copy on write).
+   */
+  private volatile GenerationPrefix[] prefixes = new GenerationPrefix[0];
 
   private record GenerationPrefix(long generation, String prefix) {}
 
@@ -130,12 +137,17 @@ public final class KeyCodec {
     if (generation < 0) {
       throw new IllegalArgumentException("Generation must not be negative: " + generation);
     }
-    GenerationPrefix p = current;
-    if (p.generation() == generation) {
-      return p.prefix();
+    GenerationPrefix[] known = prefixes;
+    for (GenerationPrefix p : known) {
+      if (p.generation() == generation) {
+        return p.prefix();
+      }
     }
     String prefix = base + generation + ':';
-    current = new GenerationPrefix(generation, prefix);
+    GenerationPrefix[] next = new GenerationPrefix[Math.min(known.length + 1, MAX_PREFIXES)];
+    next[0] = new GenerationPrefix(generation, prefix);
+    System.arraycopy(known, 0, next, 1, next.length - 1);
+    prefixes = next; // a lost race only drops a prefix that is built again next time
     return prefix;
   }
 

@@ -1,5 +1,8 @@
 package dev.memjcache.store;
 
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.HashAlgorithm;
 
@@ -26,7 +29,42 @@ public final class EntryKeyHash implements HashAlgorithm {
    * The last key this thread hashed and its hash: MemJCache looks a key's server up (node health)
    * right before spymemcached does the same on the same thread, with the same String.
    */
-  private final ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
+  private final ThreadLocal<LastHash> last = ThreadLocal.withInitial(LastHash::new);
+
+  /**
+   * The memo, and this thread's MD5 and buffers: hashing an entry key copies its ASCII characters
+   * around the generation segment into {@code chars} and digests them there, with no String or
+   * MessageDigest made per call.
+   */
+  private static final class LastHash {
+    String key;
+    long hash;
+
+    /**
+     * Recently hashed keys by identity, direct-mapped: a bulk call routes its item keys, then
+     * spymemcached routes the same String objects again when it queues the multi-get or the sets.
+     */
+    final String[] recentKeys = new String[RECENT];
+
+    final long[] recentHashes = new long[RECENT];
+    final byte[] chars = new byte[MAX_ASCII_KEY];
+    final byte[] digest = new byte[16];
+    final MessageDigest md5;
+
+    LastHash() {
+      try {
+        md5 = MessageDigest.getInstance("MD5");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("MD5 is required of every Java platform", e);
+      }
+    }
+  }
+
+  /** Slots of the per-thread identity cache (a power of two, above the bulk batch of 100). */
+  private static final int RECENT = 256;
+
+  /** memcached keys are at most 250 bytes; longer strings take the general path. */
+  private static final int MAX_ASCII_KEY = 250;
 
   /**
    * @param keyPrefix the {@code keyPrefix} option (no {@code ':'})
@@ -42,14 +80,96 @@ public final class EntryKeyHash implements HashAlgorithm {
    */
   @Override
   public long hash(String key) {
-    Object[] memo = last.get();
-    if (memo[0] == key) {
-      return (Long) memo[1];
+    LastHash memo = last.get();
+    if (memo.key == key) {
+      return memo.hash;
     }
-    long hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
-    memo[0] = key;
-    memo[1] = hash;
+    int slot = System.identityHashCode(key) & (RECENT - 1);
+    if (memo.recentKeys[slot] == key) {
+      memo.key = key;
+      memo.hash = memo.recentHashes[slot];
+      return memo.hash;
+    }
+    long hash;
+    if (memo.key != null && sameWithoutGeneration(memo.key, key)) {
+      // a call hashes its routing key (generation 0), then its item key: one MD5 for both
+      hash = memo.hash;
+    } else {
+      hash = asciiKetama(key, memo);
+      if (hash < 0) {
+        hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
+      }
+    }
+    memo.key = key;
+    memo.hash = hash;
+    memo.recentKeys[slot] = key;
+    memo.recentHashes[slot] = hash;
     return hash;
+  }
+
+  /**
+   * Whether {@code a} and {@code b} are entry keys that differ in their generation segment only.
+   */
+  private boolean sameWithoutGeneration(String a, String b) {
+    if (a.isEmpty() || b.isEmpty() || a.charAt(a.length() - 1) != b.charAt(b.length() - 1)) {
+      return false; // the cheap test first: a bulk call's keys mostly differ in their last char
+    }
+    int aEnd = generationEnd(a);
+    int bEnd = generationEnd(b);
+    if (aEnd < 0 || bEnd < 0) {
+      return false;
+    }
+    int aStart = a.lastIndexOf(':', aEnd - 1);
+    int bStart = b.lastIndexOf(':', bEnd - 1);
+    return aStart == bStart
+        && a.length() - aEnd == b.length() - bEnd
+        && a.regionMatches(0, b, 0, aStart)
+        && a.regionMatches(aEnd, b, bEnd, a.length() - aEnd);
+  }
+
+  /**
+   * {@link DefaultHashAlgorithm#KETAMA_HASH} of {@link #withoutGeneration}{@code (key)}, computed
+   * without building that string: the first 4 bytes of the MD5 of its bytes, little-endian.
+   *
+   * @return the hash, or -1 when {@code key} is not ASCII or longer than 250 characters (the caller
+   *     then takes the general path, which encodes UTF-8)
+   */
+  private long asciiKetama(String key, LastHash memo) {
+    int length = key.length();
+    if (length > MAX_ASCII_KEY) {
+      return -1;
+    }
+    int skipFrom = length; // the generation digits and their ':' are [skipFrom, skipTo)
+    int skipTo = length;
+    int generationEnd = generationEnd(key);
+    if (generationEnd >= 0) {
+      skipFrom = key.lastIndexOf(':', generationEnd - 1) + 1;
+      skipTo = generationEnd + 1;
+    }
+    byte[] chars = memo.chars;
+    int n = 0;
+    for (int i = 0; i < length; i++) {
+      if (i == skipFrom) {
+        i = skipTo - 1;
+        continue;
+      }
+      char c = key.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      chars[n++] = (byte) c;
+    }
+    byte[] d = memo.digest;
+    memo.md5.update(chars, 0, n);
+    try {
+      memo.md5.digest(d, 0, d.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("MD5 digest of 16 bytes", e);
+    }
+    return ((long) (d[3] & 0xFF) << 24)
+        | ((long) (d[2] & 0xFF) << 16)
+        | ((long) (d[1] & 0xFF) << 8)
+        | (d[0] & 0xFF);
   }
 
   /**
@@ -57,24 +177,37 @@ public final class EntryKeyHash implements HashAlgorithm {
    * key} itself.
    */
   String withoutGeneration(String key) {
-    if (!key.startsWith(prefix)) {
+    int generationEnd = generationEnd(key);
+    if (generationEnd < 0) {
       return key;
+    }
+    int cacheEnd = key.lastIndexOf(':', generationEnd - 1);
+    return key.substring(0, cacheEnd + 1).concat(key.substring(generationEnd + 1));
+  }
+
+  /**
+   * @return the index of the {@code ':'} that ends the generation segment of an entry key, or -1
+   *     when {@code key} is not an entry key
+   */
+  private int generationEnd(String key) {
+    if (!key.startsWith(prefix)) {
+      return -1;
     }
     int cacheEnd = key.indexOf(':', prefix.length());
     if (cacheEnd < 0) {
-      return key;
+      return -1;
     }
     int generationEnd = key.indexOf(':', cacheEnd + 1);
     int digits = generationEnd - cacheEnd - 1;
     if (generationEnd < 0 || digits < 1 || digits > MAX_GENERATION_DIGITS) {
-      return key;
+      return -1;
     }
     for (int i = cacheEnd + 1; i < generationEnd; i++) {
       char c = key.charAt(i);
       if (c < '0' || c > '9') {
-        return key;
+        return -1;
       }
     }
-    return key.substring(0, cacheEnd + 1).concat(key.substring(generationEnd + 1));
+    return generationEnd;
   }
 }

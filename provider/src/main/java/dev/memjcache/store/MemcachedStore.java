@@ -57,6 +57,26 @@ public final class MemcachedStore implements AutoCloseable {
 
   private final LocatingClient client;
   private final NodeLocator locator;
+  private final EntryKeyHash keyHash;
+
+  /**
+   * The servers of the hashes this thread looked up recently, direct-mapped by hash: a call routes
+   * each entry twice with keys that hash alike ({@link #nodeFor} with the routing key for the
+   * generation, then the command with the item key; a bulk call all its keys, then all again), and
+   * a Ketama lookup (a TreeMap tail map) costs more than the memo.
+   */
+  private final ThreadLocal<Routes> routes = ThreadLocal.withInitial(Routes::new);
+
+  private static final class Routes {
+    static final int SLOTS = 256; // a power of two above the bulk batch of 100
+    final long[] hashes = new long[SLOTS];
+    final MemcachedNode[] nodes = new MemcachedNode[SLOTS];
+
+    Routes() {
+      java.util.Arrays.fill(hashes, -1); // Ketama hashes are unsigned 32-bit: -1 never matches
+    }
+  }
+
   private final long timeoutMillis;
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
@@ -65,10 +85,12 @@ public final class MemcachedStore implements AutoCloseable {
 
   private MemcachedStore(
       LocatingClient client,
+      EntryKeyHash keyHash,
       long timeoutMillis,
       ItemSizeLimit itemSizeLimit,
       ClusterOptions cluster) {
     this.client = client;
+    this.keyHash = keyHash;
     this.locator = client.locator();
     this.timeoutMillis = timeoutMillis;
     this.itemSizeLimit = itemSizeLimit;
@@ -158,6 +180,7 @@ public final class MemcachedStore implements AutoCloseable {
               new String[] {"PLAIN"},
               new PlainCallbackHandler(credentials.username(), credentials.password())));
     }
+    EntryKeyHash keyHash = new EntryKeyHash(cluster.keyPrefix());
     LocatingClient client;
     try {
       client =
@@ -165,7 +188,7 @@ public final class MemcachedStore implements AutoCloseable {
               factory
                   .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                   .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                  .setHashAlg(new EntryKeyHash(cluster.keyPrefix()))
+                  .setHashAlg(keyHash)
                   .setFailureMode(FailureMode.Cancel)
                   .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
                   .setOpTimeout(operationTimeoutMillis)
@@ -194,7 +217,8 @@ public final class MemcachedStore implements AutoCloseable {
         throw e;
       }
     }
-    return new MemcachedStore(client, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+    return new MemcachedStore(
+        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
@@ -306,7 +330,7 @@ public final class MemcachedStore implements AutoCloseable {
     }
     Map<MemcachedNode, List<String>> byNode = new IdentityHashMap<>();
     for (String key : keys) {
-      byNode.computeIfAbsent(locator.getPrimary(key), n -> new ArrayList<>()).add(key);
+      byNode.computeIfAbsent(primary(key), n -> new ArrayList<>()).add(key);
     }
     Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures = new LinkedHashMap<>();
     List<String> failedKeys = new ArrayList<>();
@@ -500,7 +524,19 @@ public final class MemcachedStore implements AutoCloseable {
 
   /** Returns the server {@code key} hashes to (entry keys: whatever their generation). */
   public MemcachedNode nodeFor(String key) {
-    return locator.getPrimary(key);
+    return primary(key);
+  }
+
+  /** {@code locator.getPrimary(key)}, which depends on the key's hash only, memoized per thread. */
+  private MemcachedNode primary(String key) {
+    long hash = keyHash.hash(key);
+    Routes memo = routes.get();
+    int slot = (int) (hash ^ (hash >>> 8)) & (Routes.SLOTS - 1);
+    if (memo.hashes[slot] != hash) {
+      memo.nodes[slot] = locator.getPrimary(key);
+      memo.hashes[slot] = hash;
+    }
+    return memo.nodes[slot];
   }
 
   /** Returns the node health of this client's servers. */
@@ -539,7 +575,7 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   private MemcachedNode admit(String key) {
-    MemcachedNode node = locator.getPrimary(key);
+    MemcachedNode node = primary(key);
     health.admit(node);
     return node;
   }

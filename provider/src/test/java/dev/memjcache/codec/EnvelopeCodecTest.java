@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memjcache.codec.fixtures.UserKey;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class EnvelopeCodecTest {
   @Test
   void roundTripWithKey() {
     byte[] key = serializer.serialize(new UserKey("acme", 1));
-    byte[] bytes = codec.encode(1_700_000_000_123L, key, Map.of("v", 1));
+    byte[] bytes = codec.encode(1_700_000_000_123L, key, Map.of("v", 1)).bytes();
     Envelope envelope = codec.decode(EnvelopeCodec.FLAGS, bytes);
     assertNotNull(envelope);
     assertEquals(1_700_000_000_123L, envelope.expiresAtMillis());
@@ -42,34 +43,34 @@ class EnvelopeCodecTest {
 
   @Test
   void layoutIsDocumentedBigEndian() {
-    byte[] bytes = codec.encode(0x0102030405060708L, new byte[] {7, 7}, "v");
+    byte[] bytes = codec.encode(0x0102030405060708L, new byte[] {7, 7}, 42L).bytes();
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     assertEquals(1, buffer.get());
     assertEquals(0x0102030405060708L, buffer.getLong());
     assertEquals(2, buffer.getInt());
     assertEquals(7, buffer.get());
     assertEquals(7, buffer.get());
-    assertEquals("v", serializer.deserialize(bytes, 15, bytes.length - 15));
-    byte[] noKey = codec.encode(5, null, "v");
+    assertEquals(42L, serializer.deserialize(bytes, 15, bytes.length - 15));
+    byte[] noKey = codec.encode(5, null, 42L).bytes();
     assertEquals(-1, ByteBuffer.wrap(noKey, 9, 4).getInt());
   }
 
   @Test
   void eternalAndLiteralKey() {
     Envelope envelope =
-        codec.decode(EnvelopeCodec.FLAGS, codec.encode(EnvelopeCodec.ETERNAL, null, "value"));
+        codec.decode(EnvelopeCodec.FLAGS, codec.encode(EnvelopeCodec.ETERNAL, null, 7L).bytes());
     assertTrue(envelope.isEternal());
     assertFalse(envelope.isExpiredAt(Long.MAX_VALUE));
     assertNull(envelope.serializedKey());
     assertTrue(envelope.keyMatches(null));
     assertFalse(envelope.keyMatches(new byte[] {1}));
-    assertEquals("value", envelope.value());
+    assertEquals(7L, envelope.value());
   }
 
   @Test
   void keyCheck() {
     Envelope envelope =
-        codec.decode(EnvelopeCodec.FLAGS, codec.encode(10, new byte[] {1, 2, 3}, "v"));
+        codec.decode(EnvelopeCodec.FLAGS, codec.encode(10, new byte[] {1, 2, 3}, "v").bytes());
     assertTrue(envelope.keyMatches(new byte[] {1, 2, 3}));
     assertFalse(envelope.keyMatches(new byte[] {1, 2, 4}));
     assertFalse(envelope.keyMatches(new byte[] {1, 2}));
@@ -78,9 +79,12 @@ class EnvelopeCodecTest {
 
   @Test
   void withExpiryKeepsKeyAndValueBytes() {
-    byte[] original = codec.encode(100, new byte[] {4, 5}, List.of("a", "b"));
+    byte[] original = codec.encode(100, new byte[] {4, 5}, List.of("a", "b")).bytes();
     byte[] copy = original.clone();
-    byte[] rewritten = codec.withExpiry(original, EnvelopeCodec.ETERNAL);
+    byte[] rewritten =
+        codec
+            .withExpiry(codec.decode(EnvelopeCodec.FLAGS, original), EnvelopeCodec.ETERNAL)
+            .bytes();
     assertArrayEquals(copy, original, "input unchanged");
     assertEquals(original.length, rewritten.length);
     assertArrayEquals(
@@ -89,14 +93,13 @@ class EnvelopeCodecTest {
     Envelope envelope = codec.decode(EnvelopeCodec.FLAGS, rewritten);
     assertTrue(envelope.isEternal());
     assertEquals(List.of("a", "b"), envelope.value());
-    assertThrows(IllegalArgumentException.class, () -> codec.withExpiry(new byte[] {9, 9}, 1));
   }
 
   @Test
   void foreignBytesAreNull() {
-    byte[] valid = codec.encode(100, new byte[] {4, 5}, "v");
+    byte[] valid = codec.encode(100, new byte[] {4, 5}, 1L).bytes();
     assertNull(codec.decode(0, valid), "wrong flags");
-    assertNull(codec.decode(EnvelopeCodec.FLAGS + 1, valid), "other version's flags");
+    assertNull(codec.decode(EnvelopeCodec.FLAGS + 0x10, valid), "other version's flags");
     assertNull(codec.decode(EnvelopeCodec.FLAGS, new byte[0]));
     assertNull(codec.decode(EnvelopeCodec.FLAGS, null));
     for (int length = 0; length < 15; length++) {
@@ -105,8 +108,10 @@ class EnvelopeCodecTest {
           "truncated to " + length);
     }
     byte[] version = valid.clone();
-    version[0] = 2;
-    assertNull(codec.decode(EnvelopeCodec.FLAGS, version));
+    for (byte format : new byte[] {0, 4, 9, -1}) {
+      version[0] = format;
+      assertNull(codec.decode(EnvelopeCodec.FLAGS, version), "value format " + format);
+    }
     for (int keyLength : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, -2, valid.length - 13}) {
       byte[] bad = valid.clone();
       ByteBuffer.wrap(bad).putInt(9, keyLength);
@@ -126,5 +131,80 @@ class EnvelopeCodecTest {
         }
       }
     }
+  }
+
+  @Test
+  void eternalLiteralKeyBytesAreStoredBareWithoutCopies() {
+    byte[] value = {1, 2, 3, 4};
+    EncodedEntry item = codec.encode(EnvelopeCodec.ETERNAL, null, value);
+    assertEquals(EnvelopeCodec.BARE_BYTES_FLAGS, item.flags());
+    assertSame(value, item.bytes(), "written without a copy");
+    assertTrue(item.aliasesValue());
+    EncodedEntry detached = item.detached();
+    assertArrayEquals(value, detached.bytes());
+    assertNotSame(value, detached.bytes(), "detached for writes that return before the send");
+    assertFalse(detached.aliasesValue());
+    Envelope envelope = codec.decode(item.flags(), item.bytes());
+    assertTrue(envelope.isBare());
+    assertTrue(envelope.isEternal());
+    assertTrue(envelope.keyMatches(null));
+    assertFalse(envelope.keyMatches(new byte[] {1}), "a hashed key never matches a bare item");
+    assertSame(item.bytes(), envelope.value(), "read without a copy");
+    assertArrayEquals(
+        new byte[0], (byte[]) decodeBack(codec.encode(EnvelopeCodec.ETERNAL, null, new byte[0])));
+  }
+
+  @Test
+  void stringsAreStoredAsUtf8() {
+    for (String value : new String[] {"", "plain ascii", "grüße, 東京 \uD83D\uDE00"}) {
+      EncodedEntry bare = codec.encode(EnvelopeCodec.ETERNAL, null, value);
+      assertEquals(EnvelopeCodec.BARE_STRING_FLAGS, bare.flags());
+      assertArrayEquals(value.getBytes(StandardCharsets.UTF_8), bare.bytes());
+      assertEquals(value, decodeBack(bare));
+      EncodedEntry headed = codec.encode(99, new byte[] {5}, value);
+      assertEquals(EnvelopeCodec.FLAGS, headed.flags());
+      assertEquals(EnvelopeCodec.FORMAT_STRING, headed.bytes()[0]);
+      assertEquals(13 + 1 + value.getBytes(StandardCharsets.UTF_8).length, headed.bytes().length);
+      Envelope envelope = codec.decode(headed.flags(), headed.bytes());
+      assertEquals(99, envelope.expiresAtMillis());
+      assertTrue(envelope.keyMatches(new byte[] {5}));
+      assertEquals(value, envelope.value());
+    }
+  }
+
+  @Test
+  void bytesWithExpiryOrHashedKeyGetAHeader() {
+    byte[] value = {9, 8, 7};
+    EncodedEntry expiring = codec.encode(1_000, null, value);
+    assertEquals(EnvelopeCodec.FLAGS, expiring.flags());
+    assertEquals(EnvelopeCodec.FORMAT_BYTES, expiring.bytes()[0]);
+    assertEquals(13 + 3, expiring.bytes().length);
+    Envelope envelope = codec.decode(expiring.flags(), expiring.bytes());
+    assertEquals(1_000, envelope.expiresAtMillis());
+    assertArrayEquals(value, (byte[]) envelope.value());
+    EncodedEntry keyed = codec.encode(EnvelopeCodec.ETERNAL, new byte[] {1, 1}, value);
+    assertEquals(EnvelopeCodec.FLAGS, keyed.flags());
+    Envelope keyedEnvelope = codec.decode(keyed.flags(), keyed.bytes());
+    assertTrue(keyedEnvelope.keyMatches(new byte[] {1, 1}));
+    assertArrayEquals(value, (byte[]) keyedEnvelope.value());
+  }
+
+  @Test
+  void bareEntryGainsAHeaderWhenItGetsAnExpiry() {
+    EncodedEntry bare = codec.encode(EnvelopeCodec.ETERNAL, null, "text");
+    Envelope envelope = codec.decode(bare.flags(), bare.bytes());
+    EncodedEntry expiring = codec.withExpiry(envelope, 5_000);
+    assertEquals(EnvelopeCodec.FLAGS, expiring.flags());
+    Envelope back = codec.decode(expiring.flags(), expiring.bytes());
+    assertEquals(5_000, back.expiresAtMillis());
+    assertFalse(back.isBare());
+    assertEquals("text", back.value());
+    EncodedEntry eternal = codec.withExpiry(back, EnvelopeCodec.ETERNAL);
+    assertEquals("text", decodeBack(eternal));
+    assertSame(bare.bytes(), codec.withExpiry(envelope, EnvelopeCodec.ETERNAL).bytes());
+  }
+
+  private Object decodeBack(EncodedEntry item) {
+    return codec.decode(item.flags(), item.bytes()).value();
   }
 }

@@ -35,6 +35,22 @@ class KeyCodecTest {
   }
 
   @Test
+  void prefixesOfSeveralServersGenerationsAreAllKept() {
+    // one generation per server: a cluster's calls alternate between them
+    String first = codec.keyPrefix(3);
+    String second = codec.keyPrefix(8);
+    String third = codec.keyPrefix(12);
+    assertSame(first, codec.keyPrefix(3));
+    assertSame(second, codec.keyPrefix(8));
+    assertSame(third, codec.keyPrefix(12));
+    assertEquals("mjc:users:8:", second);
+    for (int generation = 100; generation < 140; generation++) {
+      assertEquals("mjc:users:" + generation + ":", codec.keyPrefix(generation));
+    }
+    assertEquals("mjc:users:3:", codec.keyPrefix(3), "rebuilt after being dropped");
+  }
+
+  @Test
   void printableStringsAreLiteral() {
     for (String key : List.of("alice", "a/b?c=d&e#f", "!", "~~", "", "x".repeat(100))) {
       EncodedKey encoded = codec.encode(key);

@@ -49,7 +49,8 @@ class BadBytesTest extends HostileTestSupport {
   static Stream<Arguments> badItems() {
     byte[] real = realEnvelope();
     byte[] otherVersion = real.clone();
-    otherVersion[0] = 2;
+    otherVersion[0] = 9; // 1 = Kryo, 2 = byte[], 3 = String
+
     byte[] hugeKeyLength = real.clone();
     ByteBuffer.wrap(hugeKeyLength).putInt(9, Integer.MAX_VALUE);
     byte[] negativeKeyLength = real.clone();
@@ -74,10 +75,10 @@ class BadBytesTest extends HostileTestSupport {
     byte[] deepNesting = envelope(deeplyNestedArrays(100_000));
     return Stream.of(
         Arguments.of("flags 0 on a real envelope", 0, real),
-        Arguments.of("flags of another format version", EnvelopeCodec.FLAGS + 1, real),
+        Arguments.of("flags of another format version", EnvelopeCodec.FLAGS + 0x10, real),
         Arguments.of("empty value", EnvelopeCodec.FLAGS, new byte[0]),
         Arguments.of("plain text", EnvelopeCodec.FLAGS, "hello world".getBytes()),
-        Arguments.of("format version 2", EnvelopeCodec.FLAGS, otherVersion),
+        Arguments.of("unknown value format 9", EnvelopeCodec.FLAGS, otherVersion),
         Arguments.of("key length beyond the item", EnvelopeCodec.FLAGS, hugeKeyLength),
         Arguments.of("key length -2", EnvelopeCodec.FLAGS, negativeKeyLength),
         Arguments.of(

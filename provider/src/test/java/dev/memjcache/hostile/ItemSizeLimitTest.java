@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memjcache.codec.ClassAllowlist;
 import dev.memjcache.codec.EnvelopeCodec;
-import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.RawTranscoder;
 import dev.memjcache.testkit.MemcachedExtension;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -47,10 +44,6 @@ class ItemSizeLimitTest extends HostileTestSupport {
 
   @RegisterExtension
   static final MemcachedExtension NO_CAS = MemcachedExtension.single("-I", "2m", "-C");
-
-  private static final ValueSerializer SERIALIZER =
-      new ValueSerializer(
-          ItemSizeLimitTest.class.getClassLoader(), new ClassAllowlist(List.of(), List.of()));
 
   static Stream<Arguments> servers() {
     return Stream.of(
@@ -153,16 +146,11 @@ class ItemSizeLimitTest extends HostileTestSupport {
   }
 
   /**
-   * A byte[] whose envelope (13 header bytes + its Kryo form) is exactly {@code envelope} bytes.
+   * A byte[] whose item is exactly {@code item} bytes: an eternal byte[] entry under a literal key
+   * is stored bare (README "How entries are stored"), its item data is the value itself.
    */
-  private static byte[] valueWithEnvelopeOf(int envelope) {
-    for (int n = envelope - 13; n > envelope - 40; n--) {
-      byte[] value = filled(n, n);
-      if (13 + SERIALIZER.serialize(value).length == envelope) {
-        return value;
-      }
-    }
-    throw new AssertionError("no byte[] has an envelope of " + envelope + " bytes");
+  private static byte[] valueWithEnvelopeOf(int item) {
+    return filled(item, item);
   }
 
   private static byte[] filled(int length, int seed) {

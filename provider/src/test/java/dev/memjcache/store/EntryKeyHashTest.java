@@ -53,4 +53,36 @@ class EntryKeyHashTest {
     EntryKeyHash app = new EntryKeyHash("app");
     assertEquals(app.hash("app:users:1:alice"), app.hash("app:users:2:alice"));
   }
+
+  @Test
+  void theAllocationFreePathHashesExactlyLikeKetamaOfTheKeyWithoutGeneration() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 2_000; i++) {
+      StringBuilder part = new StringBuilder();
+      int length = random.nextInt(180);
+      for (int j = 0; j < length; j++) {
+        part.append((char) (0x21 + random.nextInt(0x7E - 0x21 + 1)));
+      }
+      long generation = random.nextInt(3) == 0 ? 0 : Math.abs(random.nextLong());
+      String entryKey = "mjc:c" + (i % 7) + ":" + generation + ":" + part;
+      assertEquals(ketama("mjc:c" + (i % 7) + ":" + part), hash.hash(entryKey), entryKey);
+      String other = "x" + part; // not an entry key: hashed unchanged
+      assertEquals(ketama(other), hash.hash(other), other);
+    }
+    String nonAscii = "mjc:users:5:grüße";
+    assertEquals(ketama("mjc:users:grüße"), hash.hash(nonAscii));
+    String tooLong = "mjc:users:5:" + "k".repeat(300);
+    assertEquals(ketama("mjc:users:" + "k".repeat(300)), hash.hash(tooLong));
+  }
+
+  @Test
+  void keysDifferingOnlyInGenerationShareTheMemoAndOthersDoNot() {
+    long alice = hash.hash("mjc:users:0:alice");
+    assertEquals(alice, hash.hash("mjc:users:1795975610731:alice"));
+    assertEquals(ketama("mjc:users:alicf"), hash.hash("mjc:users:7:alicf"), "other part");
+    assertEquals(ketama("mjc:user:alicf"), hash.hash("mjc:user:7:alicf"), "other cache");
+    assertEquals(ketama("mjc:users:alic"), hash.hash("mjc:users:12:alic"), "shorter part");
+    assertEquals(ketama("mjc:users:gen"), hash.hash("mjc:users:gen"), "not an entry key");
+    assertEquals(ketama("mjc:users:alic"), hash.hash("mjc:users:0:alic"));
+  }
 }

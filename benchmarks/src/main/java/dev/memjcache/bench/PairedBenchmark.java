@@ -1,0 +1,281 @@
+package dev.memjcache.bench;
+
+import static dev.memjcache.bench.BenchEnvironment.await;
+
+import dev.memjcache.AsyncCache;
+import dev.memjcache.bench.PairedRunner.Round;
+import dev.memjcache.bench.PairedRunner.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import net.spy.memcached.MemcachedClient;
+
+/**
+ * The paired mode ({@code benchmarks/run.sh --paired}): raw spymemcached and MemJCache alternate in
+ * short rounds (A B, then B A, ...) in this one JVM against the one memcached named by {@value
+ * BenchEnvironment#SERVER_PROPERTY}, so both sides of a pair see the same machine load. Per row it
+ * reports the median of the per-pair ratios (MemJCache ops/s ÷ raw ops/s) with a percentile
+ * bootstrap 95 % interval, and per side the client CPU µs/op and B/op over all measured rounds.
+ *
+ * <p>Arguments: {@code [--quick] [--pairs N] [--round-ms N] [--warmup-ms N] [--rows REGEX] [--out
+ * FILE]}. {@code --quick}: 4 rows, 10 pairs.
+ */
+public final class PairedBenchmark {
+
+  /** Operations in flight in the asynchronous rows. */
+  static final int WINDOW = 128;
+
+  /** Name of the asynchronous get row, compared with the synchronous 4-thread get. */
+  static final String ASYNC_GET = "async get, " + WINDOW + " in flight";
+
+  /** What a row must reach (issue 9); {@code NaN} where the issue sets no target. */
+  record Targets(double ratio, double cpu, double allocation) {}
+
+  /** One row of the table. */
+  record Row(
+      String operation,
+      String value,
+      int threads,
+      Targets targets,
+      Workload raw,
+      Workload memjcache) {
+    String label() {
+      return operation + " " + value + " t" + threads;
+    }
+  }
+
+  /** The measured pairs of a row. */
+  record Result(Row row, List<Round> raw, List<Round> memjcache) {
+    double[] ratios() {
+      double[] ratios = new double[raw.size()];
+      for (int i = 0; i < ratios.length; i++) {
+        ratios[i] = memjcache.get(i).opsPerSecond() / raw.get(i).opsPerSecond();
+      }
+      return ratios;
+    }
+  }
+
+  private PairedBenchmark() {}
+
+  /**
+   * Runs the paired table and writes it as Markdown.
+   *
+   * @param args see the class comment
+   * @throws Exception when a client cannot connect or an operation fails or answers wrongly
+   */
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    int pairs = 20;
+    long roundMillis = 500;
+    long warmupMillis = 1_500;
+    Pattern rows = null;
+    Path out = Path.of("benchmarks/results/paired-table.md");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--pairs" -> pairs = Integer.parseInt(args[++i]);
+        case "--round-ms" -> roundMillis = Long.parseLong(args[++i]);
+        case "--warmup-ms" -> warmupMillis = Long.parseLong(args[++i]);
+        case "--rows" -> rows = Pattern.compile(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    if (quick && pairs == 20) {
+      pairs = 10;
+    }
+    if (quick && rows == null) {
+      rows = Pattern.compile("^(get|put) .* t4$|^invoke .* t1$|^get 100 B t1$");
+    }
+    MemcachedClient client = BenchEnvironment.rawClient();
+    CacheManager manager = BenchEnvironment.cacheManager();
+    long started = System.nanoTime();
+    List<Result> results = new ArrayList<>();
+    try (PairedRunner runner = new PairedRunner(4)) {
+      for (Row row : rows(client, manager)) {
+        if (rows != null && !rows.matcher(row.label()).find()) {
+          continue;
+        }
+        results.add(measure(runner, row, pairs, roundMillis, warmupMillis));
+      }
+    } finally {
+      manager.close();
+      client.shutdown(5, TimeUnit.SECONDS);
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    String table = PairedTable.markdown(results, pairs, roundMillis, warmupMillis, seconds);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, table);
+    System.out.println(table);
+  }
+
+  static Result measure(
+      PairedRunner runner, Row row, int pairs, long roundMillis, long warmupMillis)
+      throws Exception {
+    long round = TimeUnit.MILLISECONDS.toNanos(roundMillis);
+    long warmup = TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+    runner.run(row.raw(), row.threads(), warmup);
+    runner.run(row.memjcache(), row.threads(), warmup);
+    List<Round> raw = new ArrayList<>(pairs);
+    List<Round> memjcache = new ArrayList<>(pairs);
+    for (int pair = 0; pair < pairs; pair++) {
+      // alternate which side goes first, so a trend in the machine's load favours neither
+      if (pair % 2 == 0) {
+        raw.add(runner.run(row.raw(), row.threads(), round));
+        memjcache.add(runner.run(row.memjcache(), row.threads(), round));
+      } else {
+        memjcache.add(runner.run(row.memjcache(), row.threads(), round));
+        raw.add(runner.run(row.raw(), row.threads(), round));
+      }
+    }
+    Result result = new Result(row, raw, memjcache);
+    System.out.printf("%-40s ratio %.3f%n", row.label(), PairedStats.median(result.ratios()));
+    return result;
+  }
+
+  /** Builds every row, pre-populating the key spaces of both sides. */
+  static List<Row> rows(MemcachedClient client, CacheManager manager) throws Exception {
+    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
+    Cache<String, Long> counters = BenchEnvironment.countersCache(manager);
+    Targets single = new Targets(0.95, 1.10, 1.10);
+    Targets bulk = new Targets(0.95, 1.15, 1.10);
+    List<Row> rows = new ArrayList<>();
+    for (int size : new int[] {100, 4096}) {
+      String label = size == 100 ? "100 B" : "4 KiB";
+      byte[] value = RawStates.randomValue(size);
+      KeySpace rawKeys = KeySpace.of("raw:bench-values:0:p" + size + ":");
+      KeySpace cacheKeys = KeySpace.of("p" + size + ":");
+      List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
+      List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
+      populate(client, rawBatches, values, cacheBatches);
+      Targets alloc = size == 100 ? noAllocation(single) : single;
+      Targets bulkAlloc = size == 100 ? noAllocation(bulk) : bulk;
+      for (int threads : new int[] {1, 4}) {
+        rows.add(
+            new Row(
+                "get",
+                label,
+                threads,
+                alloc,
+                PairedWorkloads.rawGet(client, rawKeys),
+                PairedWorkloads.cacheGet(values, cacheKeys)));
+        rows.add(
+            new Row(
+                "put",
+                label,
+                threads,
+                alloc,
+                PairedWorkloads.rawPut(client, rawKeys, value),
+                PairedWorkloads.cachePut(values, cacheKeys, value)));
+        rows.add(
+            new Row(
+                "getAll(100)",
+                label,
+                threads,
+                bulkAlloc,
+                PairedWorkloads.rawGetAll(client, rawKeys),
+                PairedWorkloads.cacheGetAll(values, cacheKeys)));
+        rows.add(
+            new Row(
+                "putAll(100)",
+                label,
+                threads,
+                bulkAlloc,
+                PairedWorkloads.rawPutAll(client, rawBatches),
+                PairedWorkloads.cachePutAll(values, cacheBatches)));
+      }
+    }
+    Targets invoke = new Targets(0.95, Double.NaN, Double.NaN);
+    for (int threads : new int[] {1, 4}) {
+      rows.add(
+          new Row(
+              "invoke (+1 Long) / raw gets+cas",
+              "-",
+              threads,
+              invoke,
+              PairedWorkloads.rawIncrement(client, "raw:bench-counters:0:c:"),
+              PairedWorkloads.cacheIncrement(counters, "c:")));
+    }
+    rows.add(
+        new Row(
+            "invokeAll(100) / raw 100 gets + 100 cas, pipelined",
+            "-",
+            1,
+            new Targets(0.90, Double.NaN, Double.NaN),
+            PairedWorkloads.rawIncrementAll(client, "raw:bench-counters:0:ca:"),
+            PairedWorkloads.cacheIncrementAll(counters, "ca:")));
+    addAsyncRows(rows, client, values, counters);
+    return rows;
+  }
+
+  /** One thread, {@value #WINDOW} operations in flight, against raw spymemcached's own futures. */
+  @SuppressWarnings("unchecked")
+  private static void addAsyncRows(
+      List<Row> rows,
+      MemcachedClient client,
+      Cache<String, byte[]> values,
+      Cache<String, Long> counters) {
+    AsyncCache<String, byte[]> asyncValues = values.unwrap(AsyncCache.class);
+    AsyncCache<String, Long> asyncCounters = counters.unwrap(AsyncCache.class);
+    byte[] value = RawStates.randomValue(100);
+    KeySpace rawKeys = KeySpace.of("raw:bench-values:0:p100:");
+    KeySpace cacheKeys = KeySpace.of("p100:");
+    Targets async = new Targets(0.85, Double.NaN, Double.NaN);
+    String window = WINDOW + " in flight";
+    rows.add(
+        new Row(
+            ASYNC_GET,
+            "100 B",
+            1,
+            async,
+            PairedWorkloads.rawAsyncGet(client, rawKeys, WINDOW),
+            PairedWorkloads.cacheAsyncGet(asyncValues, cacheKeys, WINDOW)));
+    rows.add(
+        new Row(
+            "async put, " + window,
+            "100 B",
+            1,
+            async,
+            PairedWorkloads.rawAsyncPut(client, rawKeys, value, WINDOW),
+            PairedWorkloads.cacheAsyncPut(asyncValues, cacheKeys, value, WINDOW)));
+    rows.add(
+        new Row(
+            "async invoke (+1 Long), " + window + " / raw gets+cas chains",
+            "-",
+            1,
+            async,
+            PairedWorkloads.rawAsyncIncrement(client, "raw:bench-counters:0:w:", WINDOW),
+            PairedWorkloads.cacheAsyncIncrement(asyncCounters, "w:", WINDOW)));
+  }
+
+  private static Targets noAllocation(Targets targets) {
+    return new Targets(targets.ratio(), targets.cpu(), Double.NaN);
+  }
+
+  private static void populate(
+      MemcachedClient client,
+      List<Map<String, byte[]>> rawBatches,
+      Cache<String, byte[]> values,
+      List<Map<String, byte[]>> cacheBatches)
+      throws Exception {
+    for (Map<String, byte[]> batch : rawBatches) {
+      List<Future<Boolean>> writes = new ArrayList<>();
+      for (Map.Entry<String, byte[]> entry : batch.entrySet()) {
+        writes.add(client.set(entry.getKey(), 0, entry.getValue(), PairedWorkloads.BYTES));
+      }
+      for (Future<Boolean> write : writes) {
+        PairedWorkloads.stored(await(write));
+      }
+    }
+    for (Map<String, byte[]> batch : cacheBatches) {
+      values.putAll(batch);
+    }
+  }
+}

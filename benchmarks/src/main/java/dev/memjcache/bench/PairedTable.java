@@ -1,0 +1,152 @@
+package dev.memjcache.bench;
+
+import dev.memjcache.bench.PairedBenchmark.Result;
+import dev.memjcache.bench.PairedBenchmark.Targets;
+import dev.memjcache.bench.PairedRunner.Round;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
+
+/** Writes the paired mode's results as the Markdown table of the README's Performance section. */
+final class PairedTable {
+
+  private PairedTable() {}
+
+  static String markdown(
+      List<Result> results, int pairs, long roundMillis, long warmupMillis, long seconds) {
+    StringBuilder md = new StringBuilder();
+    md.append("# MemJCache vs raw spymemcached: paired run\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "One JVM (%s %s), one private memcached; per row %d pairs of %d ms rounds after a"
+                + " %d ms warm-up of each side, the order within a pair alternating. Ratio ="
+                + " median over the pairs of MemJCache ops/s ÷ raw ops/s, with its percentile"
+                + " bootstrap 95 %% interval (%d resamples, seed %d). ops/s: median round. CPU:"
+                + " client JVM process CPU time per operation (all its threads), B/op: bytes"
+                + " allocated by all its threads per operation, both summed over the measured"
+                + " rounds. Total time %d s.%n%n",
+            System.getProperty("java.vm.name"),
+            System.getProperty("java.version"),
+            pairs,
+            roundMillis,
+            warmupMillis,
+            PairedStats.RESAMPLES,
+            PairedStats.SEED,
+            seconds));
+    md.append(
+        "| operation | value | threads | raw ops/s | MemJCache ops/s | MemJCache/raw | 95 % interval"
+            + " | raw CPU µs/op | MemJCache CPU µs/op | CPU ratio | raw B/op | MemJCache B/op"
+            + " | B/op ratio | targets missed |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Result result : results) {
+      double[] ratios = result.ratios();
+      double ratio = PairedStats.median(ratios);
+      double[] interval = PairedStats.bootstrapMedianInterval(ratios);
+      double rawCpu = cpuMicrosPerOp(result.raw());
+      double cacheCpu = cpuMicrosPerOp(result.memjcache());
+      double rawBytes = bytesPerOp(result.raw());
+      double cacheBytes = bytesPerOp(result.memjcache());
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %,.0f | %,.0f | **%.3f** | %.3f–%.3f (%+.1f %%/%+.1f %%) | %.1f | %.1f"
+                  + " | %.2f | %,.0f | %,.0f | %.2f | %s |%n",
+              result.row().operation(),
+              result.row().value(),
+              result.row().threads(),
+              medianOps(result.raw()),
+              medianOps(result.memjcache()),
+              ratio,
+              interval[0],
+              interval[1],
+              100 * (interval[0] / ratio - 1),
+              100 * (interval[1] / ratio - 1),
+              rawCpu,
+              cacheCpu,
+              cacheCpu / rawCpu,
+              rawBytes,
+              cacheBytes,
+              cacheBytes / rawBytes,
+              missed(
+                  result.row().targets(),
+                  ratio,
+                  interval,
+                  cacheCpu / rawCpu,
+                  cacheBytes / rawBytes)));
+    }
+    Result sync = find(results, "get", "100 B", 4);
+    Result async = find(results, PairedBenchmark.ASYNC_GET, "100 B", 1);
+    if (sync != null && async != null) {
+      double syncOps = medianOps(sync.memjcache());
+      double asyncOps = medianOps(async.memjcache());
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nAsync get (1 thread, %d in flight) vs synchronous get at 4 threads, MemJCache, 100 B:"
+                  + " %,.0f vs %,.0f ops/s = **%.1f×** (target ≥ 5×).%n",
+              PairedBenchmark.WINDOW,
+              asyncOps,
+              syncOps,
+              asyncOps / syncOps));
+    }
+    return md.toString();
+  }
+
+  private static Result find(List<Result> results, String operation, String value, int threads) {
+    for (Result result : results) {
+      if (result.row().operation().equals(operation)
+          && result.row().value().equals(value)
+          && result.row().threads() == threads) {
+        return result;
+      }
+    }
+    return null;
+  }
+
+  static String missed(
+      Targets targets, double ratio, double[] interval, double cpu, double allocation) {
+    List<String> missed = new ArrayList<>();
+    if (ratio < targets.ratio()) {
+      missed.add(String.format(Locale.ROOT, "ratio < %.2f", targets.ratio()));
+    }
+    if (interval[0] < ratio * 0.95 || interval[1] > ratio * 1.05) {
+      missed.add("interval wider than ±5 %");
+    }
+    if (!Double.isNaN(targets.cpu()) && cpu > targets.cpu()) {
+      missed.add(String.format(Locale.ROOT, "CPU > %.2f×", targets.cpu()));
+    }
+    if (!Double.isNaN(targets.allocation()) && allocation > targets.allocation()) {
+      missed.add(String.format(Locale.ROOT, "B/op > %.2f×", targets.allocation()));
+    }
+    return missed.isEmpty() ? "none" : String.join(", ", missed);
+  }
+
+  static double medianOps(List<Round> rounds) {
+    double[] ops = new double[rounds.size()];
+    for (int i = 0; i < ops.length; i++) {
+      ops[i] = rounds.get(i).opsPerSecond();
+    }
+    return PairedStats.median(ops);
+  }
+
+  static double cpuMicrosPerOp(List<Round> rounds) {
+    return perOp(rounds, Round::cpuNanos) / 1e3;
+  }
+
+  static double bytesPerOp(List<Round> rounds) {
+    return perOp(rounds, Round::allocatedBytes);
+  }
+
+  /** The sum of {@code measure} over the rounds divided by the sum of their operations. */
+  private static double perOp(List<Round> rounds, ToLongFunction<Round> measure) {
+    long total = 0;
+    long ops = 0;
+    for (Round round : rounds) {
+      total += measure.applyAsLong(round);
+      ops += round.ops();
+    }
+    return (double) total / ops;
+  }
+}
