@@ -19,13 +19,10 @@ import java.util.concurrent.TimeoutException;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
-import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
-import net.spy.memcached.auth.AuthDescriptor;
-import net.spy.memcached.auth.PlainCallbackHandler;
 import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
 import org.slf4j.Logger;
@@ -83,7 +80,7 @@ public final class MemcachedStore implements AutoCloseable {
   private final NodeCommands nodeCommands;
   private final List<MemcachedNode> nodes;
 
-  private MemcachedStore(
+  MemcachedStore(
       LocatingClient client,
       EntryKeyHash keyHash,
       long timeoutMillis,
@@ -164,104 +161,8 @@ public final class MemcachedStore implements AutoCloseable {
       long connectTimeoutMillis,
       Credentials credentials,
       ClusterOptions cluster) {
-    List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
-    for (InetSocketAddress server : servers) {
-      resolved.add(
-          server.isUnresolved()
-              ? new InetSocketAddress(server.getHostString(), server.getPort())
-              : server);
-    }
-    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
-    if (credentials.isPresent()) {
-      SaslPlainCheck.verify(
-          resolved, credentials, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
-      factory.setAuthDescriptor(
-          new AuthDescriptor(
-              new String[] {"PLAIN"},
-              new PlainCallbackHandler(credentials.username(), credentials.password())));
-    }
-    EntryKeyHash keyHash = new EntryKeyHash(cluster.keyPrefix());
-    LocatingClient client;
-    try {
-      client =
-          new LocatingClient(
-              factory
-                  .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-                  .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                  .setHashAlg(keyHash)
-                  .setFailureMode(FailureMode.Cancel)
-                  .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
-                  .setOpTimeout(operationTimeoutMillis)
-                  .setOpQueueMaxBlockTime(operationTimeoutMillis)
-                  .setDaemon(true)
-                  .build(),
-              resolved);
-    } catch (Exception e) {
-      throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
-    }
-    awaitConnections(client, connectTimeoutMillis);
-    Map<SocketAddress, Map<String, String>> settings = readSettings(client);
-    if (!credentials.isPresent()) {
-      List<InetSocketAddress> silent = new ArrayList<>();
-      for (InetSocketAddress server : resolved) {
-        Map<String, String> answer = settings.get(server);
-        if (answer == null || answer.isEmpty()) {
-          silent.add(server);
-        }
-      }
-      try {
-        SaslPlainCheck.verifyNoneRequired(
-            silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
-      } catch (RuntimeException e) {
-        client.shutdown(0, TimeUnit.MILLISECONDS);
-        throw e;
-      }
-    }
-    return new MemcachedStore(
-        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
-  }
-
-  private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
-    Collection<MemcachedNode> nodes = client.getNodeLocator().getAll();
-    while (System.nanoTime() < deadline && !nodes.stream().allMatch(MemcachedNode::isActive)) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    for (MemcachedNode node : nodes) {
-      if (!node.isActive()) {
-        LOG.warn(
-            "memcached server {} is not reachable after {} ms; its commands fail until it" + " is",
-            node.getSocketAddress(),
-            connectTimeoutMillis);
-      }
-    }
-  }
-
-  /** Every server's {@code stats settings}; servers that did not answer are absent or empty. */
-  private static Map<SocketAddress, Map<String, String>> readSettings(MemcachedClient client) {
-    try {
-      return client.getStats("settings");
-    } catch (RuntimeException e) {
-      LOG.warn("cannot read stats settings from memcached ({})", e.toString());
-      return Map.of();
-    }
-  }
-
-  private static ItemSizeLimit itemSizeLimit(Map<SocketAddress, Map<String, String>> settings) {
-    try {
-      return ItemSizeLimit.fromStatsSettings(settings.values());
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "cannot read the item size limit from memcached ({}); assuming {}",
-          e.toString(),
-          ItemSizeLimit.DEFAULT);
-      return ItemSizeLimit.DEFAULT;
-    }
+    return StoreConnector.connect(
+        servers, operationTimeoutMillis, connectTimeoutMillis, credentials, cluster);
   }
 
   /**
