@@ -25,8 +25,6 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The narrow adapter over spymemcached: the handful of memcached commands MemJCache needs, on raw
@@ -42,8 +40,6 @@ import org.slf4j.LoggerFactory;
  * server; nothing blocks past the operation timeout. Thread-safe.
  */
 public final class MemcachedStore implements AutoCloseable {
-
-  private static final Logger LOG = LoggerFactory.getLogger(MemcachedStore.class);
 
   static {
     // spymemcached logs through its own stderr logger unless told otherwise.
