@@ -143,16 +143,11 @@ public final class AsyncCommands {
               op.cancel(true);
               store.health().failed(node, command + " timed out after " + timeout + " ms");
               return CompletableFuture.failedFuture(
-                  new StoreFailureException(
-                      "memcached "
-                          + command
-                          + " of key '"
-                          + key
-                          + "' on "
-                          + NodeHealth.name(node)
-                          + " timed out after "
-                          + timeout
-                          + " ms",
+                  StoreFailureException.of(
+                      command,
+                      key,
+                      NodeHealth.name(node),
+                      "timed out after " + timeout + " ms",
                       e));
             });
   }

@@ -484,16 +484,8 @@ public final class MemcachedStore implements AutoCloseable {
 
   private StoreFailureException refused(
       String command, String key, OperationFuture<Boolean> future) {
-    return new StoreFailureException(
-        "memcached "
-            + command
-            + " of key '"
-            + key
-            + "' on "
-            + serverOf(key)
-            + " was refused: "
-            + future.getStatus(),
-        null);
+    return StoreFailureException.of(
+        command, key, serverOf(key), "was refused: " + future.getStatus(), null);
   }
 
   /**

@@ -103,31 +103,16 @@ final class NodeCommands {
     StatusCode status = store.await(future, command, key, node);
     if (status == StatusCode.CANCELLED) {
       health.failed(node, command + " cancelled");
-      throw new StoreFailureException(
-          "memcached "
-              + command
-              + " of key '"
-              + key
-              + "' on "
-              + NodeHealth.name(node)
-              + " was cancelled (connection lost)",
-          null);
+      throw StoreFailureException.of(
+          command, key, NodeHealth.name(node), "was cancelled (connection lost)", null);
     }
     return status;
   }
 
   private static StoreFailureException refused(
       String command, String key, MemcachedNode node, StatusCode status) {
-    return new StoreFailureException(
-        "memcached "
-            + command
-            + " of key '"
-            + key
-            + "' on "
-            + NodeHealth.name(node)
-            + " answered "
-            + status,
-        null);
+    return StoreFailureException.of(
+        command, key, NodeHealth.name(node), "answered " + status, null);
   }
 
   /** The status a command ended with, completed by spymemcached's I/O thread. */

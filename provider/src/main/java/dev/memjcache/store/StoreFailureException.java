@@ -20,4 +20,21 @@ public class StoreFailureException extends CacheException {
   public StoreFailureException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * A failure of one memcached command on one key, worded the same everywhere: {@code memcached
+   * <command> of key '<key>' on <server> <outcome>}.
+   *
+   * @param command the memcached command ({@code gets}, {@code cas}, ...)
+   * @param key the memcached key
+   * @param server the server, as text or a socket address
+   * @param outcome what happened, for example {@code "timed out after 500 ms"}
+   * @param cause the underlying exception, may be null
+   * @return the exception, to be thrown
+   */
+  public static StoreFailureException of(
+      String command, String key, Object server, String outcome, Throwable cause) {
+    return new StoreFailureException(
+        "memcached " + command + " of key '" + key + "' on " + server + " " + outcome, cause);
+  }
 }
