@@ -3,7 +3,6 @@ package dev.memjcache;
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.StatisticsRecorder;
-import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.store.StoreFailureException;
 import java.util.ArrayList;
@@ -29,14 +28,12 @@ final class BulkOperations<K, V> {
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
   private final MetadumpKeyEnumerator enumerator;
-  private final AsyncCommands commands;
 
   BulkOperations(
       CacheContext<K, V> ctx, EntryOperations<K, V> single, MetadumpKeyEnumerator enumerator) {
     this.ctx = ctx;
     this.single = single;
     this.enumerator = enumerator;
-    this.commands = new AsyncCommands(ctx.entries.store());
   }
 
   Map<K, V> getAll(Set<? extends K> keys) {
@@ -142,7 +139,7 @@ final class BulkOperations<K, V> {
     if (replaceExisting) {
       // all gets are sent before any answer is awaited; the add/cas writes follow key by key
       for (K key : entries.keySet()) {
-        reads.put(key, ctx.entries.readAsync(commands, Runnable::run, key, now));
+        reads.put(key, ctx.pipelined.read(key, now));
       }
     }
     for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
@@ -180,7 +177,7 @@ final class BulkOperations<K, V> {
     Map<K, CompletableFuture<Slot<K, V>>> reads = new LinkedHashMap<>();
     for (K key : keys) {
       if (deleted.isDone(key)) {
-        reads.put(key, ctx.entries.readAsync(commands, Runnable::run, key, now));
+        reads.put(key, ctx.pipelined.read(key, now));
       }
     }
     for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {

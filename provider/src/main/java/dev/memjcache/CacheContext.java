@@ -7,6 +7,7 @@ import dev.memjcache.integration.LoaderSupport;
 import dev.memjcache.integration.WriterSupport;
 import dev.memjcache.management.CacheStatistics;
 import dev.memjcache.management.StatisticsRecorder;
+import dev.memjcache.store.AsyncCommands;
 import java.util.Map;
 import javax.cache.event.EventType;
 
@@ -22,6 +23,13 @@ import javax.cache.event.EventType;
 final class CacheContext<K, V> {
 
   final Entries<K, V> entries;
+
+  /**
+   * {@link #entries} without waiting per command, for synchronous calls that send many commands
+   * before awaiting their answers (pipelined bulk operations).
+   */
+  final AsyncEntries<K, V> pipelined;
+
   final ExpiryDecider expiry;
   final EventDispatcher<K, V> events;
   final LoaderSupport<K, V> loader;
@@ -40,6 +48,8 @@ final class CacheContext<K, V> {
       LoadLease lease,
       FailureHandler failures) {
     this.entries = entries;
+    this.pipelined =
+        new AsyncEntries<>(entries, new AsyncCommands(entries.store()), Runnable::run, true);
     this.expiry = expiry;
     this.events = events;
     this.loader = loader;

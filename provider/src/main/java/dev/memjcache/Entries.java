@@ -10,7 +10,6 @@ import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.codec.SerializationException;
 import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.expiry.ExpiryDecider;
-import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.DependentCaches;
 import dev.memjcache.store.GenerationTracker;
@@ -28,8 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -103,10 +100,63 @@ final class Entries<K, V> {
     return generations.clear();
   }
 
-  /** The item key of {@code encoded}: the generation of the server it hashes to. */
-  private String itemKey(EncodedKey encoded) {
+  /** The item key of {@code encoded}: the generation of the server it hashes to (may read it). */
+  String itemKey(EncodedKey encoded) {
     MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
     return keys.itemKey(generations.generation(node), encoded);
+  }
+
+  /** The server the entry of {@code encoded} lives on. */
+  MemcachedNode nodeOf(EncodedKey encoded) {
+    return store.nodeFor(keys.routingKey(encoded));
+  }
+
+  /** The server an item key lives on. */
+  MemcachedNode nodeOfItem(String itemKey) {
+    return store.nodeFor(itemKey);
+  }
+
+  /** The generation of {@code node} when known without reading it, else -1. */
+  long knownGeneration(MemcachedNode node) {
+    return generations.knownGeneration(node);
+  }
+
+  /** The item key of {@code encoded} in {@code generation}. */
+  String itemKey(long generation, EncodedKey encoded) {
+    return keys.itemKey(generation, encoded);
+  }
+
+  /** Marks {@code node} dirty for this cache: a write to it was dropped. */
+  void markDirty(MemcachedNode node) {
+    generations.markDirty(node);
+  }
+
+  /** The envelope of {@code value} for the entry of {@code encoded}; registers dependent values. */
+  EncodedEntry encode(long expiresAt, EncodedKey encoded, V value) {
+    observe(value);
+    return envelopes.encode(expiresAt, encoded.serializedKey(), value);
+  }
+
+  /** The envelope {@code slot} read with a new expiry, its value bytes unchanged. */
+  EncodedEntry withExpiry(Slot<K, V> slot, long expiresAt) {
+    return envelopes.withExpiry(slot.envelope, expiresAt);
+  }
+
+  /**
+   * The memcached exptime of an entry expiring at {@code expiresAt} (epoch ms), written at {@code
+   * now}.
+   */
+  int exptime(long expiresAt, long now) {
+    return expiry.exptime(expiresAt, now);
+  }
+
+  /**
+   * Checks the item size of {@code data} under {@code itemKey}.
+   *
+   * @throws ItemTooLargeException when the item would exceed the servers' {@code item_size_max}
+   */
+  void checkSize(String itemKey, EncodedEntry data) {
+    store.itemSizeLimit().check(itemKey, data.flags(), data.bytes().length);
   }
 
   /** The key of the load lease item of the entry {@code slot} was read from. */
@@ -143,67 +193,6 @@ final class Entries<K, V> {
     EncodedKey encoded = keys.encode(key);
     String itemKey = itemKey(encoded);
     return slot(key, itemKey, encoded, store.gets(itemKey), now);
-  }
-
-  /**
-   * memcached {@code gets} of one entry without waiting ({@link AsyncCommands}); the slot is
-   * decoded on the thread that completes the future. When the key's server generation must be read
-   * first (at most once per refresh interval), that read runs on {@code blocking}, not on the
-   * caller.
-   *
-   * @return a future of the slot; exceptionally {@link StoreFailureException}
-   */
-  CompletableFuture<Slot<K, V>> readAsync(
-      AsyncCommands commands, Executor blocking, K key, long now) {
-    EncodedKey encoded = keys.encode(key);
-    return itemKeyAsync(encoded, blocking)
-        .thenCompose(
-            itemKey ->
-                commands.gets(itemKey).thenApply(item -> slot(key, itemKey, encoded, item, now)));
-  }
-
-  /**
-   * The item key of {@code encoded}: at once when its generation is known, else on {@code
-   * blocking}.
-   */
-  private CompletableFuture<String> itemKeyAsync(EncodedKey encoded, Executor blocking) {
-    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
-    long known = generations.knownGeneration(node);
-    if (known >= 0) {
-      return CompletableFuture.completedFuture(keys.itemKey(known, encoded));
-    }
-    return CompletableFuture.supplyAsync(
-        () -> keys.itemKey(generations.generation(node), encoded), blocking);
-  }
-
-  /**
-   * Blind {@code set} without waiting (the async put fast path); a failure marks the server dirty.
-   *
-   * @return a future completing when stored; exceptionally {@link StoreFailureException}
-   * @throws ClassNotAllowedException, ItemTooLargeException before anything is sent
-   */
-  CompletableFuture<Void> putAsync(
-      AsyncCommands commands, Executor blocking, K key, V value, long expiresAt, long now) {
-    EncodedKey encoded = keys.encode(key);
-    // detached: the caller may change its byte[] value before the bytes are sent
-    EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value).detached();
-    int exptime = expiry.exptime(expiresAt, now);
-    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
-    long known = generations.knownGeneration(node);
-    if (known >= 0) {
-      // checked here so that a refused item fails before anything is sent, on the caller
-      store.itemSizeLimit().check(keys.itemKey(known, encoded), data.flags(), data.bytes().length);
-    }
-    return itemKeyAsync(encoded, blocking)
-        .thenCompose(itemKey -> commands.set(itemKey, exptime, data.flags(), data.bytes()))
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null
-                  && !(failure instanceof ItemTooLargeException)
-                  && !(failure.getCause() instanceof ItemTooLargeException)) {
-                generations.markDirty(node);
-              }
-            });
   }
 
   /**
@@ -390,8 +379,11 @@ final class Entries<K, V> {
     }
   }
 
+  /**
+   * What {@code item} (or its absence) under {@code itemKey} means for {@code key} at {@code now}.
+   */
   @SuppressWarnings("unchecked")
-  private Slot<K, V> slot(K key, String itemKey, EncodedKey encoded, StoreItem item, long now) {
+  Slot<K, V> slot(K key, String itemKey, EncodedKey encoded, StoreItem item, long now) {
     if (item == null) {
       return new Slot<>(key, itemKey, encoded, null, null, Slot.State.ABSENT, null);
     }

@@ -2,9 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoaderSupport;
-import dev.memjcache.store.AsyncCommands;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
 
@@ -78,8 +76,7 @@ final class EntryOperations<K, V> {
    *
    * @return the pending {@code set}, or null when the put must take the general path
    */
-  CompletableFuture<Void> putWithoutWaiting(
-      AsyncCommands commands, Executor blocking, K key, V value) {
+  CompletableFuture<Void> putWithoutWaiting(AsyncEntries<K, V> async, K key, V value) {
     if (ctx.writer.writer() != null || !ctx.isBlindPutAllowed()) {
       return null;
     }
@@ -89,9 +86,7 @@ final class EntryOperations<K, V> {
     if (ExpiryDecider.isExpired(expiresAt, now)) {
       return null;
     }
-    return entries
-        .putAsync(commands, blocking, key, value, expiresAt, now)
-        .thenRun(() -> recordPut(start));
+    return async.put(key, value, expiresAt, now).thenRun(() -> recordPut(start));
   }
 
   boolean containsKey(K key) {

@@ -2,7 +2,6 @@ package dev.memjcache;
 
 import dev.memjcache.integration.SingleFlight;
 import dev.memjcache.processor.ProcessorEntry;
-import dev.memjcache.store.AsyncCommands;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,12 +33,10 @@ final class InvokeOperations<K, V> {
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
   private final SingleFlight byKey = new SingleFlight();
-  private final AsyncCommands commands;
 
   InvokeOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single) {
     this.ctx = ctx;
     this.single = single;
-    this.commands = new AsyncCommands(ctx.entries.store());
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
@@ -116,7 +113,7 @@ final class InvokeOperations<K, V> {
     long now = System.currentTimeMillis();
     Map<K, CompletableFuture<Slot<K, V>>> reads = new LinkedHashMap<>();
     for (K key : keys) {
-      reads.put(key, ctx.entries.readAsync(commands, Runnable::run, key, now));
+      reads.put(key, ctx.pipelined.read(key, now));
     }
     for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {
       K key = read.getKey();

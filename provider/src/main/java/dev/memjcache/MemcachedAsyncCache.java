@@ -42,7 +42,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
   private final MemcachedCache<K, V> cache;
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
-  private final AsyncCommands commands;
+  private final AsyncEntries<K, V> async;
   private final Executor executor;
   private final AsyncLimit limit;
 
@@ -58,7 +58,8 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     this.cache = cache;
     this.ctx = ctx;
     this.single = single;
-    this.commands = new AsyncCommands(ctx.entries.store());
+    this.async =
+        new AsyncEntries<>(ctx.entries, new AsyncCommands(ctx.entries.store()), executor, false);
     this.executor = executor;
     this.limit = limit;
   }
@@ -105,9 +106,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
           requireKey(key);
           return degrade(
               "containsKey",
-              ctx.entries
-                  .readAsync(commands, executor, key, System.currentTimeMillis())
-                  .thenApply(Slot::isPresent),
+              async.read(key, System.currentTimeMillis()).thenApply(Slot::isPresent),
               false);
         });
   }
@@ -118,7 +117,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
         () -> {
           requireKey(key);
           Objects.requireNonNull(value, "a JCache value cannot be null");
-          CompletableFuture<Void> blind = single.putWithoutWaiting(commands, executor, key, value);
+          CompletableFuture<Void> blind = single.putWithoutWaiting(async, key, value);
           if (blind == null) {
             return onExecutor(
                 () -> {
@@ -182,8 +181,8 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     long now = System.currentTimeMillis();
     return degrade(
         "get",
-        ctx.entries
-            .readAsync(commands, executor, key, now)
+        async
+            .read(key, now)
             .thenCompose(
                 slot ->
                     single.getEndsAt(slot, now)

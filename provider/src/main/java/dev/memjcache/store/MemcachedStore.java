@@ -307,18 +307,7 @@ public final class MemcachedStore implements AutoCloseable {
     MemcachedNode node = admit(key);
     CASResponse response =
         await(client.asyncCAS(key, cas, exptime, item, RawTranscoder.INSTANCE), "cas", key, node);
-    switch (response) {
-      case OK:
-        return CasOutcome.STORED;
-      case EXISTS:
-        return CasOutcome.EXISTS;
-      case NOT_FOUND:
-        return CasOutcome.NOT_FOUND;
-      default:
-        throw new StoreFailureException(
-            "memcached cas of key '" + key + "' on " + serverOf(key) + " answered " + response,
-            null);
-    }
+    return CasOutcome.of(response, key, serverOf(key));
   }
 
   /**

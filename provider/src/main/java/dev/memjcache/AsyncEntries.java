@@ -1,0 +1,190 @@
+package dev.memjcache;
+
+import dev.memjcache.codec.EncodedEntry;
+import dev.memjcache.codec.EncodedKey;
+import dev.memjcache.store.AsyncCommands;
+import dev.memjcache.store.CasOutcome;
+import dev.memjcache.store.ItemTooLargeException;
+import dev.memjcache.store.StoreFailureException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import net.spy.memcached.MemcachedNode;
+
+/**
+ * The reads and writes of {@link Entries} without a waiting thread: each returns a future that
+ * spymemcached's I/O thread completes ({@link AsyncCommands}), so many can be in flight at once
+ * (the asynchronous view) or be sent before any answer is awaited (pipelined bulk operations). Same
+ * item keys, envelopes, exptimes and dirty marking as {@link Entries}; a failed write marks its
+ * server dirty for the cache before its future fails. A slot is decoded on the thread that
+ * completes the read. Thread-safe.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class AsyncEntries<K, V> {
+
+  private final Entries<K, V> entries;
+  private final AsyncCommands commands;
+  private final Executor generationReads;
+  private final boolean callerWaits;
+
+  /**
+   * @param generationReads runs the blocking read of a server's generation when it is not known yet
+   *     (at most once per refresh interval): the manager's executor for the asynchronous view,
+   *     {@code Runnable::run} for a caller that waits anyway
+   * @param callerWaits true when every write is awaited before the caller returns (the value's
+   *     bytes may then be sent without a copy, {@link EncodedEntry#aliasesValue})
+   */
+  AsyncEntries(
+      Entries<K, V> entries,
+      AsyncCommands commands,
+      Executor generationReads,
+      boolean callerWaits) {
+    this.entries = entries;
+    this.commands = commands;
+    this.generationReads = generationReads;
+    this.callerWaits = callerWaits;
+  }
+
+  /**
+   * memcached {@code gets} of one entry. @return a future of the slot; exceptionally {@link
+   * StoreFailureException}
+   */
+  CompletableFuture<Slot<K, V>> read(K key, long now) {
+    EncodedKey encoded = entries.keyCodec().encode(key);
+    return itemKey(encoded)
+        .thenCompose(
+            itemKey ->
+                commands
+                    .gets(itemKey)
+                    .thenApply(item -> entries.slot(key, itemKey, encoded, item, now)));
+  }
+
+  /**
+   * Blind {@code set}.
+   *
+   * @return a future completing when stored; exceptionally {@link StoreFailureException}
+   * @throws dev.memjcache.codec.ClassNotAllowedException before anything is sent
+   * @throws ItemTooLargeException before anything is sent, when the key's generation is known
+   */
+  CompletableFuture<Void> put(K key, V value, long expiresAt, long now) {
+    EncodedKey encoded = entries.keyCodec().encode(key);
+    EncodedEntry data = own(entries.encode(expiresAt, encoded, value));
+    int exptime = entries.exptime(expiresAt, now);
+    MemcachedNode node = entries.nodeOf(encoded);
+    long known = entries.knownGeneration(node);
+    if (known >= 0) {
+      String itemKey = entries.itemKey(known, encoded);
+      return written(node, commands.set(itemKey, exptime, data.flags(), data.bytes()));
+    }
+    // checked on the caller so that a refused item fails before anything is sent
+    entries.checkSize(entries.keyCodec().routingKey(encoded), data);
+    return written(
+        node,
+        itemKey(encoded)
+            .thenCompose(itemKey -> commands.set(itemKey, exptime, data.flags(), data.bytes())));
+  }
+
+  /** {@code add} without a prior read. @return a future of false when an item exists */
+  CompletableFuture<Boolean> add(K key, V value, long expiresAt, long now) {
+    EncodedKey encoded = entries.keyCodec().encode(key);
+    EncodedEntry data = own(entries.encode(expiresAt, encoded, value));
+    int exptime = entries.exptime(expiresAt, now);
+    return written(
+        entries.nodeOf(encoded),
+        itemKey(encoded)
+            .thenCompose(itemKey -> commands.add(itemKey, exptime, data.flags(), data.bytes())));
+  }
+
+  /**
+   * Creates the entry where {@code slot} found none: {@code add} when there was no item, else
+   * {@code cas} over the expired or foreign item.
+   *
+   * @return a future of false when someone else wrote the key first
+   */
+  CompletableFuture<Boolean> create(Slot<K, V> slot, V value, long expiresAt, long now) {
+    EncodedEntry data = own(entries.encode(expiresAt, slot.encodedKey, value));
+    int exptime = entries.exptime(expiresAt, now);
+    if (slot.item == null) {
+      return written(
+          entries.nodeOfItem(slot.itemKey),
+          commands.add(slot.itemKey, exptime, data.flags(), data.bytes()));
+    }
+    return cas(slot, exptime, data);
+  }
+
+  /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
+  CompletableFuture<Boolean> update(Slot<K, V> slot, V value, long expiresAt, long now) {
+    EncodedEntry data = own(entries.encode(expiresAt, slot.encodedKey, value));
+    return cas(slot, entries.exptime(expiresAt, now), data);
+  }
+
+  /**
+   * Gives the entry {@code slot} read a new expiry without re-serializing its value ({@code cas}).
+   * A slot without CAS unique (from a multi-get) is read again first.
+   *
+   * @return a future of false when the item changed since the read
+   */
+  CompletableFuture<Boolean> touch(Slot<K, V> slot, long expiresAt, long now) {
+    if (slot.item.cas() == 0) {
+      return commands
+          .gets(slot.itemKey)
+          .thenCompose(
+              item -> {
+                Slot<K, V> fresh = entries.slot(slot.key, slot.itemKey, slot.encodedKey, item, now);
+                return fresh.isPresent()
+                    ? touch(fresh, expiresAt, now)
+                    : CompletableFuture.completedFuture(false);
+              });
+    }
+    return cas(slot, entries.exptime(expiresAt, now), entries.withExpiry(slot, expiresAt));
+  }
+
+  /** Deletes the item {@code slot} read, if unchanged (delete with CAS). */
+  CompletableFuture<Boolean> delete(Slot<K, V> slot) {
+    if (slot.item == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return written(
+        entries.nodeOfItem(slot.itemKey), commands.delete(slot.itemKey, slot.item.cas()));
+  }
+
+  private CompletableFuture<Boolean> cas(Slot<K, V> slot, int exptime, EncodedEntry data) {
+    return written(
+            entries.nodeOfItem(slot.itemKey),
+            commands.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
+        .thenApply(outcome -> outcome == CasOutcome.STORED);
+  }
+
+  /**
+   * The item key of {@code encoded}: at once when its generation is known, else on {@link
+   * #generationReads}.
+   */
+  private CompletableFuture<String> itemKey(EncodedKey encoded) {
+    MemcachedNode node = entries.nodeOf(encoded);
+    long known = entries.knownGeneration(node);
+    if (known >= 0) {
+      return CompletableFuture.completedFuture(entries.itemKey(known, encoded));
+    }
+    return CompletableFuture.supplyAsync(() -> entries.itemKey(encoded), generationReads);
+  }
+
+  private EncodedEntry own(EncodedEntry data) {
+    return callerWaits ? data : data.detached();
+  }
+
+  /** Marks {@code node} dirty for the cache when {@code write} fails (not for a refused size). */
+  private <T> CompletableFuture<T> written(MemcachedNode node, CompletableFuture<T> write) {
+    return write.whenComplete(
+        (ok, failure) -> {
+          Throwable cause =
+              failure instanceof CompletionException && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
+          if (cause instanceof StoreFailureException && !(cause instanceof ItemTooLargeException)) {
+            entries.markDirty(node);
+          }
+        });
+  }
+}
