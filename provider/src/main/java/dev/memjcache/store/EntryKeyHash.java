@@ -60,8 +60,11 @@ public final class EntryKeyHash implements HashAlgorithm {
     }
   }
 
-  /** Slots of the per-thread identity cache (a power of two, above the bulk batch of 100). */
-  private static final int RECENT = 256;
+  /**
+   * Slots of the per-thread identity cache: a power of two, ten times a bulk batch of 100, so few
+   * keys of a batch evict each other.
+   */
+  private static final int RECENT = 1024;
 
   /** memcached keys are at most 250 bytes; longer strings take the general path. */
   private static final int MAX_ASCII_KEY = 250;
