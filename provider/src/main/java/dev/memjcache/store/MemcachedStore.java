@@ -53,6 +53,7 @@ public final class MemcachedStore implements AutoCloseable {
   private final EntryKeyHash keyHash;
 
   private final long timeoutMillis;
+  private final CommandDeadlines deadlines;
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
   private final NodeCommands nodeCommands;
@@ -68,6 +69,7 @@ public final class MemcachedStore implements AutoCloseable {
     this.keyHash = keyHash;
     this.locator = client.locator();
     this.timeoutMillis = timeoutMillis;
+    this.deadlines = new CommandDeadlines(timeoutMillis);
     this.itemSizeLimit = itemSizeLimit;
     this.nodes = List.copyOf(locator.getAll());
     NodeCommands[] commands = new NodeCommands[1];
@@ -173,6 +175,11 @@ public final class MemcachedStore implements AutoCloseable {
   /** Returns the servers' item size rule ({@code stats settings} at connect). */
   public ItemSizeLimit itemSizeLimit() {
     return itemSizeLimit;
+  }
+
+  /** The operation timeout of the commands sent without a waiting thread. */
+  CommandDeadlines deadlines() {
+    return deadlines;
   }
 
   /** Returns the operation timeout, in milliseconds. */
@@ -403,6 +410,7 @@ public final class MemcachedStore implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
