@@ -102,9 +102,10 @@ final class Entries<K, V> {
 
   /** The item key of {@code encoded}: the generation of the server it hashes to (may read it). */
   String itemKey(EncodedKey encoded) {
-    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    String routingKey = keys.routingKey(encoded);
+    MemcachedNode node = store.nodeFor(routingKey);
     String itemKey = keys.itemKey(generations.generation(node), encoded);
-    store.routeItemKey(itemKey);
+    store.routeItemKey(routingKey, itemKey);
     return itemKey;
   }
 
@@ -221,10 +222,11 @@ final class Entries<K, V> {
     StoreFailureException failure = null;
     for (K key : keyList) {
       EncodedKey e = keys.encode(key);
-      MemcachedNode node = nodeOf(e);
+      String routingKey = keys.routingKey(e);
+      MemcachedNode node = store.nodeFor(routingKey);
       try {
         String itemKey = keys.itemKey(generations.generation(node), e);
-        store.routeItemKey(itemKey);
+        store.routeItemKey(routingKey, itemKey);
         itemKeys.add(itemKey);
       } catch (StoreFailureException down) {
         failedKeys.add(key);

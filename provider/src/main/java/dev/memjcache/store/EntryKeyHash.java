@@ -111,6 +111,26 @@ public final class EntryKeyHash implements HashAlgorithm {
   }
 
   /**
+   * Hashes {@code itemKey}, an entry key that differs from {@code routingKey} in its generation
+   * segment only: when {@code routingKey} (the same String) is the last key this thread hashed, its
+   * hash is taken without comparing the strings; else {@code itemKey} is hashed as usual. Either
+   * way later lookups of {@code itemKey} find it by identity.
+   *
+   * @return the hash of {@code itemKey} without its generation segment
+   */
+  long alias(String routingKey, String itemKey) {
+    LastHash memo = last.get();
+    if (memo.key != routingKey) {
+      return hash(itemKey);
+    }
+    int slot = System.identityHashCode(itemKey) & (RECENT - 1);
+    memo.key = itemKey;
+    memo.recentKeys[slot] = itemKey;
+    memo.recentHashes[slot] = memo.hash;
+    return memo.hash;
+  }
+
+  /**
    * Whether {@code a} and {@code b} are entry keys that differ in their generation segment only.
    */
   private boolean sameWithoutGeneration(String a, String b) {

@@ -431,10 +431,11 @@ public final class MemcachedStore implements AutoCloseable {
    * command) finds it by identity. A bulk call routes all its keys before it sends any command, so
    * without this each key would be hashed twice.
    *
-   * @param itemKey an entry's item key, as built from the routing key this thread routed last
+   * @param routingKey the routing key of the entry, routed with {@link #nodeFor}
+   * @param itemKey the entry's item key
    */
-  public void routeItemKey(String itemKey) {
-    keyHash.hash(itemKey);
+  public void routeItemKey(String routingKey, String itemKey) {
+    keyHash.alias(routingKey, itemKey);
   }
 
   /** {@code locator.getPrimary(key)}: memoized per thread ({@link MemoizingLocator}). */
