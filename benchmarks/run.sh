@@ -10,6 +10,8 @@
 #                                        # per row, median ratio + bootstrap 95 % interval, CPU and
 #                                        # B/op; writes results/paired-table.md (--quick: a few rows,
 #                                        # results/paired-quick-table.md). See PairedBenchmark.
+#                                        # --max-pairs M: rows whose interval is wider than ±5 %
+#                                        # get more pairs, up to M.
 #
 # Every JMH run is made twice, with -t 1 and -t 4. Results: benchmarks/results/<mode>-t<N>.json
 # (JMH JSON), <mode>-t<N>.log (JMH console) and <mode>-table.md (from dev.memjcache.bench.ResultsTable).

@@ -102,8 +102,11 @@ final class Entries<K, V> {
 
   /** The item key of {@code encoded}: the generation of the server it hashes to (may read it). */
   String itemKey(EncodedKey encoded) {
-    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
-    return keys.itemKey(generations.generation(node), encoded);
+    String routingKey = keys.routingKey(encoded);
+    MemcachedNode node = store.nodeFor(routingKey);
+    String itemKey = keys.itemKey(generations.generation(node), encoded);
+    store.routeItemKey(routingKey, itemKey);
+    return itemKey;
   }
 
   /** The server the entry of {@code encoded} lives on. */
@@ -214,21 +217,27 @@ final class Entries<K, V> {
     List<K> keyOrder = new ArrayList<>(size);
     List<EncodedKey> encoded = new ArrayList<>(size);
     List<String> itemKeys = new ArrayList<>(size);
+    List<MemcachedNode> servers = new ArrayList<>(size);
     List<K> failedKeys = new ArrayList<>();
     StoreFailureException failure = null;
     for (K key : keyList) {
       EncodedKey e = keys.encode(key);
+      String routingKey = keys.routingKey(e);
+      MemcachedNode node = store.nodeFor(routingKey);
       try {
-        itemKeys.add(itemKey(e));
+        String itemKey = keys.itemKey(generations.generation(node), e);
+        store.routeItemKey(routingKey, itemKey);
+        itemKeys.add(itemKey);
       } catch (StoreFailureException down) {
         failedKeys.add(key);
         failure = failure == null ? down : failure;
         continue;
       }
+      servers.add(node);
       encoded.add(e);
       keyOrder.add(key);
     }
-    MemcachedStore.BulkRead read = store.getBulk(itemKeys);
+    MemcachedStore.BulkRead read = store.getBulk(itemKeys, servers);
     Set<String> failedItems =
         read.failedKeys().isEmpty() ? Set.of() : new HashSet<>(read.failedKeys());
     failure = failure == null ? read.failure() : failure;

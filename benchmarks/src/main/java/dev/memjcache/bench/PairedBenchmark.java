@@ -24,10 +24,16 @@ import net.spy.memcached.MemcachedClient;
  * reports the median of the per-pair ratios (MemJCache ops/s ÷ raw ops/s) with a percentile
  * bootstrap 95 % interval, and per side the client CPU µs/op and B/op over all measured rounds.
  *
- * <p>Arguments: {@code [--quick] [--pairs N] [--round-ms N] [--warmup-ms N] [--rows REGEX] [--out
- * FILE]}. {@code --quick}: 4 rows, 10 pairs.
+ * <p>Arguments: {@code [--quick] [--pairs N] [--max-pairs M] [--round-ms N] [--warmup-ms N] [--rows
+ * REGEX] [--out FILE]}. {@code --quick}: 4 rows, 10 pairs. With {@code --max-pairs M} above {@code
+ * N}, a row whose interval is still wider than ±{@value #TARGET_HALF_WIDTH_PERCENT} % after {@code
+ * N} pairs gets two more pairs at a time, up to {@code M}: a noisy stretch of the shared machine
+ * costs more rounds instead of a wide interval. The table gives each row's number of pairs.
  */
 public final class PairedBenchmark {
+
+  /** The interval half-width the issue asks for, in percent of the ratio. */
+  static final double TARGET_HALF_WIDTH_PERCENT = 5;
 
   /** Operations in flight in the asynchronous rows. */
   static final int WINDOW = 128;
@@ -73,6 +79,7 @@ public final class PairedBenchmark {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     int pairs = 20;
+    int maxPairs = 0;
     long roundMillis = 500;
     long warmupMillis = 1_500;
     Pattern rows = null;
@@ -81,6 +88,7 @@ public final class PairedBenchmark {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--pairs" -> pairs = Integer.parseInt(args[++i]);
+        case "--max-pairs" -> maxPairs = Integer.parseInt(args[++i]);
         case "--round-ms" -> roundMillis = Long.parseLong(args[++i]);
         case "--warmup-ms" -> warmupMillis = Long.parseLong(args[++i]);
         case "--rows" -> rows = Pattern.compile(args[++i]);
@@ -103,29 +111,47 @@ public final class PairedBenchmark {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
         }
-        results.add(measure(runner, row, pairs, roundMillis, warmupMillis));
+        results.add(
+            measure(runner, row, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis));
       }
     } finally {
       manager.close();
       client.shutdown(5, TimeUnit.SECONDS);
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-    String table = PairedTable.markdown(results, pairs, roundMillis, warmupMillis, seconds);
+    String table =
+        PairedTable.markdown(
+            results, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis, seconds);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, table);
     System.out.println(table);
   }
 
+  /**
+   * Whether the interval of the pairs so far is wider than the target (checked after an even number
+   * of pairs only, so each side goes first equally often).
+   */
+  private static boolean tooWide(List<Round> raw, List<Round> memjcache) {
+    if (raw.size() % 2 != 0) {
+      return true;
+    }
+    double[] ratios = new Result(null, raw, memjcache).ratios();
+    double median = PairedStats.median(ratios);
+    double[] interval = PairedStats.bootstrapMedianInterval(ratios);
+    double limit = TARGET_HALF_WIDTH_PERCENT / 100;
+    return interval[0] < median * (1 - limit) || interval[1] > median * (1 + limit);
+  }
+
   static Result measure(
-      PairedRunner runner, Row row, int pairs, long roundMillis, long warmupMillis)
+      PairedRunner runner, Row row, int pairs, int maxPairs, long roundMillis, long warmupMillis)
       throws Exception {
     long round = TimeUnit.MILLISECONDS.toNanos(roundMillis);
     long warmup = TimeUnit.MILLISECONDS.toNanos(warmupMillis);
     runner.run(row.raw(), row.threads(), warmup);
     runner.run(row.memjcache(), row.threads(), warmup);
-    List<Round> raw = new ArrayList<>(pairs);
-    List<Round> memjcache = new ArrayList<>(pairs);
-    for (int pair = 0; pair < pairs; pair++) {
+    List<Round> raw = new ArrayList<>(maxPairs);
+    List<Round> memjcache = new ArrayList<>(maxPairs);
+    for (int pair = 0; pair < pairs || (pair < maxPairs && tooWide(raw, memjcache)); pair++) {
       // alternate which side goes first, so a trend in the machine's load favours neither
       if (pair % 2 == 0) {
         raw.add(runner.run(row.raw(), row.threads(), round));

@@ -14,13 +14,18 @@ final class PairedTable {
   private PairedTable() {}
 
   static String markdown(
-      List<Result> results, int pairs, long roundMillis, long warmupMillis, long seconds) {
+      List<Result> results,
+      int pairs,
+      int maxPairs,
+      long roundMillis,
+      long warmupMillis,
+      long seconds) {
     StringBuilder md = new StringBuilder();
     md.append("# MemJCache vs raw spymemcached: paired run\n\n");
     md.append(
         String.format(
             Locale.ROOT,
-            "One JVM (%s %s), one private memcached; per row %d pairs of %d ms rounds after a"
+            "One JVM (%s %s), one private memcached; per row %s of %d ms rounds after a"
                 + " %d ms warm-up of each side, the order within a pair alternating. Ratio ="
                 + " median over the pairs of MemJCache ops/s ÷ raw ops/s, with its percentile"
                 + " bootstrap 95 %% interval (%d resamples, seed %d). ops/s: median round. CPU:"
@@ -29,17 +34,24 @@ final class PairedTable {
                 + " rounds. Total time %d s.%n%n",
             System.getProperty("java.vm.name"),
             System.getProperty("java.version"),
-            pairs,
+            maxPairs > pairs
+                ? pairs
+                    + " pairs, up to "
+                    + maxPairs
+                    + " while the interval is wider than ±"
+                    + (int) PairedBenchmark.TARGET_HALF_WIDTH_PERCENT
+                    + " % (column pairs),"
+                : pairs + " pairs",
             roundMillis,
             warmupMillis,
             PairedStats.RESAMPLES,
             PairedStats.SEED,
             seconds));
     md.append(
-        "| operation | value | threads | raw ops/s | MemJCache ops/s | MemJCache/raw | 95 % interval"
+        "| operation | value | threads | pairs | raw ops/s | MemJCache ops/s | MemJCache/raw | 95 % interval"
             + " | raw CPU µs/op | MemJCache CPU µs/op | CPU ratio | raw B/op | MemJCache B/op"
             + " | B/op ratio | targets missed |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Result result : results) {
       double[] ratios = result.ratios();
       double ratio = PairedStats.median(ratios);
@@ -51,11 +63,12 @@ final class PairedTable {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %,.0f | %,.0f | **%.3f** | %.3f–%.3f (%+.1f %%/%+.1f %%) | %.1f | %.1f"
+              "| %s | %s | %d | %d | %,.0f | %,.0f | **%.3f** | %.3f–%.3f (%+.1f %%/%+.1f %%) | %.1f | %.1f"
                   + " | %.2f | %,.0f | %,.0f | %.2f | %s |%n",
               result.row().operation(),
               result.row().value(),
               result.row().threads(),
+              ratios.length,
               medianOps(result.raw()),
               medianOps(result.memjcache()),
               ratio,

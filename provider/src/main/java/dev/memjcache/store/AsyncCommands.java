@@ -1,11 +1,11 @@
 package dev.memjcache.store;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.internal.OperationCompletionListener;
 import net.spy.memcached.internal.OperationFuture;
 
 /**
@@ -13,9 +13,9 @@ import net.spy.memcached.internal.OperationFuture;
  * OperationFuture} listeners complete a {@link CompletableFuture}. Each command reports to node
  * health like {@link MemcachedStore}'s blocking ones: a server marked down fails at once (the
  * command is not sent), an answer marks success, and a command with no answer within the operation
- * timeout is cancelled and fails with a {@link StoreFailureException}. Completion runs on
- * spymemcached's I/O thread (or the JDK's delay scheduler for timeouts): callers attach only cheap
- * steps there, and hand user code to an executor.
+ * timeout is cancelled and fails with a {@link StoreFailureException} ({@link CommandDeadlines}).
+ * Completion runs on spymemcached's listener threads (or the timeout thread): callers attach only
+ * cheap steps there, and hand user code to an executor.
  *
  * <p>Sending many commands before awaiting any pipelines them: spymemcached writes every queued
  * operation of a server in one batch.
@@ -40,17 +40,39 @@ public final class AsyncCommands {
    *     the server is marked down) on timeout or failure
    */
   public CompletableFuture<StoreItem> gets(String key) {
+    return gets(key, Function.identity());
+  }
+
+  /**
+   * memcached {@code gets}, its answer turned into the future's value by {@code decode} on the
+   * thread that receives it (one stage less than {@code gets(key).thenApply(decode)}).
+   *
+   * @param key the memcached key
+   * @param decode a cheap, non-blocking function of the item (null when there is none); what it
+   *     throws fails the future
+   * @return a future of {@code decode}'s result; exceptionally as {@link #gets(String)}
+   */
+  public <R> CompletableFuture<R> gets(String key, Function<? super StoreItem, R> decode) {
     MemcachedNode node = store.nodeFor(key);
     StoreFailureException down = refusal(node);
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    return complete(
-        store.client().asyncGets(key, RawTranscoder.INSTANCE),
-        "gets",
-        key,
-        node,
-        AsyncCommands::item);
+    Pending<CASValue<CachedData>, R> pending =
+        new Pending<>(
+            "gets",
+            key,
+            node,
+            value ->
+                decode.apply(
+                    value == null
+                        ? null
+                        : new StoreItem(
+                            key,
+                            value.getValue().getData(),
+                            value.getValue().getFlags(),
+                            value.getCas())));
+    return pending.send(store.client().asyncGets(key, RawTranscoder.INSTANCE));
   }
 
   /**
@@ -71,20 +93,9 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    OperationFuture<Boolean> op =
-        store.client().set(key, exptime, item(flags, data), RawTranscoder.INSTANCE);
-    return complete(
-        op,
-        "set",
-        key,
-        node,
-        (k, stored) -> {
-          if (!Boolean.TRUE.equals(stored)) {
-            throw StoreFailureException.of(
-                "set", k, NodeHealth.name(node), "was refused: " + op.getStatus(), null);
-          }
-          return null;
-        });
+    Pending<Boolean, Void> pending = new Pending<>("set", key, node, null);
+    return pending.send(
+        store.client().set(key, exptime, item(flags, data), RawTranscoder.INSTANCE));
   }
 
   /**
@@ -103,12 +114,9 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    return complete(
-        store.client().add(key, exptime, item(flags, data), RawTranscoder.INSTANCE),
-        "add",
-        key,
-        node,
-        AsyncCommands::stored);
+    Pending<Boolean, Boolean> pending = new Pending<>("add", key, node, Boolean.TRUE::equals);
+    return pending.send(
+        store.client().add(key, exptime, item(flags, data), RawTranscoder.INSTANCE));
   }
 
   /**
@@ -128,12 +136,11 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    return complete(
-        store.client().asyncCAS(key, cas, exptime, item(flags, data), RawTranscoder.INSTANCE),
-        "cas",
-        key,
-        node,
-        (k, response) -> CasOutcome.of(response, k, NodeHealth.name(node)));
+    Pending<net.spy.memcached.CASResponse, CasOutcome> pending =
+        new Pending<>(
+            "cas", key, node, response -> CasOutcome.of(response, key, NodeHealth.name(node)));
+    return pending.send(
+        store.client().asyncCAS(key, cas, exptime, item(flags, data), RawTranscoder.INSTANCE));
   }
 
   /**
@@ -150,12 +157,9 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    return complete(
-        cas == 0 ? store.client().delete(key) : store.client().delete(key, cas),
-        cas == 0 ? "delete" : "delete-with-cas",
-        key,
-        node,
-        AsyncCommands::stored);
+    Pending<Boolean, Boolean> pending =
+        new Pending<>(cas == 0 ? "delete" : "delete-with-cas", key, node, Boolean.TRUE::equals);
+    return pending.send(cas == 0 ? store.client().delete(key) : store.client().delete(key, cas));
   }
 
   /** Why node health refuses a command to {@code node} now, or null when it is admitted. */
@@ -168,76 +172,86 @@ public final class AsyncCommands {
     }
   }
 
-  /** Turns spymemcached's answer of one command into the result of {@code op}'s future. */
-  @FunctionalInterface
-  private interface Answer<T, R> {
-    R apply(String key, T answer);
-  }
-
   /**
-   * The future of {@code op}: completed from its listener with {@code answer}, or failed by {@link
-   * MemcachedStore#await}'s translation, or by the operation timeout.
+   * One command in flight, and the future of its result: completed by spymemcached's listener with
+   * the answer (translated by {@link MemcachedStore#await}, which also reports to node health), or
+   * failed by {@link CommandDeadlines} when no answer came in time. One object per command.
+   *
+   * @param <T> spymemcached's answer type
+   * @param <R> the result type
    */
-  private <T, R> CompletableFuture<R> complete(
-      OperationFuture<T> op, String command, String key, MemcachedNode node, Answer<T, R> answer) {
-    CompletableFuture<R> result = new CompletableFuture<>();
-    op.addListener(
-        done -> {
-          if (result.isDone()) {
-            return; // timed out already: node health has counted it
-          }
-          try {
-            result.complete(answer.apply(key, store.await(op, command, key, node)));
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        });
-    return withTimeout(result, op, command, key, node);
-  }
+  private final class Pending<T, R> extends CompletableFuture<R>
+      implements OperationCompletionListener, CommandDeadlines.Tracked {
 
-  /**
-   * A silent server (no answer, no closed connection) never completes spymemcached's future: the
-   * operation timeout ({@link CompletableFuture#orTimeout}, whose timer is cancelled when the
-   * answer comes) cancels it, fails the stage and counts a failure for node health.
-   */
-  private <T> CompletableFuture<T> withTimeout(
-      CompletableFuture<T> result,
-      OperationFuture<?> op,
-      String command,
-      String key,
-      MemcachedNode node) {
-    long timeout = store.timeoutMillis();
-    return result
-        .orTimeout(timeout, TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(
-            e -> {
-              if (!(e instanceof TimeoutException)) {
-                return CompletableFuture.failedFuture(e);
-              }
-              op.cancel(true);
-              store.health().failed(node, command + " timed out after " + timeout + " ms");
-              return CompletableFuture.failedFuture(
-                  StoreFailureException.of(
-                      command,
-                      key,
-                      NodeHealth.name(node),
-                      "timed out after " + timeout + " ms",
-                      e));
-            });
+    private final String command;
+    private final String key;
+    private final MemcachedNode node;
+
+    /** Maps the answer to the result; null for {@code set}, whose false answer is a refusal. */
+    private final Function<T, R> answer;
+
+    private final long deadlineNanos;
+    private OperationFuture<T> op;
+
+    Pending(String command, String key, MemcachedNode node, Function<T, R> answer) {
+      this.command = command;
+      this.key = key;
+      this.node = node;
+      this.answer = answer;
+      this.deadlineNanos = store.deadlines().deadlineFromNow();
+    }
+
+    CompletableFuture<R> send(OperationFuture<T> sent) {
+      this.op = sent;
+      store.deadlines().track(this);
+      sent.addListener(this);
+      return this;
+    }
+
+    @Override
+    public void onComplete(OperationFuture<?> done) {
+      if (isDone()) {
+        return; // expired already: node health has counted it
+      }
+      try {
+        T value = store.await(op, command, key, node);
+        if (answer == null) {
+          if (!Boolean.TRUE.equals(value)) {
+            throw StoreFailureException.of(
+                command, key, NodeHealth.name(node), "was refused: " + op.getStatus(), null);
+          }
+          complete(null);
+        } else {
+          complete(answer.apply(value));
+        }
+      } catch (RuntimeException e) {
+        completeExceptionally(e);
+      }
+    }
+
+    @Override
+    public long deadlineNanos() {
+      return deadlineNanos;
+    }
+
+    @Override
+    public boolean isFinished() {
+      return isDone();
+    }
+
+    @Override
+    public void expire() {
+      long timeout = store.timeoutMillis();
+      if (completeExceptionally(
+          StoreFailureException.of(
+              command, key, NodeHealth.name(node), "timed out after " + timeout + " ms", null))) {
+        op.cancel(true);
+        store.health().failed(node, command + " timed out after " + timeout + " ms");
+      }
+    }
   }
 
   private static CachedData item(int flags, byte[] data) {
     return new CachedData(flags, data, Integer.MAX_VALUE);
-  }
-
-  private static StoreItem item(String key, CASValue<CachedData> value) {
-    return value == null
-        ? null
-        : new StoreItem(
-            key, value.getValue().getData(), value.getValue().getFlags(), value.getCas());
-  }
-
-  private static Boolean stored(String key, Boolean answer) {
-    return Boolean.TRUE.equals(answer);
   }
 }

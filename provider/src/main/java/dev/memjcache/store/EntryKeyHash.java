@@ -60,8 +60,11 @@ public final class EntryKeyHash implements HashAlgorithm {
     }
   }
 
-  /** Slots of the per-thread identity cache (a power of two, above the bulk batch of 100). */
-  private static final int RECENT = 256;
+  /**
+   * Slots of the per-thread identity cache: a power of two, ten times a bulk batch of 100, so few
+   * keys of a batch evict each other.
+   */
+  private static final int RECENT = 1024;
 
   /** memcached keys are at most 250 bytes; longer strings take the general path. */
   private static final int MAX_ASCII_KEY = 250;
@@ -105,6 +108,26 @@ public final class EntryKeyHash implements HashAlgorithm {
     memo.recentKeys[slot] = key;
     memo.recentHashes[slot] = hash;
     return hash;
+  }
+
+  /**
+   * Hashes {@code itemKey}, an entry key that differs from {@code routingKey} in its generation
+   * segment only: when {@code routingKey} (the same String) is the last key this thread hashed, its
+   * hash is taken without comparing the strings; else {@code itemKey} is hashed as usual. Either
+   * way later lookups of {@code itemKey} find it by identity.
+   *
+   * @return the hash of {@code itemKey} without its generation segment
+   */
+  long alias(String routingKey, String itemKey) {
+    LastHash memo = last.get();
+    if (memo.key != routingKey) {
+      return hash(itemKey);
+    }
+    int slot = System.identityHashCode(itemKey) & (RECENT - 1);
+    memo.key = itemKey;
+    memo.recentKeys[slot] = itemKey;
+    memo.recentHashes[slot] = memo.hash;
+    return memo.hash;
   }
 
   /**

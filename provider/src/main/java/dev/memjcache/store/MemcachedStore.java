@@ -52,25 +52,8 @@ public final class MemcachedStore implements AutoCloseable {
   private final NodeLocator locator;
   private final EntryKeyHash keyHash;
 
-  /**
-   * The servers of the hashes this thread looked up recently, direct-mapped by hash: a call routes
-   * each entry twice with keys that hash alike ({@link #nodeFor} with the routing key for the
-   * generation, then the command with the item key; a bulk call all its keys, then all again), and
-   * a Ketama lookup (a TreeMap tail map) costs more than the memo.
-   */
-  private final ThreadLocal<Routes> routes = ThreadLocal.withInitial(Routes::new);
-
-  private static final class Routes {
-    static final int SLOTS = 256; // a power of two above the bulk batch of 100
-    final long[] hashes = new long[SLOTS];
-    final MemcachedNode[] nodes = new MemcachedNode[SLOTS];
-
-    Routes() {
-      java.util.Arrays.fill(hashes, -1); // Ketama hashes are unsigned 32-bit: -1 never matches
-    }
-  }
-
   private final long timeoutMillis;
+  private final CommandDeadlines deadlines;
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
   private final NodeCommands nodeCommands;
@@ -86,6 +69,7 @@ public final class MemcachedStore implements AutoCloseable {
     this.keyHash = keyHash;
     this.locator = client.locator();
     this.timeoutMillis = timeoutMillis;
+    this.deadlines = new CommandDeadlines(timeoutMillis);
     this.itemSizeLimit = itemSizeLimit;
     this.nodes = List.copyOf(locator.getAll());
     NodeCommands[] commands = new NodeCommands[1];
@@ -193,6 +177,11 @@ public final class MemcachedStore implements AutoCloseable {
     return itemSizeLimit;
   }
 
+  /** The operation timeout of the commands sent without a waiting thread. */
+  CommandDeadlines deadlines() {
+    return deadlines;
+  }
+
   /** Returns the operation timeout, in milliseconds. */
   public long timeoutMillis() {
     return timeoutMillis;
@@ -222,12 +211,27 @@ public final class MemcachedStore implements AutoCloseable {
    *     whose server failed with the first failure
    */
   public BulkRead getBulk(Collection<String> keys) {
+    List<MemcachedNode> servers = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      servers.add(primary(key));
+    }
+    return getBulk(keys, servers);
+  }
+
+  /**
+   * {@link #getBulk(Collection)} of keys whose servers the caller has looked up already.
+   *
+   * @param keys the memcached keys
+   * @param servers the server of each key, in the iteration order of {@code keys}
+   */
+  public BulkRead getBulk(Collection<String> keys, List<MemcachedNode> servers) {
     if (keys.isEmpty()) {
       return new BulkRead(Map.of(), List.of(), null);
     }
     Map<MemcachedNode, List<String>> byNode = new IdentityHashMap<>();
+    int i = 0;
     for (String key : keys) {
-      byNode.computeIfAbsent(primary(key), n -> new ArrayList<>()).add(key);
+      byNode.computeIfAbsent(servers.get(i++), n -> new ArrayList<>()).add(key);
     }
     Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures = new LinkedHashMap<>();
     List<String> failedKeys = new ArrayList<>();
@@ -241,16 +245,22 @@ public final class MemcachedStore implements AutoCloseable {
         failure = failure == null ? down : failure;
       }
     }
-    Map<String, CachedData> items = new HashMap<>();
+    Map<String, CachedData> items = futures.size() == 1 ? null : new HashMap<>();
     for (Map.Entry<MemcachedNode, BulkFuture<Map<String, CachedData>>> e : futures.entrySet()) {
       try {
-        items.putAll(await(e.getValue(), "multi-get", byNode.get(e.getKey()), e.getKey()));
+        Map<String, CachedData> found =
+            await(e.getValue(), "multi-get", byNode.get(e.getKey()), e.getKey());
+        if (items == null) {
+          items = found; // one server: its answer is the whole result, no copy
+        } else {
+          items.putAll(found);
+        }
       } catch (StoreFailureException failed) {
         failedKeys.addAll(byNode.get(e.getKey()));
         failure = failure == null ? failed : failure;
       }
     }
-    return new BulkRead(items, failedKeys, failure);
+    return new BulkRead(items == null ? Map.of() : items, failedKeys, failure);
   }
 
   /**
@@ -400,6 +410,7 @@ public final class MemcachedStore implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
@@ -413,16 +424,23 @@ public final class MemcachedStore implements AutoCloseable {
     return primary(key);
   }
 
-  /** {@code locator.getPrimary(key)}, which depends on the key's hash only, memoized per thread. */
+  /**
+   * Routes {@code itemKey} now, right after its routing key (the same key with generation 0) was
+   * routed on this thread: its hash is then taken from that one without an MD5, and every later
+   * lookup of the same String (a multi-get's grouping by server, spymemcached's own routing of the
+   * command) finds it by identity. A bulk call routes all its keys before it sends any command, so
+   * without this each key would be hashed twice.
+   *
+   * @param routingKey the routing key of the entry, routed with {@link #nodeFor}
+   * @param itemKey the entry's item key
+   */
+  public void routeItemKey(String routingKey, String itemKey) {
+    keyHash.alias(routingKey, itemKey);
+  }
+
+  /** {@code locator.getPrimary(key)}: memoized per thread ({@link MemoizingLocator}). */
   private MemcachedNode primary(String key) {
-    long hash = keyHash.hash(key);
-    Routes memo = routes.get();
-    int slot = (int) (hash ^ (hash >>> 8)) & (Routes.SLOTS - 1);
-    if (memo.hashes[slot] != hash) {
-      memo.nodes[slot] = locator.getPrimary(key);
-      memo.hashes[slot] = hash;
-    }
-    return memo.nodes[slot];
+    return locator.getPrimary(key);
   }
 
   /** Returns the node health of this client's servers. */

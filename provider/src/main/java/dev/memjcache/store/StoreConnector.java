@@ -59,16 +59,17 @@ final class StoreConnector {
     try {
       client =
           new LocatingClient(
-              factory
-                  .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-                  .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                  .setHashAlg(keyHash)
-                  .setFailureMode(FailureMode.Cancel)
-                  .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
-                  .setOpTimeout(operationTimeoutMillis)
-                  .setOpQueueMaxBlockTime(operationTimeoutMillis)
-                  .setDaemon(true)
-                  .build(),
+              new RoutingConnectionFactory(
+                  factory
+                      .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                      .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                      .setHashAlg(keyHash)
+                      .setFailureMode(FailureMode.Cancel)
+                      .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
+                      .setOpTimeout(operationTimeoutMillis)
+                      .setOpQueueMaxBlockTime(operationTimeoutMillis)
+                      .setDaemon(true)
+                      .build()),
               resolved);
     } catch (Exception e) {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);

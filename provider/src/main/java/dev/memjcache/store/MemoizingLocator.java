@@ -1,0 +1,95 @@
+package dev.memjcache.store;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import net.spy.memcached.HashAlgorithm;
+import net.spy.memcached.MemcachedNode;
+import net.spy.memcached.NodeLocator;
+
+/**
+ * spymemcached's consistent-hashing locator with a per-thread memo of recent lookups by hash. Every
+ * MemJCache command is routed twice on the calling thread: by MemJCache, to take the server's
+ * generation and ask node health, and then by spymemcached when it queues the operation, with the
+ * same key or one that hashes alike ({@link EntryKeyHash}); a bulk call routes each of its keys
+ * twice the same way. The hash is memoized by {@link EntryKeyHash}; this memo saves the second
+ * Ketama lookup (a {@code TreeMap} ceiling search over 160 points per server). Installed through
+ * {@link RoutingConnectionFactory}, so spymemcached's own lookups go through it too.
+ *
+ * <p>A key's server depends on its hash only, and {@link #updateLocator} (spymemcached calls it
+ * only for auto-discovered clusters, which MemJCache does not use) empties every memo.
+ */
+final class MemoizingLocator implements NodeLocator {
+
+  /**
+   * Slots of a thread's memo: a power of two, ten times a bulk batch of 100, so few keys of a batch
+   * evict each other.
+   */
+  private static final int SLOTS = 1024;
+
+  private final NodeLocator ketama;
+  private final HashAlgorithm hashAlgorithm;
+
+  /** Bumped by {@link #updateLocator}: a memo of an older layout is emptied before use. */
+  private volatile int layout;
+
+  private final ThreadLocal<Memo> memos = ThreadLocal.withInitial(Memo::new);
+
+  private static final class Memo {
+    final long[] hashes = new long[SLOTS];
+    final MemcachedNode[] nodes = new MemcachedNode[SLOTS];
+    int layout;
+
+    Memo() {
+      Arrays.fill(hashes, -1); // Ketama hashes are unsigned 32-bit: -1 never matches
+    }
+  }
+
+  /**
+   * @param ketama the locator spymemcached built (consistent hashing with {@code hashAlgorithm})
+   * @param hashAlgorithm the hash {@code ketama} routes by
+   */
+  MemoizingLocator(NodeLocator ketama, HashAlgorithm hashAlgorithm) {
+    this.ketama = ketama;
+    this.hashAlgorithm = hashAlgorithm;
+  }
+
+  @Override
+  public MemcachedNode getPrimary(String key) {
+    long hash = hashAlgorithm.hash(key);
+    Memo memo = memos.get();
+    int current = layout;
+    if (memo.layout != current) {
+      Arrays.fill(memo.hashes, -1);
+      memo.layout = current;
+    }
+    int slot = (int) (hash ^ (hash >>> 8)) & (SLOTS - 1);
+    if (memo.hashes[slot] != hash) {
+      memo.nodes[slot] = ketama.getPrimary(key);
+      memo.hashes[slot] = hash;
+    }
+    return memo.nodes[slot];
+  }
+
+  @Override
+  public Iterator<MemcachedNode> getSequence(String key) {
+    return ketama.getSequence(key);
+  }
+
+  @Override
+  public Collection<MemcachedNode> getAll() {
+    return ketama.getAll();
+  }
+
+  @Override
+  public NodeLocator getReadonlyCopy() {
+    return ketama.getReadonlyCopy();
+  }
+
+  @Override
+  public void updateLocator(List<MemcachedNode> nodes) {
+    ketama.updateLocator(nodes);
+    layout++;
+  }
+}
