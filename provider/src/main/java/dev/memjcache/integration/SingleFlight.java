@@ -59,6 +59,11 @@ public class SingleFlight {
         public <K, V> Map<K, V> sharedAll(Collection<K> keys, Function<Set<K>, Map<K, V>> work) {
           return work.apply(new LinkedHashSet<>(keys));
         }
+
+        @Override
+        public Turn tryTurn(Object key) {
+          return Turn.REENTERED;
+        }
       };
 
   private static final Logger LOG = LoggerFactory.getLogger(SingleFlight.class);
@@ -152,6 +157,49 @@ public class SingleFlight {
       result.putAll(work.apply(new LinkedHashSet<>(notAwaited)));
     }
     return result;
+  }
+
+  /**
+   * Takes the turn on {@code key} without waiting: for a caller that works on many keys at once
+   * (the pipelined {@code invokeAll}) and must never wait for another caller while it holds turns,
+   * so two such callers with overlapping keys cannot deadlock. Callers of {@link #exclusive} on the
+   * key wait until the turn is {@linkplain Turn#release released}; a wait that would close a cycle
+   * through the holder is not entered, as for {@link #exclusive}.
+   *
+   * @return the turn, to release when the work on the key ends ({@link Turn#REENTERED} when this
+   *     thread holds the key already); null when another thread holds it
+   */
+  public Turn tryTurn(Object key) {
+    Flight mine = new Flight();
+    Flight running = flights.putIfAbsent(key, mine);
+    if (running == null) {
+      return new Turn(this, key, mine);
+    }
+    return running.owner == Thread.currentThread() ? Turn.REENTERED : null;
+  }
+
+  /** A turn on one key taken by {@link #tryTurn}. */
+  public static final class Turn {
+
+    /** The turn of a thread that held the key already: releasing it does nothing. */
+    public static final Turn REENTERED = new Turn(null, null, null);
+
+    private final SingleFlight owner;
+    private final Object key;
+    private final Flight flight;
+
+    private Turn(SingleFlight owner, Object key, Flight flight) {
+      this.owner = owner;
+      this.key = key;
+      this.flight = flight;
+    }
+
+    /** Ends the turn: the next caller waiting for the key runs. Idempotent. */
+    public void release() {
+      if (flight != null && owner.flights.remove(key, flight)) {
+        flight.done.countDown();
+      }
+    }
   }
 
   /** Keys with work in progress (for tests that check nothing is left behind). */
