@@ -13,11 +13,12 @@ import javax.cache.CacheException;
  * The read-decide-write rounds of the bulk operations that write conditionally ({@code invokeAll},
  * {@code putAll} when listeners or the expiry policy need the old entry, {@code removeAll(keys)},
  * {@code loadAll}), pipelined: every {@code gets} of a round is sent before any answer is awaited,
- * then every {@code add}/{@code cas}/delete-with-CAS, so a round costs about one round trip per
- * server whatever the number of keys. Only the keys whose write hit a CAS conflict (another writer
- * changed the item since the read) are read again, in the next round, up to {@link
- * EntryOperations#MAX_CAS_ATTEMPTS} conflicts per key. Expired entries the reads find are deleted
- * first (delete-with-CAS, EXPIRED once), pipelined as well.
+ * and each key's {@code add}/{@code cas}/delete-with-CAS is sent as soon as its own answer is in
+ * (while the later answers are still arriving), all awaited at the end of the round; so a round
+ * costs about one round trip per server whatever the number of keys. Only the keys whose write hit
+ * a CAS conflict (another writer changed the item since the read) are read again, in the next
+ * round, up to {@link EntryOperations#MAX_CAS_ATTEMPTS} conflicts per key. Expired entries the
+ * reads find are deleted first (delete-with-CAS, EXPIRED once), pipelined as well.
  *
  * <p>Everything but the memcached commands runs on the calling thread: the {@link Step} (entry
  * processors, writer, statistics) and the events, so synchronous listeners are awaited before the
@@ -77,34 +78,45 @@ final class PipelinedWrites<K, V> {
     Map<K, CompletableFuture<Slot<K, V>>> pending = reads;
     long readAt = now;
     for (int attempt = 0; !pending.isEmpty(); attempt++) {
-      List<Slot<K, V>> slots = cleanExpired(arrived(pending, step), step);
-      List<EntryWrite<K, V>> writes = new ArrayList<>(slots.size());
-      List<CompletableFuture<Boolean>> answers = new ArrayList<>(slots.size());
-      for (Slot<K, V> slot : slots) {
+      Round round = new Round(step, readAt, attempt, pending.size());
+      // each write is sent as soon as its read is in, while the later reads are still arriving
+      List<EntryWrite<K, V>> cleanups = new ArrayList<>();
+      List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
+      for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : pending.entrySet()) {
+        Slot<K, V> slot;
         try {
-          EntryWrite<K, V> write = step.decide(slot, readAt, attempt);
-          if (write != null) {
-            answers.add(write.send(ctx.pipelined));
-            writes.add(write);
-          }
+          slot = read.getValue().join();
+        } catch (RuntimeException e) {
+          step.failed(read.getKey(), cause(e));
+          continue;
+        }
+        EntryWrite<K, V> cleanup = EntryWrite.expired(slot);
+        if (cleanup == null) {
+          round.send(slot);
+          continue;
+        }
+        try {
+          deletes.add(cleanup.send(ctx.pipelined));
+          cleanups.add(cleanup);
         } catch (RuntimeException e) {
           step.failed(slot.key, e);
         }
       }
-      List<K> conflicts = new ArrayList<>();
-      for (int i = 0; i < writes.size(); i++) {
-        EntryWrite<K, V> write = writes.get(i);
-        boolean stored;
+      for (int i = 0; i < cleanups.size(); i++) {
+        EntryWrite<K, V> cleanup = cleanups.get(i);
+        boolean deleted;
         try {
-          stored = answers.get(i).join();
+          deleted = deletes.get(i).join();
         } catch (RuntimeException e) {
-          step.failed(write.slot.key, cause(e));
+          step.failed(cleanup.slot.key, cause(e));
           continue;
         }
-        if (!step.answered(write, stored)) {
-          conflicts.add(write.slot.key);
+        if (deleted) {
+          cleanup.publish(ctx.events); // EXPIRED, once: this JVM deleted it
         }
+        round.send(cleanup.afterExpiry(deleted));
       }
+      List<K> conflicts = round.conflicts();
       readAt = System.currentTimeMillis();
       pending = new LinkedHashMap<>();
       for (K key : conflicts) {
@@ -131,64 +143,53 @@ final class PipelinedWrites<K, V> {
     }
   }
 
-  /** The slots the reads found, in order; a failed read fails its key. */
-  private List<Slot<K, V>> arrived(Map<K, CompletableFuture<Slot<K, V>>> reads, Step<K, V> step) {
-    List<Slot<K, V>> slots = new ArrayList<>(reads.size());
-    for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {
-      try {
-        slots.add(read.getValue().join());
-      } catch (RuntimeException e) {
-        step.failed(read.getKey(), cause(e));
-      }
-    }
-    return slots;
-  }
+  /** The writes of one round, sent as their reads arrive, awaited together at its end. */
+  private final class Round {
+    private final Step<K, V> step;
+    private final long readAt;
+    private final int attempt;
+    private final List<EntryWrite<K, V>> writes;
+    private final List<CompletableFuture<Boolean>> answers;
 
-  /**
-   * Deletes the expired entries among {@code slots} (all deletes sent before any is awaited) and
-   * publishes EXPIRED for those this JVM deleted.
-   *
-   * @return the slots to decide on: without item where the expired one was deleted
-   */
-  private List<Slot<K, V>> cleanExpired(List<Slot<K, V>> slots, Step<K, V> step) {
-    List<EntryWrite<K, V>> cleanups = null;
-    List<CompletableFuture<Boolean>> deletes = null;
-    for (Slot<K, V> slot : slots) {
-      EntryWrite<K, V> cleanup = EntryWrite.expired(slot);
-      if (cleanup != null) {
-        if (cleanups == null) {
-          cleanups = new ArrayList<>();
-          deletes = new ArrayList<>();
-        }
-        cleanups.add(cleanup);
-        deletes.add(cleanup.send(ctx.pipelined));
-      }
+    Round(Step<K, V> step, long readAt, int attempt, int size) {
+      this.step = step;
+      this.readAt = readAt;
+      this.attempt = attempt;
+      this.writes = new ArrayList<>(size);
+      this.answers = new ArrayList<>(size);
     }
-    if (cleanups == null) {
-      return slots; // the common case: nothing expired
-    }
-    Map<K, Slot<K, V>> cleaned = new LinkedHashMap<>();
-    for (int i = 0; i < cleanups.size(); i++) {
-      EntryWrite<K, V> cleanup = cleanups.get(i);
+
+    /** Decides the write for what the read found and sends it without awaiting the answer. */
+    void send(Slot<K, V> slot) {
       try {
-        boolean deleted = deletes.get(i).join();
-        if (deleted) {
-          cleanup.publish(ctx.events);
+        EntryWrite<K, V> write = step.decide(slot, readAt, attempt);
+        if (write != null) {
+          answers.add(write.send(ctx.pipelined));
+          writes.add(write);
         }
-        cleaned.put(cleanup.slot.key, cleanup.afterExpiry(deleted));
       } catch (RuntimeException e) {
-        step.failed(cleanup.slot.key, cause(e));
-        cleaned.put(cleanup.slot.key, null);
+        step.failed(slot.key, e);
       }
     }
-    List<Slot<K, V>> result = new ArrayList<>(slots.size());
-    for (Slot<K, V> slot : slots) {
-      Slot<K, V> replaced = cleaned.getOrDefault(slot.key, slot);
-      if (replaced != null) {
-        result.add(replaced);
+
+    /** Awaits every answer in order, tells the step; returns the keys to read again. */
+    List<K> conflicts() {
+      List<K> conflicts = new ArrayList<>();
+      for (int i = 0; i < writes.size(); i++) {
+        EntryWrite<K, V> write = writes.get(i);
+        boolean stored;
+        try {
+          stored = answers.get(i).join();
+        } catch (RuntimeException e) {
+          step.failed(write.slot.key, cause(e));
+          continue;
+        }
+        if (!step.answered(write, stored)) {
+          conflicts.add(write.slot.key);
+        }
       }
+      return conflicts;
     }
-    return result;
   }
 
   /** The exception a future failed with: the command's own, not the {@code join} wrapper. */
