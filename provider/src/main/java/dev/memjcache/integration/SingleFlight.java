@@ -252,6 +252,9 @@ public class SingleFlight {
     if (running.owner == me) {
       return false;
     }
+    if (running.done.getCount() == 0) {
+      return true; // ended already (its owner may still be listed as waiting: no cycle)
+    }
     WAITING.put(me, running);
     try {
       if (closesCycle(running, me)) {
@@ -281,6 +284,9 @@ public class SingleFlight {
   private static boolean closesCycle(Flight first, Thread me) {
     Flight flight = first;
     for (int hops = 0; flight != null && hops < 64; hops++) {
+      if (flight.done.getCount() == 0) {
+        return false; // ended: whoever waits for it is about to go on, no cycle
+      }
       if (flight.owner == me) {
         return true;
       }
