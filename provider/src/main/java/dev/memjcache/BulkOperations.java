@@ -16,9 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import javax.cache.event.EventType;
 
 /**
- * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and {@code
- * removeAll(keys)} pipelined when no listener or statistic needs per-entry answers, and the
- * enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
+ * The multi-entry operations: {@code getAll} as one multi-get per server (read-through: one {@code
+ * loadAll}, then pipelined {@code add}s), {@code putAll} as pipelined {@code set}s or, when
+ * listeners or the expiry policy need the old entries, pipelined {@code gets} then {@code
+ * add}/{@code cas} rounds ({@link PipelinedWrites}), {@code removeAll(keys)} and {@code loadAll} as
+ * such rounds too, and the enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
  *
  * @param <K> key type
  * @param <V> value type

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A call holds at most the keys it works on and releases them before it waits for another
- * caller, so {@code invokeAll} (one key after the other) cannot deadlock on key order. A thread
+ * caller; a call that works on many keys at once ({@code invokeAll}) takes their turns with {@link
+ * #tryTurn}, never waiting while it holds any, so no two calls can deadlock on key order. A thread
  * that re-enters its own key (a processor or loader touching the same key) runs at once; a wait
  * that would close a cycle (thread A waits for B which waits for A, through nested calls on other
  * keys or caches) is not entered; a wait is bounded by {@link #MAX_WAIT_MILLIS}. In these cases the
