@@ -53,6 +53,14 @@ final class AsyncEntries<K, V> {
    */
   CompletableFuture<Slot<K, V>> read(K key, long now) {
     EncodedKey encoded = entries.keyCodec().encode(key);
+    long known = entries.knownGeneration(entries.nodeOf(encoded));
+    if (known >= 0) {
+      // the common case, without the stage of the item key
+      String itemKey = entries.itemKey(known, encoded);
+      return commands
+          .gets(itemKey)
+          .thenApply(item -> entries.slot(key, itemKey, encoded, item, now));
+    }
     return itemKey(encoded)
         .thenCompose(
             itemKey ->

@@ -3,6 +3,7 @@ package dev.memjcache.store;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
@@ -133,7 +134,10 @@ public final class AsyncCommands {
         "cas",
         key,
         node,
-        (k, response) -> CasOutcome.of(response, k, NodeHealth.name(node)));
+        (k, response) ->
+            response == CASResponse.OK
+                ? CasOutcome.STORED
+                : CasOutcome.of(response, k, NodeHealth.name(node)));
   }
 
   /**
