@@ -90,12 +90,7 @@ final class InvokeOperations<K, V> {
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = process(processor, entry, arguments);
       if (attempt == 0) {
-        if (slot.isPresent()) {
-          ctx.stats().recordHits(1);
-        } else {
-          ctx.stats().recordMisses(1);
-        }
-        ctx.stats().recordGetTime(System.nanoTime() - start);
+        recordRead(slot, start);
       }
       if (apply(slot, entry, now)) {
         return result;
@@ -136,6 +131,19 @@ final class InvokeOperations<K, V> {
     long start = System.nanoTime();
     EntryWrite<K, V> write = decide(slot, entry, now);
     return finish(write, write.sendNow(ctx.entries), start);
+  }
+
+  /**
+   * The read statistics of a call, once per call (its first attempt): a hit when {@code slot} holds
+   * a live entry, else a miss, and the time since {@code start} ({@link System#nanoTime}).
+   */
+  void recordRead(Slot<K, V> slot, long start) {
+    if (slot.isPresent()) {
+      ctx.stats().recordHits(1);
+    } else {
+      ctx.stats().recordMisses(1);
+    }
+    ctx.stats().recordGetTime(System.nanoTime() - start);
   }
 
   /**

@@ -153,12 +153,7 @@ final class PipelinedInvoke<K, V> {
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = InvokeOperations.process(processor, entry, arguments);
       if (attempt == 0) {
-        if (slot.isPresent()) {
-          ctx.stats().recordHits(1);
-        } else {
-          ctx.stats().recordMisses(1);
-        }
-        ctx.stats().recordGetTime(System.nanoTime() - start);
+        perKey.recordRead(slot, start);
       }
       long decided = System.nanoTime();
       EntryWrite<K, V> write = perKey.decide(slot, entry, now);

@@ -104,11 +104,8 @@ final class PipelinedWrites<K, V> {
       }
       for (int i = 0; i < cleanups.size(); i++) {
         EntryWrite<K, V> cleanup = cleanups.get(i);
-        boolean deleted;
-        try {
-          deleted = deletes.get(i).join();
-        } catch (RuntimeException e) {
-          step.failed(cleanup.slot.key, cause(e));
+        Boolean deleted = answer(deletes.get(i), cleanup, step);
+        if (deleted == null) {
           continue;
         }
         if (deleted) {
@@ -177,18 +174,23 @@ final class PipelinedWrites<K, V> {
       List<K> conflicts = new ArrayList<>();
       for (int i = 0; i < writes.size(); i++) {
         EntryWrite<K, V> write = writes.get(i);
-        boolean stored;
-        try {
-          stored = answers.get(i).join();
-        } catch (RuntimeException e) {
-          step.failed(write.slot.key, cause(e));
-          continue;
-        }
-        if (!step.answered(write, stored)) {
+        Boolean stored = answer(answers.get(i), write, step);
+        if (stored != null && !step.answered(write, stored)) {
           conflicts.add(write.slot.key);
         }
       }
       return conflicts;
+    }
+  }
+
+  /** The answer to {@code write}, or null when it failed (then the step was told). */
+  private static <K, V> Boolean answer(
+      CompletableFuture<Boolean> answer, EntryWrite<K, V> write, Step<K, V> step) {
+    try {
+      return answer.join();
+    } catch (RuntimeException e) {
+      step.failed(write.slot.key, cause(e));
+      return null;
     }
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memjcache.AsyncCacheEquivalenceTest.Listener;
+import dev.memjcache.AsyncCacheEquivalenceTest.Record;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -22,11 +24,6 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryExpiredListener;
-import javax.cache.event.CacheEntryRemovedListener;
-import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
@@ -45,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * that expired): {@code invokeAll} against {@code invoke} per key, {@code putAll} against {@code
  * put}, {@code removeAll(keys)} against {@code remove}, {@code getAll} with read-through against
  * {@code get}. Results, events, writer and loader calls, statistics and the entries left match.
+ * Events are recorded by {@link AsyncCacheEquivalenceTest}'s listener.
  */
 class PipelinedBulkEquivalenceTest extends CacheTestSupport {
 
@@ -71,64 +69,8 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     }
   }
 
-  /** What user code saw: events, writer and loader calls, one string each. */
-  static final class Record implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
-
-    /** The calls so far in a canonical order (keys are processed in different orders). */
-    List<String> sorted() {
-      synchronized (calls) {
-        List<String> copy = new ArrayList<>(calls);
-        Collections.sort(copy);
-        return copy;
-      }
-    }
-  }
-
-  static final class Listener
-      implements CacheEntryCreatedListener<String, Integer>,
-          CacheEntryUpdatedListener<String, Integer>,
-          CacheEntryRemovedListener<String, Integer>,
-          CacheEntryExpiredListener<String, Integer>,
-          Serializable {
-    private static final long serialVersionUID = 1L;
-    private final Record record;
-
-    Listener(Record record) {
-      this.record = record;
-    }
-
-    private void on(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
-      for (CacheEntryEvent<? extends String, ? extends Integer> e : events) {
-        record.calls.add(
-            e.getEventType() + " " + e.getKey() + "=" + e.getValue() + "/" + e.getOldValue());
-      }
-    }
-
-    @Override
-    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
-      on(events);
-    }
-
-    @Override
-    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
-      on(events);
-    }
-
-    @Override
-    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
-      on(events);
-    }
-
-    @Override
-    public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
-      on(events);
-    }
-  }
-
   /** Records each entry written or deleted, whether one by one or in a batch. */
-  static final class Writer implements CacheWriter<String, Integer>, Serializable {
+  static final class Writer implements CacheWriter<String, String>, Serializable {
     private static final long serialVersionUID = 1L;
     private final Record record;
 
@@ -137,19 +79,19 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     }
 
     @Override
-    public void write(Cache.Entry<? extends String, ? extends Integer> entry) {
-      record.calls.add("write " + entry.getKey() + "=" + entry.getValue());
+    public void write(Cache.Entry<? extends String, ? extends String> entry) {
+      record.add("write " + entry.getKey() + "=" + entry.getValue());
     }
 
     @Override
-    public void writeAll(Collection<Cache.Entry<? extends String, ? extends Integer>> entries) {
+    public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
       entries.forEach(this::write);
       entries.clear();
     }
 
     @Override
     public void delete(Object key) {
-      record.calls.add("delete " + key);
+      record.add("delete " + key);
     }
 
     @Override
@@ -160,7 +102,7 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
   }
 
   /** Loads the length of the key, and records each key loaded, whether one by one or in a batch. */
-  static final class Loader implements CacheLoader<String, Integer>, Serializable {
+  static final class Loader implements CacheLoader<String, String>, Serializable {
     private static final long serialVersionUID = 1L;
     private final Record record;
 
@@ -169,14 +111,14 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     }
 
     @Override
-    public Integer load(String key) {
-      record.calls.add("load " + key);
-      return key.length();
+    public String load(String key) {
+      record.add("load " + key);
+      return String.valueOf(key.length());
     }
 
     @Override
-    public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
-      Map<String, Integer> loaded = new HashMap<>();
+    public Map<String, String> loadAll(Iterable<? extends String> keys) {
+      Map<String, String> loaded = new HashMap<>();
       keys.forEach(k -> loaded.put(k, load(k)));
       return loaded;
     }
@@ -190,11 +132,11 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
   /**
    * A cache with statistics, listener (old values), writer, loader and {@link SwitchableExpiry}.
    */
-  private Cache<String, Integer> cache(CacheManager manager, Record record) {
+  private Cache<String, String> cache(CacheManager manager, Record record) {
     return manager.createCache(
         uniqueCacheName(),
-        new MutableConfiguration<String, Integer>()
-            .setTypes(String.class, Integer.class)
+        new MutableConfiguration<String, String>()
+            .setTypes(String.class, String.class)
             .setStatisticsEnabled(true)
             .setExpiryPolicyFactory(FactoryBuilder.factoryOf(new SwitchableExpiry()))
             .setReadThrough(true)
@@ -226,18 +168,18 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
    * Fills both caches alike: {@code e0..e4} expire (300 ms, then slept over), the other prefixes
    * (one per kind of processor effect) are eternal; {@code c*} and {@code m*} stay absent.
    */
-  private static void fill(List<Cache<String, Integer>> caches) throws InterruptedException {
+  private static void fill(List<Cache<String, String>> caches) throws InterruptedException {
     creation = new Duration(TimeUnit.MILLISECONDS, 300);
-    for (Cache<String, Integer> cache : caches) {
+    for (Cache<String, String> cache : caches) {
       for (int i = 0; i < 5; i++) {
-        cache.put("e" + i, i);
+        cache.put("e" + i, String.valueOf(i));
       }
     }
     creation = Duration.ETERNAL;
-    for (Cache<String, Integer> cache : caches) {
+    for (Cache<String, String> cache : caches) {
       for (String prefix : List.of("u", "r", "g", "n", "x")) {
         for (int i = 0; i < 6; i++) {
-          cache.put(prefix + i, i);
+          cache.put(prefix + i, String.valueOf(i));
         }
       }
     }
@@ -255,12 +197,12 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
   }
 
   /** One effect per key prefix: update, remove, read, nothing, throw, create, remove absent. */
-  private static final EntryProcessor<String, Integer, Object> BY_PREFIX =
+  private static final EntryProcessor<String, String, Object> BY_PREFIX =
       (entry, args) -> {
         String key = entry.getKey();
         switch (key.charAt(0)) {
           case 'u':
-            entry.setValue(entry.getValue() + 100);
+            entry.setValue(entry.getValue() + "+100");
             return "updated to " + entry.getValue();
           case 'r':
             entry.remove();
@@ -278,16 +220,25 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
             if (key.equals("e5")) {
               return entry.getValue();
             }
-            entry.setValue(key.length() * 10);
+            entry.setValue("created-" + key);
             return "created";
         }
       };
 
+  /** The calls {@code record} saw, in a canonical order (keys are processed in other orders). */
+  private static List<String> sorted(Record record) {
+    synchronized (record.calls) {
+      List<String> copy = new ArrayList<>(record.calls);
+      Collections.sort(copy);
+      return copy;
+    }
+  }
+
   /** Asserts that {@code record} holds a call starting with {@code prefix}. */
   private static void assertHas(Record record, String prefix) {
     assertTrue(
-        record.sorted().stream().anyMatch(call -> call.startsWith(prefix)),
-        "no " + prefix + " in " + record.sorted());
+        sorted(record).stream().anyMatch(call -> call.startsWith(prefix)),
+        "no " + prefix + " in " + sorted(record));
   }
 
   /** A result, or the class and message of the failure it holds. */
@@ -304,8 +255,8 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     CacheManager manager = newManager("");
     Record bulkRecord = new Record();
     Record perKeyRecord = new Record();
-    Cache<String, Integer> bulk = cache(manager, bulkRecord);
-    Cache<String, Integer> perKey = cache(manager, perKeyRecord);
+    Cache<String, String> bulk = cache(manager, bulkRecord);
+    Cache<String, String> perKey = cache(manager, perKeyRecord);
     fill(List.of(bulk, perKey));
     assertEquals(statistics(perKey), statistics(bulk));
     bulkRecord.calls.clear();
@@ -326,7 +277,7 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     }
 
     assertEquals(perKeyResults, bulkResults);
-    assertEquals(perKeyRecord.sorted(), bulkRecord.sorted(), "events, writer and loader calls");
+    assertEquals(sorted(perKeyRecord), sorted(bulkRecord), "events, writer and loader calls");
     assertHas(bulkRecord, "EXPIRED e0=");
     assertHas(bulkRecord, "CREATED e0=");
     assertHas(bulkRecord, "UPDATED u1=");
@@ -341,29 +292,29 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     CacheManager manager = newManager("");
     Record bulkRecord = new Record();
     Record perKeyRecord = new Record();
-    Cache<String, Integer> bulk = cache(manager, bulkRecord);
-    Cache<String, Integer> perKey = cache(manager, perKeyRecord);
+    Cache<String, String> bulk = cache(manager, bulkRecord);
+    Cache<String, String> perKey = cache(manager, perKeyRecord);
     fill(List.of(bulk, perKey));
     bulkRecord.calls.clear();
     perKeyRecord.calls.clear();
 
     // putAll over updated, created and expired entries
-    Map<String, Integer> values = new LinkedHashMap<>();
+    Map<String, String> values = new LinkedHashMap<>();
     for (String key : keys()) {
       if (!key.startsWith("x")) {
-        values.put(key, key.hashCode());
+        values.put(key, key + "-put");
       }
     }
     bulk.putAll(values);
     values.forEach(perKey::put);
-    assertEquals(perKeyRecord.sorted(), bulkRecord.sorted(), "putAll: events and writes");
+    assertEquals(sorted(perKeyRecord), sorted(bulkRecord), "putAll: events and writes");
     assertHas(bulkRecord, "EXPIRED e3=");
     assertEquals(statistics(perKey), statistics(bulk), "putAll: statistics");
 
     // removeAll over live, absent and (below) expired entries
     creation = new Duration(TimeUnit.MILLISECONDS, 300);
-    bulk.put("t0", 1);
-    perKey.put("t0", 1);
+    bulk.put("t0", "1");
+    perKey.put("t0", "1");
     creation = Duration.ETERNAL;
     Thread.sleep(400);
     Set<String> removed = new LinkedHashSet<>(List.of("t0", "nothing-here"));
@@ -376,7 +327,7 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     perKeyRecord.calls.clear();
     bulk.removeAll(removed);
     removed.forEach(perKey::remove);
-    assertEquals(perKeyRecord.sorted(), bulkRecord.sorted(), "removeAll: events and deletes");
+    assertEquals(sorted(perKeyRecord), sorted(bulkRecord), "removeAll: events and deletes");
     assertHas(bulkRecord, "EXPIRED t0=");
     assertHas(bulkRecord, "REMOVED u0=");
     assertEquals(statistics(perKey), statistics(bulk), "removeAll: statistics");
@@ -386,16 +337,16 @@ class PipelinedBulkEquivalenceTest extends CacheTestSupport {
     perKeyRecord.calls.clear();
     Set<String> wanted = new LinkedHashSet<>(removed);
     wanted.addAll(List.of("g0", "g1", "n2"));
-    Map<String, Integer> got = bulk.getAll(wanted);
-    Map<String, Integer> gotPerKey = new HashMap<>();
+    Map<String, String> got = bulk.getAll(wanted);
+    Map<String, String> gotPerKey = new HashMap<>();
     for (String key : wanted) {
-      Integer value = perKey.get(key);
+      String value = perKey.get(key);
       if (value != null) {
         gotPerKey.put(key, value);
       }
     }
     assertEquals(gotPerKey, got);
-    assertEquals(perKeyRecord.sorted(), bulkRecord.sorted(), "getAll: events and loads");
+    assertEquals(sorted(perKeyRecord), sorted(bulkRecord), "getAll: events and loads");
     assertHas(bulkRecord, "CREATED u1=");
     assertEquals(statistics(perKey), statistics(bulk), "getAll: statistics");
     assertEquals(perKey.getAll(keys()), bulk.getAll(keys()), "the entries left");
