@@ -16,11 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import javax.cache.event.EventType;
 
 /**
- * The multi-entry operations: {@code getAll} as one multi-get per server (read-through: one {@code
- * loadAll}, then pipelined {@code add}s), {@code putAll} as pipelined {@code set}s or, when
- * listeners or the expiry policy need the old entries, pipelined {@code gets} then {@code
- * add}/{@code cas} rounds ({@link PipelinedWrites}), {@code removeAll(keys)} and {@code loadAll} as
- * such rounds too, and the enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
+ * The multi-entry operations: {@code getAll} as one multi-get per server (then the access expiry's
+ * pipelined {@code cas}; read-through: one {@code loadAll}, then pipelined {@code add}s), {@code
+ * putAll} as pipelined {@code set}s or, when listeners or the expiry policy need the old entries,
+ * pipelined {@code gets} then {@code add}/{@code cas} rounds ({@link PipelinedWrites}), {@code
+ * removeAll(keys)} and {@code loadAll} as such rounds too, and the enumeration-based {@code
+ * removeAll()} (DESIGN.md "Enumeration").
  *
  * @param <K> key type
  * @param <V> value type
@@ -49,10 +50,22 @@ final class BulkOperations<K, V> {
     List<Slot<K, V>> slots = read.slots();
     Map<K, V> result = new HashMap<>((int) (keys.size() / 0.75f) + 1);
     List<K> missing = new ArrayList<>();
+    Failures touchFailures = new Failures();
+    List<EntryWrite<K, V>> touches = new ArrayList<>();
+    List<CompletableFuture<Boolean>> touched = new ArrayList<>();
     for (Slot<K, V> slot : slots) {
       if (slot.isPresent()) {
         result.put(slot.key, slot.value());
-        single.accessed(slot, now);
+        // the access expiry's cas writes, all sent before any answer is awaited
+        EntryWrite<K, V> touch = EntryWrite.access(ctx.expiry, slot, now);
+        if (!touch.isNone()) {
+          try {
+            touched.add(touch.send(ctx.pipelined));
+            touches.add(touch);
+          } catch (RuntimeException e) {
+            touchFailures.failed(slot.key, e);
+          }
+        }
       } else {
         if (slot.isExpired()) {
           // multi-get returns no CAS unique: re-read so the cleanup cannot hit a newer value
@@ -61,6 +74,14 @@ final class BulkOperations<K, V> {
         missing.add(slot.key);
       }
     }
+    for (int i = 0; i < touched.size(); i++) {
+      try {
+        touched.get(i).join(); // false: another writer changed the entry since, it stays so
+      } catch (RuntimeException e) {
+        touchFailures.failed(touches.get(i).slot.key, PipelinedWrites.cause(e));
+      }
+    }
+    touchFailures.throwIfAny("getAll");
     ctx.stats().recordHits(result.size());
     ctx.stats().recordMisses(missing.size());
     if (!missing.isEmpty() && ctx.loader.readThrough().isPresent()) {

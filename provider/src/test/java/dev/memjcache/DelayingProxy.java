@@ -7,13 +7,18 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy on loopback in front of one memcached that holds back every chunk the server sends
- * for a fixed delay: each round trip through it costs at least that delay, while commands sent
- * together (pipelined) come back together and cost it once. So a test can tell how many round trips
- * a call waited for from its wall time, on a loaded machine too. Test code only.
+ * for a fixed delay after it arrived: each round trip through it costs at least that delay, while
+ * commands sent together (pipelined) come back together and cost it about once. So a test can tell
+ * how many round trips a call waited for from its wall time, on a loaded machine too. Test code
+ * only.
  */
 final class DelayingProxy implements AutoCloseable {
 
@@ -64,19 +69,41 @@ final class DelayingProxy implements AutoCloseable {
     }
   }
 
-  /** Copies {@code from} to {@code to}, each chunk after {@code delay} ms, until either closes. */
+  /**
+   * Copies {@code from} to {@code to}, each chunk {@code delay} ms after it arrived (a delay line:
+   * chunks that arrive together leave together, later ones keep their own delay), until either side
+   * closes.
+   */
   private static void pump(Socket from, Socket to, long delay) {
-    Thread pump =
+    BlockingQueue<Chunk> line = new LinkedBlockingQueue<>();
+    Thread reader =
         new Thread(
             () -> {
               byte[] buffer = new byte[64 * 1024];
-              try (InputStream in = from.getInputStream();
-                  OutputStream out = to.getOutputStream()) {
+              try (InputStream in = from.getInputStream()) {
                 for (int n; (n = in.read(buffer)) > 0; ) {
-                  if (delay > 0) {
-                    Thread.sleep(delay);
+                  line.add(
+                      new Chunk(
+                          Arrays.copyOf(buffer, n),
+                          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay)));
+                }
+              } catch (IOException e) {
+                // a side closed: the other goes with it
+              } finally {
+                line.add(Chunk.END);
+              }
+            },
+            "delaying-proxy-read");
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream out = to.getOutputStream()) {
+                for (Chunk chunk = line.take(); chunk != Chunk.END; chunk = line.take()) {
+                  long wait = chunk.due() - System.nanoTime();
+                  if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
                   }
-                  out.write(buffer, 0, n);
+                  out.write(chunk.bytes());
                   out.flush();
                 }
               } catch (IOException | InterruptedException e) {
@@ -86,9 +113,16 @@ final class DelayingProxy implements AutoCloseable {
                 closeQuietly(to);
               }
             },
-            "delaying-proxy-pump");
-    pump.setDaemon(true);
-    pump.start();
+            "delaying-proxy-write");
+    reader.setDaemon(true);
+    writer.setDaemon(true);
+    reader.start();
+    writer.start();
+  }
+
+  /** Bytes read, and when they are due to be written ({@link System#nanoTime}). */
+  private record Chunk(byte[] bytes, long due) {
+    static final Chunk END = new Chunk(new byte[0], 0);
   }
 
   private static void closeQuietly(Socket socket) {
