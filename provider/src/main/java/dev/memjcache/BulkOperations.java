@@ -16,9 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import javax.cache.event.EventType;
 
 /**
- * The multi-entry operations: {@code getAll} as one multi-get per server, {@code putAll} and {@code
- * removeAll(keys)} pipelined when no listener or statistic needs per-entry answers, and the
- * enumeration-based {@code removeAll()} (DESIGN.md "Enumeration").
+ * The multi-entry operations: {@code getAll} as one multi-get per server (then the access expiry's
+ * pipelined {@code cas}; read-through: one {@code loadAll}, then pipelined {@code add}s), {@code
+ * putAll} as pipelined {@code set}s or, when listeners or the expiry policy need the old entries,
+ * pipelined {@code gets} then {@code add}/{@code cas} rounds ({@link PipelinedWrites}), {@code
+ * removeAll(keys)} and {@code loadAll} as such rounds too, and the enumeration-based {@code
+ * removeAll()} (DESIGN.md "Enumeration").
  *
  * @param <K> key type
  * @param <V> value type
@@ -28,12 +31,14 @@ final class BulkOperations<K, V> {
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
   private final MetadumpKeyEnumerator enumerator;
+  private final PipelinedWrites<K, V> rounds;
 
   BulkOperations(
       CacheContext<K, V> ctx, EntryOperations<K, V> single, MetadumpKeyEnumerator enumerator) {
     this.ctx = ctx;
     this.single = single;
     this.enumerator = enumerator;
+    this.rounds = new PipelinedWrites<>(ctx);
   }
 
   Map<K, V> getAll(Set<? extends K> keys) {
@@ -45,10 +50,22 @@ final class BulkOperations<K, V> {
     List<Slot<K, V>> slots = read.slots();
     Map<K, V> result = new HashMap<>((int) (keys.size() / 0.75f) + 1);
     List<K> missing = new ArrayList<>();
+    Failures touchFailures = new Failures();
+    List<EntryWrite<K, V>> touches = new ArrayList<>();
+    List<CompletableFuture<Boolean>> touched = new ArrayList<>();
     for (Slot<K, V> slot : slots) {
       if (slot.isPresent()) {
         result.put(slot.key, slot.value());
-        single.accessed(slot, now);
+        // the access expiry's cas writes, all sent before any answer is awaited
+        EntryWrite<K, V> touch = EntryWrite.access(ctx.expiry, slot, now);
+        if (!touch.isNone()) {
+          try {
+            touched.add(touch.send(ctx.pipelined));
+            touches.add(touch);
+          } catch (RuntimeException e) {
+            touchFailures.failed(slot.key, e);
+          }
+        }
       } else {
         if (slot.isExpired()) {
           // multi-get returns no CAS unique: re-read so the cleanup cannot hit a newer value
@@ -57,6 +74,14 @@ final class BulkOperations<K, V> {
         missing.add(slot.key);
       }
     }
+    for (int i = 0; i < touched.size(); i++) {
+      try {
+        touched.get(i).join(); // false: another writer changed the entry since, it stays so
+      } catch (RuntimeException e) {
+        touchFailures.failed(touches.get(i).slot.key, PipelinedWrites.cause(e));
+      }
+    }
+    touchFailures.throwIfAny("getAll");
     ctx.stats().recordHits(result.size());
     ctx.stats().recordMisses(missing.size());
     if (!missing.isEmpty() && ctx.loader.readThrough().isPresent()) {
@@ -67,17 +92,40 @@ final class BulkOperations<K, V> {
     return result;
   }
 
-  /** Read-through of getAll's missing keys: {@code loadAll}, then {@code add} each value. */
+  /**
+   * Read-through of getAll's missing keys: one {@code loadAll}, then an {@code add} of each value,
+   * all sent before any answer is awaited; CREATED for those stored (an entry another writer
+   * created meanwhile wins). A failed {@code add} goes to the failure mode once every answer is in.
+   */
   private Map<K, V> loadAndAdd(Set<K> keys) {
     Map<K, V> loaded = ctx.loader.readThrough().loadAll(keys);
     long now = System.currentTimeMillis();
     long expiresAt = ctx.expiry.onCreation(now);
+    if (ExpiryDecider.isExpired(expiresAt, now)) {
+      return loaded;
+    }
+    Failures failures = new Failures();
+    List<K> sentKeys = new ArrayList<>(loaded.size());
+    List<CompletableFuture<Boolean>> adds = new ArrayList<>(loaded.size());
     for (Map.Entry<K, V> e : loaded.entrySet()) {
-      if (!ExpiryDecider.isExpired(expiresAt, now)
-          && ctx.entries.add(e.getKey(), e.getValue(), expiresAt, now)) {
-        ctx.events.publishCreated(e.getKey(), e.getValue());
+      try {
+        adds.add(ctx.pipelined.add(e.getKey(), e.getValue(), expiresAt, now));
+        sentKeys.add(e.getKey());
+      } catch (RuntimeException refused) {
+        failures.failed(e.getKey(), refused);
       }
     }
+    for (int i = 0; i < adds.size(); i++) {
+      K key = sentKeys.get(i);
+      try {
+        if (adds.get(i).join()) {
+          ctx.events.publishCreated(key, loaded.get(key));
+        }
+      } catch (RuntimeException e) {
+        failures.failed(key, PipelinedWrites.cause(e));
+      }
+    }
+    failures.throwIfAny("getAll");
     return loaded;
   }
 
@@ -133,63 +181,27 @@ final class BulkOperations<K, V> {
       ctx.failures.partial("putAll", failure);
       return failure == null ? entries.size() : 0;
     }
-    int stored = 0;
-    StoreFailureException failure = null;
-    Map<K, CompletableFuture<Slot<K, V>>> reads = new HashMap<>();
-    if (replaceExisting) {
-      // all gets are sent before any answer is awaited; the add/cas writes follow key by key
-      for (K key : entries.keySet()) {
-        reads.put(key, ctx.pipelined.read(key, now));
-      }
-    }
-    for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-      try {
-        boolean done =
-            replaceExisting
-                ? single.upsert(e.getKey(), e.getValue(), now, preRead(reads.get(e.getKey())))
-                    != null
-                : single.createIfAbsent(e.getKey(), e.getValue(), now, false);
-        stored += done ? 1 : 0;
-      } catch (StoreFailureException f) {
-        failure = failure == null ? f : failure;
-      }
-    }
-    ctx.failures.partial("putAll", failure);
-    return stored;
-  }
-
-  /** The slot a pipelined read found, or null when it failed (the caller reads again). */
-  private static <K, V> Slot<K, V> preRead(CompletableFuture<Slot<K, V>> read) {
-    try {
-      return read == null ? null : read.join();
-    } catch (RuntimeException failed) {
-      return null;
-    }
+    Stored step = new Stored(entries, replaceExisting);
+    rounds.run(entries.keySet(), now, step);
+    step.throwIfAny("putAll");
+    return step.stored;
   }
 
   void removeAll(Set<? extends K> keys) {
     long start = System.nanoTime();
     WriterSupport.BatchResult<K> deleted = ctx.writer.deleteAll(keys);
     long now = System.currentTimeMillis();
-    int removed = 0;
-    StoreFailureException failure = null;
-    // all gets are sent before any answer is awaited; the deletes-with-CAS follow key by key
-    Map<K, CompletableFuture<Slot<K, V>>> reads = new LinkedHashMap<>();
+    List<K> live = new ArrayList<>(keys.size());
     for (K key : keys) {
       if (deleted.isDone(key)) {
-        reads.put(key, ctx.pipelined.read(key, now));
+        live.add(key);
       }
     }
-    for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {
-      try {
-        removed += single.removeLive(read.getKey(), now, preRead(read.getValue())) != null ? 1 : 0;
-      } catch (StoreFailureException f) {
-        failure = failure == null ? f : failure;
-      }
-    }
-    ctx.failures.partial("removeAll", failure);
-    if (removed > 0) {
-      ctx.stats().recordRemovals(removed);
+    Removed step = new Removed();
+    rounds.run(live, now, step);
+    step.throwIfAny("removeAll");
+    if (step.removed > 0) {
+      ctx.stats().recordRemovals(step.removed);
       ctx.stats().recordRemoveTime(System.nanoTime() - start);
     }
     deleted.throwIfFailed();
@@ -225,5 +237,88 @@ final class BulkOperations<K, V> {
   /** {@code clear()}: a new generation on every reachable server; no writer, no events. */
   void clear() {
     ctx.entries.advanceGeneration();
+  }
+
+  /**
+   * The failures of a bulk call's keys: the first memcached failure goes to the failure mode, any
+   * other exception (a refused class) is thrown, once every key was handled.
+   */
+  private class Failures {
+    private StoreFailureException store;
+    private RuntimeException other;
+
+    public void failed(K key, RuntimeException failure) {
+      if (failure instanceof StoreFailureException f) {
+        store = store == null ? f : store;
+      } else {
+        other = other == null ? failure : other;
+      }
+    }
+
+    void throwIfAny(String operation) {
+      if (other != null) {
+        throw other;
+      }
+      ctx.failures.partial(operation, store);
+    }
+  }
+
+  /** {@code putAll} / {@code loadAll}: each entry created, or (replacing) updated; CAS loops. */
+  private final class Stored extends Failures implements PipelinedWrites.Step<K, V> {
+    private final Map<? extends K, ? extends V> entries;
+    private final boolean replaceExisting;
+    int stored;
+
+    Stored(Map<? extends K, ? extends V> entries, boolean replaceExisting) {
+      this.entries = entries;
+      this.replaceExisting = replaceExisting;
+    }
+
+    @Override
+    public EntryWrite<K, V> decide(Slot<K, V> slot, long now, int attempt) {
+      V value = entries.get(slot.key);
+      if (slot.isPresent()) {
+        return replaceExisting ? EntryWrite.update(ctx.expiry, slot, value, now) : null;
+      }
+      EntryWrite<K, V> create = EntryWrite.create(ctx.expiry, slot, value, now);
+      return create.isNone() ? null : create;
+    }
+
+    @Override
+    public boolean answered(EntryWrite<K, V> write, boolean done) {
+      if (!done) {
+        return false;
+      }
+      write.publish(ctx.events);
+      stored++;
+      return true;
+    }
+  }
+
+  /** {@code removeAll(keys)}: each live entry deleted with CAS, unusable items deleted. */
+  private final class Removed extends Failures implements PipelinedWrites.Step<K, V> {
+    int removed;
+
+    @Override
+    public EntryWrite<K, V> decide(Slot<K, V> slot, long now, int attempt) {
+      if (slot.isPresent()) {
+        return EntryWrite.remove(slot);
+      }
+      EntryWrite<K, V> discard = EntryWrite.discard(slot);
+      return discard.isNone() ? null : discard;
+    }
+
+    @Override
+    public boolean answered(EntryWrite<K, V> write, boolean deleted) {
+      if (write.command != EntryWrite.Command.REMOVE) {
+        return true; // an unusable item: deleted or gone, nothing to publish
+      }
+      if (!deleted) {
+        return false;
+      }
+      write.publish(ctx.events);
+      removed++;
+      return true;
+    }
   }
 }

@@ -224,15 +224,10 @@ final class EntryOperations<K, V> {
     for (int attempt = 0; ; attempt++) {
       Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (!slot.isPresent()) {
-        if (slot.item != null && slot.envelope == null && !slot.isExpired()) {
-          entries.delete(slot);
-        } else {
-          expiredFound(slot);
-        }
+        EntryWrite.discard(expiredFound(slot)).sendNow(entries);
         return null;
       }
-      if (entries.delete(slot)) {
-        ctx.events.publishRemoved(key, slot.value());
+      if (EntryWrite.remove(slot).applyNow(entries, ctx.events)) {
         return slot;
       }
       conflict(attempt, key);
@@ -379,33 +374,21 @@ final class EntryOperations<K, V> {
    * {@code cas} over an expired or foreign item), then CREATED.
    */
   Creation create(Slot<K, V> target, V value, long now) {
-    long expiresAt = expiry.onCreation(now);
-    if (ExpiryDecider.isExpired(expiresAt, now)) {
+    EntryWrite<K, V> write = EntryWrite.create(expiry, target, value, now);
+    if (write.isNone()) {
       return Creation.EXPIRES_AT_ONCE;
     }
-    if (!entries.create(target, value, expiresAt, now)) {
-      return Creation.CONFLICT;
-    }
-    ctx.events.publishCreated(target.key, value);
-    return Creation.STORED;
+    return write.applyNow(entries, ctx.events) ? Creation.STORED : Creation.CONFLICT;
   }
 
   /** CAS-updates a live entry with the update expiry and publishes UPDATED. */
   boolean update(Slot<K, V> slot, V value, long now) {
-    long expiresAt = ExpiryDecider.orCurrent(expiry.onUpdate(now), slot.expiresAt());
-    if (entries.update(slot, value, expiresAt, now)) {
-      ctx.events.publishUpdated(slot.key, slot.value(), value);
-      return true;
-    }
-    return false;
+    return EntryWrite.update(expiry, slot, value, now).applyNow(entries, ctx.events);
   }
 
   /** Applies the access expiry to an entry just read (a CAS rewrite when the policy asks). */
   void accessed(Slot<K, V> slot, long now) {
-    long expiresAt = expiry.onAccess(now);
-    if (expiresAt != ExpiryDecider.UNCHANGED && expiresAt != slot.expiresAt()) {
-      entries.touch(slot, expiresAt, now);
-    }
+    EntryWrite.access(expiry, slot, now).sendNow(entries);
   }
 
   /**
@@ -415,18 +398,8 @@ final class EntryOperations<K, V> {
    * @return the slot to create the entry in: without item when it was deleted
    */
   Slot<K, V> expiredFound(Slot<K, V> slot) {
-    if (!slot.isExpired() || slot.item.cas() == 0) {
-      return slot;
-    }
-    if (entries.delete(slot)) {
-      V old = slot.expiredValue();
-      if (old != null) {
-        ctx.events.publishExpired(slot.key, old);
-      }
-      return new Slot<>(
-          slot.key, slot.itemKey, slot.encodedKey, null, null, Slot.State.ABSENT, null);
-    }
-    return slot;
+    EntryWrite<K, V> cleanup = EntryWrite.expired(slot);
+    return cleanup == null ? slot : cleanup.afterExpiry(cleanup.applyNow(entries, ctx.events));
   }
 
   /**

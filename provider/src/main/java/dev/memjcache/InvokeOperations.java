@@ -2,11 +2,8 @@ package dev.memjcache;
 
 import dev.memjcache.integration.SingleFlight;
 import dev.memjcache.processor.ProcessorEntry;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
@@ -33,10 +30,12 @@ final class InvokeOperations<K, V> {
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
   private final SingleFlight byKey = new SingleFlight();
+  private final PipelinedInvoke<K, V> pipelined;
 
   InvokeOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single) {
     this.ctx = ctx;
     this.single = single;
+    this.pipelined = new PipelinedInvoke<>(ctx, this, byKey);
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
@@ -50,7 +49,7 @@ final class InvokeOperations<K, V> {
    *     at {@code preReadAt}), or null to read now; a stale one only costs a CAS conflict and a
    *     fresh read
    */
-  private <T> T invoke(
+  <T> T invoke(
       K key,
       Slot<K, V> preRead,
       long preReadAt,
@@ -91,12 +90,7 @@ final class InvokeOperations<K, V> {
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = process(processor, entry, arguments);
       if (attempt == 0) {
-        if (slot.isPresent()) {
-          ctx.stats().recordHits(1);
-        } else {
-          ctx.stats().recordMisses(1);
-        }
-        ctx.stats().recordGetTime(System.nanoTime() - start);
+        recordRead(slot, start);
       }
       if (apply(slot, entry, now)) {
         return result;
@@ -105,45 +99,21 @@ final class InvokeOperations<K, V> {
     }
   }
 
+  /**
+   * {@code invokeAll}: the processors of the keys no other call of this JVM is working on run in
+   * pipelined rounds ({@link PipelinedInvoke}), the others one by one in their turn.
+   */
   <T> Map<K, EntryProcessorResult<T>> invokeAll(
       Set<? extends K> keys, EntryProcessor<K, V, T> processor, Object... arguments) {
-    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
-    // every gets is sent before any answer is awaited: one pipelined round trip for all reads;
-    // the CAS writes follow key by key, and only a key whose entry changed meanwhile is read again
-    long now = System.currentTimeMillis();
-    Map<K, CompletableFuture<Slot<K, V>>> reads = new LinkedHashMap<>();
-    for (K key : keys) {
-      reads.put(key, ctx.pipelined.read(key, now));
-    }
-    for (Map.Entry<K, CompletableFuture<Slot<K, V>>> read : reads.entrySet()) {
-      K key = read.getKey();
-      Slot<K, V> preRead;
-      try {
-        preRead = read.getValue().join();
-      } catch (RuntimeException failed) {
-        preRead = null; // read again in the call: a down server fails it there, at once
-      }
-      try {
-        T result = invoke(key, preRead, now, processor, arguments);
-        if (result != null) {
-          results.put(key, () -> result);
-        }
-      } catch (RuntimeException e) {
-        EntryProcessorException failure =
-            e instanceof EntryProcessorException
-                ? (EntryProcessorException) e
-                : new EntryProcessorException(e);
-        results.put(
-            key,
-            () -> {
-              throw failure;
-            });
-      }
-    }
-    return results;
+    return pipelined.invokeAll(keys, processor, arguments);
   }
 
-  private static <K, V, T> T process(
+  /**
+   * Runs the processor on {@code entry}.
+   *
+   * @throws EntryProcessorException wrapping anything the processor threw (JSR-107 7.4)
+   */
+  static <K, V, T> T process(
       EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object... arguments) {
     try {
       return processor.process(entry, arguments);
@@ -159,47 +129,79 @@ final class InvokeOperations<K, V> {
   /** Applies the processor's net effect; false on a CAS conflict (run it again). */
   private boolean apply(Slot<K, V> slot, ProcessorEntry<K, V> entry, long now) {
     long start = System.nanoTime();
+    EntryWrite<K, V> write = decide(slot, entry, now);
+    return finish(write, write.sendNow(ctx.entries), start);
+  }
+
+  /**
+   * The read statistics of a call, once per call (its first attempt): a hit when {@code slot} holds
+   * a live entry, else a miss, and the time since {@code start} ({@link System#nanoTime}).
+   */
+  void recordRead(Slot<K, V> slot, long start) {
+    if (slot.isPresent()) {
+      ctx.stats().recordHits(1);
+    } else {
+      ctx.stats().recordMisses(1);
+    }
+    ctx.stats().recordGetTime(System.nanoTime() - start);
+  }
+
+  /**
+   * The write of what the processor did to the entry {@code slot} read at {@code now} (epoch ms),
+   * shared by {@code invoke} and the pipelined {@code invokeAll}. Runs the writer first, as JSR-107
+   * 7.4 wants it before the cache changes: {@code write} for a created or updated value (after
+   * checking memcached will take it), {@code delete} for a removal; a loaded value is not written
+   * through.
+   *
+   * @throws javax.cache.integration.CacheWriterException when the writer fails
+   * @throws dev.memjcache.codec.ClassNotAllowedException when the new value names a refused class
+   * @throws dev.memjcache.store.ItemTooLargeException when the new value does not fit an item
+   */
+  EntryWrite<K, V> decide(Slot<K, V> slot, ProcessorEntry<K, V> entry, long now) {
     K key = slot.key;
     switch (entry.operation()) {
       case NONE:
-        return true;
+        return EntryWrite.none(slot);
       case ACCESS:
-        single.accessed(slot, now);
-        return true;
-      case LOAD:
+        return EntryWrite.access(ctx.expiry, slot, now);
       case CREATE:
-        {
-          if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            ctx.writeThrough(key, entry.newValue());
-          }
-          EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
-          if (outcome == EntryOperations.Creation.STORED) {
-            recordPut(start);
-          }
-          return outcome != EntryOperations.Creation.CONFLICT;
-        }
+        ctx.writeThrough(key, entry.newValue());
+        return EntryWrite.create(ctx.expiry, slot, entry.newValue(), now);
+      case LOAD:
+        return EntryWrite.create(ctx.expiry, slot, entry.newValue(), now);
       case UPDATE:
         ctx.writeThrough(key, entry.newValue());
-        if (!single.update(slot, entry.newValue(), now)) {
-          return false;
-        }
-        recordPut(start);
-        return true;
+        return EntryWrite.update(ctx.expiry, slot, entry.newValue(), now);
       case REMOVE:
         ctx.writer.delete(key);
-        if (!slot.isPresent()) {
-          return true;
-        }
-        if (!ctx.entries.delete(slot)) {
-          return false;
-        }
-        ctx.events.publishRemoved(key, slot.value());
-        ctx.stats().recordRemovals(1);
-        ctx.stats().recordRemoveTime(System.nanoTime() - start);
-        return true;
+        return slot.isPresent() ? EntryWrite.remove(slot) : EntryWrite.none(slot);
       default:
         throw new IllegalStateException("unknown operation " + entry.operation());
     }
+  }
+
+  /**
+   * After memcached answered {@code write} ({@link #decide}): its event and the put or removal
+   * statistics, timed from {@code start} ({@link System#nanoTime}).
+   *
+   * @return false on a CAS conflict (run the processor again on a fresh read); a touch that lost
+   *     the race leaves the newer entry as it is and counts as done
+   */
+  boolean finish(EntryWrite<K, V> write, boolean stored, long start) {
+    if (write.isNone() || write.command == EntryWrite.Command.TOUCH) {
+      return true;
+    }
+    if (!stored) {
+      return false;
+    }
+    write.publish(ctx.events);
+    if (write.command == EntryWrite.Command.REMOVE) {
+      ctx.stats().recordRemovals(1);
+      ctx.stats().recordRemoveTime(System.nanoTime() - start);
+    } else {
+      recordPut(start);
+    }
+    return true;
   }
 
   private void recordPut(long start) {

@@ -200,7 +200,10 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return run("getAndPut", () -> single.getAndPut(key, value), null);
   }
 
-  /** {@link Cache#putAll}: {@code writeAll}, then pipelined {@code set}s (or per-entry loops). */
+  /**
+   * {@link Cache#putAll}: {@code writeAll}, then pipelined {@code set}s (or, when the old entries
+   * matter, pipelined {@code gets} and {@code add}/{@code cas}).
+   */
   @Override
   public void putAll(Map<? extends K, ? extends V> map) {
     ensureOpen();
@@ -280,7 +283,10 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return run("getAndReplace", () -> single.getAndReplace(key, value), null);
   }
 
-  /** {@link Cache#removeAll(Set)}: {@code deleteAll} on the writer, then per-entry deletes. */
+  /**
+   * {@link Cache#removeAll(Set)}: {@code deleteAll} on the writer, then pipelined {@code gets} and
+   * deletes-with-CAS.
+   */
   @Override
   public void removeAll(Set<? extends K> keys) {
     ensureOpen();
@@ -341,7 +347,10 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return run("invoke", () -> invoke.invoke(key, entryProcessor, arguments), null);
   }
 
-  /** {@link Cache#invokeAll}: {@link #invoke} per key, failures reported per key. */
+  /**
+   * {@link Cache#invokeAll}: the semantics of {@link #invoke} per key, in pipelined rounds (README
+   * "Semantics"); failures reported per key.
+   */
   @Override
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(
       Set<? extends K> keys, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {

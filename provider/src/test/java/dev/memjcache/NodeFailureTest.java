@@ -197,6 +197,96 @@ class NodeFailureTest {
     }
   }
 
+  /** Keys whose entries a listener saw updated (old value required: writes take the CAS path). */
+  static final Set<String> UPDATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static final class UpdatedKeys
+      implements javax.cache.event.CacheEntryUpdatedListener<String, String>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void onUpdated(
+        Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+      events.forEach(e -> UPDATED.add(e.getKey()));
+    }
+  }
+
+  /**
+   * Pipelined invokeAll, putAll (CAS path: a listener needs the old values) and removeAll with one
+   * server of three killed: the live servers' keys are written, the dead one's fail per key in
+   * invokeAll; putAll and removeAll throw in fail mode only, after doing the live servers' work.
+   */
+  private void pipelinedWritesServeTheLiveServers(String failureMode) {
+    MemcachedCacheManager manager = open("operationTimeoutMillis=500&failureMode=" + failureMode);
+    Cache<String, String> cache =
+        manager.createCache(
+            "bulk",
+            new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .addCacheEntryListenerConfiguration(
+                    new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+                        javax.cache.configuration.FactoryBuilder.factoryOf(new UpdatedKeys()),
+                        null,
+                        true,
+                        true)));
+    Map<String, String> all = fill(cache);
+    Set<String> dead = keysOnVictim(cache, all.keySet());
+    Set<String> live = new HashSet<>(all.keySet());
+    live.removeAll(dead);
+    victim.stop();
+
+    Map<String, EntryProcessorResult<String>> results =
+        cache.invokeAll(
+            all.keySet(),
+            (entry, args) -> {
+              entry.setValue(entry.getValue() + "+1");
+              return entry.getValue();
+            });
+    assertEquals(all.keySet(), results.keySet());
+    Map<String, String> incremented = new HashMap<>();
+    for (String key : all.keySet()) {
+      if (dead.contains(key)) {
+        assertThrows(EntryProcessorException.class, () -> results.get(key).get(), key);
+      } else {
+        assertEquals(all.get(key) + "+1", results.get(key).get());
+        incremented.put(key, all.get(key) + "+1");
+      }
+    }
+    assertEquals(incremented, cache.getAll(live), "invokeAll wrote every live server's key");
+
+    UPDATED.clear();
+    Map<String, String> update = new HashMap<>();
+    all.keySet().forEach(key -> update.put(key, "new"));
+    if (failureMode.equals("fail")) {
+      CacheException e = assertThrows(CacheException.class, () -> cache.putAll(update));
+      assertTrue(e.getMessage().contains(victim.address()), e.getMessage());
+    } else {
+      cache.putAll(update);
+    }
+    assertEquals(live, UPDATED, "UPDATED for the live servers' entries, none for the dead one's");
+    Map<String, String> updated = new HashMap<>();
+    live.forEach(key -> updated.put(key, "new"));
+    assertEquals(updated, cache.getAll(live), "putAll stored the live servers' entries");
+
+    if (failureMode.equals("fail")) {
+      CacheException e = assertThrows(CacheException.class, () -> cache.removeAll(all.keySet()));
+      assertTrue(e.getMessage().contains(victim.address()), e.getMessage());
+    } else {
+      cache.removeAll(all.keySet());
+    }
+    assertEquals(Map.of(), cache.getAll(live), "removeAll removed the live servers' entries");
+  }
+
+  @Test
+  void failModePipelinedWritesServeTheLiveServersAndFailTheDeadOnesKeys() {
+    pipelinedWritesServeTheLiveServers("fail");
+  }
+
+  @Test
+  void degradeModePipelinedWritesServeTheLiveServersAndDropTheDeadOnesKeys() {
+    pipelinedWritesServeTheLiveServers("degrade");
+  }
+
   @Test
   void aRestartedServerServesWithinTheReconnectDelay() throws Exception {
     MemcachedCacheManager manager = open("operationTimeoutMillis=500&failureMode=fail");

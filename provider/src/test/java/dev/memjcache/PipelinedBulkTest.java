@@ -1,12 +1,16 @@
 package dev.memjcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Serializable;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +22,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.Duration;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
+import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 import org.junit.jupiter.api.Test;
 
@@ -237,5 +247,202 @@ class PipelinedBulkTest extends CacheTestSupport {
     assertEquals(Set.of("a=1", "c=3"), new TreeSet<>(removals.removed));
     assertEquals(2, removals.removed.size(), "one REMOVED per removed entry");
     assertEquals(Map.of("b", "2"), cache.getAll(Set.of("a", "b", "c", "d")));
+  }
+
+  /** +1 on an Integer entry (1 when absent), counting its runs by key. */
+  private static EntryProcessor<String, Integer, Integer> increment(
+      Map<String, AtomicInteger> runs) {
+    return (entry, args) -> {
+      runs.computeIfAbsent(entry.getKey(), k -> new AtomicInteger()).incrementAndGet();
+      int next = entry.exists() ? entry.getValue() + 1 : 1;
+      entry.setValue(next);
+      return next;
+    };
+  }
+
+  @Test
+  void invokeAllLosesNoIncrementToAnotherManagerAndRetriesOnlyTheKeysItChanged() throws Exception {
+    String name = uniqueCacheName();
+    MutableConfiguration<String, Integer> config =
+        new MutableConfiguration<String, Integer>().setTypes(String.class, Integer.class);
+    Cache<String, Integer> cache = newManager("").createCache(name, config);
+    Cache<String, Integer> second = newManager("").createCache(name, config);
+    Set<String> keys = new LinkedHashSet<>();
+    for (int i = 0; i < 100; i++) {
+      keys.add("k" + i);
+    }
+    List<String> hammered = new ArrayList<>();
+    for (int i = 10; i < 100; i += 10) {
+      hammered.add("k" + i);
+    }
+    hammered.add("k99");
+    Map<String, AtomicInteger> secondIncrements = new ConcurrentHashMap<>();
+    EntryProcessor<String, Integer, Integer> secondIncrement = increment(new ConcurrentHashMap<>());
+    Runnable hammerOnce =
+        () -> {
+          for (String key : hammered) {
+            second.invoke(key, secondIncrement);
+            secondIncrements.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+          }
+        };
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    EntryProcessor<String, Integer, Integer> counted = increment(runs);
+    AtomicInteger currentRound = new AtomicInteger();
+    AtomicInteger triggered = new AtomicInteger(-1);
+    EntryProcessor<String, Integer, Integer> increment =
+        (entry, args) -> {
+          int round = currentRound.get();
+          if (entry.getKey().equals("k1") && triggered.getAndSet(round) != round) {
+            // every read of the round was sent before this first run of k1: the hammered keys'
+            // reads are now stale, so their writes conflict
+            hammerOnce.run();
+          }
+          return counted.process(entry, args);
+        };
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread hammer =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                hammerOnce.run();
+              }
+            },
+            "second-manager-hammer");
+    hammer.start();
+    int rounds = 20;
+    try {
+      for (int round = 0; round < rounds; round++) {
+        currentRound.set(round);
+        Map<String, EntryProcessorResult<Integer>> results = cache.invokeAll(keys, increment);
+        assertEquals(keys, results.keySet());
+        for (EntryProcessorResult<Integer> result : results.values()) {
+          assertTrue(result.get() > round, "each key's result is its new count");
+        }
+      }
+    } finally {
+      stop.set(true);
+      hammer.join(TimeUnit.SECONDS.toMillis(30));
+    }
+    assertFalse(hammer.isAlive());
+    Map<String, Integer> expected = new HashMap<>();
+    for (String key : keys) {
+      AtomicInteger byOther = secondIncrements.get(key);
+      expected.put(key, rounds + (byOther == null ? 0 : byOther.get()));
+    }
+    assertEquals(expected, cache.getAll(keys), "every increment of both managers is there");
+    int retries = 0;
+    for (String key : keys) {
+      int ran = runs.get(key).get();
+      if (hammered.contains(key)) {
+        assertTrue(ran > rounds, key + " ran " + ran + " times, though its reads went stale");
+        retries += ran - rounds;
+      } else {
+        assertEquals(rounds, ran, key + " was written by invokeAll alone: no retry");
+      }
+    }
+    assertTrue(
+        retries >= hammered.size() * rounds / 2,
+        retries + " retries; each round made every hammered key's read stale");
+  }
+
+  @Test
+  void bulkCallsWaitForAFewRoundTripsWhateverTheNumberOfKeys() throws Exception {
+    long delay = 20;
+    try (DelayingProxy proxy = DelayingProxy.start(MEMCACHED.server().port(), delay)) {
+      CacheManager manager =
+          newManager(
+              URI.create(
+                  "memcached://127.0.0.1:"
+                      + proxy.port()
+                      + "?allowPackages=dev.memjcache&operationTimeoutMillis=5000"));
+      Cache<String, Integer> cache =
+          manager.createCache(
+              uniqueCacheName(),
+              new MutableConfiguration<String, Integer>()
+                  .setTypes(String.class, Integer.class)
+                  .setReadThrough(true)
+                  .setCacheLoaderFactory(FactoryBuilder.factoryOf(new LengthLoader()))
+                  // an access expiry: each hit of getAll rewrites its entry's expiry (cas)
+                  .setExpiryPolicyFactory(
+                      AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)))
+                  // a listener of creations and updates: putAll must know whether entries existed
+                  .addCacheEntryListenerConfiguration(
+                      new MutableCacheEntryListenerConfiguration<String, Integer>(
+                          FactoryBuilder.factoryOf(new Updates()), null, false, true)));
+      Map<String, Integer> hundred = new LinkedHashMap<>();
+      for (int i = 0; i < 100; i++) {
+        hundred.put("k" + i, 0);
+      }
+      cache.putAll(hundred); // also reads the generation, once
+      Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+      EntryProcessor<String, Integer, Integer> increment = increment(runs);
+
+      // the baseline: 10 invoke calls, a gets and a cas round trip each
+      long tenInvokes =
+          millis(
+              () ->
+                  hundred.keySet().stream().limit(10).forEach(key -> cache.invoke(key, increment)));
+      long invokeAll = millis(() -> cache.invokeAll(hundred.keySet(), increment));
+      Map<String, Integer> expected = new HashMap<>();
+      hundred.keySet().forEach(k -> expected.put(k, runs.get(k).get()));
+      assertEquals(expected, cache.getAll(hundred.keySet()));
+      Map<String, Integer> fives = new LinkedHashMap<>();
+      hundred.keySet().forEach(k -> fives.put(k, 5));
+      long putAll = millis(() -> cache.putAll(fives));
+      long getAllHits = millis(() -> assertEquals(fives, cache.getAll(hundred.keySet())));
+      long removeAll = millis(() -> cache.removeAll(hundred.keySet()));
+      Map<String, Integer> lengths = new HashMap<>();
+      hundred.keySet().forEach(k -> lengths.put(k, k.length()));
+      long getAll = millis(() -> assertEquals(lengths, cache.getAll(hundred.keySet())));
+      assertEquals(lengths, cache.getAll(hundred.keySet()), "getAll stored what it loaded");
+
+      String times =
+          String.format(
+              "%d ms for 10 invokes; over 100 keys: invokeAll %d ms, putAll %d ms, getAll of"
+                  + " hits with access expiry %d ms, removeAll %d ms, getAll with read-through"
+                  + " %d ms",
+              tenInvokes, invokeAll, putAll, getAllHits, removeAll, getAll);
+      assertTrue(tenInvokes >= 20 * delay, "10 invokes wait for 20 round trips: " + times);
+      for (long bulk : new long[] {invokeAll, putAll, getAllHits, removeAll, getAll}) {
+        assertTrue(bulk < tenInvokes, "each bulk call is faster than 10 invokes: " + times);
+      }
+    }
+  }
+
+  private static long millis(Runnable call) {
+    long start = System.nanoTime();
+    call.run();
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  /** Loads the length of the key. */
+  static final class LengthLoader implements CacheLoader<String, Integer>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer load(String key) {
+      return key.length();
+    }
+
+    @Override
+    public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
+      Map<String, Integer> loaded = new HashMap<>();
+      keys.forEach(k -> loaded.put(k, k.length()));
+      return loaded;
+    }
+  }
+
+  /** Listens to creations and updates (and does nothing with them). */
+  static final class Updates
+      implements CacheEntryCreatedListener<String, Integer>,
+          CacheEntryUpdatedListener<String, Integer>,
+          Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {}
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {}
   }
 }

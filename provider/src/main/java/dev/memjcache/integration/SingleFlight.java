@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A call holds at most the keys it works on and releases them before it waits for another
- * caller, so {@code invokeAll} (one key after the other) cannot deadlock on key order. A thread
+ * caller; a call that works on many keys at once ({@code invokeAll}) takes their turns with {@link
+ * #tryTurn}, never waiting while it holds any, so no two calls can deadlock on key order. A thread
  * that re-enters its own key (a processor or loader touching the same key) runs at once; a wait
  * that would close a cycle (thread A waits for B which waits for A, through nested calls on other
  * keys or caches) is not entered; a wait is bounded by {@link #MAX_WAIT_MILLIS}. In these cases the
@@ -58,6 +59,11 @@ public class SingleFlight {
         @Override
         public <K, V> Map<K, V> sharedAll(Collection<K> keys, Function<Set<K>, Map<K, V>> work) {
           return work.apply(new LinkedHashSet<>(keys));
+        }
+
+        @Override
+        public Turn tryTurn(Object key) {
+          return Turn.REENTERED;
         }
       };
 
@@ -154,6 +160,49 @@ public class SingleFlight {
     return result;
   }
 
+  /**
+   * Takes the turn on {@code key} without waiting: for a caller that works on many keys at once
+   * (the pipelined {@code invokeAll}) and must never wait for another caller while it holds turns,
+   * so two such callers with overlapping keys cannot deadlock. Callers of {@link #exclusive} on the
+   * key wait until the turn is {@linkplain Turn#release released}; a wait that would close a cycle
+   * through the holder is not entered, as for {@link #exclusive}.
+   *
+   * @return the turn, to release when the work on the key ends ({@link Turn#REENTERED} when this
+   *     thread holds the key already); null when another thread holds it
+   */
+  public Turn tryTurn(Object key) {
+    Flight mine = new Flight();
+    Flight running = flights.putIfAbsent(key, mine);
+    if (running == null) {
+      return new Turn(this, key, mine);
+    }
+    return running.owner == Thread.currentThread() ? Turn.REENTERED : null;
+  }
+
+  /** A turn on one key taken by {@link #tryTurn}. */
+  public static final class Turn {
+
+    /** The turn of a thread that held the key already: releasing it does nothing. */
+    public static final Turn REENTERED = new Turn(null, null, null);
+
+    private final SingleFlight owner;
+    private final Object key;
+    private final Flight flight;
+
+    private Turn(SingleFlight owner, Object key, Flight flight) {
+      this.owner = owner;
+      this.key = key;
+      this.flight = flight;
+    }
+
+    /** Ends the turn: the next caller waiting for the key runs. Idempotent. */
+    public void release() {
+      if (flight != null && owner.flights.remove(key, flight)) {
+        flight.done.countDown();
+      }
+    }
+  }
+
   /** Keys with work in progress (for tests that check nothing is left behind). */
   public int inProgress() {
     return flights.size();
@@ -204,6 +253,9 @@ public class SingleFlight {
     if (running.owner == me) {
       return false;
     }
+    if (running.done.getCount() == 0) {
+      return true; // ended already (its owner may still be listed as waiting: no cycle)
+    }
     WAITING.put(me, running);
     try {
       if (closesCycle(running, me)) {
@@ -233,6 +285,9 @@ public class SingleFlight {
   private static boolean closesCycle(Flight first, Thread me) {
     Flight flight = first;
     for (int hops = 0; flight != null && hops < 64; hops++) {
+      if (flight.done.getCount() == 0) {
+        return false; // ended: whoever waits for it is about to go on, no cycle
+      }
       if (flight.owner == me) {
         return true;
       }

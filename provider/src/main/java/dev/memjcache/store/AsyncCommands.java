@@ -2,6 +2,7 @@ package dev.memjcache.store;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
@@ -136,9 +137,15 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<net.spy.memcached.CASResponse, CasOutcome> pending =
+    Pending<CASResponse, CasOutcome> pending =
         new Pending<>(
-            "cas", key, node, response -> CasOutcome.of(response, key, NodeHealth.name(node)));
+            "cas",
+            key,
+            node,
+            response ->
+                response == CASResponse.OK
+                    ? CasOutcome.STORED
+                    : CasOutcome.of(response, key, NodeHealth.name(node)));
     return pending.send(
         store.client().asyncCAS(key, cas, exptime, item(flags, data), RawTranscoder.INSTANCE));
   }
