@@ -43,9 +43,10 @@ import javax.cache.processor.EntryProcessorResult;
 import org.junit.jupiter.api.Test;
 
 /**
- * invokeAll, getAll with read-through, putAll and removeAll(keys) with write-through: their reads
- * are pipelined, only conflicting keys are retried, the loader and writer are called once per
- * batch, and events stay exact.
+ * invokeAll, getAll with read-through, putAll, loadAll and removeAll(keys): their reads and writes
+ * are pipelined (a call over 100 keys waits for a few round trips, measured through a {@link
+ * DelayingProxy}), only conflicting keys are retried and no increment of another manager is lost,
+ * the loader and writer are called once per batch, and events stay exact.
  */
 class PipelinedBulkTest extends CacheTestSupport {
 
