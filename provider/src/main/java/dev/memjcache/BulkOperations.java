@@ -150,13 +150,21 @@ final class BulkOperations<K, V> {
 
   /**
    * {@code Cache.loadAll} (JSR-107 9.1): loads the keys (only the absent ones unless {@code
-   * replaceExisting}) through the configured loader and stores them without write-through.
+   * replaceExisting}, found with one multi-get per server) through the configured loader and stores
+   * them without write-through. Keys of a server that fails are not loaded (fail mode: the failure
+   * is thrown).
    */
   void loadAll(Set<? extends K> keys, boolean replaceExisting) {
     Set<K> wanted = new LinkedHashSet<>();
-    for (K key : keys) {
-      if (replaceExisting || !single.containsKey(key)) {
-        wanted.add(key);
+    if (replaceExisting) {
+      wanted.addAll(keys);
+    } else {
+      Entries.ReadAll<K, V> read = ctx.entries.readAll(keys, System.currentTimeMillis());
+      ctx.failures.partial("loadAll", read.failure());
+      for (Slot<K, V> slot : read.slots()) {
+        if (!slot.isPresent()) {
+          wanted.add(slot.key);
+        }
       }
     }
     ctx.stats().recordPuts(store(ctx.loader.loadAll(wanted), replaceExisting));
