@@ -150,6 +150,14 @@ final class AsyncEntries<K, V> {
         entries.nodeOfItem(slot.itemKey), commands.delete(slot.itemKey, slot.item.cas()));
   }
 
+  /** Blind {@code delete} of the entry's item. @return a future of true when an item was deleted */
+  CompletableFuture<Boolean> deleteBlind(K key) {
+    EncodedKey encoded = entries.keyCodec().encode(key);
+    return written(
+        entries.nodeOf(encoded),
+        itemKey(encoded).thenCompose(itemKey -> commands.delete(itemKey, 0)));
+  }
+
   private CompletableFuture<Boolean> cas(Slot<K, V> slot, int exptime, EncodedEntry data) {
     return written(
             entries.nodeOfItem(slot.itemKey),

@@ -51,26 +51,6 @@ final class EntryOperations<K, V> {
   }
 
   /**
-   * Whether {@code get} on what {@code slot} read needs neither another memcached command nor user
-   * code (the asynchronous view completes such gets itself): a live entry whose access expiry
-   * leaves it as it is, or no item at all and no read-through.
-   */
-  boolean getEndsAt(Slot<K, V> slot, long now) {
-    if (slot.isPresent()) {
-      long expiresAt = expiry.onAccess(now);
-      return expiresAt == ExpiryDecider.UNCHANGED || expiresAt == slot.expiresAt();
-    }
-    return slot.item == null && !ctx.loader.readThrough().isPresent();
-  }
-
-  /** The end of a get {@link #getEndsAt} accepted: the hit or miss statistics; its value. */
-  V endGet(Slot<K, V> slot, long start) {
-    V value = slot.isPresent() ? slot.value() : null;
-    recordGet(value, start);
-    return value;
-  }
-
-  /**
    * The blind put of {@link #put} without waiting, when it needs no user code and no old value: no
    * writer, {@link CacheContext#isBlindPutAllowed}, a creation expiry in the future.
    *
@@ -133,7 +113,7 @@ final class EntryOperations<K, V> {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
     boolean created;
-    if (ctx.writer.writer() == null && expiry.isExistenceIndependent()) {
+    if (createsWithAdd()) {
       long expiresAt = expiry.onCreation(now);
       if (!ExpiryDecider.isExpired(expiresAt, now) && entries.add(key, value, expiresAt, now)) {
         ctx.events.publishCreated(key, value);
@@ -144,13 +124,26 @@ final class EntryOperations<K, V> {
     } else {
       created = createIfAbsent(key, value, now, true);
     }
+    recordPutIfAbsent(created, start);
+    return created;
+  }
+
+  /**
+   * Whether putIfAbsent may try a plain {@code add} first: no writer has to run before it, and the
+   * creation expiry does not depend on what the key held.
+   */
+  boolean createsWithAdd() {
+    return ctx.writer.writer() == null && expiry.isExistenceIndependent();
+  }
+
+  /** The statistics of a putIfAbsent: a miss and a put when it created the entry, else a hit. */
+  void recordPutIfAbsent(boolean created, long start) {
     if (created) {
       ctx.stats().recordMisses(1);
       recordPut(start);
     } else {
       ctx.stats().recordHits(1);
     }
-    return created;
   }
 
   boolean remove(K key) {
@@ -224,7 +217,7 @@ final class EntryOperations<K, V> {
     for (int attempt = 0; ; attempt++) {
       Slot<K, V> slot = attempt == 0 && preRead != null ? preRead : entries.read(key, now);
       if (!slot.isPresent()) {
-        if (slot.item != null && slot.envelope == null && !slot.isExpired()) {
+        if (isUnusable(slot)) {
           entries.delete(slot);
         } else {
           expiredFound(slot);
@@ -237,6 +230,14 @@ final class EntryOperations<K, V> {
       }
       conflict(attempt, key);
     }
+  }
+
+  /**
+   * Whether {@code slot} holds an item that reads as a miss because it is not a usable entry
+   * (foreign bytes, a refused class): a remove deletes it, without an event.
+   */
+  static boolean isUnusable(Slot<?, ?> slot) {
+    return slot.item != null && slot.envelope == null && !slot.isExpired();
   }
 
   /** {@link #applyIfLive} when the live value equals {@code expected}. */
@@ -392,7 +393,7 @@ final class EntryOperations<K, V> {
 
   /** CAS-updates a live entry with the update expiry and publishes UPDATED. */
   boolean update(Slot<K, V> slot, V value, long now) {
-    long expiresAt = ExpiryDecider.orCurrent(expiry.onUpdate(now), slot.expiresAt());
+    long expiresAt = updateExpiry(slot, now);
     if (entries.update(slot, value, expiresAt, now)) {
       ctx.events.publishUpdated(slot.key, slot.value(), value);
       return true;
@@ -400,10 +401,24 @@ final class EntryOperations<K, V> {
     return false;
   }
 
+  /** The expiry of a live entry {@code slot} read, after an update: the policy's, or its own. */
+  long updateExpiry(Slot<K, V> slot, long now) {
+    return ExpiryDecider.orCurrent(expiry.onUpdate(now), slot.expiresAt());
+  }
+
+  /**
+   * The expiry an access gives the live entry {@code slot} read, or {@link ExpiryDecider#UNCHANGED}
+   * when it needs no rewrite.
+   */
+  long accessExpiry(Slot<K, V> slot, long now) {
+    long expiresAt = expiry.onAccess(now);
+    return expiresAt == slot.expiresAt() ? ExpiryDecider.UNCHANGED : expiresAt;
+  }
+
   /** Applies the access expiry to an entry just read (a CAS rewrite when the policy asks). */
   void accessed(Slot<K, V> slot, long now) {
-    long expiresAt = expiry.onAccess(now);
-    if (expiresAt != ExpiryDecider.UNCHANGED && expiresAt != slot.expiresAt()) {
+    long expiresAt = accessExpiry(slot, now);
+    if (expiresAt != ExpiryDecider.UNCHANGED) {
       entries.touch(slot, expiresAt, now);
     }
   }
@@ -423,8 +438,7 @@ final class EntryOperations<K, V> {
       if (old != null) {
         ctx.events.publishExpired(slot.key, old);
       }
-      return new Slot<>(
-          slot.key, slot.itemKey, slot.encodedKey, null, null, Slot.State.ABSENT, null);
+      return slot.emptied();
     }
     return slot;
   }
@@ -461,7 +475,7 @@ final class EntryOperations<K, V> {
     return loaded;
   }
 
-  private void recordGet(V value, long start) {
+  void recordGet(V value, long start) {
     if (value == null) {
       ctx.stats().recordMisses(1);
     } else {
@@ -470,12 +484,12 @@ final class EntryOperations<K, V> {
     ctx.stats().recordGetTime(System.nanoTime() - start);
   }
 
-  private void recordPut(long start) {
+  void recordPut(long start) {
     ctx.stats().recordPuts(1);
     ctx.stats().recordPutTime(System.nanoTime() - start);
   }
 
-  private void recordRemoval(long start) {
+  void recordRemoval(long start) {
     ctx.stats().recordRemovals(1);
     ctx.stats().recordRemoveTime(System.nanoTime() - start);
   }

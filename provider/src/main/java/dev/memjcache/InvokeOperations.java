@@ -91,12 +91,7 @@ final class InvokeOperations<K, V> {
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = process(processor, entry, arguments);
       if (attempt == 0) {
-        if (slot.isPresent()) {
-          ctx.stats().recordHits(1);
-        } else {
-          ctx.stats().recordMisses(1);
-        }
-        ctx.stats().recordGetTime(System.nanoTime() - start);
+        recordRead(ctx, slot, start);
       }
       if (apply(slot, entry, now)) {
         return result;
@@ -143,7 +138,37 @@ final class InvokeOperations<K, V> {
     return results;
   }
 
-  private static <K, V, T> T process(
+  /** The statistics of an invoke's first read: a hit or a miss, and the get time. */
+  static void recordRead(CacheContext<?, ?> ctx, Slot<?, ?> slot, long start) {
+    if (slot.isPresent()) {
+      ctx.stats().recordHits(1);
+    } else {
+      ctx.stats().recordMisses(1);
+    }
+    ctx.stats().recordGetTime(System.nanoTime() - start);
+  }
+
+  /**
+   * What the processor's operation means for the {@code CacheWriter}, called before memcached is
+   * changed (on every attempt, as the write it precedes): {@code write} for a creation or update
+   * (after the allowlist and size check), {@code delete} for a removal, nothing for a load (loads
+   * are not written through) or a read.
+   */
+  static <K, V> void writeThrough(CacheContext<K, V> ctx, K key, ProcessorEntry<K, V> entry) {
+    switch (entry.operation()) {
+      case CREATE, UPDATE -> ctx.writeThrough(key, entry.newValue());
+      case REMOVE -> ctx.writer.delete(key);
+      default -> {
+        // NONE, ACCESS, LOAD: nothing to write
+      }
+    }
+  }
+
+  /**
+   * Runs the processor on {@code entry}; JSR-107 7.4: every failure of the processor surfaces as an
+   * {@link EntryProcessorException}.
+   */
+  static <K, V, T> T process(
       EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object... arguments) {
     try {
       return processor.process(entry, arguments);
@@ -160,6 +185,7 @@ final class InvokeOperations<K, V> {
   private boolean apply(Slot<K, V> slot, ProcessorEntry<K, V> entry, long now) {
     long start = System.nanoTime();
     K key = slot.key;
+    writeThrough(ctx, key, entry);
     switch (entry.operation()) {
       case NONE:
         return true;
@@ -169,9 +195,6 @@ final class InvokeOperations<K, V> {
       case LOAD:
       case CREATE:
         {
-          if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-            ctx.writeThrough(key, entry.newValue());
-          }
           EntryOperations.Creation outcome = single.create(slot, entry.newValue(), now);
           if (outcome == EntryOperations.Creation.STORED) {
             recordPut(start);
@@ -179,14 +202,12 @@ final class InvokeOperations<K, V> {
           return outcome != EntryOperations.Creation.CONFLICT;
         }
       case UPDATE:
-        ctx.writeThrough(key, entry.newValue());
         if (!single.update(slot, entry.newValue(), now)) {
           return false;
         }
         recordPut(start);
         return true;
       case REMOVE:
-        ctx.writer.delete(key);
         if (!slot.isPresent()) {
           return true;
         }

@@ -1,0 +1,121 @@
+package dev.memjcache;
+
+import dev.memjcache.event.EventDispatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.cache.event.EventType;
+
+/**
+ * The events of one asynchronous operation, published when its memcached steps are done: on the
+ * manager's executor, because a synchronous listener runs on the publishing thread and {@link
+ * EventDispatcher#awaitSynchronous()} awaits what that thread published. An event type no listener
+ * wants is not even recorded, and an operation without events completes where its last memcached
+ * answer arrived (no executor hop). Events are published in the order the operation made them, so a
+ * key's events keep the synchronous method's order (the keys of a bulk call may interleave, as
+ * JSR-107 allows). Events may be added from several threads; they are published once the
+ * operation's stage completed.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class AsyncEvents<K, V> {
+
+  private record Event<K, V>(EventType type, K key, V value, V oldValue) {}
+
+  private final EventDispatcher<K, V> dispatcher;
+  private final Executor executor;
+  private List<Event<K, V>> pending;
+
+  AsyncEvents(EventDispatcher<K, V> dispatcher, Executor executor) {
+    this.dispatcher = dispatcher;
+    this.executor = executor;
+  }
+
+  void created(K key, V value) {
+    add(EventType.CREATED, key, value, null);
+  }
+
+  void updated(K key, V oldValue, V value) {
+    add(EventType.UPDATED, key, value, oldValue);
+  }
+
+  void removed(K key, V oldValue) {
+    add(EventType.REMOVED, key, null, oldValue);
+  }
+
+  void expired(K key, V oldValue) {
+    add(EventType.EXPIRED, key, null, oldValue);
+  }
+
+  private synchronized void add(EventType type, K key, V value, V oldValue) {
+    if (dispatcher.hasListenerFor(type)) {
+      if (pending == null) {
+        pending = new ArrayList<>(2);
+      }
+      pending.add(new Event<>(type, key, value, oldValue));
+    }
+  }
+
+  /**
+   * The stage of the operation once its events are delivered: with events, they are published on
+   * the executor, which then awaits the synchronous listeners (JSR-107 8.2: they complete before
+   * the call does); a listener's failure fails the stage as it fails the synchronous call. When the
+   * operation itself failed, its events are still delivered but not awaited (as the synchronous
+   * facade's {@code discardSynchronous}).
+   */
+  <R> CompletableFuture<R> delivered(CompletableFuture<R> operation) {
+    CompletableFuture<R> out = new CompletableFuture<>();
+    operation.whenComplete(
+        (result, failure) -> {
+          if (isEmpty()) {
+            complete(out, result, failure);
+            return;
+          }
+          try {
+            executor.execute(() -> publish(out, result, failure));
+          } catch (RejectedExecutionException closed) {
+            complete(out, result, failure != null ? failure : closed);
+          }
+        });
+    return out;
+  }
+
+  private synchronized boolean isEmpty() {
+    return pending == null;
+  }
+
+  private synchronized <R> void publish(CompletableFuture<R> out, R result, Throwable failure) {
+    try {
+      for (Event<K, V> e : pending) {
+        switch (e.type()) {
+          case CREATED -> dispatcher.publishCreated(e.key(), e.value());
+          case UPDATED -> dispatcher.publishUpdated(e.key(), e.oldValue(), e.value());
+          case REMOVED -> dispatcher.publishRemoved(e.key(), e.oldValue());
+          case EXPIRED -> dispatcher.publishExpired(e.key(), e.oldValue());
+          default -> throw new IllegalStateException("unknown event type " + e.type());
+        }
+      }
+      if (failure != null) {
+        dispatcher.discardSynchronous();
+      } else {
+        dispatcher.awaitSynchronous();
+      }
+    } catch (RuntimeException | Error e) {
+      dispatcher.discardSynchronous();
+      complete(out, null, failure != null ? failure : e);
+      return;
+    }
+    complete(out, result, failure);
+  }
+
+  private static <R> void complete(CompletableFuture<R> out, R result, Throwable failure) {
+    if (failure != null) {
+      out.completeExceptionally(AsyncLoop.unwrap(failure));
+    } else {
+      out.complete(result);
+    }
+  }
+}
