@@ -101,7 +101,7 @@ final class AsyncBulk<K, V> {
    */
   private CompletableFuture<Map<K, V>> loadAndAdd(List<K> missing, AsyncEvents<K, V> events) {
     LoaderSupport<K, V> loader = ctx.loader.readThrough();
-    return ops.onExecutor(() -> loader.onceAll(missing, loader::loadAll))
+    return ops.userCode(events, () -> loader.onceAll(missing, loader::loadAll))
         .thenCompose(
             loaded -> {
               long now = System.currentTimeMillis();

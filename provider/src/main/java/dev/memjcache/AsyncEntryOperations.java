@@ -55,6 +55,19 @@ final class AsyncEntryOperations<K, V> {
   }
 
   /**
+   * User code of an operation on the manager's executor, after the events the operation made so far
+   * ({@link AsyncEvents#publishNow}).
+   */
+  <R> CompletableFuture<R> userCode(AsyncEvents<K, V> events, Supplier<R> work) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          events.publishNow();
+          return work.get();
+        },
+        executor);
+  }
+
+  /**
    * A synchronous method on the executor (the documented fallbacks: the load lease): its events are
    * awaited there, on the thread that published them, or discarded when it fails.
    */
@@ -74,19 +87,29 @@ final class AsyncEntryOperations<K, V> {
   }
 
   /** {@link CacheContext#writeThrough}: on the executor when a writer is configured. */
-  CompletableFuture<Void> writeThrough(K key, V value) {
+  CompletableFuture<Void> writeThrough(K key, V value, AsyncEvents<K, V> events) {
     if (ctx.writer.writer() == null) {
       return DONE;
     }
-    return CompletableFuture.runAsync(() -> ctx.writeThrough(key, value), executor);
+    return userCode(
+        events,
+        () -> {
+          ctx.writeThrough(key, value);
+          return null;
+        });
   }
 
   /** {@code CacheWriter.delete}: on the executor when a writer is configured. */
-  private CompletableFuture<Void> writerDelete(K key) {
+  private CompletableFuture<Void> writerDelete(K key, AsyncEvents<K, V> events) {
     if (ctx.writer.writer() == null) {
       return DONE;
     }
-    return CompletableFuture.runAsync(() -> ctx.writer.delete(key), executor);
+    return userCode(
+        events,
+        () -> {
+          ctx.writer.delete(key);
+          return null;
+        });
   }
 
   /** {@link EntryOperations#containsKey}: no event, no statistics, no load. */
@@ -104,7 +127,7 @@ final class AsyncEntryOperations<K, V> {
     long now = System.currentTimeMillis();
     AsyncEvents<K, V> events = events();
     CompletableFuture<Boolean> stored =
-        writeThrough(key, value)
+        writeThrough(key, value, events)
             .thenCompose(
                 written -> {
                   if (ctx.isBlindPutAllowed()) {
@@ -132,7 +155,7 @@ final class AsyncEntryOperations<K, V> {
     long now = System.currentTimeMillis();
     AsyncEvents<K, V> events = events();
     return events.delivered(
-        writeThrough(key, value)
+        writeThrough(key, value, events)
             .thenCompose(written -> upsert(key, value, now, null, events))
             .thenApply(
                 replaced -> {
@@ -180,7 +203,7 @@ final class AsyncEntryOperations<K, V> {
     long start = System.nanoTime();
     AsyncEvents<K, V> events = events();
     return events.delivered(
-        writerDelete(key)
+        writerDelete(key, events)
             .thenCompose(deleted -> removeLive(key, System.currentTimeMillis(), null, events))
             .thenApply(
                 slot -> {
@@ -197,7 +220,7 @@ final class AsyncEntryOperations<K, V> {
     long start = System.nanoTime();
     AsyncEvents<K, V> events = events();
     return events.delivered(
-        writerDelete(key)
+        writerDelete(key, events)
             .thenCompose(deleted -> removeLive(key, System.currentTimeMillis(), null, events))
             .thenApply(
                 removed -> {
@@ -239,7 +262,7 @@ final class AsyncEntryOperations<K, V> {
                             ctx.stats().recordHits(1);
                           }
                           CompletableFuture<Void> writer =
-                              written[0] ? DONE : writeThrough(key, value);
+                              written[0] ? DONE : writeThrough(key, value, events);
                           written[0] = true;
                           return writer
                               .thenCompose(w -> update(slot, value, now, events))
@@ -309,7 +332,7 @@ final class AsyncEntryOperations<K, V> {
                           .thenCompose(
                               target -> {
                                 CompletableFuture<Void> writer =
-                                    written[0] ? DONE : writeThrough(key, value);
+                                    written[0] ? DONE : writeThrough(key, value, events);
                                 written[0] = true;
                                 return writer.thenCompose(w -> create(target, value, now, events));
                               })

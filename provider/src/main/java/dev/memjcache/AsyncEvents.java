@@ -29,6 +29,9 @@ final class AsyncEvents<K, V> {
   private final Executor executor;
   private List<Event<K, V>> pending;
 
+  /** The first failure of a synchronous listener awaited before user code ran, for the end. */
+  private Throwable listenerFailure;
+
   AsyncEvents(EventDispatcher<K, V> dispatcher, Executor executor) {
     this.dispatcher = dispatcher;
     this.executor = executor;
@@ -70,7 +73,7 @@ final class AsyncEvents<K, V> {
     CompletableFuture<R> out = new CompletableFuture<>();
     operation.whenComplete(
         (result, failure) -> {
-          if (isEmpty()) {
+          if (isSettled()) {
             complete(out, result, failure);
             return;
           }
@@ -83,20 +86,48 @@ final class AsyncEvents<K, V> {
     return out;
   }
 
-  private synchronized boolean isEmpty() {
-    return pending == null;
+  /**
+   * On an executor thread about to run user code (writer, loader, processor): publishes the events
+   * so far and awaits their synchronous listeners, so they run before the user code as in the
+   * synchronous method, where they ran when published. A listener's failure is kept and fails the
+   * operation at its end, as the synchronous method reports it when it returns.
+   */
+  synchronized void publishNow() {
+    if (pending == null) {
+      return;
+    }
+    try {
+      publishAll();
+      dispatcher.awaitSynchronous();
+    } catch (RuntimeException | Error e) {
+      dispatcher.discardSynchronous();
+      listenerFailure = listenerFailure == null ? e : listenerFailure;
+    }
+  }
+
+  /** Whether nothing is left to publish or report. */
+  private synchronized boolean isSettled() {
+    return pending == null && listenerFailure == null;
+  }
+
+  private void publishAll() {
+    List<Event<K, V>> events = pending;
+    pending = null;
+    for (Event<K, V> e : events) {
+      switch (e.type()) {
+        case CREATED -> dispatcher.publishCreated(e.key(), e.value());
+        case UPDATED -> dispatcher.publishUpdated(e.key(), e.oldValue(), e.value());
+        case REMOVED -> dispatcher.publishRemoved(e.key(), e.oldValue());
+        case EXPIRED -> dispatcher.publishExpired(e.key(), e.oldValue());
+        default -> throw new IllegalStateException("unknown event type " + e.type());
+      }
+    }
   }
 
   private synchronized <R> void publish(CompletableFuture<R> out, R result, Throwable failure) {
     try {
-      for (Event<K, V> e : pending) {
-        switch (e.type()) {
-          case CREATED -> dispatcher.publishCreated(e.key(), e.value());
-          case UPDATED -> dispatcher.publishUpdated(e.key(), e.oldValue(), e.value());
-          case REMOVED -> dispatcher.publishRemoved(e.key(), e.oldValue());
-          case EXPIRED -> dispatcher.publishExpired(e.key(), e.oldValue());
-          default -> throw new IllegalStateException("unknown event type " + e.type());
-        }
+      if (pending != null) {
+        publishAll();
       }
       if (failure != null) {
         dispatcher.discardSynchronous();
@@ -108,7 +139,7 @@ final class AsyncEvents<K, V> {
       complete(out, null, failure != null ? failure : e);
       return;
     }
-    complete(out, result, failure);
+    complete(out, result, failure != null ? failure : listenerFailure);
   }
 
   private static <R> void complete(CompletableFuture<R> out, R result, Throwable failure) {

@@ -79,7 +79,8 @@ final class AsyncInvoke<K, V> {
           return read.thenCompose(found -> ops.expiredFound(found, events))
               .thenCompose(
                   slot ->
-                      ops.onExecutor(
+                      ops.userCode(
+                          events,
                           () -> {
                             ProcessorEntry<K, V> entry =
                                 new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());

@@ -96,7 +96,7 @@ final class AsyncLoading<K, V> {
               if (slot.isPresent()) {
                 return CompletableFuture.completedFuture(slot.value());
               }
-              return ops.onExecutor(() -> ctx.loader.readThrough().load(key))
+              return ops.userCode(events, () -> ctx.loader.readThrough().load(key))
                   .thenCompose(
                       loaded -> {
                         if (loaded == null) {

@@ -12,7 +12,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -78,33 +81,41 @@ class AsyncCacheTest extends CacheTestSupport {
     List<CompletableFuture<?>> stages = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String key = "k" + (i % 20);
-      stages.add(
-          view.put(key, i)
-              .thenRun(() -> threads.add(Thread.currentThread().getName()))
-              .toCompletableFuture());
-      stages.add(
-          view.get(key)
-              .thenRun(() -> threads.add(Thread.currentThread().getName()))
-              .toCompletableFuture());
-      stages.add(
-          view.invoke(
+      int n = i;
+      List<CompletionStage<?>> calls =
+          List.of(
+              view.put(key, i),
+              view.get(key),
+              view.containsKey(key),
+              view.getAll(Set.of(key, "k" + (i + 1) % 20)),
+              view.putAll(Map.of("p" + i, i, "q" + i, i)),
+              view.putIfAbsent("a" + i, i),
+              view.replace(key, i),
+              view.getAndPut("b" + (i % 20), i),
+              view.remove("p" + i),
+              view.getAndRemove("q" + i),
+              view.invoke(
                   key,
                   (entry, args) -> {
                     threads.add("processor:" + Thread.currentThread().getName());
+                    entry.setValue(n);
                     return null;
-                  })
-              .toCompletableFuture());
-      stages.add(
-          view.get(
+                  }),
+              view.get(
                   "m" + i,
                   k -> {
                     threads.add("mapping:" + Thread.currentThread().getName());
                     return CompletableFuture.completedFuture(1);
-                  })
-              .toCompletableFuture());
+                  }));
+      for (CompletionStage<?> call : calls) {
+        stages.add(
+            call.whenComplete((v, e) -> threads.add(Thread.currentThread().getName()))
+                .toCompletableFuture());
+      }
     }
     CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    assertFalse(threads.isEmpty());
+    // a processor runs again when a concurrent put or replace of its key wins the CAS race
+    assertTrue(threads.size() >= 200 * 12 + 200 * 2, "every stage and user code recorded");
     for (String thread : threads) {
       assertFalse(thread.contains("Memcached IO"), "completed on spymemcached's I/O thread");
       if (thread.startsWith("processor:") || thread.startsWith("mapping:")) {

@@ -249,7 +249,10 @@ class AsyncNonBlockingTest extends CacheTestSupport {
         server.resume();
       }
       System.out.println("with the server paused: " + threads + " executor threads alive");
-      assertEquals(List.of("synchronous-caller"), waiting, "threads inside a memcached wait");
+      assertEquals(
+          List.of("synchronous-caller"),
+          waiting.subList(0, Math.min(5, waiting.size())),
+          waiting.size() + " threads inside a memcached wait, the first shown");
       assertEquals(0, doneWhilePaused, "stages completed without memcached");
       // one thread per stage would be 2,400; user code and event delivery need a few
       assertTrue(threads < 64, threads + " executor threads alive with the server paused");
