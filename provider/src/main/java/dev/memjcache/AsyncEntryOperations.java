@@ -44,9 +44,9 @@ final class AsyncEntryOperations<K, V> {
     this.executor = executor;
   }
 
-  /** A new event batch for one operation. */
+  /** A new event batch for one operation; a shared empty one while no listener is registered. */
   AsyncEvents<K, V> events() {
-    return new AsyncEvents<>(ctx.events, executor);
+    return AsyncEvents.of(ctx.events, executor);
   }
 
   /** User code on the manager's executor. */

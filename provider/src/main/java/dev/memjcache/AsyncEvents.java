@@ -21,7 +21,7 @@ import javax.cache.event.EventType;
  * @param <K> key type
  * @param <V> value type
  */
-final class AsyncEvents<K, V> {
+class AsyncEvents<K, V> {
 
   private record Event<K, V>(EventType type, K key, V value, V oldValue) {}
 
@@ -32,9 +32,41 @@ final class AsyncEvents<K, V> {
   /** The first failure of a synchronous listener awaited before user code ran, for the end. */
   private Throwable listenerFailure;
 
-  AsyncEvents(EventDispatcher<K, V> dispatcher, Executor executor) {
+  private AsyncEvents(EventDispatcher<K, V> dispatcher, Executor executor) {
     this.dispatcher = dispatcher;
     this.executor = executor;
+  }
+
+  /**
+   * The events of a new operation: a batch, or while no listener is registered the null object,
+   * which records nothing and leaves the operation's stage as it is (a listener registered while
+   * the operation runs does not see its events).
+   */
+  static <K, V> AsyncEvents<K, V> of(EventDispatcher<K, V> dispatcher, Executor executor) {
+    boolean any =
+        dispatcher.hasListenerFor(EventType.CREATED)
+            || dispatcher.hasListenerFor(EventType.UPDATED)
+            || dispatcher.hasListenerFor(EventType.REMOVED)
+            || dispatcher.hasListenerFor(EventType.EXPIRED);
+    return any ? new AsyncEvents<>(dispatcher, executor) : new None<>(dispatcher);
+  }
+
+  /** No listener: nothing to record or deliver. */
+  private static final class None<K, V> extends AsyncEvents<K, V> {
+    None(EventDispatcher<K, V> dispatcher) {
+      super(dispatcher, Runnable::run);
+    }
+
+    @Override
+    void publishNow() {}
+
+    @Override
+    <R> CompletableFuture<R> delivered(CompletableFuture<R> operation) {
+      return operation;
+    }
+
+    @Override
+    void add(EventType type, K key, V value, V oldValue) {}
   }
 
   void created(K key, V value) {
@@ -53,7 +85,7 @@ final class AsyncEvents<K, V> {
     add(EventType.EXPIRED, key, null, oldValue);
   }
 
-  private synchronized void add(EventType type, K key, V value, V oldValue) {
+  synchronized void add(EventType type, K key, V value, V oldValue) {
     if (dispatcher.hasListenerFor(type)) {
       if (pending == null) {
         pending = new ArrayList<>(2);
