@@ -200,37 +200,44 @@ final class AsyncEntryOperations<K, V> {
 
   /** {@link EntryOperations#remove(Object)}: writer first, then the delete-with-CAS loop. */
   CompletableFuture<Boolean> remove(K key) {
-    long start = System.nanoTime();
-    AsyncEvents<K, V> events = events();
-    return events.delivered(
-        writerDelete(key, events)
-            .thenCompose(deleted -> removeLive(key, System.currentTimeMillis(), null, events))
-            .thenApply(
-                slot -> {
-                  if (slot == null) {
-                    return false;
-                  }
-                  single.recordRemoval(start);
-                  return true;
-                }));
+    return removing(
+        key,
+        (removed, start) -> {
+          if (removed == null) {
+            return false;
+          }
+          single.recordRemoval(start);
+          return true;
+        });
   }
 
   /** {@link EntryOperations#getAndRemove}. */
   CompletableFuture<V> getAndRemove(K key) {
+    return removing(
+        key,
+        (removed, start) -> {
+          V old = removed == null ? null : removed.value();
+          single.recordGet(old, start);
+          if (old != null) {
+            single.recordRemoval(start);
+          }
+          return old;
+        });
+  }
+
+  /** What a removal answers and records, given the removed slot (or null) and its start time. */
+  private interface Removal<K, V, R> {
+    R of(Slot<K, V> removed, long start);
+  }
+
+  /** The writer's delete, then the delete-with-CAS loop; {@code outcome} makes the result. */
+  private <R> CompletableFuture<R> removing(K key, Removal<K, V, R> outcome) {
     long start = System.nanoTime();
     AsyncEvents<K, V> events = events();
     return events.delivered(
         writerDelete(key, events)
             .thenCompose(deleted -> removeLive(key, System.currentTimeMillis(), null, events))
-            .thenApply(
-                removed -> {
-                  V old = removed == null ? null : removed.value();
-                  single.recordGet(old, start);
-                  if (old != null) {
-                    single.recordRemoval(start);
-                  }
-                  return old;
-                }));
+            .thenApply(removed -> outcome.of(removed, start)));
   }
 
   /**
@@ -290,9 +297,7 @@ final class AsyncEntryOperations<K, V> {
     return AsyncLoop.cas(
         key,
         attempt ->
-            (attempt == 0 && preRead != null
-                    ? CompletableFuture.completedFuture(preRead)
-                    : async.read(key, now))
+            read(key, now, attempt == 0 ? preRead : null)
                 .thenCompose(
                     slot -> {
                       if (slot.isPresent()) {
@@ -355,9 +360,7 @@ final class AsyncEntryOperations<K, V> {
     return AsyncLoop.cas(
         key,
         attempt ->
-            (attempt == 0 && preRead != null
-                    ? CompletableFuture.completedFuture(preRead)
-                    : async.read(key, now))
+            read(key, now, attempt == 0 ? preRead : null)
                 .thenCompose(
                     slot -> {
                       if (!slot.isPresent()) {
@@ -378,6 +381,11 @@ final class AsyncEntryOperations<K, V> {
                                 return slot;
                               });
                     }));
+  }
+
+  /** {@code preRead} when given, else a {@code gets} of the key. */
+  private CompletableFuture<Slot<K, V>> read(K key, long now, Slot<K, V> preRead) {
+    return preRead != null ? CompletableFuture.completedFuture(preRead) : async.read(key, now);
   }
 
   /** {@link EntryOperations#create}: the creation expiry, {@code add} (or {@code cas}), CREATED. */

@@ -395,7 +395,8 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
 
   private void assertSameBehaviour(boolean userCode, Factory<ExpiryPolicy> expiry, List<Step> steps)
       throws Exception {
-    CacheManager manager = newManager("");
+    // a generous timeout: the machine running the tests may be loaded
+    CacheManager manager = newManager("operationTimeoutMillis=5000");
     Record syncRecord = new Record();
     Record asyncRecord = new Record();
     Cache<String, String> sync = cache(manager, userCode, syncRecord, expiry);
