@@ -75,6 +75,9 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       for (CacheEntryEvent<? extends String, ? extends String> e : events) {
         record.add(
             e.getEventType() + " " + e.getKey() + "=" + e.getValue() + "/" + e.getOldValue());
+        if (e.getKey().startsWith("boom")) {
+          throw new IllegalStateException("listener fails for " + e.getKey());
+        }
       }
     }
 
@@ -110,6 +113,7 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
     @Override
     public void write(Cache.Entry<? extends String, ? extends String> entry) {
       record.add("write " + entry.getKey() + "=" + entry.getValue());
+      refuse(entry.getKey());
     }
 
     @Override
@@ -117,12 +121,21 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       Map<String, String> sorted = new TreeMap<>();
       entries.forEach(e -> sorted.put(e.getKey(), e.getValue()));
       record.add("writeAll " + sorted);
+      sorted.keySet().forEach(Writer::refuse);
       entries.clear();
     }
 
     @Override
     public void delete(Object key) {
       record.add("delete " + key);
+      refuse((String) key);
+    }
+
+    /** The writer fails for keys starting with "bad". */
+    private static void refuse(String key) {
+      if (key.startsWith("bad")) {
+        throw new IllegalStateException("writer refuses " + key);
+      }
     }
 
     @Override
@@ -144,6 +157,9 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
     @Override
     public String load(String key) {
       record.add("load " + key);
+      if (key.startsWith("bad")) {
+        throw new IllegalStateException("loader fails for " + key);
+      }
       return key.startsWith("n") ? null : "loaded-" + key;
     }
 
@@ -159,6 +175,9 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       }
       Collections.sort(asked);
       record.add("loadAll " + asked);
+      if (asked.stream().anyMatch(key -> key.startsWith("bad"))) {
+        throw new IllegalStateException("loader fails for " + asked);
+      }
       return loaded;
     }
   }
@@ -245,6 +264,52 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
               a -> a.get("n7", k -> CompletableFuture.completedFuture("other-" + k))),
           step("get last", c -> c.get("k1"), a -> a.get("k1")));
 
+  /** Steps whose user code fails (writer, loader, processor, listener): the same exceptions. */
+  private static final List<Step> FAILING_STEPS =
+      List.of(
+          step(
+              "put, writer",
+              c -> failure(() -> c.put("bad1", "v")),
+              a -> failure(a.put("bad1", "v"))),
+          step(
+              "remove, writer",
+              c -> failure(() -> c.remove("bad2")),
+              a -> failure(a.remove("bad2"))),
+          step(
+              "getAndPut, writer",
+              c -> failure(() -> c.getAndPut("bad3", "v")),
+              a -> failure(a.getAndPut("bad3", "v"))),
+          step(
+              "putIfAbsent, writer",
+              c -> failure(() -> c.putIfAbsent("bad4", "v")),
+              a -> failure(a.putIfAbsent("bad4", "v"))),
+          step(
+              "getAndRemove, writer",
+              c -> failure(() -> c.getAndRemove("bad5")),
+              a -> failure(a.getAndRemove("bad5"))),
+          step(
+              "putAll, writer",
+              c -> failure(() -> c.putAll(Map.of("bad6", "v"))),
+              a -> failure(a.putAll(Map.of("bad6", "v")))),
+          step(
+              "invoke, writer",
+              c -> failure(() -> c.invoke("bad7", AsyncCacheEquivalenceTest::append, "v")),
+              a -> failure(a.invoke("bad7", AsyncCacheEquivalenceTest::append, "v"))),
+          step("get, loader", c -> failure(() -> c.get("bad8")), a -> failure(a.get("bad8"))),
+          step(
+              "getAll, loader",
+              c -> failure(() -> c.getAll(Set.of("bad9", "k1"))),
+              a -> failure(a.getAll(Set.of("bad9", "k1")))),
+          step(
+              "put, listener",
+              c -> failure(() -> c.put("boom1", "v")),
+              a -> failure(a.put("boom1", "v"))),
+          step(
+              "invoke, listener",
+              c -> failure(() -> c.invoke("boom2", AsyncCacheEquivalenceTest::append, "v")),
+              a -> failure(a.invoke("boom2", AsyncCacheEquivalenceTest::append, "v"))),
+          step("get after", c -> c.get("boom1"), a -> a.get("boom1")));
+
   /** The steps on entries past their expiry (a creation expiry of {@link #SHORT}). */
   private static final List<Step> EXPIRY_STEPS =
       List.of(
@@ -328,8 +393,14 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       call.run();
       return "no failure";
     } catch (RuntimeException e) {
-      return e.getClass().getName() + " caused by " + e.getCause().getClass().getName();
+      return describe(e);
     }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getClass().getName()
+        + " caused by "
+        + (e.getCause() == null ? "nothing" : e.getCause().getClass().getName());
   }
 
   /** The class of the exception {@code stage} fails with, as a comparable result. */
@@ -443,6 +514,12 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
     // a creation expiry unlike the update one: no blind set or add, every write reads first
     assertSameBehaviour(
         true, CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)), STEPS);
+  }
+
+  @Test
+  void failingUserCodeFailsTheStagesAsItFailsTheSynchronousCalls() throws Exception {
+    assertSameBehaviour(
+        true, TouchedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)), FAILING_STEPS);
   }
 
   @Test
