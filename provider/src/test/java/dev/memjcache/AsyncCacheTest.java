@@ -251,7 +251,48 @@ class AsyncCacheTest extends CacheTestSupport {
       view.put("k", 2).toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertFalse(view.containsKey("k").toCompletableFuture().get(5, TimeUnit.SECONDS));
       assertNull(view.getAndPut("k", 3).toCompletableFuture().get(5, TimeUnit.SECONDS));
-      assertTrue(cache.unwrap(MemcachedCache.class).degradedCount() >= 4);
+      // every other method: the synchronous method's fallback
+      assertEquals(
+          Map.of(), view.getAll(Set.of("k", "j")).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      view.putAll(Map.of("k", 4, "j", 5)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertFalse(view.putIfAbsent("k", 6).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertFalse(view.remove("k").toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertFalse(view.replace("k", 7).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertNull(view.getAndRemove("k").toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertNull(
+          view.invoke("k", (entry, args) -> "processed")
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS));
+      assertTrue(cache.unwrap(MemcachedCache.class).degradedCount() >= 11);
+    }
+  }
+
+  @Test
+  void aStoppedServerFailsEveryMethodsStageInFailMode() throws Exception {
+    try (MemcachedProcess server = MemcachedProcess.start()) {
+      Cache<String, Integer> cache = counters(privateManager(server, ""), "c");
+      AsyncCache<String, Integer> view = async(cache);
+      view.put("k", 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      server.stop();
+      List<CompletionStage<?>> stages =
+          List.of(
+              view.get("k"),
+              view.containsKey("k"),
+              view.put("k", 2),
+              view.getAll(Set.of("k", "j")),
+              view.putAll(Map.of("k", 4, "j", 5)),
+              view.putIfAbsent("k", 6),
+              view.remove("k"),
+              view.replace("k", 7),
+              view.getAndPut("k", 3),
+              view.getAndRemove("k"),
+              view.invoke("k", (entry, args) -> "processed"),
+              view.get("m", k -> CompletableFuture.completedFuture(1)));
+      for (CompletionStage<?> stage : stages) {
+        // within the operation timeout (300 ms), a closed connection fails at once
+        Throwable cause = failureOf(stage.toCompletableFuture(), 5000);
+        assertInstanceOf(CacheException.class, cause);
+      }
     }
   }
 
