@@ -9,14 +9,14 @@ import java.util.concurrent.RejectedExecutionException;
 import javax.cache.event.EventType;
 
 /**
- * The events of one asynchronous operation, published when its memcached steps are done: on the
- * manager's executor, because a synchronous listener runs on the publishing thread and {@link
- * EventDispatcher#awaitSynchronous()} awaits what that thread published. An event type no listener
- * wants is not even recorded, and an operation without events completes where its last memcached
- * answer arrived (no executor hop). Events are published in the order the operation made them, so a
- * key's events keep the synchronous method's order (the keys of a bulk call may interleave, as
- * JSR-107 allows). Events may be added from several threads; they are published once the
- * operation's stage completed.
+ * The events of one asynchronous operation, published on the manager's executor (a synchronous
+ * listener runs on the publishing thread, and {@link EventDispatcher#awaitSynchronous()} awaits
+ * what that thread published): before the operation's next user code runs ({@link #publishNow}),
+ * else when its memcached steps are done ({@link #delivered}). An event type no listener wants is
+ * not even recorded, and an operation without events completes where its last memcached answer
+ * arrived (no executor hop). Events are published in the order the operation made them, so a key's
+ * events keep the synchronous method's order (the keys of a bulk call may interleave, as JSR-107
+ * allows). Events may be added from several threads (a bulk call's pipelined commands).
  *
  * @param <K> key type
  * @param <V> value type
