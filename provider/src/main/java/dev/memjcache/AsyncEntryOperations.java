@@ -41,7 +41,7 @@ final class AsyncEntryOperations<K, V> {
     this.ctx = ctx;
     this.single = single;
     this.async = async;
-    this.executor = executor;
+    this.executor = new UserCodeExecutor(executor);
   }
 
   /** A new event batch for one operation; a shared empty one while no listener is registered. */

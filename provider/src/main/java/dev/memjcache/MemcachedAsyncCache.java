@@ -32,7 +32,8 @@ import javax.cache.processor.EntryProcessor;
  *   <li>User code runs on the cache manager's executor, and only when there is some: the {@code
  *       CacheWriter} (when configured), the entry processor (always), the {@code CacheLoader} (on a
  *       read-through miss), the mapping function, and entry listeners (when one is registered for
- *       the event: published there, synchronous ones awaited there).
+ *       the event: published there, synchronous ones awaited there). It is queued through a {@link
+ *       UserCodeExecutor}, whose threads take task after task without a wake-up under load.
  *   <li>Exceptions, documented: the read of a server's generation when it is not known (at most
  *       once per {@code generationRefreshMillis} per server) and, with the load lease ({@code
  *       cache.<name>.loadLeaseMillis}), a load or an invoke on an absent entry run the synchronous
