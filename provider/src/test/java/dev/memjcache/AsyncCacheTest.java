@@ -65,6 +65,12 @@ class AsyncCacheTest extends CacheTestSupport {
       all.add(stage);
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    // chained stages: the 64 calls in flight held no executor thread each while memcached answered
+    long executorThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("memjcache-"))
+            .count();
+    assertTrue(executorThreads < 32, executorThreads + " executor threads for 64 calls in flight");
     assertEquals(
         10_000, views.get(0).get("counter").toCompletableFuture().get(5, TimeUnit.SECONDS));
     // each increment saw a distinct count: none was applied twice or lost
