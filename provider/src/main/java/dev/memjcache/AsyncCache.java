@@ -15,16 +15,21 @@ import javax.cache.processor.EntryProcessor;
  * write-through (chapter 9), the deserialization allowlist, the manager's {@code failureMode} and
  * node health.
  *
- * <p><b>Threads.</b> No method blocks the calling thread on memcached: each returns at once with a
- * stage that completes when memcached has answered. {@code get}, {@code containsKey} and a {@code
- * put} that needs no writer and no old value are sent with spymemcached's asynchronous commands and
- * completed, with cheap steps only (decoding the value, deciding expiry), on spymemcached's
- * listener threads, never on its "Memcached IO" thread. User code (entry listeners, the {@code
- * CacheLoader}, the {@code CacheWriter}, entry processors, the {@code mappingFunction}) and the
- * compare-and-set loops run on the cache manager's executor (daemon threads named {@code
- * memjcache-<URI>-<n>}), each holding one of its threads while memcached answers. Dependent stages
- * a caller attaches without an executor may run on spymemcached's listener threads: do not block in
- * them, or attach them with an {@code *Async} method and an executor of your own.
+ * <p><b>Threads.</b> No method blocks the calling thread, and no thread waits for memcached: each
+ * method is a chain of stages, every memcached command sent with spymemcached's asynchronous
+ * commands and the next step run when its answer arrives, on spymemcached's listener threads (never
+ * its "Memcached IO" thread). Cheap steps run there: decoding, expiry decisions, statistics, the
+ * next command of a compare-and-set loop (loops are iterative, bounded like the synchronous ones).
+ * User code runs on the cache manager's executor (daemon threads named {@code
+ * memjcache-<URI>-<n>}), and only when there is some: the {@code CacheWriter} when configured, the
+ * entry processor, the {@code CacheLoader} on a read-through miss, the {@code mappingFunction}, and
+ * entry listeners registered for the event (published there; synchronous ones complete before the
+ * stage does). Documented exceptions that hold an executor thread while memcached answers: the read
+ * of a server's generation when it is not known (at most one per server at a time, once per {@code
+ * generationRefreshMillis}), and, with the load lease option, a load or an {@code invoke} on an
+ * absent entry (taking the lease may wait for another JVM). Dependent stages a caller attaches
+ * without an executor may run on spymemcached's listener threads: do not block in them, or attach
+ * them with an {@code *Async} method and an executor of your own.
  *
  * <p><b>Backpressure.</b> A cache manager allows at most {@code maxAsyncOperations} (option,
  * default 4096) operations of its async views in flight at once; a call beyond that returns a stage
@@ -83,8 +88,9 @@ public interface AsyncCache<K, V> {
       K key, Function<? super K, ? extends CompletionStage<? extends V>> mappingFunction);
 
   /**
-   * {@link Cache#getAll}: one multi-get per server (spymemcached {@code asyncGetBulk}); with
-   * read-through, one {@code loadAll} for the misses.
+   * {@link Cache#getAll}: pipelined {@code gets} of every key (sent before any answer is awaited,
+   * one round trip per server); with read-through, one {@code loadAll} for the misses (on the
+   * manager's executor), then pipelined {@code add}s of the loaded values.
    *
    * @param keys the keys, none null
    * @return a stage with the entries found (or loaded); absent keys are left out
@@ -110,8 +116,9 @@ public interface AsyncCache<K, V> {
   CompletionStage<Void> put(K key, V value);
 
   /**
-   * {@link Cache#putAll}: one {@code writeAll} (write-through) and pipelined memcached {@code
-   * set}s.
+   * {@link Cache#putAll}: one {@code writeAll} (write-through, on the manager's executor), then
+   * pipelined memcached {@code set}s (or, when listeners or the expiry policy need to know what
+   * existed, pipelined {@code gets} and one {@code add}/{@code cas} loop per entry).
    *
    * @param entries the entries, no null key or value
    * @return a stage completing when every item is stored
@@ -119,7 +126,8 @@ public interface AsyncCache<K, V> {
   CompletionStage<Void> putAll(Map<? extends K, ? extends V> entries);
 
   /**
-   * {@link Cache#putIfAbsent}: memcached {@code add}.
+   * {@link Cache#putIfAbsent}: memcached {@code add} (or {@code gets} and {@code add}/{@code cas}
+   * when a writer runs first or the expiry depends on what exists).
    *
    * @param key the key, not null
    * @param value the value, not null
@@ -128,7 +136,8 @@ public interface AsyncCache<K, V> {
   CompletionStage<Boolean> putIfAbsent(K key, V value);
 
   /**
-   * {@link Cache#remove(Object)}: memcached {@code delete}; write-through {@code delete} first.
+   * {@link Cache#remove(Object)}: memcached {@code gets} + delete-with-CAS; write-through {@code
+   * delete} first.
    *
    * @param key the key, not null
    * @return a stage with true when an entry was removed

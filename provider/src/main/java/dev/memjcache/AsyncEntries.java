@@ -8,7 +8,10 @@ import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.StoreFailureException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import net.spy.memcached.MemcachedNode;
 
 /**
@@ -29,10 +32,14 @@ final class AsyncEntries<K, V> {
   private final Executor generationReads;
   private final boolean callerWaits;
 
+  /** The generation reads in progress, by server. */
+  private final ConcurrentMap<MemcachedNode, CompletableFuture<Long>> pendingGenerations =
+      new ConcurrentHashMap<>();
+
   /**
    * @param generationReads runs the blocking read of a server's generation when it is not known yet
-   *     (at most once per refresh interval): the manager's executor for the asynchronous view,
-   *     {@code Runnable::run} for a caller that waits anyway
+   *     (at most once per refresh interval, one read per server at a time): the manager's executor
+   *     for the asynchronous view, {@code Runnable::run} for a caller that waits anyway
    * @param callerWaits true when every write is awaited before the caller returns (the value's
    *     bytes may then be sent without a copy, {@link EncodedEntry#aliasesValue})
    */
@@ -153,6 +160,14 @@ final class AsyncEntries<K, V> {
         entries.nodeOfItem(slot.itemKey), commands.delete(slot.itemKey, slot.item.cas()));
   }
 
+  /** Blind {@code delete} of the entry's item. @return a future of true when an item was deleted */
+  CompletableFuture<Boolean> deleteBlind(K key) {
+    EncodedKey encoded = entries.keyCodec().encode(key);
+    return written(
+        entries.nodeOf(encoded),
+        itemKey(encoded).thenCompose(itemKey -> commands.delete(itemKey, 0)));
+  }
+
   private CompletableFuture<Boolean> cas(Slot<K, V> slot, int exptime, EncodedEntry data) {
     return written(
             entries.nodeOfItem(slot.itemKey),
@@ -161,8 +176,8 @@ final class AsyncEntries<K, V> {
   }
 
   /**
-   * The item key of {@code encoded}: at once when its generation is known, else on {@link
-   * #generationReads}.
+   * The item key of {@code encoded}: at once when its generation is known, else after a read of the
+   * generation on {@link #generationReads}; concurrent callers share one read per server.
    */
   private CompletableFuture<String> itemKey(EncodedKey encoded) {
     MemcachedNode node = entries.nodeOf(encoded);
@@ -170,7 +185,37 @@ final class AsyncEntries<K, V> {
     if (known >= 0) {
       return CompletableFuture.completedFuture(entries.itemKey(known, encoded));
     }
-    return CompletableFuture.supplyAsync(() -> entries.itemKey(encoded), generationReads);
+    return generation(node).thenApply(generation -> entries.itemKey(generation, encoded));
+  }
+
+  /** The generation of {@code node}, read on {@link #generationReads}, once at a time. */
+  private CompletableFuture<Long> generation(MemcachedNode node) {
+    CompletableFuture<Long> mine = new CompletableFuture<>();
+    CompletableFuture<Long> running = pendingGenerations.putIfAbsent(node, mine);
+    if (running != null) {
+      return running;
+    }
+    Runnable read =
+        () -> {
+          long generation;
+          try {
+            generation = entries.generation(node);
+          } catch (RuntimeException | Error e) {
+            pendingGenerations.remove(node, mine);
+            mine.completeExceptionally(e);
+            return;
+          }
+          // removed first: a caller that comes later finds the generation known
+          pendingGenerations.remove(node, mine);
+          mine.complete(generation);
+        };
+    try {
+      generationReads.execute(read);
+    } catch (RejectedExecutionException closed) {
+      pendingGenerations.remove(node, mine);
+      mine.completeExceptionally(closed);
+    }
+    return mine;
   }
 
   private EncodedEntry own(EncodedEntry data) {

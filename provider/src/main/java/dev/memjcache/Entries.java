@@ -109,6 +109,11 @@ final class Entries<K, V> {
     return itemKey;
   }
 
+  /** The cache's generation on {@code node} (may read it, {@link GenerationTracker#generation}). */
+  long generation(MemcachedNode node) {
+    return generations.generation(node);
+  }
+
   /** The server the entry of {@code encoded} lives on. */
   MemcachedNode nodeOf(EncodedKey encoded) {
     return store.nodeFor(keys.routingKey(encoded));

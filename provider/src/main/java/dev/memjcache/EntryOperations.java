@@ -51,26 +51,6 @@ final class EntryOperations<K, V> {
   }
 
   /**
-   * Whether {@code get} on what {@code slot} read needs neither another memcached command nor user
-   * code (the asynchronous view completes such gets itself): a live entry whose access expiry
-   * leaves it as it is, or no item at all and no read-through.
-   */
-  boolean getEndsAt(Slot<K, V> slot, long now) {
-    if (slot.isPresent()) {
-      long expiresAt = expiry.onAccess(now);
-      return expiresAt == ExpiryDecider.UNCHANGED || expiresAt == slot.expiresAt();
-    }
-    return slot.item == null && !ctx.loader.readThrough().isPresent();
-  }
-
-  /** The end of a get {@link #getEndsAt} accepted: the hit or miss statistics; its value. */
-  V endGet(Slot<K, V> slot, long start) {
-    V value = slot.isPresent() ? slot.value() : null;
-    recordGet(value, start);
-    return value;
-  }
-
-  /**
    * The blind put of {@link #put} without waiting, when it needs no user code and no old value: no
    * writer, {@link CacheContext#isBlindPutAllowed}, a creation expiry in the future.
    *
@@ -133,7 +113,7 @@ final class EntryOperations<K, V> {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
     boolean created;
-    if (ctx.writer.writer() == null && expiry.isExistenceIndependent()) {
+    if (createsWithAdd()) {
       long expiresAt = expiry.onCreation(now);
       if (!ExpiryDecider.isExpired(expiresAt, now) && entries.add(key, value, expiresAt, now)) {
         ctx.events.publishCreated(key, value);
@@ -144,13 +124,26 @@ final class EntryOperations<K, V> {
     } else {
       created = createIfAbsent(key, value, now, true);
     }
+    recordPutIfAbsent(created, start);
+    return created;
+  }
+
+  /**
+   * Whether putIfAbsent may try a plain {@code add} first: no writer has to run before it, and the
+   * creation expiry does not depend on what the key held.
+   */
+  boolean createsWithAdd() {
+    return ctx.writer.writer() == null && expiry.isExistenceIndependent();
+  }
+
+  /** The statistics of a putIfAbsent: a miss and a put when it created the entry, else a hit. */
+  void recordPutIfAbsent(boolean created, long start) {
     if (created) {
       ctx.stats().recordMisses(1);
       recordPut(start);
     } else {
       ctx.stats().recordHits(1);
     }
-    return created;
   }
 
   boolean remove(K key) {
@@ -232,6 +225,14 @@ final class EntryOperations<K, V> {
       }
       conflict(attempt, key);
     }
+  }
+
+  /**
+   * Whether {@code slot} holds an item that reads as a miss because it is not a usable entry
+   * (foreign bytes, a refused class): a remove deletes it, without an event.
+   */
+  static boolean isUnusable(Slot<?, ?> slot) {
+    return slot.item != null && slot.envelope == null && !slot.isExpired();
   }
 
   /** {@link #applyIfLive} when the live value equals {@code expected}. */
@@ -386,6 +387,20 @@ final class EntryOperations<K, V> {
     return EntryWrite.update(expiry, slot, value, now).applyNow(entries, ctx.events);
   }
 
+  /** The expiry of a live entry {@code slot} read, after an update: the policy's, or its own. */
+  long updateExpiry(Slot<K, V> slot, long now) {
+    return ExpiryDecider.orCurrent(expiry.onUpdate(now), slot.expiresAt());
+  }
+
+  /**
+   * The expiry an access gives the live entry {@code slot} read, or {@link ExpiryDecider#UNCHANGED}
+   * when it needs no rewrite.
+   */
+  long accessExpiry(Slot<K, V> slot, long now) {
+    long expiresAt = expiry.onAccess(now);
+    return expiresAt == slot.expiresAt() ? ExpiryDecider.UNCHANGED : expiresAt;
+  }
+
   /** Applies the access expiry to an entry just read (a CAS rewrite when the policy asks). */
   void accessed(Slot<K, V> slot, long now) {
     EntryWrite.access(expiry, slot, now).sendNow(entries);
@@ -434,7 +449,7 @@ final class EntryOperations<K, V> {
     return loaded;
   }
 
-  private void recordGet(V value, long start) {
+  void recordGet(V value, long start) {
     if (value == null) {
       ctx.stats().recordMisses(1);
     } else {
@@ -443,12 +458,12 @@ final class EntryOperations<K, V> {
     ctx.stats().recordGetTime(System.nanoTime() - start);
   }
 
-  private void recordPut(long start) {
+  void recordPut(long start) {
     ctx.stats().recordPuts(1);
     ctx.stats().recordPutTime(System.nanoTime() - start);
   }
 
-  private void recordRemoval(long start) {
+  void recordRemoval(long start) {
     ctx.stats().recordRemovals(1);
     ctx.stats().recordRemoveTime(System.nanoTime() - start);
   }

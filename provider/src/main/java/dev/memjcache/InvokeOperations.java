@@ -90,7 +90,7 @@ final class InvokeOperations<K, V> {
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = process(processor, entry, arguments);
       if (attempt == 0) {
-        recordRead(slot, start);
+        recordRead(ctx, slot, start);
       }
       if (apply(slot, entry, now)) {
         return result;
@@ -108,10 +108,35 @@ final class InvokeOperations<K, V> {
     return pipelined.invokeAll(keys, processor, arguments);
   }
 
+  /** The statistics of an invoke's first read: a hit or a miss, and the get time. */
+  static void recordRead(CacheContext<?, ?> ctx, Slot<?, ?> slot, long start) {
+    if (slot.isPresent()) {
+      ctx.stats().recordHits(1);
+    } else {
+      ctx.stats().recordMisses(1);
+    }
+    ctx.stats().recordGetTime(System.nanoTime() - start);
+  }
+
   /**
-   * Runs the processor on {@code entry}.
-   *
-   * @throws EntryProcessorException wrapping anything the processor threw (JSR-107 7.4)
+   * What the processor's operation means for the {@code CacheWriter}, called before memcached is
+   * changed (on every attempt, as the write it precedes): {@code write} for a creation or update
+   * (after the allowlist and size check), {@code delete} for a removal, nothing for a load (loads
+   * are not written through) or a read.
+   */
+  static <K, V> void writeThrough(CacheContext<K, V> ctx, K key, ProcessorEntry<K, V> entry) {
+    switch (entry.operation()) {
+      case CREATE, UPDATE -> ctx.writeThrough(key, entry.newValue());
+      case REMOVE -> ctx.writer.delete(key);
+      default -> {
+        // NONE, ACCESS, LOAD: nothing to write
+      }
+    }
+  }
+
+  /**
+   * Runs the processor on {@code entry}; JSR-107 7.4: every failure of the processor surfaces as an
+   * {@link EntryProcessorException}.
    */
   static <K, V, T> T process(
       EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object... arguments) {
@@ -134,19 +159,6 @@ final class InvokeOperations<K, V> {
   }
 
   /**
-   * The read statistics of a call, once per call (its first attempt): a hit when {@code slot} holds
-   * a live entry, else a miss, and the time since {@code start} ({@link System#nanoTime}).
-   */
-  void recordRead(Slot<K, V> slot, long start) {
-    if (slot.isPresent()) {
-      ctx.stats().recordHits(1);
-    } else {
-      ctx.stats().recordMisses(1);
-    }
-    ctx.stats().recordGetTime(System.nanoTime() - start);
-  }
-
-  /**
    * The write of what the processor did to the entry {@code slot} read at {@code now} (epoch ms),
    * shared by {@code invoke} and the pipelined {@code invokeAll}. Runs the writer first, as JSR-107
    * 7.4 wants it before the cache changes: {@code write} for a created or updated value (after
@@ -159,21 +171,18 @@ final class InvokeOperations<K, V> {
    */
   EntryWrite<K, V> decide(Slot<K, V> slot, ProcessorEntry<K, V> entry, long now) {
     K key = slot.key;
+    writeThrough(ctx, key, entry);
     switch (entry.operation()) {
       case NONE:
         return EntryWrite.none(slot);
       case ACCESS:
         return EntryWrite.access(ctx.expiry, slot, now);
       case CREATE:
-        ctx.writeThrough(key, entry.newValue());
-        return EntryWrite.create(ctx.expiry, slot, entry.newValue(), now);
       case LOAD:
         return EntryWrite.create(ctx.expiry, slot, entry.newValue(), now);
       case UPDATE:
-        ctx.writeThrough(key, entry.newValue());
         return EntryWrite.update(ctx.expiry, slot, entry.newValue(), now);
       case REMOVE:
-        ctx.writer.delete(key);
         return slot.isPresent() ? EntryWrite.remove(slot) : EntryWrite.none(slot);
       default:
         throw new IllegalStateException("unknown operation " + entry.operation());

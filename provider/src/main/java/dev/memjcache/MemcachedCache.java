@@ -93,7 +93,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.single = new EntryOperations<>(ctx);
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
     this.invoke = new InvokeOperations<>(ctx, single);
-    this.async = new MemcachedAsyncCache<>(this, ctx, single, executor, manager.asyncLimit());
+    this.async =
+        new MemcachedAsyncCache<>(this, ctx, single, invoke, executor, manager.asyncLimit());
     for (CacheEntryListenerConfiguration<K, V> listener :
         configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);

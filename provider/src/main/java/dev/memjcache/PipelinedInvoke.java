@@ -153,7 +153,7 @@ final class PipelinedInvoke<K, V> {
           new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
       T result = InvokeOperations.process(processor, entry, arguments);
       if (attempt == 0) {
-        perKey.recordRead(slot, start);
+        InvokeOperations.recordRead(ctx, slot, start);
       }
       long decided = System.nanoTime();
       EntryWrite<K, V> write = perKey.decide(slot, entry, now);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.cache.configuration.Factory;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
@@ -28,7 +29,9 @@ import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.expiry.TouchedExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
@@ -72,6 +75,9 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       for (CacheEntryEvent<? extends String, ? extends String> e : events) {
         record.add(
             e.getEventType() + " " + e.getKey() + "=" + e.getValue() + "/" + e.getOldValue());
+        if (e.getKey().startsWith("boom")) {
+          throw new IllegalStateException("listener fails for " + e.getKey());
+        }
       }
     }
 
@@ -107,6 +113,7 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
     @Override
     public void write(Cache.Entry<? extends String, ? extends String> entry) {
       record.add("write " + entry.getKey() + "=" + entry.getValue());
+      refuse(entry.getKey());
     }
 
     @Override
@@ -114,12 +121,21 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       Map<String, String> sorted = new TreeMap<>();
       entries.forEach(e -> sorted.put(e.getKey(), e.getValue()));
       record.add("writeAll " + sorted);
+      sorted.keySet().forEach(Writer::refuse);
       entries.clear();
     }
 
     @Override
     public void delete(Object key) {
       record.add("delete " + key);
+      refuse((String) key);
+    }
+
+    /** The writer fails for keys starting with "bad". */
+    private static void refuse(String key) {
+      if (key.startsWith("bad")) {
+        throw new IllegalStateException("writer refuses " + key);
+      }
     }
 
     @Override
@@ -141,6 +157,9 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
     @Override
     public String load(String key) {
       record.add("load " + key);
+      if (key.startsWith("bad")) {
+        throw new IllegalStateException("loader fails for " + key);
+      }
       return key.startsWith("n") ? null : "loaded-" + key;
     }
 
@@ -156,6 +175,9 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
       }
       Collections.sort(asked);
       record.add("loadAll " + asked);
+      if (asked.stream().anyMatch(key -> key.startsWith("bad"))) {
+        throw new IllegalStateException("loader fails for " + asked);
+      }
       return loaded;
     }
   }
@@ -208,6 +230,26 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
               "invoke create",
               c -> c.invoke("n6", AsyncCacheEquivalenceTest::append, "new"),
               a -> a.invoke("n6", AsyncCacheEquivalenceTest::append, "new")),
+          step(
+              "invoke read",
+              c -> c.invoke("k1", AsyncCacheEquivalenceTest::read),
+              a -> a.invoke("k1", AsyncCacheEquivalenceTest::read)),
+          step(
+              "invoke load",
+              c -> c.invoke("k10", AsyncCacheEquivalenceTest::read),
+              a -> a.invoke("k10", AsyncCacheEquivalenceTest::read)),
+          step(
+              "invoke nothing",
+              c -> c.invoke("k11", (entry, args) -> "none"),
+              a -> a.invoke("k11", (entry, args) -> "none")),
+          step(
+              "invoke remove",
+              c -> c.invoke("k5", AsyncCacheEquivalenceTest::remove),
+              a -> a.invoke("k5", AsyncCacheEquivalenceTest::remove)),
+          step(
+              "invoke failing",
+              c -> failure(() -> c.invoke("k1", AsyncCacheEquivalenceTest::fail)),
+              a -> failure(a.invoke("k1", AsyncCacheEquivalenceTest::fail))),
           step("getAndRemove", c -> c.getAndRemove("k2"), a -> a.getAndRemove("k2")),
           step("getAndRemove absent", c -> c.getAndRemove("n2"), a -> a.getAndRemove("n2")),
           step("remove", c -> c.remove("k4"), a -> a.remove("k4")),
@@ -221,6 +263,91 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
               c -> getOrCompute(c, "n7"),
               a -> a.get("n7", k -> CompletableFuture.completedFuture("other-" + k))),
           step("get last", c -> c.get("k1"), a -> a.get("k1")));
+
+  /** Steps whose user code fails (writer, loader, processor, listener): the same exceptions. */
+  private static final List<Step> FAILING_STEPS =
+      List.of(
+          step(
+              "put, writer",
+              c -> failure(() -> c.put("bad1", "v")),
+              a -> failure(a.put("bad1", "v"))),
+          step(
+              "remove, writer",
+              c -> failure(() -> c.remove("bad2")),
+              a -> failure(a.remove("bad2"))),
+          step(
+              "getAndPut, writer",
+              c -> failure(() -> c.getAndPut("bad3", "v")),
+              a -> failure(a.getAndPut("bad3", "v"))),
+          step(
+              "putIfAbsent, writer",
+              c -> failure(() -> c.putIfAbsent("bad4", "v")),
+              a -> failure(a.putIfAbsent("bad4", "v"))),
+          step(
+              "getAndRemove, writer",
+              c -> failure(() -> c.getAndRemove("bad5")),
+              a -> failure(a.getAndRemove("bad5"))),
+          step(
+              "putAll, writer",
+              c -> failure(() -> c.putAll(Map.of("bad6", "v"))),
+              a -> failure(a.putAll(Map.of("bad6", "v")))),
+          step(
+              "invoke, writer",
+              c -> failure(() -> c.invoke("bad7", AsyncCacheEquivalenceTest::append, "v")),
+              a -> failure(a.invoke("bad7", AsyncCacheEquivalenceTest::append, "v"))),
+          step("get, loader", c -> failure(() -> c.get("bad8")), a -> failure(a.get("bad8"))),
+          step(
+              "getAll, loader",
+              c -> failure(() -> c.getAll(Set.of("bad9", "k1"))),
+              a -> failure(a.getAll(Set.of("bad9", "k1")))),
+          step(
+              "put, listener",
+              c -> failure(() -> c.put("boom1", "v")),
+              a -> failure(a.put("boom1", "v"))),
+          step(
+              "invoke, listener",
+              c -> failure(() -> c.invoke("boom2", AsyncCacheEquivalenceTest::append, "v")),
+              a -> failure(a.invoke("boom2", AsyncCacheEquivalenceTest::append, "v"))),
+          step("get after", c -> c.get("boom1"), a -> a.get("boom1")));
+
+  /** The steps on entries past their expiry (a creation expiry of {@link #SHORT}). */
+  private static final List<Step> EXPIRY_STEPS =
+      List.of(
+          step("putAll", c -> put(c, expiring()), a -> a.putAll(expiring())),
+          step("wait for expiry", c -> sleep(), a -> CompletableFuture.supplyAsync(() -> sleep())),
+          step("get expired", c -> c.get("e1"), a -> a.get("e1")),
+          step("containsKey expired", c -> c.containsKey("e2"), a -> a.containsKey("e2")),
+          step("getAndPut expired", c -> c.getAndPut("e2", "x"), a -> a.getAndPut("e2", "x")),
+          step("putIfAbsent expired", c -> c.putIfAbsent("e3", "x"), a -> a.putIfAbsent("e3", "x")),
+          step("remove expired", c -> c.remove("e4"), a -> a.remove("e4")),
+          step(
+              "invoke expired",
+              c -> c.invoke("e5", AsyncCacheEquivalenceTest::append, "x"),
+              a -> a.invoke("e5", AsyncCacheEquivalenceTest::append, "x")),
+          step("replace expired", c -> c.replace("e6", "x"), a -> a.replace("e6", "x")),
+          step("getAll expired", c -> c.getAll(Set.of("e7")), a -> a.getAll(Set.of("e7"))),
+          step("put expired", c -> put(c, "e8", "x"), a -> a.put("e8", "x")),
+          step("getAndRemove expired", c -> c.getAndRemove("e9"), a -> a.getAndRemove("e9")));
+
+  /** The creation expiry of the entries {@link #EXPIRY_STEPS} let expire. */
+  private static final Duration SHORT = new Duration(TimeUnit.MILLISECONDS, 700);
+
+  private static Map<String, String> expiring() {
+    Map<String, String> entries = new TreeMap<>();
+    for (int i = 1; i <= 9; i++) {
+      entries.put("e" + i, "old" + i);
+    }
+    return entries;
+  }
+
+  private static Object sleep() {
+    try {
+      Thread.sleep(SHORT.getDurationAmount() + 300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
 
   private static Object put(Cache<String, String> c, String key, String value) {
     c.put(key, value);
@@ -243,6 +370,51 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
     return computed;
   }
 
+  private static String read(
+      javax.cache.processor.MutableEntry<String, String> entry, Object... args) {
+    return entry.getValue();
+  }
+
+  private static String remove(
+      javax.cache.processor.MutableEntry<String, String> entry, Object... args) {
+    entry.remove();
+    return "removed";
+  }
+
+  private static String fail(
+      javax.cache.processor.MutableEntry<String, String> entry, Object... args) {
+    entry.setValue("never stored");
+    throw new IllegalStateException("processor failed");
+  }
+
+  /** The class of the exception {@code call} throws, as a comparable result. */
+  private static Object failure(Runnable call) {
+    try {
+      call.run();
+      return "no failure";
+    } catch (RuntimeException e) {
+      return describe(e);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getClass().getName()
+        + " caused by "
+        + (e.getCause() == null ? "nothing" : e.getCause().getClass().getName());
+  }
+
+  /** The class of the exception {@code stage} fails with, as a comparable result. */
+  private static CompletionStage<Object> failure(CompletionStage<?> stage) {
+    return stage.handle(
+        (value, e) -> {
+          Throwable cause =
+              e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+          return cause == null
+              ? "no failure"
+              : cause.getClass().getName() + " caused by " + cause.getCause().getClass().getName();
+        });
+  }
+
   private static String append(
       javax.cache.processor.MutableEntry<String, String> entry, Object... args) {
     String old = entry.exists() ? entry.getValue() : "";
@@ -251,14 +423,15 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
   }
 
   /** A cache with statistics; with {@code userCode}, also listener, writer, loader and expiry. */
-  private Cache<String, String> cache(CacheManager manager, boolean userCode, Record record) {
+  private Cache<String, String> cache(
+      CacheManager manager, boolean userCode, Record record, Factory<ExpiryPolicy> expiry) {
     MutableConfiguration<String, String> config =
         new MutableConfiguration<String, String>()
             .setTypes(String.class, String.class)
             .setStatisticsEnabled(true);
     if (userCode) {
       config
-          .setExpiryPolicyFactory(TouchedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)))
+          .setExpiryPolicyFactory(expiry)
           .setReadThrough(true)
           .setWriteThrough(true)
           .setCacheLoaderFactory(FactoryBuilder.factoryOf(new Loader(record)))
@@ -287,15 +460,22 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
   }
 
   private void assertSameBehaviour(boolean userCode) throws Exception {
-    CacheManager manager = newManager("");
+    assertSameBehaviour(
+        userCode, TouchedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)), STEPS);
+  }
+
+  private void assertSameBehaviour(boolean userCode, Factory<ExpiryPolicy> expiry, List<Step> steps)
+      throws Exception {
+    // a generous timeout: the machine running the tests may be loaded
+    CacheManager manager = newManager("operationTimeoutMillis=5000");
     Record syncRecord = new Record();
     Record asyncRecord = new Record();
-    Cache<String, String> sync = cache(manager, userCode, syncRecord);
-    Cache<String, String> viaAsync = cache(manager, userCode, asyncRecord);
+    Cache<String, String> sync = cache(manager, userCode, syncRecord, expiry);
+    Cache<String, String> viaAsync = cache(manager, userCode, asyncRecord, expiry);
     @SuppressWarnings("unchecked")
     AsyncCache<String, String> async = viaAsync.unwrap(AsyncCache.class);
     assertTrue(async.synchronous() == viaAsync);
-    for (Step step : STEPS) {
+    for (Step step : steps) {
       int before = syncRecord.calls.size();
       Object expected = sorted(step.sync().apply(sync));
       Object actual =
@@ -327,5 +507,23 @@ class AsyncCacheEquivalenceTest extends CacheTestSupport {
   @Test
   void withListenersWriterLoaderAndExpiryTheAsyncViewBehavesLikeTheCache() throws Exception {
     assertSameBehaviour(true);
+  }
+
+  @Test
+  void withAnExpiryThatDependsOnExistenceTheAsyncViewBehavesLikeTheCache() throws Exception {
+    // a creation expiry unlike the update one: no blind set or add, every write reads first
+    assertSameBehaviour(
+        true, CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)), STEPS);
+  }
+
+  @Test
+  void failingUserCodeFailsTheStagesAsItFailsTheSynchronousCalls() throws Exception {
+    assertSameBehaviour(
+        true, TouchedExpiryPolicy.factoryOf(new Duration(TimeUnit.HOURS, 1)), FAILING_STEPS);
+  }
+
+  @Test
+  void onExpiredEntriesTheAsyncViewBehavesLikeTheCache() throws Exception {
+    assertSameBehaviour(true, CreatedExpiryPolicy.factoryOf(SHORT), EXPIRY_STEPS);
   }
 }

@@ -12,7 +12,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,12 @@ class AsyncCacheTest extends CacheTestSupport {
       all.add(stage);
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    // chained stages: the 64 calls in flight held no executor thread each while memcached answered
+    long executorThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("memjcache-"))
+            .count();
+    assertTrue(executorThreads < 32, executorThreads + " executor threads for 64 calls in flight");
     assertEquals(
         10_000, views.get(0).get("counter").toCompletableFuture().get(5, TimeUnit.SECONDS));
     // each increment saw a distinct count: none was applied twice or lost
@@ -78,33 +87,41 @@ class AsyncCacheTest extends CacheTestSupport {
     List<CompletableFuture<?>> stages = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String key = "k" + (i % 20);
-      stages.add(
-          view.put(key, i)
-              .thenRun(() -> threads.add(Thread.currentThread().getName()))
-              .toCompletableFuture());
-      stages.add(
-          view.get(key)
-              .thenRun(() -> threads.add(Thread.currentThread().getName()))
-              .toCompletableFuture());
-      stages.add(
-          view.invoke(
+      int n = i;
+      List<CompletionStage<?>> calls =
+          List.of(
+              view.put(key, i),
+              view.get(key),
+              view.containsKey(key),
+              view.getAll(Set.of(key, "k" + (i + 1) % 20)),
+              view.putAll(Map.of("p" + i, i, "q" + i, i)),
+              view.putIfAbsent("a" + i, i),
+              view.replace(key, i),
+              view.getAndPut("b" + (i % 20), i),
+              view.remove("p" + i),
+              view.getAndRemove("q" + i),
+              view.invoke(
                   key,
                   (entry, args) -> {
                     threads.add("processor:" + Thread.currentThread().getName());
+                    entry.setValue(n);
                     return null;
-                  })
-              .toCompletableFuture());
-      stages.add(
-          view.get(
+                  }),
+              view.get(
                   "m" + i,
                   k -> {
                     threads.add("mapping:" + Thread.currentThread().getName());
                     return CompletableFuture.completedFuture(1);
-                  })
-              .toCompletableFuture());
+                  }));
+      for (CompletionStage<?> call : calls) {
+        stages.add(
+            call.whenComplete((v, e) -> threads.add(Thread.currentThread().getName()))
+                .toCompletableFuture());
+      }
     }
     CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    assertFalse(threads.isEmpty());
+    // a processor runs again when a concurrent put or replace of its key wins the CAS race
+    assertTrue(threads.size() >= 200 * 12 + 200 * 2, "every stage and user code recorded");
     for (String thread : threads) {
       assertFalse(thread.contains("Memcached IO"), "completed on spymemcached's I/O thread");
       if (thread.startsWith("processor:") || thread.startsWith("mapping:")) {
@@ -240,7 +257,48 @@ class AsyncCacheTest extends CacheTestSupport {
       view.put("k", 2).toCompletableFuture().get(5, TimeUnit.SECONDS);
       assertFalse(view.containsKey("k").toCompletableFuture().get(5, TimeUnit.SECONDS));
       assertNull(view.getAndPut("k", 3).toCompletableFuture().get(5, TimeUnit.SECONDS));
-      assertTrue(cache.unwrap(MemcachedCache.class).degradedCount() >= 4);
+      // every other method: the synchronous method's fallback
+      assertEquals(
+          Map.of(), view.getAll(Set.of("k", "j")).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      view.putAll(Map.of("k", 4, "j", 5)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertFalse(view.putIfAbsent("k", 6).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertFalse(view.remove("k").toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertFalse(view.replace("k", 7).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertNull(view.getAndRemove("k").toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertNull(
+          view.invoke("k", (entry, args) -> "processed")
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS));
+      assertTrue(cache.unwrap(MemcachedCache.class).degradedCount() >= 11);
+    }
+  }
+
+  @Test
+  void aStoppedServerFailsEveryMethodsStageInFailMode() throws Exception {
+    try (MemcachedProcess server = MemcachedProcess.start()) {
+      Cache<String, Integer> cache = counters(privateManager(server, ""), "c");
+      AsyncCache<String, Integer> view = async(cache);
+      view.put("k", 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      server.stop();
+      List<CompletionStage<?>> stages =
+          List.of(
+              view.get("k"),
+              view.containsKey("k"),
+              view.put("k", 2),
+              view.getAll(Set.of("k", "j")),
+              view.putAll(Map.of("k", 4, "j", 5)),
+              view.putIfAbsent("k", 6),
+              view.remove("k"),
+              view.replace("k", 7),
+              view.getAndPut("k", 3),
+              view.getAndRemove("k"),
+              view.invoke("k", (entry, args) -> "processed"),
+              view.get("m", k -> CompletableFuture.completedFuture(1)));
+      for (CompletionStage<?> stage : stages) {
+        // within the operation timeout (300 ms), a closed connection fails at once
+        Throwable cause = failureOf(stage.toCompletableFuture(), 5000);
+        assertInstanceOf(CacheException.class, cause);
+      }
     }
   }
 

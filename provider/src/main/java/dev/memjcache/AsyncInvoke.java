@@ -1,0 +1,154 @@
+package dev.memjcache;
+
+import dev.memjcache.EntryOperations.Creation;
+import dev.memjcache.processor.ProcessorEntry;
+import java.util.concurrent.CompletableFuture;
+import javax.cache.processor.EntryProcessor;
+
+/**
+ * {@code invoke} of the asynchronous view: the CAS loop of {@link InvokeOperations} as chained
+ * stages. Each attempt reads the item ({@code gets}), runs the processor on the manager's executor
+ * (with the writer call its operation needs, {@link InvokeOperations#writeThrough}), then applies
+ * the operation with {@code add}/{@code cas}/delete-with-CAS from where memcached answered; a
+ * conflict makes another attempt on a fresh read, at most {@link EntryOperations#MAX_CAS_ATTEMPTS}.
+ * Statistics, events and expiry are those of the synchronous invoke.
+ *
+ * <p>Calls on one key in this JVM run one after the other ({@link KeySequence}), so each processor
+ * sees the entry the previous one left and in-flight calls on a hot key do not race each other's
+ * CAS. With the load lease on and the entry absent, the call runs the synchronous invoke on the
+ * executor (taking the lease may wait for another JVM).
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class AsyncInvoke<K, V> {
+
+  private final CacheContext<K, V> ctx;
+  private final AsyncEntryOperations<K, V> ops;
+  private final InvokeOperations<K, V> synchronous;
+  private final KeySequence byKey = new KeySequence();
+
+  AsyncInvoke(AsyncEntryOperations<K, V> ops, InvokeOperations<K, V> synchronous) {
+    this.ctx = ops.ctx;
+    this.ops = ops;
+    this.synchronous = synchronous;
+  }
+
+  /** One invoke, in its turn on the key. */
+  <T> CompletableFuture<T> invoke(K key, EntryProcessor<K, V, T> processor, Object[] arguments) {
+    return byKey.inTurn(
+        key,
+        () -> {
+          long start = System.nanoTime();
+          long now = System.currentTimeMillis();
+          AsyncEvents<K, V> events = ops.events();
+          CompletableFuture<T> done =
+              ops.async
+                  .read(key, now)
+                  .thenCompose(
+                      first -> {
+                        if (!first.isPresent() && ctx.lease.isEnabled()) {
+                          return ops.synchronousOnExecutor(
+                              () -> synchronous.invoke(key, processor, arguments));
+                        }
+                        return casLoop(key, first, start, now, processor, arguments, events);
+                      });
+          return events.delivered(done);
+        });
+  }
+
+  /** What one attempt's processor did, for the memcached step that applies it. */
+  private record Processed<K, V, T>(
+      Slot<K, V> slot, ProcessorEntry<K, V> entry, T result, long applyStart) {}
+
+  private <T> CompletableFuture<T> casLoop(
+      K key,
+      Slot<K, V> first,
+      long firstStart,
+      long firstNow,
+      EntryProcessor<K, V, T> processor,
+      Object[] arguments,
+      AsyncEvents<K, V> events) {
+    return AsyncLoop.cas(
+        key,
+        attempt -> {
+          long start = attempt == 0 ? firstStart : System.nanoTime();
+          long now = attempt == 0 ? firstNow : System.currentTimeMillis();
+          CompletableFuture<Slot<K, V>> read =
+              attempt == 0 ? CompletableFuture.completedFuture(first) : ops.async.read(key, now);
+          return read.thenCompose(found -> ops.expiredFound(found, events))
+              .thenCompose(
+                  slot ->
+                      ops.userCode(
+                          events,
+                          () -> {
+                            ProcessorEntry<K, V> entry =
+                                new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
+                            T result = InvokeOperations.process(processor, entry, arguments);
+                            if (attempt == 0) {
+                              InvokeOperations.recordRead(ctx, slot, start);
+                            }
+                            long applyStart = System.nanoTime();
+                            InvokeOperations.writeThrough(ctx, key, entry);
+                            return new Processed<>(slot, entry, result, applyStart);
+                          }))
+              .thenCompose(
+                  done ->
+                      apply(done, now, events)
+                          .thenApply(applied -> applied ? done.result() : AsyncLoop.RETRY));
+        });
+  }
+
+  /**
+   * {@link InvokeOperations}' apply after the writer: the processor's net effect on memcached.
+   *
+   * @return a stage of false on a CAS conflict (run the processor again)
+   */
+  private CompletableFuture<Boolean> apply(
+      Processed<K, V, ?> done, long now, AsyncEvents<K, V> events) {
+    Slot<K, V> slot = done.slot();
+    ProcessorEntry<K, V> entry = done.entry();
+    long start = done.applyStart();
+    switch (entry.operation()) {
+      case NONE:
+        return CompletableFuture.completedFuture(true);
+      case ACCESS:
+        return ops.accessed(slot, now).thenApply(touched -> true);
+      case LOAD:
+      case CREATE:
+        return ops.create(slot, entry.newValue(), now, events)
+            .thenApply(
+                outcome -> {
+                  if (outcome == Creation.STORED) {
+                    ops.single.recordPut(start);
+                  }
+                  return outcome != Creation.CONFLICT;
+                });
+      case UPDATE:
+        return ops.update(slot, entry.newValue(), now, events)
+            .thenApply(
+                stored -> {
+                  if (stored) {
+                    ops.single.recordPut(start);
+                  }
+                  return stored;
+                });
+      case REMOVE:
+        if (!slot.isPresent()) {
+          return CompletableFuture.completedFuture(true);
+        }
+        return ops.async
+            .delete(slot)
+            .thenApply(
+                deleted -> {
+                  if (deleted) {
+                    events.removed(slot.key, slot.value());
+                    ops.single.recordRemoval(start);
+                  }
+                  return deleted;
+                });
+      default:
+        throw new IllegalStateException("unknown operation " + entry.operation());
+    }
+  }
+}
