@@ -118,7 +118,7 @@ final class AsyncBulk<K, V> {
                               .thenAccept(
                                   added -> {
                                     if (added) {
-                                      events.created(key, value);
+                                      events.publishCreated(key, value);
                                     }
                                   })));
               return allOf(adds).thenApply(done -> loaded);

@@ -1,22 +1,22 @@
 package dev.memjcache;
 
 import dev.memjcache.EntryOperations.Creation;
+import dev.memjcache.event.EntryEventSink;
 import dev.memjcache.expiry.ExpiryDecider;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import javax.cache.event.EventType;
 
 /**
  * The single-entry operations of the asynchronous view as chains of stages: the same steps, in the
  * same order, with the same expiry, events, statistics and write-through as {@link
- * EntryOperations}, whose decisions ({@link EntryOperations#updateExpiry}, {@link
- * EntryOperations#accessExpiry}, {@link EntryOperations#createsWithAdd}, the statistics) they call.
- * Memcached commands are {@link AsyncEntries}' (completed by spymemcached, no waiting thread);
- * compare-and-set loops are {@link AsyncLoop}s. User code runs on the manager's executor, and only
- * when there is some: the {@code CacheWriter} when one is configured, listeners when one is
- * registered for the event ({@link AsyncEvents}). Every other step runs where the memcached answer
- * arrived.
+ * EntryOperations}, whose decisions they share: each write is an {@link EntryWrite} (command,
+ * expiry, event), sent with {@link EntryWrite#send}, plus {@link EntryOperations#createsWithAdd}
+ * and the statistics. Memcached commands are {@link AsyncEntries}' (completed by spymemcached, no
+ * waiting thread); compare-and-set loops are {@link AsyncLoop}s. User code runs on the manager's
+ * executor, and only when there is some: the {@code CacheWriter} when one is configured, listeners
+ * when one is registered for the event ({@link AsyncEvents}). Every other step runs where the
+ * memcached answer arrived.
  *
  * <p>Memcached failures fail the stages with {@link dev.memjcache.store.StoreFailureException}; the
  * facade hands them to the failure mode.
@@ -182,7 +182,7 @@ final class AsyncEntryOperations<K, V> {
               .thenCompose(
                   added -> {
                     if (added) {
-                      events.created(key, value);
+                      events.publishCreated(key, value);
                       return CompletableFuture.completedFuture(true);
                     }
                     return createIfAbsent(key, value, now, true, events);
@@ -364,22 +364,12 @@ final class AsyncEntryOperations<K, V> {
                 .thenCompose(
                     slot -> {
                       if (!slot.isPresent()) {
-                        CompletableFuture<?> cleanup =
-                            EntryOperations.isUnusable(slot)
-                                ? async.delete(slot)
-                                : expiredFound(slot, events);
-                        return cleanup.thenApply(done -> (Object) null);
+                        return expiredFound(slot, events)
+                            .thenCompose(target -> EntryWrite.discard(target).send(async))
+                            .thenApply(done -> (Object) null);
                       }
-                      return async
-                          .delete(slot)
-                          .thenApply(
-                              deleted -> {
-                                if (!deleted) {
-                                  return AsyncLoop.RETRY;
-                                }
-                                events.removed(key, slot.value());
-                                return slot;
-                              });
+                      return applied(EntryWrite.remove(slot), events)
+                          .thenApply(deleted -> deleted ? slot : AsyncLoop.RETRY);
                     }));
   }
 
@@ -391,43 +381,22 @@ final class AsyncEntryOperations<K, V> {
   /** {@link EntryOperations#create}: the creation expiry, {@code add} (or {@code cas}), CREATED. */
   CompletableFuture<Creation> create(
       Slot<K, V> target, V value, long now, AsyncEvents<K, V> events) {
-    long expiresAt = ctx.expiry.onCreation(now);
-    if (ExpiryDecider.isExpired(expiresAt, now)) {
+    EntryWrite<K, V> write = EntryWrite.create(ctx.expiry, target, value, now);
+    if (write.isNone()) {
       return CompletableFuture.completedFuture(Creation.EXPIRES_AT_ONCE);
     }
-    return async
-        .create(target, value, expiresAt, now)
-        .thenApply(
-            stored -> {
-              if (!stored) {
-                return Creation.CONFLICT;
-              }
-              events.created(target.key, value);
-              return Creation.STORED;
-            });
+    return applied(write, events).thenApply(stored -> stored ? Creation.STORED : Creation.CONFLICT);
   }
 
   /** {@link EntryOperations#update}: the update expiry, {@code cas}, UPDATED. */
   CompletableFuture<Boolean> update(Slot<K, V> slot, V value, long now, AsyncEvents<K, V> events) {
-    long expiresAt = single.updateExpiry(slot, now);
-    return async
-        .update(slot, value, expiresAt, now)
-        .thenApply(
-            stored -> {
-              if (stored) {
-                events.updated(slot.key, slot.value(), value);
-              }
-              return stored;
-            });
+    return applied(EntryWrite.update(ctx.expiry, slot, value, now), events);
   }
 
   /** {@link EntryOperations#accessed}: a {@code cas} rewrite when the access expiry asks. */
   CompletableFuture<Void> accessed(Slot<K, V> slot, long now) {
-    long expiresAt = single.accessExpiry(slot, now);
-    if (expiresAt == ExpiryDecider.UNCHANGED) {
-      return DONE;
-    }
-    return async.touch(slot, expiresAt, now).thenApply(touched -> null);
+    EntryWrite<K, V> touch = EntryWrite.access(ctx.expiry, slot, now);
+    return touch.isNone() ? DONE : touch.send(async).thenApply(touched -> null);
   }
 
   /**
@@ -437,21 +406,23 @@ final class AsyncEntryOperations<K, V> {
    * @return a stage of the slot to create the entry in
    */
   CompletableFuture<Slot<K, V>> expiredFound(Slot<K, V> slot, AsyncEvents<K, V> events) {
-    if (!slot.isExpired() || slot.item.cas() == 0) {
+    EntryWrite<K, V> cleanup = EntryWrite.expired(slot);
+    if (cleanup == null) {
       return CompletableFuture.completedFuture(slot);
     }
-    return async
-        .delete(slot)
+    return applied(cleanup, events).thenApply(cleanup::afterExpiry);
+  }
+
+  /** Sends {@code write} and, when memcached stored it, publishes its event to {@code events}. */
+  CompletableFuture<Boolean> applied(EntryWrite<K, V> write, EntryEventSink<K, V> events) {
+    return write
+        .send(async)
         .thenApply(
-            deleted -> {
-              if (!deleted) {
-                return slot;
+            stored -> {
+              if (stored) {
+                write.publish(events);
               }
-              V old = ctx.events.hasListenerFor(EventType.EXPIRED) ? slot.expiredValue() : null;
-              if (old != null) {
-                events.expired(slot.key, old);
-              }
-              return slot.emptied();
+              return stored;
             });
   }
 }

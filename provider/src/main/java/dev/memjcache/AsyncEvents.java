@@ -1,5 +1,6 @@
 package dev.memjcache;
 
+import dev.memjcache.event.EntryEventSink;
 import dev.memjcache.event.EventDispatcher;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import javax.cache.event.EventType;
  * @param <K> key type
  * @param <V> value type
  */
-class AsyncEvents<K, V> {
+class AsyncEvents<K, V> implements EntryEventSink<K, V> {
 
   private record Event<K, V>(EventType type, K key, V value, V oldValue) {}
 
@@ -69,19 +70,23 @@ class AsyncEvents<K, V> {
     void add(EventType type, K key, V value, V oldValue) {}
   }
 
-  void created(K key, V value) {
+  @Override
+  public void publishCreated(K key, V value) {
     add(EventType.CREATED, key, value, null);
   }
 
-  void updated(K key, V oldValue, V value) {
+  @Override
+  public void publishUpdated(K key, V oldValue, V value) {
     add(EventType.UPDATED, key, value, oldValue);
   }
 
-  void removed(K key, V oldValue) {
+  @Override
+  public void publishRemoved(K key, V oldValue) {
     add(EventType.REMOVED, key, null, oldValue);
   }
 
-  void expired(K key, V oldValue) {
+  @Override
+  public void publishExpired(K key, V oldValue) {
     add(EventType.EXPIRED, key, null, oldValue);
   }
 

@@ -1,6 +1,5 @@
 package dev.memjcache;
 
-import dev.memjcache.EntryOperations.Creation;
 import dev.memjcache.processor.ProcessorEntry;
 import java.util.concurrent.CompletableFuture;
 import javax.cache.processor.EntryProcessor;
@@ -8,9 +7,9 @@ import javax.cache.processor.EntryProcessor;
 /**
  * {@code invoke} of the asynchronous view: the CAS loop of {@link InvokeOperations} as chained
  * stages. Each attempt reads the item ({@code gets}), runs the processor on the manager's executor
- * (with the writer call its operation needs, {@link InvokeOperations#writeThrough}), then applies
- * the operation with {@code add}/{@code cas}/delete-with-CAS from where memcached answered; a
- * conflict makes another attempt on a fresh read, at most {@link EntryOperations#MAX_CAS_ATTEMPTS}.
+ * (with the writer call its operation needs, {@link InvokeOperations#decide}), then applies the
+ * operation with {@code add}/{@code cas}/delete-with-CAS from where memcached answered; a conflict
+ * makes another attempt on a fresh read, at most {@link EntryOperations#MAX_CAS_ATTEMPTS}.
  * Statistics, events and expiry are those of the synchronous invoke.
  *
  * <p>Calls on one key in this JVM run one after the other ({@link KeySequence}), so each processor
@@ -57,9 +56,8 @@ final class AsyncInvoke<K, V> {
         });
   }
 
-  /** What one attempt's processor did, for the memcached step that applies it. */
-  private record Processed<K, V, T>(
-      Slot<K, V> slot, ProcessorEntry<K, V> entry, T result, long applyStart) {}
+  /** What one attempt's processor did, and the write that applies it to memcached. */
+  private record Processed<K, V, T>(EntryWrite<K, V> write, T result, long applyStart) {}
 
   private <T> CompletableFuture<T> casLoop(
       K key,
@@ -89,66 +87,20 @@ final class AsyncInvoke<K, V> {
                               InvokeOperations.recordRead(ctx, slot, start);
                             }
                             long applyStart = System.nanoTime();
-                            InvokeOperations.writeThrough(ctx, key, entry);
-                            return new Processed<>(slot, entry, result, applyStart);
+                            // the writer runs here too, on the executor
+                            EntryWrite<K, V> write = synchronous.decide(slot, entry, now);
+                            return new Processed<>(write, result, applyStart);
                           }))
               .thenCompose(
                   done ->
-                      apply(done, now, events)
-                          .thenApply(applied -> applied ? done.result() : AsyncLoop.RETRY));
+                      done.write()
+                          .send(ops.async)
+                          .thenApply(
+                              stored ->
+                                  synchronous.finish(
+                                          done.write(), stored, done.applyStart(), events)
+                                      ? done.result()
+                                      : AsyncLoop.RETRY));
         });
-  }
-
-  /**
-   * {@link InvokeOperations}' apply after the writer: the processor's net effect on memcached.
-   *
-   * @return a stage of false on a CAS conflict (run the processor again)
-   */
-  private CompletableFuture<Boolean> apply(
-      Processed<K, V, ?> done, long now, AsyncEvents<K, V> events) {
-    Slot<K, V> slot = done.slot();
-    ProcessorEntry<K, V> entry = done.entry();
-    long start = done.applyStart();
-    switch (entry.operation()) {
-      case NONE:
-        return CompletableFuture.completedFuture(true);
-      case ACCESS:
-        return ops.accessed(slot, now).thenApply(touched -> true);
-      case LOAD:
-      case CREATE:
-        return ops.create(slot, entry.newValue(), now, events)
-            .thenApply(
-                outcome -> {
-                  if (outcome == Creation.STORED) {
-                    ops.single.recordPut(start);
-                  }
-                  return outcome != Creation.CONFLICT;
-                });
-      case UPDATE:
-        return ops.update(slot, entry.newValue(), now, events)
-            .thenApply(
-                stored -> {
-                  if (stored) {
-                    ops.single.recordPut(start);
-                  }
-                  return stored;
-                });
-      case REMOVE:
-        if (!slot.isPresent()) {
-          return CompletableFuture.completedFuture(true);
-        }
-        return ops.async
-            .delete(slot)
-            .thenApply(
-                deleted -> {
-                  if (deleted) {
-                    events.removed(slot.key, slot.value());
-                    ops.single.recordRemoval(start);
-                  }
-                  return deleted;
-                });
-      default:
-        throw new IllegalStateException("unknown operation " + entry.operation());
-    }
   }
 }

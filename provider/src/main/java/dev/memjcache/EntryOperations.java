@@ -227,14 +227,6 @@ final class EntryOperations<K, V> {
     }
   }
 
-  /**
-   * Whether {@code slot} holds an item that reads as a miss because it is not a usable entry
-   * (foreign bytes, a refused class): a remove deletes it, without an event.
-   */
-  static boolean isUnusable(Slot<?, ?> slot) {
-    return slot.item != null && slot.envelope == null && !slot.isExpired();
-  }
-
   /** {@link #applyIfLive} when the live value equals {@code expected}. */
   private boolean ifValueEquals(
       K key, V expected, Runnable writeThrough, Predicate<Slot<K, V>> action) {
@@ -385,20 +377,6 @@ final class EntryOperations<K, V> {
   /** CAS-updates a live entry with the update expiry and publishes UPDATED. */
   boolean update(Slot<K, V> slot, V value, long now) {
     return EntryWrite.update(expiry, slot, value, now).applyNow(entries, ctx.events);
-  }
-
-  /** The expiry of a live entry {@code slot} read, after an update: the policy's, or its own. */
-  long updateExpiry(Slot<K, V> slot, long now) {
-    return ExpiryDecider.orCurrent(expiry.onUpdate(now), slot.expiresAt());
-  }
-
-  /**
-   * The expiry an access gives the live entry {@code slot} read, or {@link ExpiryDecider#UNCHANGED}
-   * when it needs no rewrite.
-   */
-  long accessExpiry(Slot<K, V> slot, long now) {
-    long expiresAt = expiry.onAccess(now);
-    return expiresAt == slot.expiresAt() ? ExpiryDecider.UNCHANGED : expiresAt;
   }
 
   /** Applies the access expiry to an entry just read (a CAS rewrite when the policy asks). */

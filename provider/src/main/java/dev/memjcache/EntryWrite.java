@@ -1,6 +1,6 @@
 package dev.memjcache;
 
-import dev.memjcache.event.EventDispatcher;
+import dev.memjcache.event.EntryEventSink;
 import dev.memjcache.expiry.ExpiryDecider;
 import java.util.concurrent.CompletableFuture;
 
@@ -166,7 +166,7 @@ final class EntryWrite<K, V> {
   }
 
   /** Publishes the event of this write, which memcached stored. */
-  void publish(EventDispatcher<K, V> events) {
+  void publish(EntryEventSink<K, V> events) {
     switch (command) {
       case CREATE:
         events.publishCreated(slot.key, value);
@@ -193,7 +193,7 @@ final class EntryWrite<K, V> {
    *
    * @return whether memcached stored it
    */
-  boolean applyNow(Entries<K, V> entries, EventDispatcher<K, V> events) {
+  boolean applyNow(Entries<K, V> entries, EntryEventSink<K, V> events) {
     boolean stored = sendNow(entries);
     if (stored) {
       publish(events);

@@ -1,5 +1,6 @@
 package dev.memjcache;
 
+import dev.memjcache.event.EntryEventSink;
 import dev.memjcache.integration.SingleFlight;
 import dev.memjcache.processor.ProcessorEntry;
 import java.util.Map;
@@ -155,7 +156,7 @@ final class InvokeOperations<K, V> {
   private boolean apply(Slot<K, V> slot, ProcessorEntry<K, V> entry, long now) {
     long start = System.nanoTime();
     EntryWrite<K, V> write = decide(slot, entry, now);
-    return finish(write, write.sendNow(ctx.entries), start);
+    return finish(write, write.sendNow(ctx.entries), start, ctx.events);
   }
 
   /**
@@ -191,19 +192,20 @@ final class InvokeOperations<K, V> {
 
   /**
    * After memcached answered {@code write} ({@link #decide}): its event and the put or removal
-   * statistics, timed from {@code start} ({@link System#nanoTime}).
+   * statistics, timed from {@code start} ({@link System#nanoTime}); the event goes to {@code
+   * events} (the dispatcher, or the asynchronous view's collector).
    *
    * @return false on a CAS conflict (run the processor again on a fresh read); a touch that lost
    *     the race leaves the newer entry as it is and counts as done
    */
-  boolean finish(EntryWrite<K, V> write, boolean stored, long start) {
+  boolean finish(EntryWrite<K, V> write, boolean stored, long start, EntryEventSink<K, V> events) {
     if (write.isNone() || write.command == EntryWrite.Command.TOUCH) {
       return true;
     }
     if (!stored) {
       return false;
     }
-    write.publish(ctx.events);
+    write.publish(events);
     if (write.command == EntryWrite.Command.REMOVE) {
       ctx.stats().recordRemovals(1);
       ctx.stats().recordRemoveTime(System.nanoTime() - start);

@@ -164,7 +164,7 @@ final class PipelinedInvoke<K, V> {
     @Override
     public boolean answered(EntryWrite<K, V> write, boolean stored) {
       Run<T> run = runs.get(write.slot.key);
-      if (!perKey.finish(write, stored, run.decided)) {
+      if (!perKey.finish(write, stored, run.decided, ctx.events)) {
         return false;
       }
       if (run.result != null) {

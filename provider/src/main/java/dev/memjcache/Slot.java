@@ -85,11 +85,6 @@ final class Slot<K, V> {
     }
   }
 
-  /** This key's slot once its item is deleted: absent, without item. */
-  Slot<K, V> emptied() {
-    return new Slot<>(key, itemKey, encodedKey, null, null, State.ABSENT, null);
-  }
-
   /** The envelope's expiry time in epoch ms (present or expired entries only). */
   long expiresAt() {
     return envelope.expiresAtMillis();

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class EventDispatcher<K, V> {
+public final class EventDispatcher<K, V> implements EntryEventSink<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 
@@ -220,6 +220,7 @@ public final class EventDispatcher<K, V> {
    * @param key the key, never null
    * @param value the new value
    */
+  @Override
   public void publishCreated(K key, V value) {
     publish(EventType.CREATED, key, value, null);
   }
@@ -232,6 +233,7 @@ public final class EventDispatcher<K, V> {
    *     when {@link #isOldValueRequired(EventType) isOldValueRequired(UPDATED)} is false)
    * @param newValue the new value
    */
+  @Override
   public void publishUpdated(K key, V oldValue, V newValue) {
     publish(EventType.UPDATED, key, newValue, oldValue);
   }
@@ -243,6 +245,7 @@ public final class EventDispatcher<K, V> {
    * @param oldValue the removed value, or {@code null} if the Cache did not read it (allowed only
    *     when {@link #isOldValueRequired(EventType) isOldValueRequired(REMOVED)} is false)
    */
+  @Override
   public void publishRemoved(K key, V oldValue) {
     publish(EventType.REMOVED, key, oldValue, oldValue);
   }
@@ -253,6 +256,7 @@ public final class EventDispatcher<K, V> {
    * @param key the key, never null
    * @param oldValue the expired value, or {@code null} if unknown
    */
+  @Override
   public void publishExpired(K key, V oldValue) {
     publish(EventType.EXPIRED, key, oldValue, oldValue);
   }

@@ -199,6 +199,7 @@ public final class AsyncCommands {
 
     private final long deadlineNanos;
     private OperationFuture<T> op;
+    private volatile boolean expired;
 
     Pending(String command, String key, MemcachedNode node, Function<T, R> answer) {
       this.command = command;
@@ -217,7 +218,7 @@ public final class AsyncCommands {
 
     @Override
     public void onComplete(OperationFuture<?> done) {
-      if (isDone()) {
+      if (expired || isDone()) {
         return; // expired already: node health has counted it
       }
       try {
@@ -248,13 +249,17 @@ public final class AsyncCommands {
 
     @Override
     public void expire() {
-      long timeout = store.timeoutMillis();
-      if (completeExceptionally(
-          StoreFailureException.of(
-              command, key, NodeHealth.name(node), "timed out after " + timeout + " ms", null))) {
-        op.cancel(true);
-        store.health().failed(node, command + " timed out after " + timeout + " ms");
+      expired = true; // an answer arriving from now on is ignored
+      if (isDone()) {
+        return; // the answer came first
       }
+      long timeout = store.timeoutMillis();
+      op.cancel(true);
+      // counted before the stage fails, so whatever the caller does next sees the server's health
+      store.health().failed(node, command + " timed out after " + timeout + " ms");
+      completeExceptionally(
+          StoreFailureException.of(
+              command, key, NodeHealth.name(node), "timed out after " + timeout + " ms", null));
     }
   }
 
