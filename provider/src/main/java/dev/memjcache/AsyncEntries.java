@@ -60,10 +60,9 @@ final class AsyncEntries<K, V> {
    */
   CompletableFuture<Slot<K, V>> read(K key, long now) {
     EncodedKey encoded = entries.keyCodec().encode(key);
-    long known = entries.knownGeneration(entries.nodeOf(encoded));
-    if (known >= 0) {
-      String itemKey = entries.itemKey(known, encoded);
-      return commands.gets(itemKey, item -> entries.slot(key, itemKey, encoded, item, now));
+    String known = entries.knownItemKey(encoded);
+    if (known != null) {
+      return commands.gets(known, item -> entries.slot(key, known, encoded, item, now));
     }
     return itemKey(encoded)
         .thenCompose(
@@ -82,12 +81,12 @@ final class AsyncEntries<K, V> {
     EncodedKey encoded = entries.keyCodec().encode(key);
     EncodedEntry data = own(entries.encode(expiresAt, encoded, value));
     int exptime = entries.exptime(expiresAt, now);
-    MemcachedNode node = entries.nodeOf(encoded);
-    long known = entries.knownGeneration(node);
-    if (known >= 0) {
-      String itemKey = entries.itemKey(known, encoded);
-      return written(node, commands.set(itemKey, exptime, data.flags(), data.bytes()));
+    String known = entries.knownItemKey(encoded);
+    if (known != null) {
+      return written(
+          entries.nodeOfItem(known), commands.set(known, exptime, data.flags(), data.bytes()));
     }
+    MemcachedNode node = entries.nodeOf(encoded);
     // checked on the caller so that a refused item fails before anything is sent
     entries.checkSize(entries.keyCodec().routingKey(encoded), data);
     return written(

@@ -114,6 +114,21 @@ final class Entries<K, V> {
     return generations.generation(node);
   }
 
+  /**
+   * The item key of {@code encoded} when its server's generation is known without reading it, else
+   * null; routed like {@link #itemKey(EncodedKey)} (one hash for the routing and the item key).
+   */
+  String knownItemKey(EncodedKey encoded) {
+    String routingKey = keys.routingKey(encoded);
+    long known = generations.knownGeneration(store.nodeFor(routingKey));
+    if (known < 0) {
+      return null;
+    }
+    String itemKey = keys.itemKey(known, encoded);
+    store.routeItemKey(routingKey, itemKey);
+    return itemKey;
+  }
+
   /** The server the entry of {@code encoded} lives on. */
   MemcachedNode nodeOf(EncodedKey encoded) {
     return store.nodeFor(keys.routingKey(encoded));
