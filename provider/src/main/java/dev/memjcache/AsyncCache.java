@@ -17,19 +17,22 @@ import javax.cache.processor.EntryProcessor;
  *
  * <p><b>Threads.</b> No method blocks the calling thread, and no thread waits for memcached: each
  * method is a chain of stages, every memcached command sent with spymemcached's asynchronous
- * commands and the next step run when its answer arrives, on spymemcached's listener threads (never
- * its "Memcached IO" thread). Cheap steps run there: decoding, expiry decisions, statistics, the
- * next command of a compare-and-set loop (loops are iterative, bounded like the synchronous ones).
- * User code runs on the cache manager's executor (daemon threads named {@code
- * memjcache-<URI>-<n>}), and only when there is some: the {@code CacheWriter} when configured, the
- * entry processor, the {@code CacheLoader} on a read-through miss, the {@code mappingFunction}, and
- * entry listeners registered for the event (published there; synchronous ones complete before the
- * stage does). Documented exceptions that hold an executor thread while memcached answers: the read
- * of a server's generation when it is not known (at most one per server at a time, once per {@code
+ * commands and the next step run when its answer arrives, on spymemcached's "Memcached IO" thread
+ * that read it. Only cheap steps run there: decoding, expiry decisions, statistics, the next
+ * command of a compare-and-set loop (loops are iterative, bounded like the synchronous ones). User
+ * code runs on the cache manager's executor (daemon threads named {@code memjcache-<URI>-<n>}), and
+ * only when there is some: the {@code CacheWriter} when configured, the entry processor, the {@code
+ * CacheLoader} on a read-through miss, the {@code mappingFunction}, and entry listeners registered
+ * for the event (published there; synchronous ones complete before the stage does). Documented
+ * exceptions that hold an executor thread while memcached answers: the read of a server's
+ * generation when it is not known (at most one per server at a time, once per {@code
  * generationRefreshMillis}), and, with the load lease option, a load or an {@code invoke} on an
- * absent entry (taking the lease may wait for another JVM). Dependent stages a caller attaches
- * without an executor may run on spymemcached's listener threads: do not block in them, or attach
- * them with an {@code *Async} method and an executor of your own.
+ * absent entry (taking the lease may wait for another JVM). The stage a method returns is never
+ * completed on the I/O thread: when its last step ran there, it is completed on the store's
+ * completion thread ({@code memjcache-completions}), else where that step ran (the executor, or the
+ * calling thread when it completed at once). Dependent stages a caller attaches without an executor
+ * run there: do not block in them, or attach them with an {@code *Async} method and an executor of
+ * your own.
  *
  * <p><b>Backpressure.</b> A cache manager allows at most {@code maxAsyncOperations} (option,
  * default 4096) operations of its async views in flight at once; a call beyond that returns a stage

@@ -1,6 +1,7 @@
 package dev.memjcache;
 
 import dev.memjcache.store.AsyncCommands;
+import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.StoreFailureException;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +28,10 @@ import javax.cache.processor.EntryProcessor;
  *
  * <ul>
  *   <li>Memcached commands are spymemcached's asynchronous ones ({@link AsyncCommands}), completed
- *       from its listener threads; no thread waits for an answer, and steps without user code
- *       (decoding, expiry decisions, the next command of a CAS loop) run there.
+ *       on its I/O thread; no thread waits for an answer, and steps without user code (decoding,
+ *       expiry decisions, the next command of a CAS loop) run there. The stage handed back to the
+ *       caller is completed on the store's completion thread when its last step ran on the I/O
+ *       thread, so no application code ever runs there.
  *   <li>User code runs on the cache manager's executor, and only when there is some: the {@code
  *       CacheWriter} (when configured), the entry processor (always), the {@code CacheLoader} (on a
  *       read-through miss), the mapping function, and entry listeners (when one is registered for
@@ -207,7 +210,27 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     } catch (RuntimeException | Error e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    return degrade(operation, stage, fallback).whenComplete((result, failure) -> limit.release());
+    CompletableFuture<R> handed = new CompletableFuture<>();
+    degrade(operation, stage, fallback)
+        .whenComplete(
+            (result, failure) -> {
+              limit.release();
+              if (MemcachedStore.onInternalThread()) {
+                // never run the application's stages on spymemcached's I/O thread
+                ctx.entries.store().completions().execute(() -> settle(handed, result, failure));
+              } else {
+                settle(handed, result, failure);
+              }
+            });
+    return handed;
+  }
+
+  private static <R> void settle(CompletableFuture<R> stage, R result, Throwable failure) {
+    if (failure != null) {
+      stage.completeExceptionally(AsyncLoop.unwrap(failure));
+    } else {
+      stage.complete(result);
+    }
   }
 
   private static <T> T requireKey(T key) {

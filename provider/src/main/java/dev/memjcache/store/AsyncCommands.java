@@ -15,8 +15,9 @@ import net.spy.memcached.internal.OperationFuture;
  * health like {@link MemcachedStore}'s blocking ones: a server marked down fails at once (the
  * command is not sent), an answer marks success, and a command with no answer within the operation
  * timeout is cancelled and fails with a {@link StoreFailureException} ({@link CommandDeadlines}).
- * Completion runs on spymemcached's listener threads (or the timeout thread): callers attach only
- * cheap steps there, and hand user code to an executor.
+ * Completion runs on spymemcached's I/O thread, whose listeners run inline ({@link
+ * InlineExecutorService}), or on the timeout thread: callers attach only cheap, non-blocking steps
+ * there, and hand user code (and the application's stages) to an executor.
  *
  * <p>Sending many commands before awaiting any pipelines them: spymemcached writes every queued
  * operation of a server in one batch.

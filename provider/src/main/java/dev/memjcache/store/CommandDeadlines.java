@@ -31,6 +31,13 @@ final class CommandDeadlines implements AutoCloseable {
     void expire();
   }
 
+  /** The thread that expires overdue commands (and so completes their futures). */
+  static final class SweeperThread extends Thread {
+    SweeperThread(Runnable sweep) {
+      super(sweep, "memjcache-command-timeouts");
+    }
+  }
+
   private final long timeoutNanos;
   private final long sweepMillis;
   private final ConcurrentLinkedQueue<Tracked> pending = new ConcurrentLinkedQueue<>();
@@ -65,7 +72,7 @@ final class CommandDeadlines implements AutoCloseable {
     ScheduledExecutorService s =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
-              Thread thread = new Thread(runnable, "memjcache-command-timeouts");
+              Thread thread = new SweeperThread(runnable);
               thread.setDaemon(true);
               return thread;
             });

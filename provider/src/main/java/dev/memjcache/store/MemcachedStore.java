@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.spy.memcached.CASResponse;
@@ -21,6 +24,7 @@ import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedConnection;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 import net.spy.memcached.internal.BulkFuture;
@@ -54,6 +58,26 @@ public final class MemcachedStore implements AutoCloseable {
 
   private final long timeoutMillis;
   private final CommandDeadlines deadlines;
+
+  /**
+   * Where the asynchronous view completes the stages it hands to the application when their last
+   * step ran on an internal thread ({@link #onInternalThread}): one thread taking the completions
+   * in order, as spymemcached's own listener pool does (0 core threads and an unbounded queue make
+   * that one thread), started on first use and stopped with the store.
+   */
+  private final ThreadPoolExecutor completions =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          60,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          runnable -> {
+            Thread thread = new Thread(runnable, "memjcache-completions");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
   private final NodeCommands nodeCommands;
@@ -180,6 +204,31 @@ public final class MemcachedStore implements AutoCloseable {
   /** The operation timeout of the commands sent without a waiting thread. */
   CommandDeadlines deadlines() {
     return deadlines;
+  }
+
+  /**
+   * Whether the current thread is one of the store's own, on which the futures of {@link
+   * AsyncCommands} complete: spymemcached's I/O thread, or the thread that expires overdue
+   * commands. Code running there must not block and must not run the application's code: a stage
+   * handed to the application is completed elsewhere.
+   *
+   * @return true on those threads
+   */
+  public static boolean onInternalThread() {
+    Thread current = Thread.currentThread();
+    return current instanceof MemcachedConnection
+        || current instanceof CommandDeadlines.SweeperThread;
+  }
+
+  /**
+   * The executor that completes stages handed to the application (see {@link #completions}'s
+   * field): the application's continuations attached without an executor run there, so they must
+   * not block.
+   *
+   * @return the executor, one daemon thread named {@code memjcache-completions}
+   */
+  public Executor completions() {
+    return completions;
   }
 
   /** Returns the operation timeout, in milliseconds. */
@@ -410,6 +459,7 @@ public final class MemcachedStore implements AutoCloseable {
   @Override
   public void close() {
     health.close();
+    completions.shutdown();
     deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
   }

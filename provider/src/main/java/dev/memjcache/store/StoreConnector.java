@@ -69,6 +69,7 @@ final class StoreConnector {
                       .setOpTimeout(operationTimeoutMillis)
                       .setOpQueueMaxBlockTime(operationTimeoutMillis)
                       .setDaemon(true)
+                      .setListenerExecutorService(new InlineExecutorService())
                       .build()),
               resolved);
     } catch (Exception e) {
