@@ -167,29 +167,8 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
   }
 
   /**
-   * A memcached failure goes through the cache's failure mode, as in the synchronous facade: thrown
-   * in {@code fail}, {@code fallback} in {@code degrade}.
-   */
-  private <R> CompletableFuture<R> degrade(
-      String operation, CompletableFuture<R> stage, R fallback) {
-    return stage.exceptionallyCompose(
-        e -> {
-          Throwable cause = AsyncLoop.unwrap(e);
-          if (cause instanceof StoreFailureException failure) {
-            try {
-              return CompletableFuture.completedFuture(
-                  ctx.failures.handle(operation, failure, fallback));
-            } catch (RuntimeException thrown) {
-              return CompletableFuture.failedFuture(thrown);
-            }
-          }
-          return CompletableFuture.failedFuture(cause);
-        });
-  }
-
-  /**
    * Checks the cache is open, takes a permit of {@code maxAsyncOperations} and returns the stage
-   * {@code body} starts, through the failure mode ({@link #degrade}); the permit comes back before
+   * {@code body} starts, through the failure mode ({@link #settle}); the permit comes back before
    * the returned stage completes. Anything {@code body} throws (null arguments, a refused class, an
    * item too large) fails the stage.
    */
@@ -211,25 +190,42 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
       stage = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<R> handed = new CompletableFuture<>();
-    degrade(operation, stage, fallback)
-        .whenComplete(
-            (result, failure) -> {
-              limit.release();
-              if (MemcachedStore.onInternalThread()) {
-                // never run the application's stages on spymemcached's I/O thread
-                ctx.entries.store().completions().execute(() -> settle(handed, result, failure));
-              } else {
-                settle(handed, result, failure);
-              }
-            });
+    stage.whenComplete(
+        (result, failure) -> {
+          limit.release();
+          if (MemcachedStore.onInternalThread()) {
+            // never run the application's stages on spymemcached's I/O thread
+            ctx.entries
+                .store()
+                .completions()
+                .execute(() -> settle(handed, operation, fallback, result, failure));
+          } else {
+            settle(handed, operation, fallback, result, failure);
+          }
+        });
     return handed;
   }
 
-  private static <R> void settle(CompletableFuture<R> stage, R result, Throwable failure) {
-    if (failure != null) {
-      stage.completeExceptionally(AsyncLoop.unwrap(failure));
-    } else {
+  /**
+   * Completes the stage handed to the caller with the operation's outcome. A memcached failure goes
+   * through the cache's failure mode, as the synchronous facade does: thrown in {@code fail},
+   * {@code fallback} in {@code degrade}.
+   */
+  private <R> void settle(
+      CompletableFuture<R> stage, String operation, R fallback, R result, Throwable failure) {
+    if (failure == null) {
       stage.complete(result);
+      return;
+    }
+    Throwable cause = AsyncLoop.unwrap(failure);
+    if (cause instanceof StoreFailureException storeFailure) {
+      try {
+        stage.complete(ctx.failures.handle(operation, storeFailure, fallback));
+      } catch (RuntimeException thrown) {
+        stage.completeExceptionally(thrown);
+      }
+    } else {
+      stage.completeExceptionally(cause);
     }
   }
 
