@@ -10,7 +10,7 @@ cats = [
  ('JCache facade + statistics + expiry (MemcachedCache, EntryOperations)', ['EntryOperations.get','EntryOperations.put','MemcachedCache.run']),
  ('key encoding (KeyCodec, item/routing key strings)', ['KeyCodec.', 'Entries.itemKey']),
  ('generation lookup', ['GenerationTracker.']),
- ('server routing: Ketama hash + node (EntryKeyHash, locator)', ['EntryKeyHash.', 'KetamaNodeLocator.', 'MemcachedStore.primary', 'MemcachedStore.nodeFor']),
+ ('server routing: Ketama hash + node (EntryKeyHash, locator)', ['EntryKeyHash.', 'KetamaNodeLocator.', 'MemoizingLocator.', 'MemcachedStore.primary', 'MemcachedStore.nodeFor']),
  ('node health admit', ['NodeHealth.']),
  ('envelope encode/decode', ['EnvelopeCodec.', 'Envelope.', 'Entries.slot']),
  ('item size check', ['ItemSizeLimit.']),
