@@ -62,21 +62,22 @@ public final class MemcachedStore implements AutoCloseable {
   /**
    * Where the asynchronous view completes the stages it hands to the application when their last
    * step ran on an internal thread ({@link #onInternalThread}): one thread taking the completions
-   * in order, as spymemcached's own listener pool does (0 core threads and an unbounded queue make
-   * that one thread), started on first use and stopped with the store.
+   * in order and in batches ({@link SerialCompletions}), started on first use and stopped with the
+   * store.
    */
-  private final ThreadPoolExecutor completions =
-      new ThreadPoolExecutor(
-          0,
-          1,
-          60,
-          TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(),
-          runnable -> {
-            Thread thread = new Thread(runnable, "memjcache-completions");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final SerialCompletions completions =
+      new SerialCompletions(
+          new ThreadPoolExecutor(
+              0,
+              1,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              runnable -> {
+                Thread thread = new Thread(runnable, "memjcache-completions");
+                thread.setDaemon(true);
+                return thread;
+              }));
 
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
