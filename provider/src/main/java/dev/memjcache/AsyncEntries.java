@@ -7,7 +7,6 @@ import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.StoreFailureException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -64,7 +63,7 @@ final class AsyncEntries<K, V> {
     if (known != null) {
       return commands.gets(known, item -> entries.slot(key, known, encoded, item, now));
     }
-    return itemKey(encoded)
+    return unknownItemKey(encoded)
         .thenCompose(
             itemKey ->
                 commands.gets(itemKey, item -> entries.slot(key, itemKey, encoded, item, now)));
@@ -91,7 +90,7 @@ final class AsyncEntries<K, V> {
     entries.checkSize(entries.keyCodec().routingKey(encoded), data);
     return written(
         node,
-        itemKey(encoded)
+        unknownItemKey(encoded)
             .thenCompose(itemKey -> commands.set(itemKey, exptime, data.flags(), data.bytes())));
   }
 
@@ -179,12 +178,14 @@ final class AsyncEntries<K, V> {
    * generation on {@link #generationReads}; concurrent callers share one read per server.
    */
   private CompletableFuture<String> itemKey(EncodedKey encoded) {
-    MemcachedNode node = entries.nodeOf(encoded);
-    long known = entries.knownGeneration(node);
-    if (known >= 0) {
-      return CompletableFuture.completedFuture(entries.itemKey(known, encoded));
-    }
-    return generation(node).thenApply(generation -> entries.itemKey(generation, encoded));
+    String known = entries.knownItemKey(encoded);
+    return known != null ? CompletableFuture.completedFuture(known) : unknownItemKey(encoded);
+  }
+
+  /** The item key of {@code encoded} after a read of its server's generation. */
+  private CompletableFuture<String> unknownItemKey(EncodedKey encoded) {
+    return generation(entries.nodeOf(encoded))
+        .thenApply(generation -> entries.itemKey(generation, encoded));
   }
 
   /** The generation of {@code node}, read on {@link #generationReads}, once at a time. */
@@ -225,10 +226,7 @@ final class AsyncEntries<K, V> {
   private <T> CompletableFuture<T> written(MemcachedNode node, CompletableFuture<T> write) {
     return write.whenComplete(
         (ok, failure) -> {
-          Throwable cause =
-              failure instanceof CompletionException && failure.getCause() != null
-                  ? failure.getCause()
-                  : failure;
+          Throwable cause = AsyncLoop.unwrap(failure);
           if (cause instanceof StoreFailureException && !(cause instanceof ItemTooLargeException)) {
             entries.markDirty(node);
           }

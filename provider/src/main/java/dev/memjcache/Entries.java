@@ -102,11 +102,7 @@ final class Entries<K, V> {
 
   /** The item key of {@code encoded}: the generation of the server it hashes to (may read it). */
   String itemKey(EncodedKey encoded) {
-    String routingKey = keys.routingKey(encoded);
-    MemcachedNode node = store.nodeFor(routingKey);
-    String itemKey = keys.itemKey(generations.generation(node), encoded);
-    store.routeItemKey(routingKey, itemKey);
-    return itemKey;
+    return itemKey(encoded, true);
   }
 
   /** The cache's generation on {@code node} (may read it, {@link GenerationTracker#generation}). */
@@ -119,12 +115,21 @@ final class Entries<K, V> {
    * null; routed like {@link #itemKey(EncodedKey)} (one hash for the routing and the item key).
    */
   String knownItemKey(EncodedKey encoded) {
+    return itemKey(encoded, false);
+  }
+
+  /**
+   * The item key of {@code encoded} in its server's generation, reading that generation when {@code
+   * read} and it is not known; else null when it is not known.
+   */
+  private String itemKey(EncodedKey encoded, boolean read) {
     String routingKey = keys.routingKey(encoded);
-    long known = generations.knownGeneration(store.nodeFor(routingKey));
-    if (known < 0) {
+    MemcachedNode node = store.nodeFor(routingKey);
+    long generation = read ? generations.generation(node) : generations.knownGeneration(node);
+    if (generation < 0) {
       return null;
     }
-    String itemKey = keys.itemKey(known, encoded);
+    String itemKey = keys.itemKey(generation, encoded);
     store.routeItemKey(routingKey, itemKey);
     return itemKey;
   }
@@ -137,11 +142,6 @@ final class Entries<K, V> {
   /** The server an item key lives on. */
   MemcachedNode nodeOfItem(String itemKey) {
     return store.nodeFor(itemKey);
-  }
-
-  /** The generation of {@code node} when known without reading it, else -1. */
-  long knownGeneration(MemcachedNode node) {
-    return generations.knownGeneration(node);
   }
 
   /** The item key of {@code encoded} in {@code generation}. */

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import javax.cache.CacheException;
 
 /**
@@ -196,16 +195,13 @@ final class PipelinedWrites<K, V> {
 
   /** The exception a future failed with: the command's own, not the {@code join} wrapper. */
   static RuntimeException cause(RuntimeException e) {
-    if (e instanceof CompletionException && e.getCause() != null) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        return runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      return new CacheException(cause);
+    Throwable cause = AsyncLoop.unwrap(e);
+    if (cause instanceof RuntimeException runtime) {
+      return runtime;
     }
-    return e;
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new CacheException(cause);
   }
 }
