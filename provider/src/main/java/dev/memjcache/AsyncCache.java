@@ -27,12 +27,15 @@ import javax.cache.processor.EntryProcessor;
  * exceptions that hold an executor thread while memcached answers: the read of a server's
  * generation when it is not known (at most one per server at a time, once per {@code
  * generationRefreshMillis}), and, with the load lease option, a load or an {@code invoke} on an
- * absent entry (taking the lease may wait for another JVM). The stage a method returns is never
- * completed on the I/O thread: when its last step ran there, it is completed on the store's
- * completion thread ({@code memjcache-completions}), else where that step ran (the executor, or the
- * calling thread when it completed at once). Dependent stages a caller attaches without an executor
- * run there: do not block in them, or attach them with an {@code *Async} method and an executor of
- * your own.
+ * absent entry (taking the lease may wait for another JVM). By default (option {@code
+ * asyncCompletion=thread}) the stage a method returns is never completed on the I/O thread: when
+ * its last step ran there, it is completed on the manager's completion thread ({@code
+ * memjcache-completions}), else where that step ran (the executor, or the calling thread when it
+ * completed at once). Dependent stages a caller attaches without an executor run there: do not
+ * block in them, or attach them with an {@code *Async} method and an executor of your own. With
+ * {@code asyncCompletion=inline} the stage completes on the I/O thread itself, one thread hand-off
+ * less per call, for applications whose dependent stages never block ({@link
+ * dev.memjcache.config.AsyncCompletion}).
  *
  * <p><b>Backpressure.</b> A cache manager allows at most {@code maxAsyncOperations} (option,
  * default 4096) operations of its async views in flight at once; a call beyond that returns a stage

@@ -32,6 +32,7 @@ final class AsyncEntryOperations<K, V> {
   final EntryOperations<K, V> single;
   final AsyncEntries<K, V> async;
   final Executor executor;
+  private final AsyncEvents<K, V> noEvents;
 
   AsyncEntryOperations(
       CacheContext<K, V> ctx,
@@ -42,11 +43,12 @@ final class AsyncEntryOperations<K, V> {
     this.single = single;
     this.async = async;
     this.executor = new UserCodeExecutor(executor);
+    this.noEvents = AsyncEvents.none(ctx.events);
   }
 
   /** A new event batch for one operation; a shared empty one while no listener is registered. */
   AsyncEvents<K, V> events() {
-    return AsyncEvents.of(ctx.events, executor);
+    return AsyncEvents.of(ctx.events, executor, noEvents);
   }
 
   /** User code on the manager's executor. */

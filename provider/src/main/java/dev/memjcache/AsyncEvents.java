@@ -40,16 +40,22 @@ class AsyncEvents<K, V> implements EntryEventSink<K, V> {
 
   /**
    * The events of a new operation: a batch, or while no listener is registered the null object,
-   * which records nothing and leaves the operation's stage as it is (a listener registered while
-   * the operation runs does not see its events).
+   * {@code none} ({@link #none}), which records nothing and leaves the operation's stage as it is
+   * (a listener registered while the operation runs does not see its events).
    */
-  static <K, V> AsyncEvents<K, V> of(EventDispatcher<K, V> dispatcher, Executor executor) {
+  static <K, V> AsyncEvents<K, V> of(
+      EventDispatcher<K, V> dispatcher, Executor executor, AsyncEvents<K, V> none) {
     boolean any =
         dispatcher.hasListenerFor(EventType.CREATED)
             || dispatcher.hasListenerFor(EventType.UPDATED)
             || dispatcher.hasListenerFor(EventType.REMOVED)
             || dispatcher.hasListenerFor(EventType.EXPIRED);
-    return any ? new AsyncEvents<>(dispatcher, executor) : new None<>(dispatcher);
+    return any ? new AsyncEvents<>(dispatcher, executor) : none;
+  }
+
+  /** The null object of {@code dispatcher}'s cache: shared by its operations, it holds nothing. */
+  static <K, V> AsyncEvents<K, V> none(EventDispatcher<K, V> dispatcher) {
+    return new None<>(dispatcher);
   }
 
   /** No listener: nothing to record or deliver. */

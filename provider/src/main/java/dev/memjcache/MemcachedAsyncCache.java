@@ -2,6 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.MemcachedStore;
+import dev.memjcache.store.StageCompletions;
 import dev.memjcache.store.StoreFailureException;
 import java.util.Map;
 import java.util.Objects;
@@ -30,8 +31,9 @@ import javax.cache.processor.EntryProcessor;
  *   <li>Memcached commands are spymemcached's asynchronous ones ({@link AsyncCommands}), completed
  *       on its I/O thread; no thread waits for an answer, and steps without user code (decoding,
  *       expiry decisions, the next command of a CAS loop) run there. The stage handed back to the
- *       caller is completed on the store's completion thread when its last step ran on the I/O
- *       thread, so no application code ever runs there.
+ *       caller is completed through the manager's {@link StageCompletions} when its last step ran
+ *       on the I/O thread: on the completion thread, so no application code runs there, unless the
+ *       application asked for {@code asyncCompletion=inline}.
  *   <li>User code runs on the cache manager's executor, and only when there is some: the {@code
  *       CacheWriter} (when configured), the entry processor (always), the {@code CacheLoader} (on a
  *       read-through miss), the mapping function, and entry listeners (when one is registered for
@@ -55,6 +57,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
   private final AsyncInvoke<K, V> invoke;
   private final AsyncBulk<K, V> bulk;
   private final AsyncLimit limit;
+  private final StageCompletions completions;
 
   MemcachedAsyncCache(
       MemcachedCache<K, V> cache,
@@ -62,7 +65,8 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
       EntryOperations<K, V> single,
       InvokeOperations<K, V> synchronousInvoke,
       Executor executor,
-      AsyncLimit limit) {
+      AsyncLimit limit,
+      StageCompletions completions) {
     this.cache = cache;
     this.ctx = ctx;
     AsyncEntries<K, V> async =
@@ -72,6 +76,7 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     this.invoke = new AsyncInvoke<>(ops, synchronousInvoke);
     this.bulk = new AsyncBulk<>(ops);
     this.limit = limit;
+    this.completions = completions;
   }
 
   @Override
@@ -194,11 +199,8 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
         (result, failure) -> {
           limit.release();
           if (MemcachedStore.onInternalThread()) {
-            // never run the application's stages on spymemcached's I/O thread
-            ctx.entries
-                .store()
-                .completions()
-                .execute(() -> settle(handed, operation, fallback, result, failure));
+            // the application's stages run off spymemcached's I/O thread unless asked (inline)
+            completions.execute(() -> settle(handed, operation, fallback, result, failure));
           } else {
             settle(handed, operation, fallback, result, failure);
           }

@@ -94,7 +94,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
     this.invoke = new InvokeOperations<>(ctx, single);
     this.async =
-        new MemcachedAsyncCache<>(this, ctx, single, invoke, executor, manager.asyncLimit());
+        new MemcachedAsyncCache<>(
+            this, ctx, single, invoke, executor, manager.asyncLimit(), manager.completions());
     for (CacheEntryListenerConfiguration<K, V> listener :
         configuration.getCacheEntryListenerConfigurations()) {
       events.register(listener);

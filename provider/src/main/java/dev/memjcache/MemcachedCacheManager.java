@@ -17,6 +17,7 @@ import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.store.NodeHealth;
+import dev.memjcache.store.StageCompletions;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class MemcachedCacheManager implements CacheManager {
   private final MetadumpKeyEnumerator enumerator;
   private final ExecutorService executor;
   private final AsyncLimit asyncLimit;
+  private final StageCompletions completions;
   private final ConcurrentMap<String, MemcachedCache<?, ?>> caches = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -121,11 +123,17 @@ public final class MemcachedCacheManager implements CacheManager {
                 (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
     this.asyncLimit = new AsyncLimit(settings.maxAsyncOperations());
+    this.completions = StageCompletions.of(settings.asyncCompletion());
   }
 
   /** The bound on the operations of this manager's asynchronous views in flight. */
   AsyncLimit asyncLimit() {
     return asyncLimit;
+  }
+
+  /** Where this manager's asynchronous views complete the stages they return (asyncCompletion). */
+  StageCompletions completions() {
+    return completions;
   }
 
   /**
@@ -394,6 +402,7 @@ public final class MemcachedCacheManager implements CacheManager {
       steps.add(cache::close);
     }
     steps.add(executor::shutdown);
+    steps.add(completions::close);
     steps.add(store::close);
     steps.add(() -> provider.release(this));
     try {

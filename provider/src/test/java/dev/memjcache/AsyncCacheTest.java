@@ -131,6 +131,32 @@ class AsyncCacheTest extends CacheTestSupport {
   }
 
   @Test
+  void inlineCompletionCompletesOnTheIoThreadAndNeverOnTheCompletionThread() throws Exception {
+    Cache<String, Integer> cache =
+        counters(
+            newManager("operationTimeoutMillis=5000&asyncCompletion=inline"), uniqueCacheName());
+    AsyncCache<String, Integer> view = async(cache);
+    cache.put("k", 1);
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> stages = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      stages.add(
+          view.get("k")
+              .whenComplete((v, e) -> threads.add(Thread.currentThread().getName()))
+              .toCompletableFuture());
+    }
+    CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertEquals(500, threads.size());
+    // a dependent attached before the answer arrived ran where the answer arrived
+    assertTrue(
+        threads.stream().anyMatch(t -> t.contains("Memcached IO")),
+        "no stage completed on the I/O thread: " + new java.util.TreeSet<>(threads));
+    assertTrue(
+        threads.stream().noneMatch(t -> t.startsWith("memjcache-completions")),
+        "a stage was handed to the completion thread");
+  }
+
+  @Test
   void theMappingFunctionRunsOncePerKeyAndItsValueIsStored() throws Exception {
     Cache<String, Integer> cache =
         counters(newManager("operationTimeoutMillis=5000"), uniqueCacheName());

@@ -112,6 +112,19 @@ public final class BenchEnvironment {
   }
 
   /**
+   * Opens a second MemJCache CacheManager on the same server and key prefix, so its caches hold the
+   * same entries as {@link #cacheManager()}'s, with one more option.
+   *
+   * @param option one {@code name=value} pair of the URI query, e.g. {@code asyncCompletion=inline}
+   * @throws CacheException when the provider cannot be loaded or the manager cannot be created
+   */
+  public static CacheManager cacheManager(String option) {
+    ClassLoader loader = BenchEnvironment.class.getClassLoader();
+    URI uri = URI.create(managerUri() + "&" + option);
+    return Caching.getCachingProvider(PROVIDER, loader).getCacheManager(uri, loader);
+  }
+
+  /**
    * Returns the {@code Cache<String, byte[]>} under test: store-by-value, statistics and management
    * off, no listeners, eternal expiry; created if this manager does not have it yet.
    */

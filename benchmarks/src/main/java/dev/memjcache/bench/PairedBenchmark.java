@@ -104,10 +104,11 @@ public final class PairedBenchmark {
     }
     MemcachedClient client = BenchEnvironment.rawClient();
     CacheManager manager = BenchEnvironment.cacheManager();
+    CacheManager inline = BenchEnvironment.cacheManager("asyncCompletion=inline");
     long started = System.nanoTime();
     List<Result> results = new ArrayList<>();
     try (PairedRunner runner = new PairedRunner(4)) {
-      for (Row row : rows(client, manager)) {
+      for (Row row : rows(client, manager, inline)) {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
         }
@@ -115,6 +116,7 @@ public final class PairedBenchmark {
             measure(runner, row, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis));
       }
     } finally {
+      inline.close();
       manager.close();
       client.shutdown(5, TimeUnit.SECONDS);
     }
@@ -167,7 +169,8 @@ public final class PairedBenchmark {
   }
 
   /** Builds every row, pre-populating the key spaces of both sides. */
-  static List<Row> rows(MemcachedClient client, CacheManager manager) throws Exception {
+  static List<Row> rows(MemcachedClient client, CacheManager manager, CacheManager inline)
+      throws Exception {
     Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
     Cache<String, Long> counters = BenchEnvironment.countersCache(manager);
     Targets single = new Targets(0.95, 1.10, 1.10);
@@ -237,17 +240,28 @@ public final class PairedBenchmark {
             new Targets(0.90, Double.NaN, Double.NaN),
             PairedWorkloads.rawIncrementAll(client, "raw:bench-counters:0:ca:"),
             PairedWorkloads.cacheIncrementAll(counters, "ca:")));
-    addAsyncRows(rows, client, values, counters);
+    addAsyncRows(rows, client, values, counters, "");
+    addAsyncRows(
+        rows,
+        client,
+        BenchEnvironment.valuesCache(inline),
+        BenchEnvironment.countersCache(inline),
+        ", asyncCompletion=inline");
     return rows;
   }
 
-  /** One thread, {@value #WINDOW} operations in flight, against raw spymemcached's own futures. */
+  /**
+   * One thread, {@value #WINDOW} operations in flight, against raw spymemcached's own futures; the
+   * caches' manager decides where the returned stages complete ({@code asyncCompletion}), named by
+   * {@code variant} in the row labels.
+   */
   @SuppressWarnings("unchecked")
   private static void addAsyncRows(
       List<Row> rows,
       MemcachedClient client,
       Cache<String, byte[]> values,
-      Cache<String, Long> counters) {
+      Cache<String, Long> counters,
+      String variant) {
     AsyncCache<String, byte[]> asyncValues = values.unwrap(AsyncCache.class);
     AsyncCache<String, Long> asyncCounters = counters.unwrap(AsyncCache.class);
     byte[] value = RawStates.randomValue(100);
@@ -257,7 +271,7 @@ public final class PairedBenchmark {
     String window = WINDOW + " in flight";
     rows.add(
         new Row(
-            ASYNC_GET,
+            ASYNC_GET + variant,
             "100 B",
             1,
             async,
@@ -265,7 +279,7 @@ public final class PairedBenchmark {
             PairedWorkloads.cacheAsyncGet(asyncValues, cacheKeys, WINDOW)));
     rows.add(
         new Row(
-            "async put, " + window,
+            "async put, " + window + variant,
             "100 B",
             1,
             async,
@@ -273,7 +287,7 @@ public final class PairedBenchmark {
             PairedWorkloads.cacheAsyncPut(asyncValues, cacheKeys, value, WINDOW)));
     rows.add(
         new Row(
-            "async invoke (+1 Long), " + window + " / raw gets+cas chains",
+            "async invoke (+1 Long), " + window + variant + " / raw gets+cas chains",
             "-",
             1,
             async,

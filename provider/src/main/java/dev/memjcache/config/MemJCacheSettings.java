@@ -66,6 +66,9 @@ public final class MemJCacheSettings {
   /** Default of {@link #maxAsyncOperations()}. */
   public static final int DEFAULT_MAX_ASYNC_OPERATIONS = 4096;
 
+  /** Option name of {@link #asyncCompletion()}. */
+  public static final String ASYNC_COMPLETION = "asyncCompletion";
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -110,6 +113,7 @@ public final class MemJCacheSettings {
   private final Credentials credentials;
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
+  private final AsyncCompletion asyncCompletion;
 
   /**
    * How failing memcached servers are detected and brought back (README "Running in production"),
@@ -147,8 +151,10 @@ public final class MemJCacheSettings {
       OptionLocation allowPackagesLocation,
       Credentials credentials,
       ServerHealth serverHealth,
-      int maxAsyncOperations) {
+      int maxAsyncOperations,
+      AsyncCompletion asyncCompletion) {
     this.maxAsyncOperations = maxAsyncOperations;
+    this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
     this.credentials = Objects.requireNonNull(credentials);
     this.servers = List.copyOf(servers);
     this.operationTimeoutMillis = operationTimeoutMillis;
@@ -183,6 +189,16 @@ public final class MemJCacheSettings {
    */
   public int maxAsyncOperations() {
     return maxAsyncOperations;
+  }
+
+  /**
+   * Option {@code asyncCompletion}, default {@code thread}: where the asynchronous view completes a
+   * stage whose last step was a memcached answer ({@link AsyncCompletion}).
+   *
+   * @return the choice, never null
+   */
+  public AsyncCompletion asyncCompletion() {
+    return asyncCompletion;
   }
 
   /**
@@ -355,6 +371,7 @@ public final class MemJCacheSettings {
     p.setProperty(SERVER_RETRY_MILLIS, Long.toString(serverHealth.retryMillis()));
     p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
     p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
+    p.setProperty(ASYNC_COMPLETION, asyncCompletion.optionValue());
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
   }
@@ -373,7 +390,8 @@ public final class MemJCacheSettings {
         && cacheDefaults.equals(s.cacheDefaults)
         && credentials.equals(s.credentials)
         && serverHealth.equals(s.serverHealth)
-        && maxAsyncOperations == s.maxAsyncOperations;
+        && maxAsyncOperations == s.maxAsyncOperations
+        && asyncCompletion == s.asyncCompletion;
   }
 
   @Override
@@ -389,7 +407,8 @@ public final class MemJCacheSettings {
         exptimeMarginSeconds,
         cacheDefaults,
         serverHealth,
-        maxAsyncOperations);
+        maxAsyncOperations,
+        asyncCompletion);
   }
 
   /**

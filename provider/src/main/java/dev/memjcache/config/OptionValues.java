@@ -172,6 +172,15 @@ final class OptionValues {
     throw bad(option, value, source, "fail or degrade");
   }
 
+  static AsyncCompletion asyncCompletion(String option, String value, String source) {
+    for (AsyncCompletion choice : AsyncCompletion.values()) {
+      if (choice.optionValue().equalsIgnoreCase(value.trim())) {
+        return choice;
+      }
+    }
+    throw bad(option, value, source, "thread or inline");
+  }
+
   static boolean bool(String option, String value, String source) {
     String v = value.trim();
     if (v.equalsIgnoreCase("true")) {

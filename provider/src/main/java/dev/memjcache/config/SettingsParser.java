@@ -1,6 +1,7 @@
 package dev.memjcache.config;
 
 import static dev.memjcache.config.MemJCacheSettings.ALLOW_PACKAGES;
+import static dev.memjcache.config.MemJCacheSettings.ASYNC_COMPLETION;
 import static dev.memjcache.config.MemJCacheSettings.CONNECT_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
@@ -41,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * generationRefreshMillis} (plain milliseconds or {@code <n><ms|s|m|h|d>}), {@code keyPrefix},
  * {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, {@code username} and
  * {@code password} (SASL, see {@link Credentials}; never in a {@code memcached://} URI), {@code
- * serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds}, and
- * the per-cache {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by
- * {@link CacheDefaults}. A properties file also holds {@code servers}.
+ * serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds},
+ * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), and the per-cache
+ * {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link
+ * CacheDefaults}. A properties file also holds {@code servers}.
  */
 public final class SettingsParser {
 
@@ -76,7 +78,8 @@ public final class SettingsParser {
           SERVER_FAILURE_LIMIT,
           SERVER_RETRY_MILLIS,
           RECONNECT_DELAY_SECONDS,
-          MAX_ASYNC_OPERATIONS);
+          MAX_ASYNC_OPERATIONS,
+          ASYNC_COMPLETION);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -447,6 +450,7 @@ public final class SettingsParser {
     long serverRetry = MemJCacheSettings.DEFAULT_SERVER_RETRY_MILLIS;
     int reconnectDelay = MemJCacheSettings.DEFAULT_RECONNECT_DELAY_SECONDS;
     int maxAsync = MemJCacheSettings.DEFAULT_MAX_ASYNC_OPERATIONS;
+    AsyncCompletion asyncCompletion = AsyncCompletion.THREAD;
 
     for (Map.Entry<String, Value> e : values.entrySet()) {
       String key = e.getKey();
@@ -471,6 +475,7 @@ public final class SettingsParser {
             reconnectDelay = OptionValues.wholeNumber(key, text, source, 1, 3600);
         case MAX_ASYNC_OPERATIONS ->
             maxAsync = OptionValues.wholeNumber(key, text, source, 1, 1_000_000);
+        case ASYNC_COMPLETION -> asyncCompletion = OptionValues.asyncCompletion(key, text, source);
         default -> {
           CacheKey cacheKey = cacheKey(key);
           CacheDefaultsBuilder b =
@@ -501,7 +506,8 @@ public final class SettingsParser {
         allowLocation,
         credentials(username, password),
         new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay),
-        maxAsync);
+        maxAsync,
+        asyncCompletion);
   }
 
   /** Both options or neither; messages name where each came from, never the password. */

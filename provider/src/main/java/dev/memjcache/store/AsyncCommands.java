@@ -1,23 +1,29 @@
 package dev.memjcache.store;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import net.spy.memcached.CASResponse;
-import net.spy.memcached.CASValue;
-import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
-import net.spy.memcached.internal.OperationCompletionListener;
-import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.OperationFactory;
+import net.spy.memcached.internal.CheckedOperationTimeoutException;
+import net.spy.memcached.ops.CASOperationStatus;
+import net.spy.memcached.ops.DeleteOperation;
+import net.spy.memcached.ops.GetsOperation;
+import net.spy.memcached.ops.Operation;
+import net.spy.memcached.ops.OperationStatus;
+import net.spy.memcached.ops.StoreOperation;
+import net.spy.memcached.ops.StoreType;
 
 /**
- * The memcached commands of the asynchronous paths, without a waiting thread: spymemcached's {@link
- * OperationFuture} listeners complete a {@link CompletableFuture}. Each command reports to node
+ * The memcached commands of the asynchronous paths, without a waiting thread: each command is built
+ * with spymemcached's operation factory and its callback completes a {@link CompletableFuture}, one
+ * object per command (no {@code OperationFuture}, latch or listener). Each command reports to node
  * health like {@link MemcachedStore}'s blocking ones: a server marked down fails at once (the
  * command is not sent), an answer marks success, and a command with no answer within the operation
  * timeout is cancelled and fails with a {@link StoreFailureException} ({@link CommandDeadlines}).
- * Completion runs on spymemcached's I/O thread, whose listeners run inline ({@link
- * InlineExecutorService}), or on the timeout thread: callers attach only cheap, non-blocking steps
- * there, and hand user code (and the application's stages) to an executor.
+ * Completion runs on spymemcached's I/O thread, or on the timeout thread: callers attach only
+ * cheap, non-blocking steps there, and hand user code (and the application's stages) to an
+ * executor.
  *
  * <p>Sending many commands before awaiting any pipelines them: spymemcached writes every queued
  * operation of a server in one batch.
@@ -25,16 +31,20 @@ import net.spy.memcached.internal.OperationFuture;
 public final class AsyncCommands {
 
   private final MemcachedStore store;
+  private final LocatingClient client;
+  private final OperationFactory operations;
 
   /**
    * @param store the store whose client, node health, item size rule and timeout are used
    */
   public AsyncCommands(MemcachedStore store) {
     this.store = store;
+    this.client = store.connection();
+    this.operations = client.operations();
   }
 
   /**
-   * memcached {@code gets} (spymemcached {@code asyncGets}).
+   * memcached {@code gets}.
    *
    * @param key the memcached key
    * @return a future of the item with its CAS unique, or null when there is none; completes
@@ -60,25 +70,12 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<CASValue<CachedData>, R> pending =
-        new Pending<>(
-            "gets",
-            key,
-            node,
-            value ->
-                decode.apply(
-                    value == null
-                        ? null
-                        : new StoreItem(
-                            key,
-                            value.getValue().getData(),
-                            value.getValue().getFlags(),
-                            value.getCas())));
-    return pending.send(store.client().asyncGets(key, RawTranscoder.INSTANCE));
+    Pending<R> pending = new Pending<>("gets", key, node, (status, item) -> decode.apply(item));
+    return pending.send(operations.gets(key, pending));
   }
 
   /**
-   * memcached {@code set}, unconditionally (spymemcached {@code set}).
+   * memcached {@code set}, unconditionally.
    *
    * @param key the memcached key
    * @param exptime memcached exptime (see {@link MemcachedStore#add})
@@ -95,9 +92,8 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<Boolean, Void> pending = new Pending<>("set", key, node, null);
-    return pending.send(
-        store.client().set(key, exptime, item(flags, data), RawTranscoder.INSTANCE));
+    Pending<Void> pending = new Pending<>("set", key, node, null);
+    return pending.send(operations.store(StoreType.set, key, flags, exptime, data, pending));
   }
 
   /**
@@ -116,9 +112,8 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<Boolean, Boolean> pending = new Pending<>("add", key, node, Boolean.TRUE::equals);
-    return pending.send(
-        store.client().add(key, exptime, item(flags, data), RawTranscoder.INSTANCE));
+    Pending<Boolean> pending = new Pending<>("add", key, node, AsyncCommands::succeeded);
+    return pending.send(operations.store(StoreType.add, key, flags, exptime, data, pending));
   }
 
   /**
@@ -138,17 +133,19 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<CASResponse, CasOutcome> pending =
+    Pending<CasOutcome> pending =
         new Pending<>(
             "cas",
             key,
             node,
-            response ->
-                response == CASResponse.OK
-                    ? CasOutcome.STORED
-                    : CasOutcome.of(response, key, NodeHealth.name(node)));
-    return pending.send(
-        store.client().asyncCAS(key, cas, exptime, item(flags, data), RawTranscoder.INSTANCE));
+            (status, item) -> {
+              if (status instanceof CASOperationStatus answer) {
+                return CasOutcome.of(answer.getCASResponse(), key, NodeHealth.name(node));
+              }
+              throw StoreFailureException.of(
+                  "cas", key, NodeHealth.name(node), "answered " + status, null);
+            });
+    return pending.send(operations.cas(StoreType.set, key, cas, flags, exptime, data, pending));
   }
 
   /**
@@ -165,9 +162,10 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<Boolean, Boolean> pending =
-        new Pending<>(cas == 0 ? "delete" : "delete-with-cas", key, node, Boolean.TRUE::equals);
-    return pending.send(cas == 0 ? store.client().delete(key) : store.client().delete(key, cas));
+    Pending<Boolean> pending =
+        new Pending<>(cas == 0 ? "delete" : "delete-with-cas", key, node, AsyncCommands::succeeded);
+    return pending.send(
+        cas == 0 ? operations.delete(key, pending) : operations.delete(key, cas, pending));
   }
 
   /** Why node health refuses a command to {@code node} now, or null when it is admitted. */
@@ -180,29 +178,44 @@ public final class AsyncCommands {
     }
   }
 
+  private static Boolean succeeded(OperationStatus status, StoreItem item) {
+    return status != null && status.isSuccess();
+  }
+
+  /** Turns the status (and the item of a {@code gets}) of an answered command into its result. */
+  private interface Answer<R> {
+    R of(OperationStatus status, StoreItem item);
+  }
+
   /**
-   * One command in flight, and the future of its result: completed by spymemcached's listener with
-   * the answer (translated by {@link MemcachedStore#await}, which also reports to node health), or
-   * failed by {@link CommandDeadlines} when no answer came in time. One object per command.
+   * One command in flight and the future of its result, in one object: spymemcached's operation
+   * calls it back on the I/O thread (status, item, then {@code complete}), or {@link
+   * CommandDeadlines} fails it when no answer came in time. The checks are those of spymemcached's
+   * {@code OperationFuture.get}: an errored, cancelled or timed-out operation fails ({@link
+   * MemcachedStore#failed}); an answer marks the server healthy.
    *
-   * @param <T> spymemcached's answer type
    * @param <R> the result type
    */
-  private final class Pending<T, R> extends CompletableFuture<R>
-      implements OperationCompletionListener, CommandDeadlines.Tracked {
+  private final class Pending<R> extends CompletableFuture<R>
+      implements GetsOperation.Callback,
+          StoreOperation.Callback,
+          DeleteOperation.Callback,
+          CommandDeadlines.Tracked {
 
     private final String command;
     private final String key;
     private final MemcachedNode node;
 
-    /** Maps the answer to the result; null for {@code set}, whose false answer is a refusal. */
-    private final Function<T, R> answer;
+    /** The result of an answer; null for {@code set}, whose failed answer is a refusal. */
+    private final Answer<R> answer;
 
     private final long deadlineNanos;
-    private OperationFuture<T> op;
+    private Operation op;
+    private OperationStatus status;
+    private StoreItem item;
     private volatile boolean expired;
 
-    Pending(String command, String key, MemcachedNode node, Function<T, R> answer) {
+    Pending(String command, String key, MemcachedNode node, Answer<R> answer) {
       this.command = command;
       this.key = key;
       this.node = node;
@@ -210,28 +223,56 @@ public final class AsyncCommands {
       this.deadlineNanos = store.deadlines().deadlineFromNow();
     }
 
-    CompletableFuture<R> send(OperationFuture<T> sent) {
-      this.op = sent;
+    /** Queues {@code operation}, whose callback is this, and starts its deadline. */
+    CompletableFuture<R> send(Operation operation) {
+      this.op = operation;
+      client.enqueue(key, operation);
       store.deadlines().track(this);
-      sent.addListener(this);
       return this;
     }
 
     @Override
-    public void onComplete(OperationFuture<?> done) {
+    public void receivedStatus(OperationStatus received) {
+      status = received;
+    }
+
+    @Override
+    public void gotData(String itemKey, int flags, long cas, byte[] data) {
+      item = new StoreItem(key, data, flags, cas);
+    }
+
+    @Override
+    public void gotData(String itemKey, long cas) {}
+
+    @Override
+    public void gotData(long cas) {}
+
+    @Override
+    public void complete() {
       if (expired || isDone()) {
         return; // expired already: node health has counted it
       }
       try {
-        T value = store.await(op, command, key, node);
+        Operation done = op;
+        if (done.hasErrored()) {
+          throw store.failed(command, key, node, done.getException());
+        }
+        if (done.isCancelled()) {
+          throw store.failed(command, key, node, new CancellationException("Cancelled"));
+        }
+        if (done.isTimedOut()) {
+          throw store.failed(
+              command, key, node, new CheckedOperationTimeoutException("timed out", done));
+        }
+        store.health().succeeded(node);
         if (answer == null) {
-          if (!Boolean.TRUE.equals(value)) {
+          if (status == null || !status.isSuccess()) {
             throw StoreFailureException.of(
-                command, key, NodeHealth.name(node), "was refused: " + op.getStatus(), null);
+                command, key, NodeHealth.name(node), "was refused: " + status, null);
           }
           complete(null);
         } else {
-          complete(answer.apply(value));
+          complete(answer.of(status, item));
         }
       } catch (RuntimeException e) {
         completeExceptionally(e);
@@ -255,16 +296,12 @@ public final class AsyncCommands {
         return; // the answer came first
       }
       long timeout = store.timeoutMillis();
-      op.cancel(true);
+      op.cancel();
       // counted before the stage fails, so whatever the caller does next sees the server's health
       store.health().failed(node, command + " timed out after " + timeout + " ms");
       completeExceptionally(
           StoreFailureException.of(
               command, key, NodeHealth.name(node), "timed out after " + timeout + " ms", null));
     }
-  }
-
-  private static CachedData item(int flags, byte[] data) {
-    return new CachedData(flags, data, Integer.MAX_VALUE);
   }
 }

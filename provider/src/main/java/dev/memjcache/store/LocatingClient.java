@@ -6,6 +6,8 @@ import java.util.List;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.NodeLocator;
+import net.spy.memcached.OperationFactory;
+import net.spy.memcached.ops.Operation;
 
 /**
  * A spymemcached client that exposes its live node locator: {@link #getNodeLocator()} returns a
@@ -16,6 +18,25 @@ final class LocatingClient extends MemcachedClient {
 
   LocatingClient(ConnectionFactory factory, List<InetSocketAddress> servers) throws IOException {
     super(factory, servers);
+  }
+
+  /**
+   * The client's operation factory (binary protocol), to build a command whose callback is the
+   * caller's own: {@link AsyncCommands} completes its futures without spymemcached's {@code
+   * OperationFuture}, latch and listener list per command.
+   */
+  OperationFactory operations() {
+    return opFact;
+  }
+
+  /**
+   * Queues {@code op} for the server of {@code key}, as the client's own commands do.
+   *
+   * @throws IllegalStateException when the client is shutting down
+   * @throws IllegalArgumentException when the key is not a valid memcached key
+   */
+  void enqueue(String key, Operation op) {
+    mconn.enqueueOperation(key, op);
   }
 
   /** The locator the connection routes with; its nodes are the live ones. */

@@ -13,10 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.spy.memcached.CASResponse;
@@ -58,26 +55,6 @@ public final class MemcachedStore implements AutoCloseable {
 
   private final long timeoutMillis;
   private final CommandDeadlines deadlines;
-
-  /**
-   * Where the asynchronous view completes the stages it hands to the application when their last
-   * step ran on an internal thread ({@link #onInternalThread}): one thread taking the completions
-   * in order and in batches ({@link SerialCompletions}), started on first use and stopped with the
-   * store.
-   */
-  private final SerialCompletions completions =
-      new SerialCompletions(
-          new ThreadPoolExecutor(
-              0,
-              1,
-              60,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              runnable -> {
-                Thread thread = new Thread(runnable, "memjcache-completions");
-                thread.setDaemon(true);
-                return thread;
-              }));
 
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
@@ -219,17 +196,6 @@ public final class MemcachedStore implements AutoCloseable {
     Thread current = Thread.currentThread();
     return current instanceof MemcachedConnection
         || current instanceof CommandDeadlines.SweeperThread;
-  }
-
-  /**
-   * The executor that completes stages handed to the application (see {@link #completions}'s
-   * field): the application's continuations attached without an executor run there, so they must
-   * not block.
-   *
-   * @return the executor, one daemon thread named {@code memjcache-completions}
-   */
-  public Executor completions() {
-    return completions;
   }
 
   /** Returns the operation timeout, in milliseconds. */
@@ -460,7 +426,6 @@ public final class MemcachedStore implements AutoCloseable {
   @Override
   public void close() {
     health.close();
-    completions.shutdown();
     deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
   }
@@ -573,17 +538,30 @@ public final class MemcachedStore implements AutoCloseable {
               + " ms",
           e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof CancellationException || e.getCause() instanceof IOException) {
-        health.failed(node, command + " failed: " + e.getCause());
-      }
-      throw new StoreFailureException(
-          "memcached " + command + describe(key, node) + " failed: " + e.getCause(), e.getCause());
+      throw failed(command, key, node, e.getCause());
     } catch (RuntimeException e) {
       // spymemcached reports cancelled operations (dead server, FailureMode.Cancel) this way
       health.failed(node, command + " failed: " + e);
       throw new StoreFailureException(
           "memcached " + command + describe(key, node) + " failed: " + e, e);
     }
+  }
+
+  /**
+   * The failure of a command that ended without an answer: a cancelled command (its connection was
+   * lost) or an I/O error counts against its server's health, spymemcached's own failures do not.
+   */
+  StoreFailureException failed(String command, Object key, MemcachedNode node, Throwable cause) {
+    if (cause instanceof CancellationException || cause instanceof IOException) {
+      health.failed(node, command + " failed: " + cause);
+    }
+    return new StoreFailureException(
+        "memcached " + command + describe(key, node) + " failed: " + cause, cause);
+  }
+
+  /** The client's own connection, for commands built with its operation factory. */
+  LocatingClient connection() {
+    return client;
   }
 
   private static String describe(Object key, MemcachedNode node) {

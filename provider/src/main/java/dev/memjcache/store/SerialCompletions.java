@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * under load (many commands in flight) the I/O thread queues completions without a hand-off each.
  * Only an idle queue costs a submission to {@code thread}. Thread-safe.
  */
-final class SerialCompletions implements java.util.concurrent.Executor {
+final class SerialCompletions implements StageCompletions {
 
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -48,8 +48,8 @@ final class SerialCompletions implements java.util.concurrent.Executor {
     } while (!queue.isEmpty() && scheduled.compareAndSet(false, true));
   }
 
-  /** Stops the thread; completions queued later are not run. */
-  void shutdown() {
+  @Override
+  public void close() {
     thread.shutdown();
   }
 }

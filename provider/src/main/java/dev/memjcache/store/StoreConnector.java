@@ -69,7 +69,6 @@ final class StoreConnector {
                       .setOpTimeout(operationTimeoutMillis)
                       .setOpQueueMaxBlockTime(operationTimeoutMillis)
                       .setDaemon(true)
-                      .setListenerExecutorService(new InlineExecutorService())
                       .build()),
               resolved);
     } catch (Exception e) {

@@ -213,6 +213,23 @@ class SettingsParserTest {
   }
 
   @Test
+  void asyncCompletionIsParsedAndABadValueNamesTheChoices() {
+    assertEquals(
+        AsyncCompletion.INLINE,
+        SettingsParser.parse(URI.create("memcached://h?asyncCompletion=Inline"), null, null)
+            .asyncCompletion());
+    assertEquals(
+        AsyncCompletion.THREAD,
+        SettingsParser.parse(URI.create("memcached://h"), null, null).asyncCompletion());
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SettingsParser.parse(URI.create("memcached://h?asyncCompletion=io"), null, null));
+    assertTrue(bad.getMessage().contains("asyncCompletion"), bad.getMessage());
+    assertTrue(bad.getMessage().contains("thread or inline"), bad.getMessage());
+  }
+
+  @Test
   void maxAsyncOperationsIsParsed() {
     assertEquals(
         128,
@@ -346,6 +363,7 @@ class SettingsParserTest {
     expected.setProperty("serverRetryMillis", "1000");
     expected.setProperty("reconnectDelaySeconds", "1");
     expected.setProperty("maxAsyncOperations", "4096");
+    expected.setProperty("asyncCompletion", "thread");
     expected.setProperty("cache.x.y.expiry", "created:5m");
     assertEquals(expected, p);
   }

@@ -63,7 +63,7 @@ class SerialCompletionsTest {
     }
     assertEquals(0, outOfOrder.get(), "a producer's completions ran out of order");
     assertEquals(1, threads.stream().distinct().count(), "more than one thread: " + threads);
-    completions.shutdown();
+    completions.close();
     assertTrue(thread.awaitTermination(5, TimeUnit.SECONDS));
   }
 
@@ -78,6 +78,6 @@ class SerialCompletionsTest {
         });
     completions.execute(after::countDown);
     assertTrue(after.await(5, TimeUnit.SECONDS));
-    completions.shutdown();
+    completions.close();
   }
 }
