@@ -2,9 +2,6 @@ package dev.memjcache.store;
 
 import dev.memjcache.config.AsyncCompletion;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where the asynchronous view completes a stage it hands to the application when the stage's last
@@ -30,26 +27,15 @@ public interface StageCompletions extends Executor, AutoCloseable {
    * The completions of {@code choice}.
    *
    * @param choice {@link AsyncCompletion#THREAD}: one daemon thread named {@code
-   *     memjcache-completions}, started on first use and stopped after 60 s idle or by {@link
-   *     #close}; {@link AsyncCompletion#INLINE}: the caller's thread
+   *     memjcache-completions}, started on first use and stopped by {@link #close}; {@link
+   *     AsyncCompletion#INLINE}: the caller's thread
    * @return new completions, never null
    */
   static StageCompletions of(AsyncCompletion choice) {
     if (choice == AsyncCompletion.INLINE) {
       return Inline.INSTANCE;
     }
-    return new SerialCompletions(
-        new ThreadPoolExecutor(
-            0,
-            1,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            runnable -> {
-              Thread thread = new Thread(runnable, "memjcache-completions");
-              thread.setDaemon(true);
-              return thread;
-            }));
+    return new SerialCompletions("memjcache-completions");
   }
 
   /** {@link AsyncCompletion#INLINE}: completes on the thread that has the answer. */

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -18,8 +16,7 @@ class SerialCompletionsTest {
 
   @Test
   void everyCompletionFromManyThreadsRunsOnceOnOneThreadInEachProducersOrder() throws Exception {
-    ExecutorService thread = Executors.newSingleThreadExecutor();
-    SerialCompletions completions = new SerialCompletions(thread);
+    SerialCompletions completions = new SerialCompletions("test-completions");
     int producers = 4;
     int each = 20_000;
     AtomicIntegerArray runs = new AtomicIntegerArray(producers * each);
@@ -62,15 +59,14 @@ class SerialCompletionsTest {
       assertEquals(1, runs.get(i), "completion " + i);
     }
     assertEquals(0, outOfOrder.get(), "a producer's completions ran out of order");
-    assertEquals(1, threads.stream().distinct().count(), "more than one thread: " + threads);
+    assertEquals(List.of("test-completions"), threads.stream().distinct().toList());
     completions.close();
-    assertTrue(thread.awaitTermination(5, TimeUnit.SECONDS));
+    assertTrue(completions.awaitTermination(5_000), "the thread did not end after close");
   }
 
   @Test
   void aCompletionThatThrowsDoesNotStopTheOnesAfterIt() throws Exception {
-    ExecutorService thread = Executors.newSingleThreadExecutor();
-    SerialCompletions completions = new SerialCompletions(thread);
+    SerialCompletions completions = new SerialCompletions("test-completions");
     CountDownLatch after = new CountDownLatch(1);
     completions.execute(
         () -> {
