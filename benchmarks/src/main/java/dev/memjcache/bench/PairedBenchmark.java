@@ -41,6 +41,9 @@ public final class PairedBenchmark {
   /** Name of the asynchronous get row, compared with the synchronous 4-thread get. */
   static final String ASYNC_GET = "async get, " + WINDOW + " in flight";
 
+  /** Label suffix of the asynchronous rows whose manager has {@code asyncCompletion=inline}. */
+  static final String INLINE = ", asyncCompletion=inline";
+
   /** What a row must reach (issue 9); {@code NaN} where the issue sets no target. */
   record Targets(double ratio, double cpu, double allocation) {}
 
@@ -246,7 +249,7 @@ public final class PairedBenchmark {
         client,
         BenchEnvironment.valuesCache(inline),
         BenchEnvironment.countersCache(inline),
-        ", asyncCompletion=inline");
+        INLINE);
     return rows;
   }
 
