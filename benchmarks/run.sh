@@ -6,8 +6,8 @@
 #                                                                 # sample (p50/p99) + -prof gc +
 #                                                                 # client CPU per operation
 #   benchmarks/run.sh --paired [--no-build] [--quick] [paired args...]
-#                                        # ~10 min: raw and MemJCache alternating in one JVM, 20 pairs
-#                                        # per row, median ratio + bootstrap 95 % interval, CPU and
+#                                        # ~8 min: raw and MemJCache alternating in one JVM, 40 pairs
+#                                        # of 100 ms rounds per row, median ratio + bootstrap 95 % interval, CPU and
 #                                        # B/op; writes results/paired-table.md (--quick: a few rows,
 #                                        # results/paired-quick-table.md). See PairedBenchmark.
 #                                        # --max-pairs M: rows whose interval is wider than ±5 %
