@@ -131,6 +131,58 @@ public final class EntryKeyHash implements HashAlgorithm {
   }
 
   /**
+   * The hash of every entry key {@code <cachePrefix><generation>:<part>}, computed from its parts
+   * without building a key: what {@link #hash} returns for such a key whatever its generation.
+   *
+   * @param cachePrefix {@code <prefix>:<cache>:} ({@code KeyCodec#cachePrefix})
+   * @param part the key's last segment
+   * @return a 32-bit unsigned hash in a long
+   */
+  long entryHash(String cachePrefix, String part) {
+    int length = cachePrefix.length() + part.length();
+    int cacheEnd = cachePrefix.length() - 1;
+    if (length > MAX_ASCII_KEY
+        || !cachePrefix.startsWith(prefix)
+        || cacheEnd <= prefix.length()
+        || cachePrefix.charAt(cacheEnd) != ':'
+        || cachePrefix.indexOf(':', prefix.length()) != cacheEnd) {
+      return hash(cachePrefix + "0:" + part); // not an entry key's layout: the general path
+    }
+    LastHash memo = last.get();
+    byte[] chars = memo.chars;
+    int n = 0;
+    for (int i = 0; i < cachePrefix.length(); i++) {
+      char c = cachePrefix.charAt(i);
+      if (c >= 0x80) {
+        return hash(cachePrefix + "0:" + part);
+      }
+      chars[n++] = (byte) c;
+    }
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c >= 0x80) {
+        return hash(cachePrefix + "0:" + part);
+      }
+      chars[n++] = (byte) c;
+    }
+    return md5Ketama(memo, n);
+  }
+
+  /**
+   * Records that {@code itemKey} hashes to {@code hash} ({@link #entryHash} of its parts): the
+   * lookups of the same String that follow on this thread (a multi-get's grouping by server,
+   * spymemcached's own routing of the command) find it by identity.
+   */
+  void remember(String itemKey, long hash) {
+    LastHash memo = last.get();
+    int slot = System.identityHashCode(itemKey) & (RECENT - 1);
+    memo.key = itemKey;
+    memo.hash = hash;
+    memo.recentKeys[slot] = itemKey;
+    memo.recentHashes[slot] = hash;
+  }
+
+  /**
    * Whether {@code a} and {@code b} are entry keys that differ in their generation segment only.
    */
   private boolean sameWithoutGeneration(String a, String b) {
@@ -182,6 +234,12 @@ public final class EntryKeyHash implements HashAlgorithm {
       }
       chars[n++] = (byte) c;
     }
+    return md5Ketama(memo, n);
+  }
+
+  /** KETAMA_HASH of the first {@code n} bytes of {@code memo.chars}. */
+  private static long md5Ketama(LastHash memo, int n) {
+    byte[] chars = memo.chars;
     byte[] d = memo.digest;
     memo.md5.update(chars, 0, n);
     try {
