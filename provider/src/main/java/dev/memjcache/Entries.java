@@ -63,6 +63,13 @@ final class Entries<K, V> {
   /** Whether this cache is registered with {@link #dependents}; checked once per value. */
   private volatile boolean dependent;
 
+  /**
+   * The value class last found not to be dependent, so the name check runs once per class (most
+   * caches hold one value class). A racy cache of an immutable reference: a stale read only repeats
+   * the check.
+   */
+  private Class<?> independentClass;
+
   private final BulkEntries<K, V> bulk;
 
   Entries(
@@ -316,7 +323,15 @@ final class Entries<K, V> {
    *     be taken as a miss
    */
   boolean observe(Object value) {
-    if (dependent || value == null || !FrameworkTypes.isDependentValue(value.getClass())) {
+    if (dependent || value == null) {
+      return false;
+    }
+    Class<?> type = value.getClass();
+    if (type == independentClass) {
+      return false;
+    }
+    if (!FrameworkTypes.isDependentValue(type)) {
+      independentClass = type;
       return false;
     }
     dependent = true;

@@ -9,14 +9,15 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 
 /**
- * spymemcached's consistent-hashing locator with a per-thread memo of recent lookups by hash. Every
+ * spymemcached's consistent-hashing locator, answered from a {@link KetamaRing} (the same continuum
+ * as sorted arrays with a bucket index) instead of spymemcached's {@code TreeMap} search. Every
  * MemJCache command is routed twice on the calling thread: by MemJCache, to take the server's
  * generation and ask node health, and then by spymemcached when it queues the operation, with the
- * same key or one that hashes alike ({@link EntryKeyHash}); a bulk call routes each of its keys
- * twice the same way. The hash is memoized by {@link EntryKeyHash}; this memo saves the second
- * Ketama lookup, and the first one searches a {@link KetamaRing} (the same continuum as arrays)
- * instead of spymemcached's {@code TreeMap}. Installed through {@link RoutingConnectionFactory}, so
- * spymemcached's own lookups go through it too.
+ * same key or one that hashes alike ({@link EntryKeyHash}, which memoizes the hash); a bulk call
+ * routes each of its keys twice the same way, so the lookup by hash must be cheap. Installed
+ * through {@link RoutingConnectionFactory}, so spymemcached's own lookups go through it too. When
+ * the ring cannot be reproduced ({@link KetamaRing#of} returns null), lookups go to spymemcached's
+ * locator through a per-thread memo of recent lookups by hash.
  *
  * <p>A key's server depends on its hash only, and {@link #updateLocator} (spymemcached calls it
  * only for auto-discovered clusters, which MemJCache does not use) rebuilds the ring and empties
@@ -65,11 +66,14 @@ final class MemoizingLocator implements NodeLocator {
   @Override
   public MemcachedNode getPrimary(String key) {
     long hash = hashAlgorithm.hash(key);
+    KetamaRing current = ring;
+    if (current != null) {
+      return current.nodeFor(hash);
+    }
     Memo memo = memo();
     int slot = slot(hash);
     if (memo.hashes[slot] != hash) {
-      KetamaRing current = ring;
-      memo.nodes[slot] = current != null ? current.nodeFor(hash) : ketama.getPrimary(key);
+      memo.nodes[slot] = ketama.getPrimary(key);
       memo.hashes[slot] = hash;
     }
     return memo.nodes[slot];
@@ -84,17 +88,13 @@ final class MemoizingLocator implements NodeLocator {
    *     the key with {@link #getPrimary})
    */
   MemcachedNode nodeForHash(long hash) {
-    Memo memo = memo();
-    int slot = slot(hash);
-    if (memo.hashes[slot] != hash) {
-      KetamaRing current = ring;
-      if (current == null) {
-        return null;
-      }
-      memo.nodes[slot] = current.nodeFor(hash);
-      memo.hashes[slot] = hash;
-    }
-    return memo.nodes[slot];
+    KetamaRing current = ring;
+    return current != null ? current.nodeFor(hash) : null;
+  }
+
+  /** Whether lookups go through a {@link KetamaRing} (else through spymemcached's locator). */
+  boolean hasRing() {
+    return ring != null;
   }
 
   /** This thread's memo, emptied first when the layout changed since its last use. */
