@@ -67,23 +67,19 @@ final class BulkEntries<K, V> {
     List<MemcachedNode> servers = new ArrayList<>(size);
     List<K> failedKeys = new ArrayList<>(0);
     StoreFailureException failure = null;
-    CallGenerations generations = new CallGenerations(entries);
+    Router router = new Router();
     for (K key : keyList) {
       EncodedKey e = keys.encode(key);
-      String part = e.part();
-      long hash = routing.hash(cachePrefix, part);
-      MemcachedNode node = routing.node(hash, cachePrefix, part);
       String itemKey;
       try {
-        itemKey = keys.itemKey(generations.of(node), e);
+        itemKey = router.itemKey(e);
       } catch (StoreFailureException down) {
         failedKeys.add(key);
         failure = failure == null ? down : failure;
         continue;
       }
-      routing.routed(itemKey, hash);
       itemKeys.add(itemKey);
-      servers.add(node);
+      servers.add(router.node);
       encoded.add(e);
       keyOrder.add(key);
     }
@@ -116,31 +112,54 @@ final class BulkEntries<K, V> {
   StoreFailureException putAll(Map<? extends K, ? extends V> map, long expiresAt, long now) {
     int exptime = entries.exptime(expiresAt, now);
     List<BulkCommands.Write> writes = new ArrayList<>(map.size());
-    CallGenerations generations = new CallGenerations(entries);
+    Router router = new Router();
     StoreFailureException failure = null;
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       EncodedKey encoded = keys.encode(entry.getKey());
-      String part = encoded.part();
-      long hash = routing.hash(cachePrefix, part);
-      MemcachedNode node = routing.node(hash, cachePrefix, part);
       String itemKey;
       try {
-        itemKey = keys.itemKey(generations.of(node), encoded);
+        itemKey = router.itemKey(encoded);
       } catch (StoreFailureException e) {
         entries.observe(entry.getValue()); // as the single put: a dependent cache first, then dirty
-        entries.markDirty(node);
+        entries.markDirty(router.node);
         failure = failure == null ? e : failure;
         continue;
       }
-      routing.routed(itemKey, hash);
       EncodedEntry data = entries.encode(expiresAt, encoded, entry.getValue());
-      writes.add(new BulkCommands.Write(itemKey, node, exptime, data.flags(), data.bytes()));
+      writes.add(new BulkCommands.Write(itemKey, router.node, exptime, data.flags(), data.bytes()));
     }
     for (BulkCommands.FailedWrite failed : store.bulk().setAll(writes)) {
       entries.markDirty(store.nodeFor(failed.key()));
       failure = failure == null ? failed.failure() : failure;
     }
     return failure;
+  }
+
+  /**
+   * Routes the keys of one bulk call, one after the other, reused from key to key: the server from
+   * the key's parts ({@link EntryRouting}), that server's generation once per call ({@link
+   * CallGenerations}), the item key, which spymemcached's routing of the command then finds by
+   * identity. Not thread-safe: one per call.
+   */
+  private final class Router {
+    private final CallGenerations generations = new CallGenerations(entries);
+
+    /** The server of the key last given to {@link #itemKey}, set even when that failed. */
+    MemcachedNode node;
+
+    /**
+     * The item key of {@code encoded} in its server's generation; sets {@link #node}.
+     *
+     * @throws StoreFailureException when the server's generation cannot be read
+     */
+    String itemKey(EncodedKey encoded) {
+      String part = encoded.part();
+      long hash = routing.hash(cachePrefix, part);
+      node = routing.node(hash, cachePrefix, part);
+      String itemKey = keys.itemKey(generations.of(node), encoded);
+      routing.routed(itemKey, hash);
+      return itemKey;
+    }
   }
 
   /**
