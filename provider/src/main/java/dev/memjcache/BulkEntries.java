@@ -5,6 +5,8 @@ import dev.memjcache.codec.EncodedKey;
 import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.store.BulkCommands;
 import dev.memjcache.store.EntryRouting;
+import dev.memjcache.store.ItemSizeLimit;
+import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.StoreFailureException;
 import dev.memjcache.store.StoreItem;
@@ -30,6 +32,9 @@ import net.spy.memcached.MemcachedNode;
  * @param <V> value type
  */
 final class BulkEntries<K, V> {
+
+  /** Characters of the longest generation (Long.MAX_VALUE). */
+  private static final int MAX_GENERATION_DIGITS = 19;
 
   private final Entries<K, V> entries;
   private final MemcachedStore store;
@@ -104,31 +109,60 @@ final class BulkEntries<K, V> {
   }
 
   /**
-   * Pipelined blind {@code set}s. Entries of servers that are down or fail are not stored (their
-   * servers marked dirty).
+   * Pipelined blind {@code set}s. Every value is encoded and its item checked against the servers'
+   * size limit before anything is sent; then each entry is routed and its {@code set} sent at once,
+   * so the first ones are on the wire while the later ones are prepared, and all are awaited at the
+   * end. Entries of servers that are down or fail are not stored (their servers marked dirty).
    *
    * @return the first failure, null when every entry was stored
+   * @throws ItemTooLargeException before anything is sent, when an item exceeds the limit
    */
   StoreFailureException putAll(Map<? extends K, ? extends V> map, long expiresAt, long now) {
     int exptime = entries.exptime(expiresAt, now);
-    List<BulkCommands.Write> writes = new ArrayList<>(map.size());
+    int size = map.size();
+    EncodedKey[] encodedKeys = new EncodedKey[size];
+    EncodedEntry[] data = new EncodedEntry[size];
+    String[] itemKeys = new String[size]; // routed early: only those the size bound cannot clear
+    MemcachedNode[] servers = new MemcachedNode[size];
+    ItemSizeLimit limit = store.itemSizeLimit();
     Router router = new Router();
     StoreFailureException failure = null;
+    int n = 0;
     for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
       EncodedKey encoded = keys.encode(entry.getKey());
-      String itemKey;
-      try {
-        itemKey = router.itemKey(encoded);
-      } catch (StoreFailureException e) {
-        entries.observe(entry.getValue()); // as the single put: a dependent cache first, then dirty
-        entries.markDirty(router.node);
-        failure = failure == null ? e : failure;
-        continue;
+      EncodedEntry item = entries.encode(expiresAt, encoded, entry.getValue());
+      // the item key is the cache prefix, at most 19 generation digits, ':' and the part (ASCII)
+      int keyBound = cachePrefix.length() + MAX_GENERATION_DIGITS + 1 + encoded.part().length();
+      if (limit.itemBytes(keyBound, item.flags(), item.bytes().length) > limit.itemSizeMax()) {
+        try {
+          itemKeys[n] = router.itemKey(encoded);
+          servers[n] = router.node;
+        } catch (StoreFailureException down) {
+          // its generation cannot be read: the entry is not stored, whatever its size
+        }
+        if (itemKeys[n] != null) {
+          limit.check(itemKeys[n], item.flags(), item.bytes().length);
+        }
       }
-      EncodedEntry data = entries.encode(expiresAt, encoded, entry.getValue());
-      writes.add(new BulkCommands.Write(itemKey, router.node, exptime, data.flags(), data.bytes()));
+      encodedKeys[n] = encoded;
+      data[n++] = item;
     }
-    for (BulkCommands.FailedWrite failed : store.bulk().setAll(writes)) {
+    BulkCommands.SetPipeline sets = store.bulk().pipeline(size);
+    for (int i = 0; i < n; i++) {
+      String itemKey = itemKeys[i];
+      if (itemKey == null) {
+        try {
+          itemKey = router.itemKey(encodedKeys[i]);
+        } catch (StoreFailureException e) {
+          entries.markDirty(router.node);
+          failure = failure == null ? e : failure;
+          continue;
+        }
+        servers[i] = router.node;
+      }
+      sets.send(itemKey, servers[i], exptime, data[i].flags(), data[i].bytes());
+    }
+    for (BulkCommands.FailedWrite failed : sets.await()) {
       entries.markDirty(store.nodeFor(failed.key()));
       failure = failure == null ? failed.failure() : failure;
     }

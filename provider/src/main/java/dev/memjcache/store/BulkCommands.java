@@ -121,64 +121,83 @@ public final class BulkCommands {
       Map<String, CachedData> items, List<String> failedKeys, StoreFailureException failure) {}
 
   /**
-   * Pipelined memcached {@code set}s: all are sent before any answer is awaited; writes for servers
-   * marked down are not sent.
+   * Starts pipelined memcached {@code set}s: each is sent as soon as it is given, none awaited
+   * before {@link SetPipeline#await}.
    *
-   * @return the writes that failed (their server down, failing or refusing), empty when all were
-   *     stored
-   * @throws ItemTooLargeException before sending anything, when an item exceeds the limit
+   * @param expected about how many sets will be sent
    */
-  public List<FailedWrite> setAll(List<Write> writes) {
-    List<CachedData> items = new ArrayList<>(writes.size());
-    for (Write write : writes) {
-      items.add(store.item(write.key(), write.flags(), write.data()));
-    }
-    List<FailedWrite> failed = new ArrayList<>(0);
-    List<OperationFuture<Boolean>> futures = new ArrayList<>(writes.size());
-    for (int i = 0; i < writes.size(); i++) {
-      Write write = writes.get(i);
-      try {
-        health.admit(write.server());
-        futures.add(client.set(write.key(), write.exptime(), items.get(i), RawTranscoder.INSTANCE));
-      } catch (StoreFailureException e) {
-        futures.add(null);
-        failed.add(new FailedWrite(write.key(), e));
-      }
-    }
-    for (int i = 0; i < futures.size(); i++) {
-      OperationFuture<Boolean> future = futures.get(i);
-      if (future == null) {
-        continue;
-      }
-      Write write = writes.get(i);
-      try {
-        if (!store.await(future, "set", write.key(), write.server())) {
-          failed.add(new FailedWrite(write.key(), store.refused("set", write.key(), future)));
-        }
-      } catch (StoreFailureException e) {
-        failed.add(new FailedWrite(write.key(), e));
-      }
-    }
-    return failed;
+  public SetPipeline pipeline(int expected) {
+    return new SetPipeline(expected);
   }
 
   /**
-   * A write of {@link #setAll} that failed.
+   * Pipelined {@code set}s of one call, sent one by one and awaited together (so the first are on
+   * the wire while the caller prepares the next). Not thread-safe: one per call.
+   */
+  public final class SetPipeline {
+    private final List<String> keys;
+    private final List<MemcachedNode> servers;
+    private final List<OperationFuture<Boolean>> futures;
+    private final List<FailedWrite> failed = new ArrayList<>(0);
+
+    private SetPipeline(int expected) {
+      keys = new ArrayList<>(expected);
+      servers = new ArrayList<>(expected);
+      futures = new ArrayList<>(expected);
+    }
+
+    /**
+     * Sends a memcached {@code set} without awaiting it; a write for a server marked down is not
+     * sent and becomes a failed write.
+     *
+     * @param key the memcached key
+     * @param server the server {@code key} goes to ({@link MemcachedStore#nodeFor}, or {@link
+     *     EntryRouting#node} for an entry)
+     * @param exptime memcached exptime (see {@link MemcachedStore#add})
+     * @param flags the item flags
+     * @param data the item bytes
+     * @throws ItemTooLargeException when the item exceeds the servers' limit (nothing is sent)
+     */
+    public void send(String key, MemcachedNode server, int exptime, int flags, byte[] data) {
+      CachedData item = store.item(key, flags, data);
+      try {
+        health.admit(server);
+      } catch (StoreFailureException down) {
+        failed.add(new FailedWrite(key, down));
+        return;
+      }
+      futures.add(client.set(key, exptime, item, RawTranscoder.INSTANCE));
+      keys.add(key);
+      servers.add(server);
+    }
+
+    /**
+     * Awaits every {@code set} sent, each for at most the operation timeout.
+     *
+     * @return the writes that failed (their server down, failing or refusing), empty when all were
+     *     stored
+     */
+    public List<FailedWrite> await() {
+      for (int i = 0; i < futures.size(); i++) {
+        OperationFuture<Boolean> future = futures.get(i);
+        String key = keys.get(i);
+        try {
+          if (!store.await(future, "set", key, servers.get(i))) {
+            failed.add(new FailedWrite(key, store.refused("set", key, future)));
+          }
+        } catch (StoreFailureException e) {
+          failed.add(new FailedWrite(key, e));
+        }
+      }
+      return failed;
+    }
+  }
+
+  /**
+   * A write of a {@link SetPipeline} that failed.
    *
    * @param key the memcached key
    * @param failure why
    */
   public record FailedWrite(String key, StoreFailureException failure) {}
-
-  /**
-   * One pipelined write.
-   *
-   * @param key the memcached key
-   * @param server the server {@code key} goes to ({@link MemcachedStore#nodeFor}, or {@link
-   *     EntryRouting#node} for an entry)
-   * @param exptime memcached exptime (see {@link MemcachedStore#add})
-   * @param flags the item flags
-   * @param data the item bytes
-   */
-  public record Write(String key, MemcachedNode server, int exptime, int flags, byte[] data) {}
 }
