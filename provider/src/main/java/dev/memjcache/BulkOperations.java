@@ -44,7 +44,7 @@ final class BulkOperations<K, V> {
   Map<K, V> getAll(Set<? extends K> keys) {
     long start = System.nanoTime();
     long now = System.currentTimeMillis();
-    Entries.ReadAll<K, V> read = ctx.entries.readAll(keys, now);
+    BulkEntries.ReadAll<K, V> read = ctx.entries.bulk().readAll(keys, now);
     // fail mode throws here; degrade goes on with the entries of the servers that answered
     ctx.failures.partial("getAll", read.failure());
     List<Slot<K, V>> slots = read.slots();
@@ -159,7 +159,7 @@ final class BulkOperations<K, V> {
     if (replaceExisting) {
       wanted.addAll(keys);
     } else {
-      Entries.ReadAll<K, V> read = ctx.entries.readAll(keys, System.currentTimeMillis());
+      BulkEntries.ReadAll<K, V> read = ctx.entries.bulk().readAll(keys, System.currentTimeMillis());
       ctx.failures.partial("loadAll", read.failure());
       for (Slot<K, V> slot : read.slots()) {
         if (!slot.isPresent()) {
@@ -185,7 +185,7 @@ final class BulkOperations<K, V> {
         entries.keySet().forEach(ctx.entries::deleteBlind);
         return 0;
       }
-      StoreFailureException failure = ctx.entries.putAll(entries, expiresAt, now);
+      StoreFailureException failure = ctx.entries.bulk().putAll(entries, expiresAt, now);
       ctx.failures.partial("putAll", failure);
       return failure == null ? entries.size() : 0;
     }

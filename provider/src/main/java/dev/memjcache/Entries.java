@@ -10,6 +10,7 @@ import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.codec.SerializationException;
 import dev.memjcache.codec.ValueSerializer;
 import dev.memjcache.expiry.ExpiryDecider;
+import dev.memjcache.store.BulkCommands;
 import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.DependentCaches;
 import dev.memjcache.store.GenerationTracker;
@@ -21,8 +22,6 @@ import dev.memjcache.store.StoreItem;
 import dev.memjcache.support.RateLimitedLog;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +63,15 @@ final class Entries<K, V> {
   /** Whether this cache is registered with {@link #dependents}; checked once per value. */
   private volatile boolean dependent;
 
+  /**
+   * The value class last found not to be dependent, so the name check runs once per class (most
+   * caches hold one value class). A racy cache of an immutable reference: a stale read only repeats
+   * the check.
+   */
+  private Class<?> independentClass;
+
+  private final BulkEntries<K, V> bulk;
+
   Entries(
       MemcachedStore store,
       KeyCodec keys,
@@ -80,6 +88,12 @@ final class Entries<K, V> {
     this.envelopes = new EnvelopeCodec(serializer);
     this.generations = generations;
     this.expiry = expiry;
+    this.bulk = new BulkEntries<>(this);
+  }
+
+  /** The multi-get and pipelined {@code set}s of this cache's entries. */
+  BulkEntries<K, V> bulk() {
+    return bulk;
   }
 
   /** The refused-class reads of this cache. */
@@ -219,67 +233,6 @@ final class Entries<K, V> {
   }
 
   /**
-   * What a multi-get found.
-   *
-   * @param slots the slots of the keys whose server answered, in request order
-   * @param failedKeys keys whose server was down or failed
-   * @param failure the first failure, null when none
-   */
-  record ReadAll<K, V>(List<Slot<K, V>> slots, List<K> failedKeys, StoreFailureException failure) {}
-
-  /**
-   * One multi-get for many entries (one batch per server), in the order of {@code keyList}. The
-   * slots carry no CAS unique: a conditional write must re-read with {@link #read}. Keys of servers
-   * that are down or fail are reported, not read.
-   */
-  ReadAll<K, V> readAll(Collection<? extends K> keyList, long now) {
-    int size = keyList.size();
-    List<K> keyOrder = new ArrayList<>(size);
-    List<EncodedKey> encoded = new ArrayList<>(size);
-    List<String> itemKeys = new ArrayList<>(size);
-    List<MemcachedNode> servers = new ArrayList<>(size);
-    List<K> failedKeys = new ArrayList<>();
-    StoreFailureException failure = null;
-    for (K key : keyList) {
-      EncodedKey e = keys.encode(key);
-      String routingKey = keys.routingKey(e);
-      MemcachedNode node = store.nodeFor(routingKey);
-      try {
-        String itemKey = keys.itemKey(generations.generation(node), e);
-        store.routeItemKey(routingKey, itemKey);
-        itemKeys.add(itemKey);
-      } catch (StoreFailureException down) {
-        failedKeys.add(key);
-        failure = failure == null ? down : failure;
-        continue;
-      }
-      servers.add(node);
-      encoded.add(e);
-      keyOrder.add(key);
-    }
-    MemcachedStore.BulkRead read = store.getBulk(itemKeys, servers);
-    Set<String> failedItems =
-        read.failedKeys().isEmpty() ? Set.of() : new HashSet<>(read.failedKeys());
-    failure = failure == null ? read.failure() : failure;
-    List<Slot<K, V>> slots = new ArrayList<>(keyOrder.size());
-    for (int i = 0; i < keyOrder.size(); i++) {
-      String itemKey = itemKeys.get(i);
-      if (failedItems.contains(itemKey)) {
-        failedKeys.add(keyOrder.get(i));
-        continue;
-      }
-      slots.add(
-          slot(
-              keyOrder.get(i),
-              itemKey,
-              encoded.get(i),
-              item(itemKey, read.items().get(itemKey)),
-              now));
-    }
-    return new ReadAll<>(slots, failedKeys, failure);
-  }
-
-  /**
    * The item keys of this cache's current entries, listed by {@code lru_crawler metadump} server by
    * server, each with that server's generation. A server that is down or fails is reported to
    * {@code onFailure} and skipped.
@@ -308,7 +261,7 @@ final class Entries<K, V> {
    */
   List<Slot<K, V>> readItems(
       List<String> itemKeys, long now, Consumer<StoreFailureException> onFailure) {
-    MemcachedStore.BulkRead read = store.getBulk(itemKeys);
+    BulkCommands.BulkRead read = store.bulk().getBulk(itemKeys);
     if (read.failure() != null) {
       onFailure.accept(read.failure());
     }
@@ -369,8 +322,16 @@ final class Entries<K, V> {
    * @return true when writes had been dropped before the registration: a value just read must then
    *     be taken as a miss
    */
-  private boolean observe(Object value) {
-    if (dependent || value == null || !FrameworkTypes.isDependentValue(value.getClass())) {
+  boolean observe(Object value) {
+    if (dependent || value == null) {
+      return false;
+    }
+    Class<?> type = value.getClass();
+    if (type == independentClass) {
+      return false;
+    }
+    if (!FrameworkTypes.isDependentValue(type)) {
+      independentClass = type;
       return false;
     }
     dependent = true;
@@ -536,38 +497,6 @@ final class Entries<K, V> {
           store.set(itemKey, exptime, data.flags(), data.bytes());
           return null;
         });
-  }
-
-  /**
-   * Pipelined blind {@code set}s. Entries of servers that are down or fail are not stored (their
-   * servers marked dirty).
-   *
-   * @return the first failure, null when every entry was stored
-   */
-  StoreFailureException putAll(Map<? extends K, ? extends V> entries, long expiresAt, long now) {
-    int exptime = expiry.exptime(expiresAt, now);
-    List<MemcachedStore.Write> writes = new ArrayList<>(entries.size());
-    StoreFailureException[] failure = new StoreFailureException[1];
-    entries.forEach(
-        (key, value) -> {
-          observe(value);
-          EncodedKey encoded = keys.encode(key);
-          String itemKey;
-          try {
-            itemKey = itemKey(encoded);
-          } catch (StoreFailureException e) {
-            generations.markDirty(store.nodeFor(keys.routingKey(encoded)));
-            failure[0] = failure[0] == null ? e : failure[0];
-            return;
-          }
-          EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
-          writes.add(new MemcachedStore.Write(itemKey, exptime, data.flags(), data.bytes()));
-        });
-    for (MemcachedStore.FailedWrite failed : store.setAll(writes)) {
-      generations.markDirty(store.nodeFor(failed.key()));
-      failure[0] = failure[0] == null ? failed.failure() : failure[0];
-    }
-    return failure[0];
   }
 
   /**

@@ -41,15 +41,45 @@ public final class EntryKeyHash implements HashAlgorithm {
     long hash;
 
     /**
-     * Recently hashed keys by identity, direct-mapped: a bulk call routes its item keys, then
-     * spymemcached routes the same String objects again when it queues the multi-get or the sets.
+     * Recently hashed keys by identity, two-way: a bulk call routes its item keys, then
+     * spymemcached routes the same String objects again when it queues the multi-get or the sets. A
+     * key may sit in two slots (two slices of its identity hash); a new key takes the one written
+     * longer ago, so the keys of one batch rarely evict each other (direct-mapped, about one key in
+     * ten of a batch of 100 was evicted and hashed again).
      */
     final String[] recentKeys = new String[RECENT];
 
     final long[] recentHashes = new long[RECENT];
+
+    /** When each slot was written, by {@link #clock}. */
+    final int[] written = new int[RECENT];
+
+    int clock;
     final byte[] chars = new byte[MAX_ASCII_KEY];
     final byte[] digest = new byte[16];
     final MessageDigest md5;
+
+    /** The slot holding {@code key} (by identity), or -1. */
+    int find(String key, int identity) {
+      int a = identity & (RECENT - 1);
+      if (recentKeys[a] == key) {
+        return a;
+      }
+      int b = (identity >>> RECENT_BITS) & (RECENT - 1);
+      return recentKeys[b] == key ? b : -1;
+    }
+
+    /** Remembers {@code key}'s hash in the older of its two slots; it becomes the last key. */
+    void put(String key, int identity, long keyHash) {
+      int a = identity & (RECENT - 1);
+      int b = (identity >>> RECENT_BITS) & (RECENT - 1);
+      int slot = written[b] - written[a] < 0 ? b : a;
+      recentKeys[slot] = key;
+      recentHashes[slot] = keyHash;
+      written[slot] = ++clock;
+      this.key = key;
+      this.hash = keyHash;
+    }
 
     LastHash() {
       try {
@@ -65,6 +95,8 @@ public final class EntryKeyHash implements HashAlgorithm {
    * keys of a batch evict each other.
    */
   private static final int RECENT = 1024;
+
+  private static final int RECENT_BITS = 10;
 
   /** memcached keys are at most 250 bytes; longer strings take the general path. */
   private static final int MAX_ASCII_KEY = 250;
@@ -87,8 +119,9 @@ public final class EntryKeyHash implements HashAlgorithm {
     if (memo.key == key) {
       return memo.hash;
     }
-    int slot = System.identityHashCode(key) & (RECENT - 1);
-    if (memo.recentKeys[slot] == key) {
+    int identity = System.identityHashCode(key);
+    int slot = memo.find(key, identity);
+    if (slot >= 0) {
       memo.key = key;
       memo.hash = memo.recentHashes[slot];
       return memo.hash;
@@ -103,10 +136,7 @@ public final class EntryKeyHash implements HashAlgorithm {
         hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
       }
     }
-    memo.key = key;
-    memo.hash = hash;
-    memo.recentKeys[slot] = key;
-    memo.recentHashes[slot] = hash;
+    memo.put(key, identity, hash);
     return hash;
   }
 
@@ -123,11 +153,55 @@ public final class EntryKeyHash implements HashAlgorithm {
     if (memo.key != routingKey) {
       return hash(itemKey);
     }
-    int slot = System.identityHashCode(itemKey) & (RECENT - 1);
-    memo.key = itemKey;
-    memo.recentKeys[slot] = itemKey;
-    memo.recentHashes[slot] = memo.hash;
+    memo.put(itemKey, System.identityHashCode(itemKey), memo.hash);
     return memo.hash;
+  }
+
+  /**
+   * The hash of every entry key {@code <cachePrefix><generation>:<part>}, computed from its parts
+   * without building a key: what {@link #hash} returns for such a key whatever its generation.
+   *
+   * @param cachePrefix {@code <prefix>:<cache>:} ({@code KeyCodec#cachePrefix})
+   * @param part the key's last segment
+   * @return a 32-bit unsigned hash in a long
+   */
+  long entryHash(String cachePrefix, String part) {
+    int length = cachePrefix.length() + part.length();
+    int cacheEnd = cachePrefix.length() - 1;
+    if (length > MAX_ASCII_KEY
+        || !cachePrefix.startsWith(prefix)
+        || cacheEnd <= prefix.length()
+        || cachePrefix.charAt(cacheEnd) != ':'
+        || cachePrefix.indexOf(':', prefix.length()) != cacheEnd) {
+      return hash(cachePrefix + "0:" + part); // not an entry key's layout: the general path
+    }
+    LastHash memo = last.get();
+    byte[] chars = memo.chars;
+    int n = 0;
+    for (int i = 0; i < cachePrefix.length(); i++) {
+      char c = cachePrefix.charAt(i);
+      if (c >= 0x80) {
+        return hash(cachePrefix + "0:" + part);
+      }
+      chars[n++] = (byte) c;
+    }
+    for (int i = 0; i < part.length(); i++) {
+      char c = part.charAt(i);
+      if (c >= 0x80) {
+        return hash(cachePrefix + "0:" + part);
+      }
+      chars[n++] = (byte) c;
+    }
+    return md5Ketama(memo, n);
+  }
+
+  /**
+   * Records that {@code itemKey} hashes to {@code hash} ({@link #entryHash} of its parts): the
+   * lookups of the same String that follow on this thread (a multi-get's grouping by server,
+   * spymemcached's own routing of the command) find it by identity.
+   */
+  void remember(String itemKey, long hash) {
+    last.get().put(itemKey, System.identityHashCode(itemKey), hash);
   }
 
   /**
@@ -182,6 +256,12 @@ public final class EntryKeyHash implements HashAlgorithm {
       }
       chars[n++] = (byte) c;
     }
+    return md5Ketama(memo, n);
+  }
+
+  /** KETAMA_HASH of the first {@code n} bytes of {@code memo.chars}. */
+  private static long md5Ketama(LastHash memo, int n) {
+    byte[] chars = memo.chars;
     byte[] d = memo.digest;
     memo.md5.update(chars, 0, n);
     try {

@@ -137,6 +137,9 @@ public final class ItemSizeLimit {
     return (int) (itemSizeMax - itemBytes(keyBytes, flags, 0));
   }
 
+  /** Keys up to this many chars are bounded by 3 bytes per char instead of counted. */
+  private static final int MAX_CHARS_UNCOUNTED = 1 << 16;
+
   /**
    * Checks an item before it is sent.
    *
@@ -147,6 +150,12 @@ public final class ItemSizeLimit {
    *     value's size, the item's size, the limit and the largest value that fits
    */
   public void check(String key, int flags, int valueBytes) {
+    // a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): an item that fits even
+    // so needs no exact count, and no byte array per write
+    if (key.length() <= MAX_CHARS_UNCOUNTED
+        && itemBytes(3 * key.length(), flags, valueBytes) <= itemSizeMax) {
+      return;
+    }
     int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
     long itemBytes = itemBytes(keyBytes, flags, valueBytes);
     if (itemBytes > itemSizeMax) {

@@ -4,13 +4,8 @@ import dev.memjcache.config.Credentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -24,7 +19,6 @@ import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedConnection;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
-import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
 
 /**
@@ -59,6 +53,8 @@ public final class MemcachedStore implements AutoCloseable {
   private final ItemSizeLimit itemSizeLimit;
   private final NodeHealth health;
   private final NodeCommands nodeCommands;
+  private final BulkCommands bulk;
+  private final EntryRouting routing;
   private final List<MemcachedNode> nodes;
 
   MemcachedStore(
@@ -84,6 +80,8 @@ public final class MemcachedStore implements AutoCloseable {
             node -> commands[0].noop(node));
     this.nodeCommands = new NodeCommands(client, health, this);
     commands[0] = nodeCommands;
+    this.bulk = new BulkCommands(this, client, health);
+    this.routing = new EntryRouting(keyHash, (MemoizingLocator) locator);
   }
 
   /**
@@ -220,76 +218,6 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * memcached multi-get: one pipelined batch per server. Keys of servers that are marked down are
-   * not sent; a server that fails does not cost the answers of the others.
-   *
-   * @return the items found (flags and bytes by key; CAS values are not returned), and the keys
-   *     whose server failed with the first failure
-   */
-  public BulkRead getBulk(Collection<String> keys) {
-    List<MemcachedNode> servers = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      servers.add(primary(key));
-    }
-    return getBulk(keys, servers);
-  }
-
-  /**
-   * {@link #getBulk(Collection)} of keys whose servers the caller has looked up already.
-   *
-   * @param keys the memcached keys
-   * @param servers the server of each key, in the iteration order of {@code keys}
-   */
-  public BulkRead getBulk(Collection<String> keys, List<MemcachedNode> servers) {
-    if (keys.isEmpty()) {
-      return new BulkRead(Map.of(), List.of(), null);
-    }
-    Map<MemcachedNode, List<String>> byNode = new IdentityHashMap<>();
-    int i = 0;
-    for (String key : keys) {
-      byNode.computeIfAbsent(servers.get(i++), n -> new ArrayList<>()).add(key);
-    }
-    Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures = new LinkedHashMap<>();
-    List<String> failedKeys = new ArrayList<>();
-    StoreFailureException failure = null;
-    for (Map.Entry<MemcachedNode, List<String>> e : byNode.entrySet()) {
-      try {
-        health.admit(e.getKey());
-        futures.put(e.getKey(), client.asyncGetBulk(e.getValue(), RawTranscoder.INSTANCE));
-      } catch (StoreFailureException down) {
-        failedKeys.addAll(e.getValue());
-        failure = failure == null ? down : failure;
-      }
-    }
-    Map<String, CachedData> items = futures.size() == 1 ? null : new HashMap<>();
-    for (Map.Entry<MemcachedNode, BulkFuture<Map<String, CachedData>>> e : futures.entrySet()) {
-      try {
-        Map<String, CachedData> found =
-            await(e.getValue(), "multi-get", byNode.get(e.getKey()), e.getKey());
-        if (items == null) {
-          items = found; // one server: its answer is the whole result, no copy
-        } else {
-          items.putAll(found);
-        }
-      } catch (StoreFailureException failed) {
-        failedKeys.addAll(byNode.get(e.getKey()));
-        failure = failure == null ? failed : failure;
-      }
-    }
-    return new BulkRead(items == null ? Map.of() : items, failedKeys, failure);
-  }
-
-  /**
-   * What a multi-get found.
-   *
-   * @param items flags and bytes by key; keys without an item are absent
-   * @param failedKeys keys whose server was down or failed (neither found nor known absent)
-   * @param failure the first failure, null when {@code failedKeys} is empty
-   */
-  public record BulkRead(
-      Map<String, CachedData> items, List<String> failedKeys, StoreFailureException failure) {}
-
-  /**
    * memcached {@code add}: stores only when no item exists.
    *
    * @param exptime memcached exptime: seconds from now up to 30 days, else absolute Unix seconds; 0
@@ -359,75 +287,22 @@ public final class MemcachedStore implements AutoCloseable {
     return await(client.delete(key, cas), "delete-with-cas", key, node);
   }
 
-  /**
-   * Pipelined memcached {@code set}s: all are sent before any answer is awaited; writes for servers
-   * marked down are not sent.
-   *
-   * @return the writes that failed (their server down, failing or refusing), empty when all were
-   *     stored
-   * @throws ItemTooLargeException before sending anything, when an item exceeds the limit
-   */
-  public List<FailedWrite> setAll(List<Write> writes) {
-    List<CachedData> items = new ArrayList<>(writes.size());
-    for (Write write : writes) {
-      items.add(item(write.key(), write.flags(), write.data()));
-    }
-    List<FailedWrite> failed = new ArrayList<>();
-    List<OperationFuture<Boolean>> futures = new ArrayList<>(writes.size());
-    List<MemcachedNode> targets = new ArrayList<>(writes.size());
-    for (int i = 0; i < writes.size(); i++) {
-      Write write = writes.get(i);
-      try {
-        MemcachedNode node = admit(write.key());
-        futures.add(client.set(write.key(), write.exptime(), items.get(i), RawTranscoder.INSTANCE));
-        targets.add(node);
-      } catch (StoreFailureException e) {
-        futures.add(null);
-        targets.add(null);
-        failed.add(new FailedWrite(write.key(), e));
-      }
-    }
-    for (int i = 0; i < futures.size(); i++) {
-      OperationFuture<Boolean> future = futures.get(i);
-      if (future == null) {
-        continue;
-      }
-      String key = writes.get(i).key();
-      try {
-        if (!await(future, "set", key, targets.get(i))) {
-          failed.add(new FailedWrite(key, refused("set", key, future)));
-        }
-      } catch (StoreFailureException e) {
-        failed.add(new FailedWrite(key, e));
-      }
-    }
-    return failed;
-  }
-
-  /**
-   * A write of {@link #setAll} that failed.
-   *
-   * @param key the memcached key
-   * @param failure why
-   */
-  public record FailedWrite(String key, StoreFailureException failure) {}
-
-  /**
-   * One pipelined write.
-   *
-   * @param key the memcached key
-   * @param exptime memcached exptime (see {@link MemcachedStore#add})
-   * @param flags the item flags
-   * @param data the item bytes
-   */
-  public record Write(String key, int exptime, int flags, byte[] data) {}
-
   /** Stops the node-health probes and shuts the client down (waiting up to the timeout). */
   @Override
   public void close() {
     health.close();
     deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Returns the multi-get and the pipelined {@code set}s. */
+  public BulkCommands bulk() {
+    return bulk;
+  }
+
+  /** Returns the routing of entry keys from their parts (bulk calls). */
+  public EntryRouting routing() {
+    return routing;
   }
 
   /** Returns every server of the client, in a fixed order. */
@@ -500,13 +375,12 @@ public final class MemcachedStore implements AutoCloseable {
     return node;
   }
 
-  private CachedData item(String key, int flags, byte[] data) {
+  CachedData item(String key, int flags, byte[] data) {
     itemSizeLimit.check(key, flags, data.length);
     return new CachedData(flags, data, Integer.MAX_VALUE);
   }
 
-  private StoreFailureException refused(
-      String command, String key, OperationFuture<Boolean> future) {
+  StoreFailureException refused(String command, String key, OperationFuture<Boolean> future) {
     return StoreFailureException.of(
         command, key, serverOf(key), "was refused: " + future.getStatus(), null);
   }

@@ -9,16 +9,19 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 
 /**
- * spymemcached's consistent-hashing locator with a per-thread memo of recent lookups by hash. Every
+ * spymemcached's consistent-hashing locator, answered from a {@link KetamaRing} (the same continuum
+ * as sorted arrays with a bucket index) instead of spymemcached's {@code TreeMap} search. Every
  * MemJCache command is routed twice on the calling thread: by MemJCache, to take the server's
  * generation and ask node health, and then by spymemcached when it queues the operation, with the
- * same key or one that hashes alike ({@link EntryKeyHash}); a bulk call routes each of its keys
- * twice the same way. The hash is memoized by {@link EntryKeyHash}; this memo saves the second
- * Ketama lookup (a {@code TreeMap} ceiling search over 160 points per server). Installed through
- * {@link RoutingConnectionFactory}, so spymemcached's own lookups go through it too.
+ * same key or one that hashes alike ({@link EntryKeyHash}, which memoizes the hash); a bulk call
+ * routes each of its keys twice the same way, so the lookup by hash must be cheap. Installed
+ * through {@link RoutingConnectionFactory}, so spymemcached's own lookups go through it too. When
+ * the ring cannot be reproduced ({@link KetamaRing#of} returns null), lookups go to spymemcached's
+ * locator through a per-thread memo of recent lookups by hash.
  *
  * <p>A key's server depends on its hash only, and {@link #updateLocator} (spymemcached calls it
- * only for auto-discovered clusters, which MemJCache does not use) empties every memo.
+ * only for auto-discovered clusters, which MemJCache does not use) rebuilds the ring and empties
+ * every memo.
  */
 final class MemoizingLocator implements NodeLocator {
 
@@ -34,6 +37,9 @@ final class MemoizingLocator implements NodeLocator {
   /** Bumped by {@link #updateLocator}: a memo of an older layout is emptied before use. */
   private volatile int layout;
 
+  /** {@link #ketama}'s continuum, or null when it could not be reproduced (then ketama routes). */
+  private volatile KetamaRing ring;
+
   private final ThreadLocal<Memo> memos = ThreadLocal.withInitial(Memo::new);
 
   private static final class Memo {
@@ -47,29 +53,63 @@ final class MemoizingLocator implements NodeLocator {
   }
 
   /**
+   * @param nodes the servers {@code ketama} was built with, in its order
    * @param ketama the locator spymemcached built (consistent hashing with {@code hashAlgorithm})
    * @param hashAlgorithm the hash {@code ketama} routes by
    */
-  MemoizingLocator(NodeLocator ketama, HashAlgorithm hashAlgorithm) {
+  MemoizingLocator(List<MemcachedNode> nodes, NodeLocator ketama, HashAlgorithm hashAlgorithm) {
     this.ketama = ketama;
     this.hashAlgorithm = hashAlgorithm;
+    this.ring = KetamaRing.of(nodes, hashAlgorithm, ketama);
   }
 
   @Override
   public MemcachedNode getPrimary(String key) {
     long hash = hashAlgorithm.hash(key);
+    KetamaRing current = ring;
+    if (current != null) {
+      return current.nodeFor(hash);
+    }
+    Memo memo = memo();
+    int slot = slot(hash);
+    if (memo.hashes[slot] != hash) {
+      memo.nodes[slot] = ketama.getPrimary(key);
+      memo.hashes[slot] = hash;
+    }
+    return memo.nodes[slot];
+  }
+
+  /**
+   * The server of a key whose hash ({@code hashAlgorithm.hash(key)}) is {@code hash}, found without
+   * the key: what {@link #getPrimary} returns for it.
+   *
+   * @param hash the key's hash (unsigned 32 bits in a long)
+   * @return the server, or null when the continuum could not be reproduced (the caller then routes
+   *     the key with {@link #getPrimary})
+   */
+  MemcachedNode nodeForHash(long hash) {
+    KetamaRing current = ring;
+    return current != null ? current.nodeFor(hash) : null;
+  }
+
+  /** Whether lookups go through a {@link KetamaRing} (else through spymemcached's locator). */
+  boolean hasRing() {
+    return ring != null;
+  }
+
+  /** This thread's memo, emptied first when the layout changed since its last use. */
+  private Memo memo() {
     Memo memo = memos.get();
     int current = layout;
     if (memo.layout != current) {
       Arrays.fill(memo.hashes, -1);
       memo.layout = current;
     }
-    int slot = (int) (hash ^ (hash >>> 8)) & (SLOTS - 1);
-    if (memo.hashes[slot] != hash) {
-      memo.nodes[slot] = ketama.getPrimary(key);
-      memo.hashes[slot] = hash;
-    }
-    return memo.nodes[slot];
+    return memo;
+  }
+
+  private static int slot(long hash) {
+    return (int) (hash ^ (hash >>> 8)) & (SLOTS - 1);
   }
 
   @Override
@@ -90,6 +130,7 @@ final class MemoizingLocator implements NodeLocator {
   @Override
   public void updateLocator(List<MemcachedNode> nodes) {
     ketama.updateLocator(nodes);
+    ring = KetamaRing.of(nodes, hashAlgorithm, ketama);
     layout++;
   }
 }

@@ -49,7 +49,7 @@ final class RoutingConnectionFactory implements ConnectionFactory {
 
   @Override
   public NodeLocator createLocator(List<MemcachedNode> nodes) {
-    return new MemoizingLocator(built.createLocator(nodes), built.getHashAlg());
+    return new MemoizingLocator(nodes, built.createLocator(nodes), built.getHashAlg());
   }
 
   @Override
