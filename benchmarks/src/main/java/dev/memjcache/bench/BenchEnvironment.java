@@ -47,6 +47,12 @@ public final class BenchEnvironment {
   /** Name of the {@code Cache<String, Long>} holding the per-thread counters. */
   public static final String COUNTERS_CACHE = "bench-counters";
 
+  /**
+   * The generation segment of the raw side's keys: 13 digits, as long as MemJCache's generation
+   * (epoch milliseconds), so both sides send, hash and store keys of the same length.
+   */
+  public static final String RAW_GENERATION = "0000000000000";
+
   private BenchEnvironment() {}
 
   /**

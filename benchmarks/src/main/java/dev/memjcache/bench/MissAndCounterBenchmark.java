@@ -55,7 +55,8 @@ public class MissAndCounterBenchmark {
   /** {@code gets} + {@code cas} increment of this thread's 8-byte counter. */
   @Benchmark
   public long increment_raw(RawStates.Plain s, ThreadCursor c) throws Exception {
-    return incrementRaw(s.client, c.counterKey("raw:bench-counters:0:c:"));
+    return incrementRaw(
+        s.client, c.counterKey("raw:bench-counters:" + BenchEnvironment.RAW_GENERATION + ":c:"));
   }
 
   /** {@code Cache.invoke} of {@link Increment} on this thread's counter. */

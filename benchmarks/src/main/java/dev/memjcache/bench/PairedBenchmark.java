@@ -185,7 +185,8 @@ public final class PairedBenchmark {
     for (int size : new int[] {100, 4096}) {
       String label = size == 100 ? "100 B" : "4 KiB";
       byte[] value = RawStates.randomValue(size);
-      KeySpace rawKeys = KeySpace.of("raw:bench-values:0:p" + size + ":");
+      KeySpace rawKeys =
+          KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p" + size + ":");
       KeySpace cacheKeys = KeySpace.of("p" + size + ":");
       List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
       List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
@@ -235,7 +236,8 @@ public final class PairedBenchmark {
               "-",
               threads,
               invoke,
-              PairedWorkloads.rawIncrement(client, "raw:bench-counters:0:c:"),
+              PairedWorkloads.rawIncrement(
+                  client, "raw:bench-counters:" + BenchEnvironment.RAW_GENERATION + ":c:"),
               PairedWorkloads.cacheIncrement(counters, "c:")));
     }
     rows.add(
@@ -244,7 +246,8 @@ public final class PairedBenchmark {
             "-",
             1,
             new Targets(0.90, Double.NaN, Double.NaN),
-            PairedWorkloads.rawIncrementAll(client, "raw:bench-counters:0:ca:"),
+            PairedWorkloads.rawIncrementAll(
+                client, "raw:bench-counters:" + BenchEnvironment.RAW_GENERATION + ":ca:"),
             PairedWorkloads.cacheIncrementAll(counters, "ca:")));
     addAsyncRows(rows, client, values, counters, "");
     addAsyncRows(
@@ -271,7 +274,8 @@ public final class PairedBenchmark {
     AsyncCache<String, byte[]> asyncValues = values.unwrap(AsyncCache.class);
     AsyncCache<String, Long> asyncCounters = counters.unwrap(AsyncCache.class);
     byte[] value = RawStates.randomValue(100);
-    KeySpace rawKeys = KeySpace.of("raw:bench-values:0:p100:");
+    KeySpace rawKeys =
+        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
     KeySpace cacheKeys = KeySpace.of("p100:");
     Targets async = new Targets(0.85, Double.NaN, Double.NaN);
     String window = WINDOW + " in flight";
@@ -297,7 +301,8 @@ public final class PairedBenchmark {
             "-",
             1,
             async,
-            PairedWorkloads.rawAsyncIncrement(client, "raw:bench-counters:0:w:", WINDOW),
+            PairedWorkloads.rawAsyncIncrement(
+                client, "raw:bench-counters:" + BenchEnvironment.RAW_GENERATION + ":w:", WINDOW),
             PairedWorkloads.cacheAsyncIncrement(asyncCounters, "w:", WINDOW)));
   }
 

@@ -33,7 +33,7 @@ public final class RawStates {
   public static class Values {
 
     /** Prefix of the pre-populated raw keys. */
-    static final String PREFIX = "raw:bench-values:0:v:";
+    static final String PREFIX = "raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":v:";
 
     /** Value size in bytes. */
     @Param({"100", "4096"})
@@ -92,7 +92,7 @@ public final class RawStates {
     @Setup(Level.Trial)
     public void setup() throws Exception {
       client = BenchEnvironment.rawClient();
-      misses = KeySpace.of("raw:bench-values:0:miss:");
+      misses = KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":miss:");
     }
 
     /** Shuts the client down (waits up to 5 s). */
@@ -115,7 +115,8 @@ public final class RawStates {
     /** Picks the next absent key and deletes it (untimed); waits for the delete. */
     @Setup(Level.Invocation)
     public void next(Values values, ThreadCursor cursor) throws Exception {
-      key = cursor.nextAbsentKey("raw:bench-values:0:absent:");
+      key =
+          cursor.nextAbsentKey("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":absent:");
       await(values.client.delete(key));
     }
   }
