@@ -13,6 +13,7 @@ import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.store.BulkCommands;
 import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.DependentCaches;
+import dev.memjcache.store.EntryRouting;
 import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.MemcachedStore;
@@ -72,6 +73,12 @@ final class Entries<K, V> {
 
   private final BulkEntries<K, V> bulk;
 
+  /** Routes entries from their key parts: the one routing of single-key and bulk calls alike. */
+  private final EntryRouting routing;
+
+  /** {@code <prefix>:<cache>:} ({@link KeyCodec#cachePrefix}), the part routing hashes first. */
+  private final String cachePrefix;
+
   Entries(
       MemcachedStore store,
       KeyCodec keys,
@@ -89,6 +96,8 @@ final class Entries<K, V> {
     this.generations = generations;
     this.expiry = expiry;
     this.bulk = new BulkEntries<>(this);
+    this.routing = store.routing();
+    this.cachePrefix = keys.cachePrefix();
   }
 
   /** The multi-get and pipelined {@code set}s of this cache's entries. */
@@ -137,20 +146,30 @@ final class Entries<K, V> {
    * read} and it is not known; else null when it is not known.
    */
   private String itemKey(EncodedKey encoded, boolean read) {
-    String routingKey = keys.routingKey(encoded);
-    MemcachedNode node = store.nodeFor(routingKey);
+    long hash = hash(encoded);
+    MemcachedNode node = routing.node(hash, cachePrefix, encoded.part());
     long generation = read ? generations.generation(node) : generations.knownGeneration(node);
-    if (generation < 0) {
-      return null;
-    }
-    String itemKey = keys.itemKey(generation, encoded);
-    store.routeItemKey(routingKey, itemKey);
-    return itemKey;
+    return generation < 0 ? null : routedItemKey(generation, encoded, hash);
   }
 
   /** The server the entry of {@code encoded} lives on. */
   MemcachedNode nodeOf(EncodedKey encoded) {
-    return store.nodeFor(keys.routingKey(encoded));
+    return routing.node(hash(encoded), cachePrefix, encoded.part());
+  }
+
+  /** The entry's routing hash, from its key part ({@link EntryRouting}: one MD5, no key string). */
+  private long hash(EncodedKey encoded) {
+    return routing.hash(cachePrefix, encoded.part());
+  }
+
+  /**
+   * The item key of {@code encoded} in {@code generation}, recorded as routed with {@code hash}, so
+   * spymemcached's routing of the command takes that hash by identity.
+   */
+  private String routedItemKey(long generation, EncodedKey encoded, long hash) {
+    String itemKey = keys.itemKey(generation, encoded);
+    routing.routed(itemKey, hash);
+    return itemKey;
   }
 
   /** The server an item key lives on. */
@@ -198,8 +217,7 @@ final class Entries<K, V> {
 
   /** The key of the load lease item of the entry {@code slot} was read from. */
   String leaseKey(Slot<K, V> slot) {
-    MemcachedNode node = store.nodeFor(keys.routingKey(slot.encodedKey));
-    return keys.leaseKey(generations.generation(node), slot.encodedKey);
+    return keys.leaseKey(generations.generation(nodeOf(slot.encodedKey)), slot.encodedKey);
   }
 
   /**
@@ -304,9 +322,10 @@ final class Entries<K, V> {
    * cannot be read or the write fails, the server is marked dirty for this cache.
    */
   private <T> T writeTo(EncodedKey encoded, Function<String, T> command) {
-    MemcachedNode node = store.nodeFor(keys.routingKey(encoded));
+    long hash = hash(encoded);
+    MemcachedNode node = routing.node(hash, cachePrefix, encoded.part());
     try {
-      return command.apply(keys.itemKey(generations.generation(node), encoded));
+      return command.apply(routedItemKey(generations.generation(node), encoded, hash));
     } catch (ItemTooLargeException e) {
       throw e;
     } catch (StoreFailureException e) {

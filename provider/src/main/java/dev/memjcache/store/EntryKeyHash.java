@@ -141,23 +141,6 @@ public final class EntryKeyHash implements HashAlgorithm {
   }
 
   /**
-   * Hashes {@code itemKey}, an entry key that differs from {@code routingKey} in its generation
-   * segment only: when {@code routingKey} (the same String) is the last key this thread hashed, its
-   * hash is taken without comparing the strings; else {@code itemKey} is hashed as usual. Either
-   * way later lookups of {@code itemKey} find it by identity.
-   *
-   * @return the hash of {@code itemKey} without its generation segment
-   */
-  long alias(String routingKey, String itemKey) {
-    LastHash memo = last.get();
-    if (memo.key != routingKey) {
-      return hash(itemKey);
-    }
-    memo.put(itemKey, System.identityHashCode(itemKey), memo.hash);
-    return memo.hash;
-  }
-
-  /**
    * The hash of every entry key {@code <cachePrefix><generation>:<part>}, computed from its parts
    * without building a key: what {@link #hash} returns for such a key whatever its generation.
    *

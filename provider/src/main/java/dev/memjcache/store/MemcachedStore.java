@@ -315,20 +315,6 @@ public final class MemcachedStore implements AutoCloseable {
     return primary(key);
   }
 
-  /**
-   * Routes {@code itemKey} now, right after its routing key (the same key with generation 0) was
-   * routed on this thread: its hash is then taken from that one without an MD5, and every later
-   * lookup of the same String (a multi-get's grouping by server, spymemcached's own routing of the
-   * command) finds it by identity. A bulk call routes all its keys before it sends any command, so
-   * without this each key would be hashed twice.
-   *
-   * @param routingKey the routing key of the entry, routed with {@link #nodeFor}
-   * @param itemKey the entry's item key
-   */
-  public void routeItemKey(String routingKey, String itemKey) {
-    keyHash.alias(routingKey, itemKey);
-  }
-
   /** {@code locator.getPrimary(key)}: memoized per thread ({@link MemoizingLocator}). */
   private MemcachedNode primary(String key) {
     return locator.getPrimary(key);

@@ -49,22 +49,6 @@ class EntryKeyHashTest {
   }
 
   @Test
-  void anItemKeyAliasedToItsRoutingKeyHashesLikeItselfAndIsFoundByIdentity() {
-    String routing = new String("mjc:users:0:alice");
-    String item = new String("mjc:users:77:alice");
-    long expected = ketama("mjc:users:alice");
-    hash.hash(routing);
-    assertEquals(expected, hash.alias(routing, item), "routing key hashed last: its hash");
-    assertEquals(expected, hash.hash(item));
-    String other = new String("mjc:users:78:bob");
-    hash.hash("mjc:users:0:carol");
-    assertEquals(
-        ketama("mjc:users:bob"),
-        hash.alias(new String("mjc:users:0:bob"), other),
-        "another key hashed last: the item key is hashed itself");
-  }
-
-  @Test
   void anotherPrefixIsNotStripped() {
     assertNotEquals(hash.hash("app:users:1:alice"), hash.hash("app:users:2:alice"));
     EntryKeyHash app = new EntryKeyHash("app");
