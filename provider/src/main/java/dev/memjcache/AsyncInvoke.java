@@ -1,6 +1,5 @@
 package dev.memjcache;
 
-import dev.memjcache.processor.ProcessorEntry;
 import java.util.concurrent.CompletableFuture;
 import javax.cache.processor.EntryProcessor;
 
@@ -80,16 +79,12 @@ final class AsyncInvoke<K, V> {
                       ops.userCode(
                           events,
                           () -> {
-                            ProcessorEntry<K, V> entry =
-                                new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
-                            T result = InvokeOperations.process(processor, entry, arguments);
-                            if (attempt == 0) {
-                              InvokeOperations.recordRead(ctx, slot, start);
-                            }
+                            InvokeOperations.Attempt<K, V, T> run =
+                                synchronous.attempt(slot, processor, arguments, attempt, start);
                             long applyStart = System.nanoTime();
                             // the writer runs here too, on the executor
-                            EntryWrite<K, V> write = synchronous.decide(slot, entry, now);
-                            return new Processed<>(write, result, applyStart);
+                            EntryWrite<K, V> write = synchronous.decide(slot, run.entry(), now);
+                            return new Processed<>(write, run.result(), applyStart);
                           }))
               .thenCompose(
                   done ->

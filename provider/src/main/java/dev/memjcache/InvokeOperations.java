@@ -87,14 +87,9 @@ final class InvokeOperations<K, V> {
       long now = attempt == 0 && first != null ? firstNow : System.currentTimeMillis();
       Slot<K, V> read = attempt == 0 && first != null ? first : ctx.entries.read(key, now);
       Slot<K, V> slot = single.expiredFound(read);
-      ProcessorEntry<K, V> entry =
-          new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
-      T result = process(processor, entry, arguments);
-      if (attempt == 0) {
-        recordRead(ctx, slot, start);
-      }
-      if (apply(slot, entry, now)) {
-        return result;
+      Attempt<K, V, T> run = attempt(slot, processor, arguments, attempt, start);
+      if (apply(slot, run.entry(), now)) {
+        return run.result();
       }
       EntryOperations.conflict(attempt, key);
     }
@@ -109,8 +104,38 @@ final class InvokeOperations<K, V> {
     return pipelined.invokeAll(keys, processor, arguments);
   }
 
+  /**
+   * What one attempt's processor did to the entry {@code slot} holds, and what it returned.
+   *
+   * @param <T> the processor's result type
+   */
+  record Attempt<K, V, T>(ProcessorEntry<K, V> entry, T result) {}
+
+  /**
+   * Runs the processor once on the entry {@code slot} holds (already cleaned of an expired item),
+   * the same for every path of {@code invoke} and {@code invokeAll}; the first attempt's read
+   * counts as a hit or a miss (JSR-107 statistics of {@code invoke}).
+   *
+   * @param start when the attempt's read started, {@code System.nanoTime()}
+   * @throws javax.cache.processor.EntryProcessorException what the processor threw, wrapped
+   */
+  <T> Attempt<K, V, T> attempt(
+      Slot<K, V> slot,
+      EntryProcessor<K, V, T> processor,
+      Object[] arguments,
+      int attempt,
+      long start) {
+    ProcessorEntry<K, V> entry =
+        new ProcessorEntry<>(slot.key, slot.value(), ctx.loader.readThrough());
+    T result = process(processor, entry, arguments);
+    if (attempt == 0) {
+      recordRead(ctx, slot, start);
+    }
+    return new Attempt<>(entry, result);
+  }
+
   /** The statistics of an invoke's first read: a hit or a miss, and the get time. */
-  static void recordRead(CacheContext<?, ?> ctx, Slot<?, ?> slot, long start) {
+  private static void recordRead(CacheContext<?, ?> ctx, Slot<?, ?> slot, long start) {
     if (slot.isPresent()) {
       ctx.stats().recordHits(1);
     } else {

@@ -1,7 +1,6 @@
 package dev.memjcache;
 
 import dev.memjcache.integration.SingleFlight;
-import dev.memjcache.processor.ProcessorEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -149,15 +148,11 @@ final class PipelinedInvoke<K, V> {
         return null;
       }
       long start = System.nanoTime();
-      ProcessorEntry<K, V> entry =
-          new ProcessorEntry<>(key, slot.value(), ctx.loader.readThrough());
-      T result = InvokeOperations.process(processor, entry, arguments);
-      if (attempt == 0) {
-        InvokeOperations.recordRead(ctx, slot, start);
-      }
+      InvokeOperations.Attempt<K, V, T> run =
+          perKey.attempt(slot, processor, arguments, attempt, start);
       long decided = System.nanoTime();
-      EntryWrite<K, V> write = perKey.decide(slot, entry, now);
-      runs.put(key, new Run<>(result, decided));
+      EntryWrite<K, V> write = perKey.decide(slot, run.entry(), now);
+      runs.put(key, new Run<>(run.result(), decided));
       return write;
     }
 
