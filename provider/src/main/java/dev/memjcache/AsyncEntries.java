@@ -3,7 +3,6 @@ package dev.memjcache;
 import dev.memjcache.codec.EncodedEntry;
 import dev.memjcache.codec.EncodedKey;
 import dev.memjcache.store.AsyncCommands;
-import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.StoreFailureException;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import net.spy.memcached.MemcachedNode;
 
 /**
@@ -70,6 +70,34 @@ final class AsyncEntries<K, V> {
   }
 
   /**
+   * memcached {@code gets} of one entry whose slot is decoded later, by whoever calls the answer's
+   * {@link Supplier#get} (at most once): the asynchronous {@code invoke} decodes on the executor
+   * that runs the processor, so spymemcached's I/O thread only hands the item over.
+   *
+   * @return a future of the undecoded read; exceptionally {@link StoreFailureException}
+   */
+  CompletableFuture<Supplier<Slot<K, V>>> readUndecoded(K key, long now) {
+    EncodedKey encoded = entries.keyCodec().encode(key);
+    String known = entries.knownItemKey(encoded);
+    if (known != null) {
+      long hash = entries.routedHash(known);
+      return commands.gets(
+          known,
+          item ->
+              () -> {
+                // the decoding thread sends the next command on the item: spare it an MD5
+                entries.routed(known, hash);
+                return entries.slot(key, known, encoded, item, now);
+              });
+    }
+    return unknownItemKey(encoded)
+        .thenCompose(
+            itemKey ->
+                commands.gets(
+                    itemKey, item -> () -> entries.slot(key, itemKey, encoded, item, now)));
+  }
+
+  /**
    * Blind {@code set}.
    *
    * @return a future completing when stored; exceptionally {@link StoreFailureException}
@@ -82,8 +110,7 @@ final class AsyncEntries<K, V> {
     int exptime = entries.exptime(expiresAt, now);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      return written(
-          entries.nodeOfItem(known), commands.set(known, exptime, data.flags(), data.bytes()));
+      return commands.set(known, exptime, data.flags(), data.bytes());
     }
     MemcachedNode node = entries.nodeOf(encoded);
     // checked on the caller so that a refused item fails before anything is sent
@@ -99,9 +126,13 @@ final class AsyncEntries<K, V> {
     EncodedKey encoded = entries.keyCodec().encode(key);
     EncodedEntry data = own(entries.encode(expiresAt, encoded, value));
     int exptime = entries.exptime(expiresAt, now);
+    String known = entries.knownItemKey(encoded);
+    if (known != null) {
+      return commands.add(known, exptime, data.flags(), data.bytes());
+    }
     return written(
         entries.nodeOf(encoded),
-        itemKey(encoded)
+        unknownItemKey(encoded)
             .thenCompose(itemKey -> commands.add(itemKey, exptime, data.flags(), data.bytes())));
   }
 
@@ -115,9 +146,7 @@ final class AsyncEntries<K, V> {
     EncodedEntry data = own(entries.encode(expiresAt, slot.encodedKey, value));
     int exptime = entries.exptime(expiresAt, now);
     if (slot.item == null) {
-      return written(
-          entries.nodeOfItem(slot.itemKey),
-          commands.add(slot.itemKey, exptime, data.flags(), data.bytes()));
+      return commands.add(slot.itemKey, exptime, data.flags(), data.bytes());
     }
     return cas(slot, exptime, data);
   }
@@ -154,35 +183,29 @@ final class AsyncEntries<K, V> {
     if (slot.item == null) {
       return CompletableFuture.completedFuture(false);
     }
-    return written(
-        entries.nodeOfItem(slot.itemKey), commands.delete(slot.itemKey, slot.item.cas()));
+    return commands.delete(slot.itemKey, slot.item.cas());
   }
 
   /** Blind {@code delete} of the entry's item. @return a future of true when an item was deleted */
   CompletableFuture<Boolean> deleteBlind(K key) {
     EncodedKey encoded = entries.keyCodec().encode(key);
+    String known = entries.knownItemKey(encoded);
+    if (known != null) {
+      return commands.delete(known, 0);
+    }
     return written(
         entries.nodeOf(encoded),
-        itemKey(encoded).thenCompose(itemKey -> commands.delete(itemKey, 0)));
+        unknownItemKey(encoded).thenCompose(itemKey -> commands.delete(itemKey, 0)));
   }
 
   private CompletableFuture<Boolean> cas(Slot<K, V> slot, int exptime, EncodedEntry data) {
-    return written(
-            entries.nodeOfItem(slot.itemKey),
-            commands.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
-        .thenApply(outcome -> outcome == CasOutcome.STORED);
+    return commands.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes());
   }
 
   /**
-   * The item key of {@code encoded}: at once when its generation is known, else after a read of the
-   * generation on {@link #generationReads}; concurrent callers share one read per server.
+   * The item key of {@code encoded} after a read of its server's generation on {@link
+   * #generationReads}; concurrent callers share one read per server.
    */
-  private CompletableFuture<String> itemKey(EncodedKey encoded) {
-    String known = entries.knownItemKey(encoded);
-    return known != null ? CompletableFuture.completedFuture(known) : unknownItemKey(encoded);
-  }
-
-  /** The item key of {@code encoded} after a read of its server's generation. */
   private CompletableFuture<String> unknownItemKey(EncodedKey encoded) {
     return generation(entries.nodeOf(encoded))
         .thenApply(generation -> entries.itemKey(generation, encoded));
@@ -222,7 +245,10 @@ final class AsyncEntries<K, V> {
     return callerWaits ? data : data.detached();
   }
 
-  /** Marks {@code node} dirty for the cache when {@code write} fails (not for a refused size). */
+  /**
+   * Marks {@code node} dirty for the cache when {@code write}, which first reads the server's
+   * generation, fails there (the command itself reports its failures, {@link AsyncCommands}).
+   */
   private <T> CompletableFuture<T> written(MemcachedNode node, CompletableFuture<T> write) {
     return write.whenComplete(
         (ok, failure) -> {

@@ -49,7 +49,8 @@ final class CacheContext<K, V> {
       FailureHandler failures) {
     this.entries = entries;
     this.pipelined =
-        new AsyncEntries<>(entries, new AsyncCommands(entries.store()), Runnable::run, true);
+        new AsyncEntries<>(
+            entries, new AsyncCommands(entries.store(), entries::markDirty), Runnable::run, true);
     this.expiry = expiry;
     this.events = events;
     this.loader = loader;

@@ -172,6 +172,22 @@ final class Entries<K, V> {
     return itemKey;
   }
 
+  /**
+   * The routing hash of {@code itemKey}, which this thread just routed ({@link #knownItemKey}): a
+   * memo hit, to hand to the thread that sends the entry's next command ({@link #routed}).
+   */
+  long routedHash(String itemKey) {
+    return routing.hashOf(itemKey);
+  }
+
+  /**
+   * Records on this thread that {@code itemKey} routes with {@code hash} ({@link #routedHash} of
+   * another thread), so the commands this thread sends for it take the hash by identity.
+   */
+  void routed(String itemKey, long hash) {
+    routing.routed(itemKey, hash);
+  }
+
   /** The server an item key lives on. */
   MemcachedNode nodeOfItem(String itemKey) {
     return store.nodeFor(itemKey);

@@ -33,7 +33,9 @@ import javax.cache.processor.EntryProcessor;
  *       expiry decisions, the next command of a CAS loop) run there. The stage handed back to the
  *       caller is completed through the manager's {@link StageCompletions} when its last step ran
  *       on the I/O thread: on the completion thread, so no application code runs there, unless the
- *       application asked for {@code asyncCompletion=inline}.
+ *       application asked for {@code asyncCompletion=inline}. {@code invoke} decodes its read on
+ *       the executor that runs the processor and, with {@code thread}, also finishes there (its
+ *       stage completes on the executor).
  *   <li>User code runs on the cache manager's executor, and only when there is some: the {@code
  *       CacheWriter} (when configured), the entry processor (always), the {@code CacheLoader} (on a
  *       read-through miss), the mapping function, and entry listeners (when one is registered for
@@ -70,10 +72,15 @@ final class MemcachedAsyncCache<K, V> implements AsyncCache<K, V> {
     this.cache = cache;
     this.ctx = ctx;
     AsyncEntries<K, V> async =
-        new AsyncEntries<>(ctx.entries, new AsyncCommands(ctx.entries.store()), executor, false);
+        new AsyncEntries<>(
+            ctx.entries,
+            new AsyncCommands(ctx.entries.store(), ctx.entries::markDirty),
+            executor,
+            false);
     this.ops = new AsyncEntryOperations<>(ctx, single, async, executor);
     this.loading = new AsyncLoading<>(ops);
-    this.invoke = new AsyncInvoke<>(ops, synchronousInvoke);
+    this.invoke =
+        new AsyncInvoke<>(ops, synchronousInvoke, completions != StageCompletions.Inline.INSTANCE);
     this.bulk = new AsyncBulk<>(ops);
     this.limit = limit;
     this.completions = completions;

@@ -113,6 +113,8 @@ public final class Envelope {
     return switch (data[0]) {
       case EnvelopeCodec.FORMAT_BYTES -> Arrays.copyOfRange(data, offset, data.length);
       case EnvelopeCodec.FORMAT_STRING -> new String(data, offset, length, StandardCharsets.UTF_8);
+      case EnvelopeCodec.FORMAT_LONG -> Long.valueOf((long) EnvelopeCodec.LONG.get(data, offset));
+      case EnvelopeCodec.FORMAT_INT -> Integer.valueOf((int) EnvelopeCodec.INT.get(data, offset));
       default -> serializer.deserialize(data, offset, length);
     };
   }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * <pre>
  *   offset  size  content
  *   0       1     value format: 1 = Kryo ({@link ValueSerializer}); 2 = a byte[] value, its bytes
- *                 as they are; 3 = a String value, its UTF-8 bytes
+ *                 as they are; 3 = a String value, its UTF-8 bytes; 4 = a Long value, 8 bytes
+ *                 big-endian; 5 = an Integer value, 4 bytes big-endian
  *   1       8     absolute expiry time, epoch milliseconds, big-endian signed;
  *                 Long.MAX_VALUE (0x7FFFFFFFFFFFFFFF) = eternal
  *   9       4     serialized key length in bytes, big-endian signed; -1 = no key stored
@@ -51,6 +52,8 @@ public final class EnvelopeCodec {
   static final byte FORMAT_KRYO = 1;
   static final byte FORMAT_BYTES = 2;
   static final byte FORMAT_STRING = 3;
+  static final byte FORMAT_LONG = 4;
+  static final byte FORMAT_INT = 5;
   static final int EXPIRY_OFFSET = 1;
   static final int KEY_LENGTH_OFFSET = 9;
   static final int HEADER_BYTES = 13;
@@ -72,7 +75,8 @@ public final class EnvelopeCodec {
 
   /**
    * Builds the item of an entry: {@code byte[]} and {@code String} values as their bytes (bare when
-   * the entry is eternal and has no serialized key), everything else with Kryo.
+   * the entry is eternal and has no serialized key), {@code Long} and {@code Integer} values as
+   * their big-endian bytes (counters: no Kryo call on either side), everything else with Kryo.
    *
    * @param expiresAtMillis absolute expiry in epoch milliseconds, or {@link #ETERNAL}
    * @param serializedKey the key's serialized bytes when the item key ends in a hash ({@link
@@ -97,6 +101,16 @@ public final class EnvelopeCodec {
       return bare
           ? new EncodedEntry(BARE_STRING_FLAGS, string.getBytes(StandardCharsets.UTF_8), false)
           : new EncodedEntry(FLAGS, headerAndString(expiresAtMillis, serializedKey, string), false);
+    }
+    if (value instanceof Long number) {
+      byte[] data = header(FORMAT_LONG, expiresAtMillis, serializedKey, Long.BYTES);
+      LONG.set(data, data.length - Long.BYTES, number.longValue());
+      return new EncodedEntry(FLAGS, data, false);
+    }
+    if (value instanceof Integer number) {
+      byte[] data = header(FORMAT_INT, expiresAtMillis, serializedKey, Integer.BYTES);
+      INT.set(data, data.length - Integer.BYTES, number.intValue());
+      return new EncodedEntry(FLAGS, data, false);
     }
     Output out = serializer.obtainOutput();
     try {
@@ -196,16 +210,25 @@ public final class EnvelopeCodec {
       return null;
     }
     byte format = data[0];
-    if (format != FORMAT_KRYO && format != FORMAT_BYTES && format != FORMAT_STRING) {
-      return null;
+    // a Kryo value takes at least one byte; a byte[] or String value may be empty; a Long or
+    // Integer takes exactly its width
+    int minValue;
+    switch (format) {
+      case FORMAT_KRYO -> minValue = 1;
+      case FORMAT_BYTES, FORMAT_STRING -> minValue = 0;
+      case FORMAT_LONG -> minValue = Long.BYTES;
+      case FORMAT_INT -> minValue = Integer.BYTES;
+      default -> {
+        return null;
+      }
     }
     int keyLength = (int) INT.get(data, KEY_LENGTH_OFFSET);
-    // a Kryo value takes at least one byte; a byte[] or String value may be empty
-    int minValue = format == FORMAT_KRYO ? 1 : 0;
     if (keyLength < -1 || keyLength > data.length - HEADER_BYTES - minValue) {
       return null;
     }
-    if (keyLength == -1 && data.length - HEADER_BYTES < minValue) {
+    int valueLength = data.length - HEADER_BYTES - Math.max(keyLength, 0);
+    if (valueLength < minValue
+        || (format == FORMAT_LONG || format == FORMAT_INT) && valueLength != minValue) {
       return null;
     }
     long expiresAt = (long) LONG.get(data, EXPIRY_OFFSET);

@@ -2,6 +2,7 @@ package dev.memjcache.store;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.OperationFactory;
@@ -25,6 +26,11 @@ import net.spy.memcached.ops.StoreType;
  * cheap, non-blocking steps there, and hand user code (and the application's stages) to an
  * executor.
  *
+ * <p>A write ({@code set}, {@code add}, {@code cas}, {@code delete}) that fails (refused by node
+ * health, failed, timed out, or refused by the server) is reported to the {@code writeFailed}
+ * callback before its future fails, so the caller's dirty marking runs before anyone sees the
+ * failure, without a stage of its own.
+ *
  * <p>Sending many commands before awaiting any pipelines them: spymemcached writes every queued
  * operation of a server in one batch.
  */
@@ -33,14 +39,19 @@ public final class AsyncCommands {
   private final MemcachedStore store;
   private final LocatingClient client;
   private final OperationFactory operations;
+  private final Consumer<MemcachedNode> writeFailed;
 
   /**
    * @param store the store whose client, node health, item size rule and timeout are used
+   * @param writeFailed told the server of each write that failed, on the thread that fails it,
+   *     before its future fails (not for an item refused for its size before sending); must be
+   *     cheap and non-blocking
    */
-  public AsyncCommands(MemcachedStore store) {
+  public AsyncCommands(MemcachedStore store, Consumer<MemcachedNode> writeFailed) {
     this.store = store;
     this.client = store.connection();
     this.operations = client.operations();
+    this.writeFailed = writeFailed;
   }
 
   /**
@@ -70,7 +81,8 @@ public final class AsyncCommands {
     if (down != null) {
       return CompletableFuture.failedFuture(down);
     }
-    Pending<R> pending = new Pending<>("gets", key, node, (status, item) -> decode.apply(item));
+    Pending<R> pending =
+        new Pending<>("gets", key, node, false, (status, item) -> decode.apply(item));
     return pending.send(operations.gets(key, pending));
   }
 
@@ -90,9 +102,9 @@ public final class AsyncCommands {
     MemcachedNode node = store.nodeFor(key);
     StoreFailureException down = refusal(node);
     if (down != null) {
-      return CompletableFuture.failedFuture(down);
+      return writeRefused(node, down);
     }
-    Pending<Void> pending = new Pending<>("set", key, node, null);
+    Pending<Void> pending = new Pending<>("set", key, node, true, null);
     return pending.send(operations.store(StoreType.set, key, flags, exptime, data, pending));
   }
 
@@ -110,9 +122,9 @@ public final class AsyncCommands {
     MemcachedNode node = store.nodeFor(key);
     StoreFailureException down = refusal(node);
     if (down != null) {
-      return CompletableFuture.failedFuture(down);
+      return writeRefused(node, down);
     }
-    Pending<Boolean> pending = new Pending<>("add", key, node, AsyncCommands::succeeded);
+    Pending<Boolean> pending = new Pending<>("add", key, node, true, AsyncCommands::succeeded);
     return pending.send(operations.store(StoreType.add, key, flags, exptime, data, pending));
   }
 
@@ -121,26 +133,32 @@ public final class AsyncCommands {
    *
    * @param exptime memcached exptime (see {@link MemcachedStore#add})
    * @param data the item bytes; not copied, so not to be changed until the future completes
-   * @return a future of the outcome; exceptionally with {@link StoreFailureException} on timeout,
-   *     failure or an unexpected answer
+   * @return a future of true when the item was replaced, false when it changed or is gone since
+   *     (memcached's EXISTS or NOT_FOUND); exceptionally with {@link StoreFailureException} on
+   *     timeout, failure or an unexpected answer
    * @throws ItemTooLargeException before sending, when the item exceeds the server's limit
    */
-  public CompletableFuture<CasOutcome> cas(
-      String key, long cas, int exptime, int flags, byte[] data) {
+  public CompletableFuture<Boolean> cas(String key, long cas, int exptime, int flags, byte[] data) {
     store.itemSizeLimit().check(key, flags, data.length);
     MemcachedNode node = store.nodeFor(key);
     StoreFailureException down = refusal(node);
     if (down != null) {
-      return CompletableFuture.failedFuture(down);
+      return writeRefused(node, down);
     }
-    Pending<CasOutcome> pending =
+    Pending<Boolean> pending =
         new Pending<>(
             "cas",
             key,
             node,
+            true,
             (status, item) -> {
               if (status instanceof CASOperationStatus answer) {
-                return CasOutcome.of(answer.getCASResponse(), key, NodeHealth.name(node));
+                CasOutcome outcome = CasOutcome.ofOrNull(answer.getCASResponse());
+                if (outcome == null) {
+                  // the server's name only for a failure's message
+                  CasOutcome.of(answer.getCASResponse(), key, NodeHealth.name(node));
+                }
+                return outcome == CasOutcome.STORED;
               }
               throw StoreFailureException.of(
                   "cas", key, NodeHealth.name(node), "answered " + status, null);
@@ -160,12 +178,19 @@ public final class AsyncCommands {
     MemcachedNode node = store.nodeFor(key);
     StoreFailureException down = refusal(node);
     if (down != null) {
-      return CompletableFuture.failedFuture(down);
+      return writeRefused(node, down);
     }
     Pending<Boolean> pending =
-        new Pending<>(cas == 0 ? "delete" : "delete-with-cas", key, node, AsyncCommands::succeeded);
+        new Pending<>(
+            cas == 0 ? "delete" : "delete-with-cas", key, node, true, AsyncCommands::succeeded);
     return pending.send(
         cas == 0 ? operations.delete(key, pending) : operations.delete(key, cas, pending));
+  }
+
+  /** A write node health refused: reported to {@code writeFailed}, then failed. */
+  private <T> CompletableFuture<T> writeRefused(MemcachedNode node, StoreFailureException down) {
+    writeFailed.accept(node);
+    return CompletableFuture.failedFuture(down);
   }
 
   /** Why node health refuses a command to {@code node} now, or null when it is admitted. */
@@ -206,6 +231,9 @@ public final class AsyncCommands {
     private final String key;
     private final MemcachedNode node;
 
+    /** Whether this is a write, whose failure {@link #writeFailed} hears of. */
+    private final boolean write;
+
     /** The result of an answer; null for {@code set}, whose failed answer is a refusal. */
     private final Answer<R> answer;
 
@@ -215,10 +243,11 @@ public final class AsyncCommands {
     private StoreItem item;
     private volatile boolean expired;
 
-    Pending(String command, String key, MemcachedNode node, Answer<R> answer) {
+    Pending(String command, String key, MemcachedNode node, boolean write, Answer<R> answer) {
       this.command = command;
       this.key = key;
       this.node = node;
+      this.write = write;
       this.answer = answer;
       this.deadlineNanos = store.deadlines().deadlineFromNow();
     }
@@ -275,8 +304,16 @@ public final class AsyncCommands {
           complete(answer.of(status, item));
         }
       } catch (RuntimeException e) {
-        completeExceptionally(e);
+        fail(e);
       }
+    }
+
+    /** Fails the command, a write after telling {@link #writeFailed}. */
+    private void fail(RuntimeException failure) {
+      if (write) {
+        writeFailed.accept(node);
+      }
+      completeExceptionally(failure);
     }
 
     @Override
@@ -299,7 +336,7 @@ public final class AsyncCommands {
       op.cancel();
       // counted before the stage fails, so whatever the caller does next sees the server's health
       store.health().failed(node, command + " timed out after " + timeout + " ms");
-      completeExceptionally(
+      fail(
           StoreFailureException.of(
               command, key, NodeHealth.name(node), "timed out after " + timeout + " ms", null));
     }

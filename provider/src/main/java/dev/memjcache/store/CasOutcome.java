@@ -20,15 +20,20 @@ public enum CasOutcome {
    * @throws StoreFailureException when the answer is none of the three (an observe or error status)
    */
   static CasOutcome of(CASResponse response, String key, Object server) {
-    switch (response) {
-      case OK:
-        return STORED;
-      case EXISTS:
-        return EXISTS;
-      case NOT_FOUND:
-        return NOT_FOUND;
-      default:
-        throw StoreFailureException.of("cas", key, server, "answered " + response, null);
+    CasOutcome outcome = ofOrNull(response);
+    if (outcome == null) {
+      throw StoreFailureException.of("cas", key, server, "answered " + response, null);
     }
+    return outcome;
+  }
+
+  /** The outcome {@code response} means, or null when it is none of the three. */
+  static CasOutcome ofOrNull(CASResponse response) {
+    return switch (response) {
+      case OK -> STORED;
+      case EXISTS -> EXISTS;
+      case NOT_FOUND -> NOT_FOUND;
+      default -> null;
+    };
   }
 }

@@ -40,6 +40,9 @@ public final class EntryKeyHash implements HashAlgorithm {
     String key;
     long hash;
 
+    /** The last cache prefix {@link #entryHash} found to have an entry key's layout. */
+    String entryPrefix;
+
     /**
      * Recently hashed keys by identity, two-way: a bulk call routes its item keys, then
      * spymemcached routes the same String objects again when it queues the multi-get or the sets. A
@@ -150,15 +153,20 @@ public final class EntryKeyHash implements HashAlgorithm {
    */
   long entryHash(String cachePrefix, String part) {
     int length = cachePrefix.length() + part.length();
-    int cacheEnd = cachePrefix.length() - 1;
-    if (length > MAX_ASCII_KEY
-        || !cachePrefix.startsWith(prefix)
-        || cacheEnd <= prefix.length()
-        || cachePrefix.charAt(cacheEnd) != ':'
-        || cachePrefix.indexOf(':', prefix.length()) != cacheEnd) {
-      return hash(cachePrefix + "0:" + part); // not an entry key's layout: the general path
-    }
     LastHash memo = last.get();
+    if (cachePrefix != memo.entryPrefix) {
+      int cacheEnd = cachePrefix.length() - 1;
+      if (!cachePrefix.startsWith(prefix)
+          || cacheEnd <= prefix.length()
+          || cachePrefix.charAt(cacheEnd) != ':'
+          || cachePrefix.indexOf(':', prefix.length()) != cacheEnd) {
+        return hash(cachePrefix + "0:" + part); // not an entry key's layout: the general path
+      }
+      memo.entryPrefix = cachePrefix; // a cache's calls pass the same String: checked once
+    }
+    if (length > MAX_ASCII_KEY) {
+      return hash(cachePrefix + "0:" + part);
+    }
     byte[] chars = memo.chars;
     int n = 0;
     for (int i = 0; i < cachePrefix.length(); i++) {

@@ -47,6 +47,14 @@ public final class EntryRouting {
   }
 
   /**
+   * The hash of {@code itemKey}, an item key this thread routed last ({@link #routed}): taken from
+   * the memo, so a call can hand it to the thread that sends its next command on the key.
+   */
+  public long hashOf(String itemKey) {
+    return keyHash.hash(itemKey);
+  }
+
+  /**
    * Records that {@code itemKey}, an item key of the entry {@link #hash} gave {@code hash} for, is
    * about to be sent from this thread: its lookups that follow take {@code hash} by identity.
    */

@@ -43,15 +43,15 @@ class EnvelopeCodecTest {
 
   @Test
   void layoutIsDocumentedBigEndian() {
-    byte[] bytes = codec.encode(0x0102030405060708L, new byte[] {7, 7}, 42L).bytes();
+    byte[] bytes = codec.encode(0x0102030405060708L, new byte[] {7, 7}, 42.5d).bytes();
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
     assertEquals(1, buffer.get());
     assertEquals(0x0102030405060708L, buffer.getLong());
     assertEquals(2, buffer.getInt());
     assertEquals(7, buffer.get());
     assertEquals(7, buffer.get());
-    assertEquals(42L, serializer.deserialize(bytes, 15, bytes.length - 15));
-    byte[] noKey = codec.encode(5, null, 42L).bytes();
+    assertEquals(42.5d, serializer.deserialize(bytes, 15, bytes.length - 15));
+    byte[] noKey = codec.encode(5, null, 42.5d).bytes();
     assertEquals(-1, ByteBuffer.wrap(noKey, 9, 4).getInt());
   }
 
@@ -97,7 +97,7 @@ class EnvelopeCodecTest {
 
   @Test
   void foreignBytesAreNull() {
-    byte[] valid = codec.encode(100, new byte[] {4, 5}, 1L).bytes();
+    byte[] valid = codec.encode(100, new byte[] {4, 5}, 1.5d).bytes();
     assertNull(codec.decode(0, valid), "wrong flags");
     assertNull(codec.decode(EnvelopeCodec.FLAGS + 0x10, valid), "other version's flags");
     assertNull(codec.decode(EnvelopeCodec.FLAGS, new byte[0]));
@@ -108,7 +108,7 @@ class EnvelopeCodecTest {
           "truncated to " + length);
     }
     byte[] version = valid.clone();
-    for (byte format : new byte[] {0, 4, 9, -1}) {
+    for (byte format : new byte[] {0, 6, 9, -1}) {
       version[0] = format;
       assertNull(codec.decode(EnvelopeCodec.FLAGS, version), "value format " + format);
     }
@@ -170,6 +170,45 @@ class EnvelopeCodecTest {
       assertTrue(envelope.keyMatches(new byte[] {5}));
       assertEquals(value, envelope.value());
     }
+  }
+
+  @Test
+  void longsAndIntegersAreStoredAsTheirBigEndianBytesWithoutKryo() {
+    for (Object value : new Object[] {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 42, -7, 0}) {
+      int width = value instanceof Long ? 8 : 4;
+      byte format = value instanceof Long ? EnvelopeCodec.FORMAT_LONG : EnvelopeCodec.FORMAT_INT;
+      for (byte[] key : new byte[][] {null, {3, 1, 4}}) {
+        for (long expiresAt : new long[] {EnvelopeCodec.ETERNAL, 1_234}) {
+          EncodedEntry entry = codec.encode(expiresAt, key, value);
+          assertEquals(EnvelopeCodec.FLAGS, entry.flags(), "no bare form");
+          byte[] bytes = entry.bytes();
+          assertEquals(format, bytes[0]);
+          int keyLength = key == null ? 0 : key.length;
+          assertEquals(13 + keyLength + width, bytes.length);
+          ByteBuffer tail = ByteBuffer.wrap(bytes, 13 + keyLength, width);
+          assertEquals(((Number) value).longValue(), width == 8 ? tail.getLong() : tail.getInt());
+          Envelope envelope = codec.decode(entry.flags(), bytes);
+          assertEquals(expiresAt, envelope.expiresAtMillis());
+          assertEquals(value, envelope.value(), "same value, same boxed type");
+          assertEquals(value, decodeBack(codec.withExpiry(envelope, 99)));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aLongOrIntegerOfTheWrongWidthIsForeign() {
+    byte[] eight = codec.encode(7, null, 5L).bytes();
+    assertNull(codec.decode(EnvelopeCodec.FLAGS, Arrays.copyOf(eight, eight.length - 1)));
+    assertNull(codec.decode(EnvelopeCodec.FLAGS, Arrays.copyOf(eight, eight.length + 1)));
+    byte[] four = codec.encode(7, null, 5).bytes();
+    assertNull(codec.decode(EnvelopeCodec.FLAGS, Arrays.copyOf(four, four.length + 4 - 1)));
+    byte[] asInt = Arrays.copyOf(eight, eight.length);
+    asInt[0] = EnvelopeCodec.FORMAT_INT;
+    assertNull(codec.decode(EnvelopeCodec.FLAGS, asInt), "an Integer in 8 bytes");
+    byte[] keyTooLong = four.clone();
+    ByteBuffer.wrap(keyTooLong).putInt(9, 1);
+    assertNull(codec.decode(EnvelopeCodec.FLAGS, keyTooLong), "key eats into the Integer");
   }
 
   @Test
