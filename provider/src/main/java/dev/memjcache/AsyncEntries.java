@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import net.spy.memcached.MemcachedNode;
 
@@ -74,27 +75,44 @@ final class AsyncEntries<K, V> {
    * {@link Supplier#get} (at most once): the asynchronous {@code invoke} decodes on the executor
    * that runs the processor, so spymemcached's I/O thread only hands the item over.
    *
-   * @return a future of the undecoded read; exceptionally {@link StoreFailureException}
+   * @param then called once with the undecoded read and null, or null and the failure ({@link
+   *     StoreFailureException}), where the answer arrived (see {@link AsyncCommands#gets(String,
+   *     java.util.function.Function, BiConsumer)})
    */
-  CompletableFuture<Supplier<Slot<K, V>>> readUndecoded(K key, long now) {
+  void readUndecoded(K key, long now, BiConsumer<? super Supplier<Slot<K, V>>, Throwable> then) {
     EncodedKey encoded = entries.keyCodec().encode(key);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      long hash = entries.routedHash(known);
-      return commands.gets(
-          known,
-          item ->
-              () -> {
-                // the decoding thread sends the next command on the item: spare it an MD5
-                entries.routed(known, hash);
-                return entries.slot(key, known, encoded, item, now);
-              });
+      readUndecoded(key, known, encoded, now, then);
+      return;
     }
-    return unknownItemKey(encoded)
-        .thenCompose(
-            itemKey ->
-                commands.gets(
-                    itemKey, item -> () -> entries.slot(key, itemKey, encoded, item, now)));
+    unknownItemKey(encoded)
+        .whenComplete(
+            (itemKey, failure) -> {
+              if (failure != null) {
+                then.accept(null, AsyncLoop.unwrap(failure));
+              } else {
+                readUndecoded(key, itemKey, encoded, now, then);
+              }
+            });
+  }
+
+  private void readUndecoded(
+      K key,
+      String itemKey,
+      EncodedKey encoded,
+      long now,
+      BiConsumer<? super Supplier<Slot<K, V>>, Throwable> then) {
+    long hash = entries.routedHash(itemKey);
+    commands.<Supplier<Slot<K, V>>>gets(
+        itemKey,
+        item ->
+            () -> {
+              // the decoding thread sends the next command on the item: spare it an MD5
+              entries.routed(itemKey, hash);
+              return entries.slot(key, itemKey, encoded, item, now);
+            },
+        then);
   }
 
   /**

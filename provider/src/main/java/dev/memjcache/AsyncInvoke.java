@@ -89,7 +89,7 @@ final class AsyncInvoke<K, V> {
       attempt = n;
       start = System.nanoTime();
       now = System.currentTimeMillis();
-      ops.async.readUndecoded(key, now).whenComplete(this);
+      ops.async.readUndecoded(key, now, this);
     }
 
     /** A command's answer, where memcached's answer arrived: the read's or the write's. */

@@ -168,7 +168,7 @@ final class Entries<K, V> {
    */
   private String routedItemKey(long generation, EncodedKey encoded, long hash) {
     String itemKey = keys.itemKey(generation, encoded);
-    routing.routed(itemKey, hash);
+    routing.sending(itemKey, hash);
     return itemKey;
   }
 
@@ -185,7 +185,7 @@ final class Entries<K, V> {
    * another thread), so the commands this thread sends for it take the hash by identity.
    */
   void routed(String itemKey, long hash) {
-    routing.routed(itemKey, hash);
+    routing.sending(itemKey, hash);
   }
 
   /** The server an item key lives on. */

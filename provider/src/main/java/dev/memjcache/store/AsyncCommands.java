@@ -2,6 +2,7 @@ package dev.memjcache.store;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import net.spy.memcached.MemcachedNode;
@@ -84,6 +85,32 @@ public final class AsyncCommands {
     Pending<R> pending =
         new Pending<>("gets", key, node, false, (status, item) -> decode.apply(item));
     return pending.send(operations.gets(key, pending));
+  }
+
+  /**
+   * memcached {@code gets} whose outcome goes straight to {@code then}, for a caller that would
+   * attach it to the future anyway (one dependent stage less per command).
+   *
+   * @param key the memcached key
+   * @param decode as {@link #gets(String, Function)}
+   * @param then called once with {@code decode}'s result and null, or null and the failure (as
+   *     {@link #gets(String)}'s future fails); on the thread that receives the answer, fails it, or
+   *     (a server marked down) on this one before this method returns
+   */
+  public <R> void gets(
+      String key,
+      Function<? super StoreItem, R> decode,
+      BiConsumer<? super R, ? super Throwable> then) {
+    MemcachedNode node = store.nodeFor(key);
+    StoreFailureException down = refusal(node);
+    if (down != null) {
+      then.accept(null, down);
+      return;
+    }
+    Pending<R> pending =
+        new Pending<>("gets", key, node, false, (status, item) -> decode.apply(item));
+    pending.then = then;
+    pending.send(operations.gets(key, pending));
   }
 
   /**
@@ -243,6 +270,12 @@ public final class AsyncCommands {
     private StoreItem item;
     private volatile boolean expired;
 
+    /**
+     * Told the outcome once this future has it, in place of a dependent stage; null for none. Set
+     * before {@link #send}, so the threads that complete this see it.
+     */
+    BiConsumer<? super R, ? super Throwable> then;
+
     Pending(String command, String key, MemcachedNode node, boolean write, Answer<R> answer) {
       this.command = command;
       this.key = key;
@@ -299,12 +332,18 @@ public final class AsyncCommands {
             throw StoreFailureException.of(
                 command, key, NodeHealth.name(node), "was refused: " + status, null);
           }
-          complete(null);
+          succeed(null);
         } else {
-          complete(answer.of(status, item));
+          succeed(answer.of(status, item));
         }
       } catch (RuntimeException e) {
         fail(e);
+      }
+    }
+
+    private void succeed(R result) {
+      if (complete(result) && then != null) {
+        then.accept(result, null);
       }
     }
 
@@ -313,7 +352,9 @@ public final class AsyncCommands {
       if (write) {
         writeFailed.accept(node);
       }
-      completeExceptionally(failure);
+      if (completeExceptionally(failure) && then != null) {
+        then.accept(null, failure);
+      }
     }
 
     @Override

@@ -196,6 +196,16 @@ public final class EntryKeyHash implements HashAlgorithm {
   }
 
   /**
+   * Records {@code itemKey}'s hash as this thread's last one only, for a single-key call whose
+   * lookups of that String follow at once: no identity hash, no slot of the recent keys.
+   */
+  void rememberLast(String itemKey, long hash) {
+    LastHash memo = last.get();
+    memo.key = itemKey;
+    memo.hash = hash;
+  }
+
+  /**
    * Whether {@code a} and {@code b} are entry keys that differ in their generation segment only.
    */
   private boolean sameWithoutGeneration(String a, String b) {

@@ -61,4 +61,13 @@ public final class EntryRouting {
   public void routed(String itemKey, long hash) {
     keyHash.remember(itemKey, hash);
   }
+
+  /**
+   * Records that the next command this thread sends is for {@code itemKey}, an item key of the
+   * entry {@link #hash} gave {@code hash} for (a single-key call): its lookups right after take
+   * {@code hash} by identity; cheaper than {@link #routed}, which keeps it among many.
+   */
+  public void sending(String itemKey, long hash) {
+    keyHash.rememberLast(itemKey, hash);
+  }
 }
