@@ -66,7 +66,10 @@ final class AsyncInvoke<K, V> {
     private long start;
     private long now;
 
-    /** The read the executor decodes; null once the write is sent (its answer is awaited). */
+    /**
+     * The current attempt's read, which the executor decodes; null while the read is awaited, so an
+     * answer that finds it set is the write's.
+     */
     private Supplier<Slot<K, V>> read;
 
     private EntryWrite<K, V> write;

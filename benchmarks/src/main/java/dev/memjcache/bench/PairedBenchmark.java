@@ -42,6 +42,21 @@ public final class PairedBenchmark {
   /** Name of the asynchronous get row, compared with the synchronous 4-thread get. */
   static final String ASYNC_GET = "async get, " + WINDOW + " in flight";
 
+  /** Name of the asynchronous put row, compared with the synchronous 4-thread put. */
+  static final String ASYNC_PUT = "async put, " + WINDOW + " in flight";
+
+  /** Name of the synchronous invoke rows (1 and 4 threads). */
+  static final String INVOKE = "invoke (+1 Long) / raw gets+cas";
+
+  /**
+   * Name of the asynchronous invoke row before its {@link #INLINE} variant and its raw
+   * counterpart's label, compared with the synchronous 4-thread invoke.
+   */
+  static final String ASYNC_INVOKE = "async invoke (+1 Long), " + WINDOW + " in flight";
+
+  /** Label suffix of the asynchronous invoke rows: their raw side. */
+  static final String ASYNC_INVOKE_RAW = " / raw gets+cas chains";
+
   /** Label suffix of the asynchronous rows whose manager has {@code asyncCompletion=inline}. */
   static final String INLINE = ", asyncCompletion=inline";
 
@@ -232,7 +247,7 @@ public final class PairedBenchmark {
     for (int threads : new int[] {1, 4}) {
       rows.add(
           new Row(
-              "invoke (+1 Long) / raw gets+cas",
+              INVOKE,
               "-",
               threads,
               invoke,
@@ -278,7 +293,6 @@ public final class PairedBenchmark {
         KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
     KeySpace cacheKeys = KeySpace.of("p100:");
     Targets async = new Targets(0.85, Double.NaN, Double.NaN);
-    String window = WINDOW + " in flight";
     rows.add(
         new Row(
             ASYNC_GET + variant,
@@ -289,7 +303,7 @@ public final class PairedBenchmark {
             PairedWorkloads.cacheAsyncGet(asyncValues, cacheKeys, WINDOW)));
     rows.add(
         new Row(
-            "async put, " + window + variant,
+            ASYNC_PUT + variant,
             "100 B",
             1,
             async,
@@ -297,7 +311,7 @@ public final class PairedBenchmark {
             PairedWorkloads.cacheAsyncPut(asyncValues, cacheKeys, value, WINDOW)));
     rows.add(
         new Row(
-            "async invoke (+1 Long), " + window + variant + " / raw gets+cas chains",
+            ASYNC_INVOKE + variant + ASYNC_INVOKE_RAW,
             "-",
             1,
             async,

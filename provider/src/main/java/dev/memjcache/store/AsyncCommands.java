@@ -94,8 +94,8 @@ public final class AsyncCommands {
    * @param key the memcached key
    * @param decode as {@link #gets(String, Function)}
    * @param then called once with {@code decode}'s result and null, or null and the failure (as
-   *     {@link #gets(String)}'s future fails); on the thread that receives the answer, fails it, or
-   *     (a server marked down) on this one before this method returns
+   *     {@link #gets(String)}'s future fails): on the thread that receives the answer or expires
+   *     the command, or (a server marked down) on the caller's before this method returns
    */
   public <R> void gets(
       String key,
@@ -182,8 +182,13 @@ public final class AsyncCommands {
               if (status instanceof CASOperationStatus answer) {
                 CasOutcome outcome = CasOutcome.ofOrNull(answer.getCASResponse());
                 if (outcome == null) {
-                  // the server's name only for a failure's message
-                  CasOutcome.of(answer.getCASResponse(), key, NodeHealth.name(node));
+                  // the server's name is looked up for a failure's message only
+                  throw StoreFailureException.of(
+                      "cas",
+                      key,
+                      NodeHealth.name(node),
+                      "answered " + answer.getCASResponse(),
+                      null);
                 }
                 return outcome == CasOutcome.STORED;
               }
