@@ -5,6 +5,8 @@
 #   benchmarks/run.sh --full  [--no-build] [extra JMH args...]   # ~25 min on 2 cores: throughput +
 #                                                                 # sample (p50/p99) + -prof gc +
 #                                                                 # client CPU per operation
+#   benchmarks/run.sh --runs TABLE.md...   # several paired tables row by row: each run's ratio,
+#                                        # their median, in how many runs a target was missed
 #   benchmarks/run.sh --paired [--no-build] [--quick] [paired args...]
 #                                        # ~8 min: raw and MemJCache alternating in one JVM, 40 pairs
 #                                        # of 100 ms rounds per row, median ratio + bootstrap 95 % interval, CPU and
@@ -43,8 +45,16 @@ case "$mode" in
   --paired)
     name=paired
     ;;
+  --runs)
+    # several paired tables row by row (no server, no build): each run's ratio, the median, misses
+    shift
+    jar="$here/target/benchmarks.jar"
+    [[ -f "$jar" ]] || {
+      echo "$jar is missing: build with 'mvn -pl benchmarks -am package -DskipTests'" >&2; exit 1; }
+    exec java -cp "$jar" dev.memjcache.bench.PairedRuns "$@"
+    ;;
   *)
-    echo "usage: $0 --short|--full|--paired [--no-build] [extra args...]" >&2
+    echo "usage: $0 --short|--full|--paired [--no-build] [extra args...] | --runs TABLE.md..." >&2
     exit 2
     ;;
 esac
