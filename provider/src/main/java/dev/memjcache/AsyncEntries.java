@@ -109,7 +109,7 @@ final class AsyncEntries<K, V> {
         item ->
             () -> {
               // the decoding thread sends the next command on the item: spare it an MD5
-              entries.routed(itemKey, hash);
+              entries.sending(itemKey, hash);
               return entries.slot(key, itemKey, encoded, item, now);
             },
         then);

@@ -36,6 +36,11 @@ final class AsyncInvoke<K, V> {
   private final KeySequence byKey = new KeySequence();
   private final boolean finishOnExecutor;
 
+  /**
+   * @param finishOnExecutor whether a write's answer is handed to the executor, where the call's
+   *     stage then completes ({@code asyncCompletion=thread}), instead of being finished where it
+   *     arrived ({@code inline})
+   */
   AsyncInvoke(
       AsyncEntryOperations<K, V> ops,
       InvokeOperations<K, V> synchronous,

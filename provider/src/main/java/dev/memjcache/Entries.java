@@ -174,7 +174,7 @@ final class Entries<K, V> {
 
   /**
    * The routing hash of {@code itemKey}, which this thread just routed ({@link #knownItemKey}): a
-   * memo hit, to hand to the thread that sends the entry's next command ({@link #routed}).
+   * memo hit, to hand to the thread that sends the entry's next command ({@link #sending}).
    */
   long routedHash(String itemKey) {
     return routing.hashOf(itemKey);
@@ -184,13 +184,8 @@ final class Entries<K, V> {
    * Records on this thread that {@code itemKey} routes with {@code hash} ({@link #routedHash} of
    * another thread), so the commands this thread sends for it take the hash by identity.
    */
-  void routed(String itemKey, long hash) {
+  void sending(String itemKey, long hash) {
     routing.sending(itemKey, hash);
-  }
-
-  /** The server an item key lives on. */
-  MemcachedNode nodeOfItem(String itemKey) {
-    return store.nodeFor(itemKey);
   }
 
   /** The item key of {@code encoded} in {@code generation}. */

@@ -113,9 +113,7 @@ final class KeySequence {
     waiting.computeIfPresent(
         key,
         (k, current) -> {
-          if (current == RUNNING) {
-            return null; // not reached: only the running call hands its key on
-          }
+          // a queue: the remove above failed, and only the running call hands its key on
           ArrayDeque<Turn<?>> queue = (ArrayDeque<Turn<?>>) current;
           next[0] = queue.poll();
           return queue.isEmpty() ? RUNNING : queue;

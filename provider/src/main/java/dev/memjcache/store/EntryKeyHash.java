@@ -164,26 +164,10 @@ public final class EntryKeyHash implements HashAlgorithm {
       }
       memo.entryPrefix = cachePrefix; // a cache's calls pass the same String: checked once
     }
-    if (length > MAX_ASCII_KEY) {
-      return hash(cachePrefix + "0:" + part);
-    }
-    byte[] chars = memo.chars;
-    int n = 0;
-    for (int i = 0; i < cachePrefix.length(); i++) {
-      char c = cachePrefix.charAt(i);
-      if (c >= 0x80) {
-        return hash(cachePrefix + "0:" + part);
-      }
-      chars[n++] = (byte) c;
-    }
-    for (int i = 0; i < part.length(); i++) {
-      char c = part.charAt(i);
-      if (c >= 0x80) {
-        return hash(cachePrefix + "0:" + part);
-      }
-      chars[n++] = (byte) c;
-    }
-    return md5Ketama(memo, n);
+    int n = length > MAX_ASCII_KEY ? -1 : ascii(cachePrefix, 0, cachePrefix.length(), memo, 0);
+    n = n < 0 ? -1 : ascii(part, 0, part.length(), memo, n);
+    // a non-ASCII or too long key: the general path, which encodes UTF-8
+    return n < 0 ? hash(cachePrefix + "0:" + part) : md5Ketama(memo, n);
   }
 
   /**
@@ -244,20 +228,27 @@ public final class EntryKeyHash implements HashAlgorithm {
       skipFrom = key.lastIndexOf(':', generationEnd - 1) + 1;
       skipTo = generationEnd + 1;
     }
+    int n = ascii(key, 0, skipFrom, memo, 0);
+    n = n < 0 ? -1 : ascii(key, skipTo, length, memo, n);
+    return n < 0 ? -1 : md5Ketama(memo, n);
+  }
+
+  /**
+   * Copies the characters {@code [from, to)} of {@code s} into {@code memo.chars} at {@code at}.
+   *
+   * @return the index after the copy, or -1 when a character is not ASCII
+   */
+  private static int ascii(String s, int from, int to, LastHash memo, int at) {
     byte[] chars = memo.chars;
-    int n = 0;
-    for (int i = 0; i < length; i++) {
-      if (i == skipFrom) {
-        i = skipTo - 1;
-        continue;
-      }
-      char c = key.charAt(i);
+    int n = at;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (c >= 0x80) {
         return -1;
       }
       chars[n++] = (byte) c;
     }
-    return md5Ketama(memo, n);
+    return n;
   }
 
   /** KETAMA_HASH of the first {@code n} bytes of {@code memo.chars}. */

@@ -3,13 +3,14 @@ package dev.memjcache.store;
 import net.spy.memcached.MemcachedNode;
 
 /**
- * Routes entry keys from their parts, for calls that route many keys (bulk operations): an entry
- * {@code <prefix>:<cache>:<generation>:<part>} lives on the server its key hashes to without the
+ * Routes entry keys from their parts, for single-key and bulk calls alike: an entry {@code
+ * <prefix>:<cache>:<generation>:<part>} lives on the server its key hashes to without the
  * generation ({@link EntryKeyHash}), so its server is found from {@code <prefix>:<cache>:} and
  * {@code <part>} with one MD5 and no key string, the item key is built once in that server's
- * generation, and {@link #routed} lets every later lookup of that item key (the multi-get's
- * grouping, spymemcached's own routing) find its hash by identity. The server is the one {@link
- * MemcachedStore#nodeFor} returns for any of the entry's keys. Stateless; the memos are per thread.
+ * generation, and {@link #routed} (many keys) or {@link #sending} (one) lets the later lookups of
+ * that item key (the multi-get's grouping, spymemcached's own routing) find its hash by identity.
+ * The server is the one {@link MemcachedStore#nodeFor} returns for any of the entry's keys.
+ * Stateless; the memos are per thread.
  */
 public final class EntryRouting {
 
@@ -47,7 +48,7 @@ public final class EntryRouting {
   }
 
   /**
-   * The hash of {@code itemKey}, an item key this thread routed last ({@link #routed}): taken from
+   * The hash of {@code itemKey}, an item key this thread routed last ({@link #sending}): taken from
    * the memo, so a call can hand it to the thread that sends its next command on the key.
    */
   public long hashOf(String itemKey) {
