@@ -148,7 +148,7 @@ final class AsyncLoading<K, V> {
   /**
    * With the load lease, on an executor thread: one JVM of the cluster takes the lease item ({@code
    * add}) and runs the mapping function, waiting for its stage there; the others poll for the entry
-   * (README "Single-flight loading").
+   * (docs/semantics.md, "Single-flight loading").
    */
   private V computeLeased(
       K key, Function<? super K, ? extends CompletionStage<? extends V>> mappingFunction) {

@@ -325,8 +325,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
    * {@link Cache#clear()}: moves every reachable server to a new generation of this cache and
    * records the clear there, so every entry becomes unreachable at once, in every JVM within its
    * generation refresh interval; a server that is down is raised to the new generation before it is
-   * used again (README "How entries are stored"). Never {@code flush_all}; no writer, no events.
-   * Fails (or degrades) only when no server at all could be reached.
+   * used again (docs/storage-format.md). Never {@code flush_all}; no writer, no events. Fails (or
+   * degrades) only when no server at all could be reached.
    */
   @Override
   public void clear() {
@@ -350,8 +350,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   }
 
   /**
-   * {@link Cache#invokeAll}: the semantics of {@link #invoke} per key, in pipelined rounds (README
-   * "Semantics"); failures reported per key.
+   * {@link Cache#invokeAll}: the semantics of {@link #invoke} per key, in pipelined rounds
+   * (docs/semantics.md); failures reported per key.
    */
   @Override
   public <T> Map<K, EntryProcessorResult<T>> invokeAll(

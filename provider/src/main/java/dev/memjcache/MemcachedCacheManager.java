@@ -17,6 +17,7 @@ import dev.memjcache.store.GenerationTracker;
 import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.MetadumpKeyEnumerator;
 import dev.memjcache.store.NodeHealth;
+import dev.memjcache.store.ServerSockets;
 import dev.memjcache.store.StageCompletions;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
@@ -119,6 +120,7 @@ public final class MemcachedCacheManager implements CacheManager {
                     + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
                     + " closes ASCII connections, so they are unavailable with the username option")
             : new MetadumpKeyEnumerator(
+                ServerSockets.PLAIN,
                 resolved,
                 (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
@@ -137,9 +139,9 @@ public final class MemcachedCacheManager implements CacheManager {
   }
 
   /**
-   * Returns the memcached servers this manager has marked down (README "Running in production":
-   * after {@code serverFailureLimit} consecutive failures, until a probe answers), as {@code
-   * host:port}; empty when every server is usable.
+   * Returns the memcached servers this manager has marked down (docs/production.md: after {@code
+   * serverFailureLimit} consecutive failures, until a probe answers), as {@code host:port}; empty
+   * when every server is usable.
    *
    * @return a new list
    */

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.MemcachedClient;
@@ -396,6 +397,7 @@ class ClusterChaosTest {
     MemcachedClient old =
         new MemcachedClient(
             new ConnectionFactoryBuilder()
+                .setClientMode(ClientMode.Static)
                 .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                 .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
                 .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)

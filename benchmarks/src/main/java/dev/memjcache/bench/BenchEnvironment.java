@@ -11,6 +11,7 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.EternalExpiryPolicy;
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
@@ -95,6 +96,7 @@ public final class BenchEnvironment {
     String[] hostPort = server().split(":");
     ConnectionFactoryBuilder builder =
         new ConnectionFactoryBuilder()
+            .setClientMode(ClientMode.Static)
             .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
             .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
             .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToLongFunction;
 
-/** Writes the paired mode's results as the Markdown table of the README's Performance section. */
+/** Writes the paired mode's results as the Markdown table of docs/performance.md. */
 final class PairedTable {
 
   private PairedTable() {}

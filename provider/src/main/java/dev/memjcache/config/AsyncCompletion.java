@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Which thread completes a stage returned by the asynchronous view ({@code AsyncCache}) when its
- * last step was a memcached answer (option {@code asyncCompletion}; README "Asynchronous view").
- * The application's continuations attached without an executor ({@code thenApply}, {@code
+ * last step was a memcached answer (option {@code asyncCompletion}; docs/async.md). The
+ * application's continuations attached without an executor ({@code thenApply}, {@code
  * whenComplete}, and those of {@code CompletableFuture.allOf} over such stages) run on that thread.
  */
 public enum AsyncCompletion {

@@ -116,9 +116,9 @@ public final class MemJCacheSettings {
   private final AsyncCompletion asyncCompletion;
 
   /**
-   * How failing memcached servers are detected and brought back (README "Running in production"),
-   * after libmemcached's {@code server_failure_limit} / {@code retry_timeout} and pymemcache's
-   * {@code retry_attempts} / {@code dead_timeout}.
+   * How failing memcached servers are detected and brought back (docs/production.md), after
+   * libmemcached's {@code server_failure_limit} / {@code retry_timeout} and pymemcache's {@code
+   * retry_attempts} / {@code dead_timeout}.
    *
    * @param failureLimit option {@code serverFailureLimit}, default 2: consecutive timeouts or
    *     connection failures after which a server is marked down (1..1000)

@@ -6,12 +6,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The caches of one CacheManager whose entries are only valid as long as other caches' writes
  * arrive: Hibernate's query-results regions, whose results Hibernate checks against the
- * update-timestamps region and treats a missing timestamp as "table unchanged" (README "Hibernate
- * ORM second-level cache", "Outages"). A write dropped in any cache of the manager ({@link
- * GenerationTracker#markDirty}) marks every dependent cache dirty on every server, so each
- * dependent cache's generations advance before this JVM reads it again: on the live servers at once
- * (on the node-health probe thread, so other JVMs see it within their generation refresh), on a
- * hung or down server when it answers again.
+ * update-timestamps region and treats a missing timestamp as "table unchanged" (docs/hibernate.md,
+ * "Outages"). A write dropped in any cache of the manager ({@link GenerationTracker#markDirty})
+ * marks every dependent cache dirty on every server, so each dependent cache's generations advance
+ * before this JVM reads it again: on the live servers at once (on the node-health probe thread, so
+ * other JVMs see it within their generation refresh), on a hung or down server when it answers
+ * again.
  *
  * <p>A manager without dependent caches pays one counter increment per dropped write and nothing
  * per successful operation. Thread-safe.

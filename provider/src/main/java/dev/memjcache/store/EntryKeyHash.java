@@ -1,23 +1,25 @@
 package dev.memjcache.store;
 
+import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.HashAlgorithm;
 
 /**
- * The Ketama hash of spymemcached's consistent-hashing locator, with the generation segment left
- * out of entry keys: an entry key {@code <prefix>:<cache>:<generation>:<part>} hashes as {@code
- * <prefix>:<cache>:<part>}, so an entry lives on the same memcached server whatever its generation.
- * Per-node generations (README "How entries are stored") depend on this: the server is chosen
+ * The standard Ketama hash (libketama's: the first 4 bytes of the MD5 of the string's UTF-8 bytes,
+ * little-endian, unsigned) for spymemcached's consistent-hashing locator, with the generation
+ * segment left out of entry keys: an entry key {@code <prefix>:<cache>:<generation>:<part>} hashes
+ * as {@code <prefix>:<cache>:<part>}, so an entry lives on the same memcached server whatever its
+ * generation. Per-node generations (docs/storage-format.md) depend on this: the server is chosen
  * first, then the entry takes that server's generation.
  *
  * <p>Every other string, in particular the locator's node points ({@code host:port-i}) and the
- * cache's own items ({@code <prefix>:<cache>:gen}), is hashed unchanged with {@link
- * DefaultHashAlgorithm#KETAMA_HASH} (the first 4 bytes of its MD5). A string is an entry key when
- * it starts with {@code <prefix>:}, has a third {@code ':'} and its third segment is 1..19 decimal
- * digits. Stateless and thread-safe.
+ * cache's own items ({@code <prefix>:<cache>:gen}), is hashed unchanged. The hash is computed here,
+ * not taken from the client's {@code DefaultHashAlgorithm.KETAMA_HASH}: AWS's fork of spymemcached
+ * changed that one, and the servers of existing entries must not move with the client jar. A string
+ * is an entry key when it starts with {@code <prefix>:}, has a third {@code ':'} and its third
+ * segment is 1..19 decimal digits. Stateless and thread-safe.
  */
 public final class EntryKeyHash implements HashAlgorithm {
 
@@ -136,7 +138,7 @@ public final class EntryKeyHash implements HashAlgorithm {
     } else {
       hash = asciiKetama(key, memo);
       if (hash < 0) {
-        hash = DefaultHashAlgorithm.KETAMA_HASH.hash(withoutGeneration(key));
+        hash = utf8Ketama(withoutGeneration(key), memo);
       }
     }
     memo.put(key, identity, hash);
@@ -210,8 +212,8 @@ public final class EntryKeyHash implements HashAlgorithm {
   }
 
   /**
-   * {@link DefaultHashAlgorithm#KETAMA_HASH} of {@link #withoutGeneration}{@code (key)}, computed
-   * without building that string: the first 4 bytes of the MD5 of its bytes, little-endian.
+   * The Ketama hash of {@link #withoutGeneration}{@code (key)}, computed without building that
+   * string: the first 4 bytes of the MD5 of its bytes, little-endian.
    *
    * @return the hash, or -1 when {@code key} is not ASCII or longer than 250 characters (the caller
    *     then takes the general path, which encodes UTF-8)
@@ -251,16 +253,24 @@ public final class EntryKeyHash implements HashAlgorithm {
     return n;
   }
 
-  /** KETAMA_HASH of the first {@code n} bytes of {@code memo.chars}. */
+  /** The Ketama hash of the first {@code n} bytes of {@code memo.chars}. */
   private static long md5Ketama(LastHash memo, int n) {
-    byte[] chars = memo.chars;
     byte[] d = memo.digest;
-    memo.md5.update(chars, 0, n);
+    memo.md5.update(memo.chars, 0, n);
     try {
       memo.md5.digest(d, 0, d.length);
     } catch (DigestException e) {
       throw new IllegalStateException("MD5 digest of 16 bytes", e);
     }
+    return littleEndian(d);
+  }
+
+  /** The Ketama hash of any string: the general path, which encodes UTF-8. */
+  private static long utf8Ketama(String s, LastHash memo) {
+    return littleEndian(memo.md5.digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static long littleEndian(byte[] d) {
     return ((long) (d[3] & 0xFF) << 24)
         | ((long) (d[2] & 0xFF) << 16)
         | ((long) (d[1] & 0xFF) << 8)

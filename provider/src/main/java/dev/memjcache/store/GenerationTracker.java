@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cache's generations, one per memcached server (README "How entries are stored"). An entry
- * {@code <prefix>:<cache>:<generation>:<part>} lives on the server its key hashes to without the
+ * One cache's generations, one per memcached server (docs/storage-format.md). An entry {@code
+ * <prefix>:<cache>:<generation>:<part>} lives on the server its key hashes to without the
  * generation ({@link EntryKeyHash}) and carries that server's generation, so a server's loss, hang
  * or arrival touches only its own entries.
  *

@@ -54,6 +54,7 @@ public final class MetadumpKeyEnumerator {
   private static final long MAX_BACKOFF_MILLIS = 100;
 
   private final List<InetSocketAddress> servers;
+  private final ServerSockets sockets;
   private final int timeoutMillis;
   private final LongAdder busyRetries = new LongAdder();
 
@@ -63,13 +64,17 @@ public final class MetadumpKeyEnumerator {
   /**
    * Creates an enumerator; it opens no connection until {@link #keysWithPrefix(String)}.
    *
+   * @param sockets how to open a connection to a server (the CacheManager's transport)
    * @param servers every memcached server of the CacheManager (copied); may be empty
    * @param timeoutMillis connect timeout and per-read socket timeout in milliseconds, also the
    *     longest time spent retrying a server that answers {@code BUSY}; must be positive
-   * @throws NullPointerException when {@code servers} or one of its elements is null
+   * @throws NullPointerException when {@code sockets}, {@code servers} or one of its elements is
+   *     null
    * @throws IllegalArgumentException when {@code timeoutMillis <= 0}
    */
-  public MetadumpKeyEnumerator(List<InetSocketAddress> servers, int timeoutMillis) {
+  public MetadumpKeyEnumerator(
+      ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis) {
+    this.sockets = Objects.requireNonNull(sockets, "sockets");
     this.servers = List.copyOf(Objects.requireNonNull(servers, "servers"));
     if (timeoutMillis <= 0) {
       throw new IllegalArgumentException("timeoutMillis must be > 0, was " + timeoutMillis);
@@ -80,6 +85,7 @@ public final class MetadumpKeyEnumerator {
 
   private MetadumpKeyEnumerator(String unavailable) {
     this.servers = List.of();
+    this.sockets = ServerSockets.PLAIN;
     this.timeoutMillis = 1;
     this.unavailable = unavailable;
   }
@@ -158,10 +164,7 @@ public final class MetadumpKeyEnumerator {
     while (true) {
       MetadumpResponseReader reader;
       MetadumpResponseReader.Outcome outcome;
-      try (Socket socket = new Socket()) {
-        socket.setSoTimeout(timeoutMillis);
-        socket.setTcpNoDelay(true);
-        socket.connect(server, timeoutMillis);
+      try (Socket socket = sockets.open(server, timeoutMillis)) {
         OutputStream out = socket.getOutputStream();
         out.write(command);
         out.flush();

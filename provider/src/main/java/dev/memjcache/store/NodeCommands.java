@@ -17,8 +17,8 @@ import net.spy.memcached.protocol.binary.BinaryOperationFactory;
 
 /**
  * memcached commands sent to one chosen server rather than to the server a key hashes to: the
- * per-server generation and clear-marker items of every cache live on every server (README "How
- * entries are stored"), and node-health probes go to the server being probed. Binary protocol
+ * per-server generation and clear-marker items of every cache live on every server
+ * (docs/storage-format.md), and node-health probes go to the server being probed. Binary protocol
  * {@code gets}, {@code add}, {@code cas} (flags 0, exptime 0) and {@code noop}, each awaited for at
  * most the operation timeout and reported to {@link NodeHealth}. Thread-safe.
  */

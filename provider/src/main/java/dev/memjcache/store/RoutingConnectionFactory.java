@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLContext;
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionObserver;
 import net.spy.memcached.FailureMode;
@@ -165,5 +167,40 @@ final class RoutingConnectionFactory implements ConnectionFactory {
   @Override
   public long getAuthWaitTime() {
     return built.getAuthWaitTime();
+  }
+
+  @Override
+  public ClientMode getClientMode() {
+    return built.getClientMode();
+  }
+
+  @Override
+  public void setClientMode(ClientMode clientMode) {
+    built.setClientMode(clientMode);
+  }
+
+  @Override
+  public long getDynamicModePollingInterval() {
+    return built.getDynamicModePollingInterval();
+  }
+
+  @Override
+  public boolean getKeepAlive() {
+    return built.getKeepAlive();
+  }
+
+  @Override
+  public SSLContext getSSLContext() {
+    return built.getSSLContext();
+  }
+
+  @Override
+  public String getHostnameForTlsVerification() {
+    return built.getHostnameForTlsVerification();
+  }
+
+  @Override
+  public boolean skipTlsHostnameVerification() {
+    return built.skipTlsHostnameVerification();
   }
 }

@@ -38,17 +38,22 @@ final class SaslPlainCheck {
   /**
    * Authenticates once to each server.
    *
+   * @param sockets how to open a connection to a server
    * @param servers resolved server addresses
    * @param credentials the configured user and password (present)
    * @param timeoutMillis connect and read timeout per server, ms
    * @throws CacheException naming the server and the user when a server refuses the credentials or
    *     does not offer SASL
    */
-  static void verify(List<InetSocketAddress> servers, Credentials credentials, int timeoutMillis) {
+  static void verify(
+      ServerSockets sockets,
+      List<InetSocketAddress> servers,
+      Credentials credentials,
+      int timeoutMillis) {
     for (InetSocketAddress server : servers) {
       int status;
       try {
-        status = authenticate(server, credentials, timeoutMillis);
+        status = authenticate(sockets, server, credentials, timeoutMillis);
       } catch (IOException e) {
         LOG.warn(
             "cannot check the SASL credentials of user {} on memcached {} ({}); the client"
@@ -92,17 +97,19 @@ final class SaslPlainCheck {
    * NOOP} answered with status 0x20 means the server demands SASL ({@code -S}). Without this check
    * every command would just fail with "Cancelled" (or, in degrade mode, silently miss).
    *
+   * @param sockets how to open a connection to a server
    * @param servers servers that did not answer {@code stats settings}
    * @param timeoutMillis connect and read timeout per server, ms
    * @throws CacheException naming the server when it requires authentication
    */
-  static void verifyNoneRequired(List<InetSocketAddress> servers, int timeoutMillis) {
+  static void verifyNoneRequired(
+      ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis) {
     for (InetSocketAddress server : servers) {
       ByteBuffer noop = ByteBuffer.allocate(24);
       noop.put(REQUEST).put(NOOP);
       int status;
       try {
-        status = exchange(server, noop.array(), timeoutMillis);
+        status = exchange(sockets, server, noop.array(), timeoutMillis);
       } catch (IOException e) {
         continue; // unreachable or closed: the client reports it
       }
@@ -118,7 +125,8 @@ final class SaslPlainCheck {
   }
 
   private static int authenticate(
-      InetSocketAddress server, Credentials credentials, int timeoutMillis) throws IOException {
+      ServerSockets sockets, InetSocketAddress server, Credentials credentials, int timeoutMillis)
+      throws IOException {
     byte[] mechanism = "PLAIN".getBytes(StandardCharsets.US_ASCII);
     byte[] user = credentials.username().getBytes(StandardCharsets.UTF_8);
     byte[] password = credentials.password().getBytes(StandardCharsets.UTF_8);
@@ -141,7 +149,7 @@ final class SaslPlainCheck {
         .put((byte) 0)
         .put(password);
     try {
-      return exchange(server, request.array(), timeoutMillis);
+      return exchange(sockets, server, request.array(), timeoutMillis);
     } finally {
       java.util.Arrays.fill(request.array(), (byte) 0);
       java.util.Arrays.fill(password, (byte) 0);
@@ -149,11 +157,10 @@ final class SaslPlainCheck {
   }
 
   /** Sends one binary-protocol request on a new socket; returns the response's status. */
-  private static int exchange(InetSocketAddress server, byte[] request, int timeoutMillis)
+  private static int exchange(
+      ServerSockets sockets, InetSocketAddress server, byte[] request, int timeoutMillis)
       throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(server, timeoutMillis);
-      socket.setSoTimeout(timeoutMillis);
+    try (Socket socket = sockets.open(server, timeoutMillis)) {
       OutputStream out = socket.getOutputStream();
       out.write(request);
       out.flush();

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
@@ -48,7 +49,10 @@ final class StoreConnector {
     ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
     if (credentials.isPresent()) {
       SaslPlainCheck.verify(
-          resolved, credentials, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+          ServerSockets.PLAIN,
+          resolved,
+          credentials,
+          (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
       factory.setAuthDescriptor(
           new AuthDescriptor(
               new String[] {"PLAIN"},
@@ -61,6 +65,7 @@ final class StoreConnector {
           new LocatingClient(
               new RoutingConnectionFactory(
                   factory
+                      .setClientMode(ClientMode.Static)
                       .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                       .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
                       .setHashAlg(keyHash)
@@ -86,7 +91,7 @@ final class StoreConnector {
       }
       try {
         SaslPlainCheck.verifyNoneRequired(
-            silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+            ServerSockets.PLAIN, silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
       } catch (RuntimeException e) {
         client.shutdown(0, TimeUnit.MILLISECONDS);
         throw e;

@@ -147,7 +147,7 @@ class ItemSizeLimitTest extends HostileTestSupport {
 
   /**
    * A byte[] whose item is exactly {@code item} bytes: an eternal byte[] entry under a literal key
-   * is stored bare (README "How entries are stored"), its item data is the value itself.
+   * is stored bare (docs/storage-format.md), its item data is the value itself.
    */
   private static byte[] valueWithEnvelopeOf(int item) {
     return filled(item, item);

@@ -107,7 +107,7 @@ class MicrometerObjectNameTest {
       assertTrue(SERVER.isRegistered(ours), ours + " is registered");
       assertEquals(1L, SERVER.getAttribute(ours, "CacheHits"));
       // Micrometer cannot even build a name from such a URI ('=' in a value): hence the default
-      // manager or a properties file for Spring Boot's metrics (README "Spring")
+      // manager or a properties file for Spring Boot's metrics (docs/spring.md)
       assertThrows(MalformedObjectNameException.class, () -> micrometerName(cache));
     }
   }

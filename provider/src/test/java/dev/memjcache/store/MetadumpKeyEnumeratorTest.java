@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.cache.CacheException;
 import net.spy.memcached.AddrUtil;
+import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.MemcachedClient;
@@ -78,7 +79,8 @@ class MetadumpKeyEnumeratorTest {
     rawSet(MEMCACHED.server(), written);
 
     List<String> listed =
-        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("immediate:");
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), TIMEOUT_MILLIS)
+            .keysWithPrefix("immediate:");
 
     assertEquals(10_000, listed.size());
     assertEquals(new HashSet<>(written), new HashSet<>(listed));
@@ -88,7 +90,8 @@ class MetadumpKeyEnumeratorTest {
   void filtersByPrefix() throws IOException {
     rawSet(MEMCACHED.server(), List.of("pf:a:1", "pf:a:2", "pf:ab", "pf:b:1", "xpf:a:1", "pf:"));
 
-    MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS);
+    MetadumpKeyEnumerator enumerator =
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), TIMEOUT_MILLIS);
 
     assertEquals(Set.of("pf:a:1", "pf:a:2"), new HashSet<>(enumerator.keysWithPrefix("pf:a:")));
     assertEquals(
@@ -116,7 +119,8 @@ class MetadumpKeyEnumeratorTest {
     rawSet(MEMCACHED.server(), written);
 
     List<String> listed =
-        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("enc:");
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), TIMEOUT_MILLIS)
+            .keysWithPrefix("enc:");
 
     assertEquals(new HashSet<>(written), new HashSet<>(listed));
     assertEquals(written.size(), listed.size());
@@ -127,7 +131,8 @@ class MetadumpKeyEnumeratorTest {
     rawSet(MEMCACHED.server(), List.of("p%+&=:1", "p%+&=:2", "p%2B&=:3"));
 
     List<String> listed =
-        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("p%+&=:");
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), TIMEOUT_MILLIS)
+            .keysWithPrefix("p%+&=:");
 
     assertEquals(Set.of("p%+&=:1", "p%+&=:2"), new HashSet<>(listed));
   }
@@ -138,6 +143,7 @@ class MetadumpKeyEnumeratorTest {
     MemcachedClient client =
         new MemcachedClient(
             new ConnectionFactoryBuilder()
+                .setClientMode(ClientMode.Static)
                 .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                 .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
                 .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
@@ -156,13 +162,16 @@ class MetadumpKeyEnumeratorTest {
     }
 
     List<String> fromFirst =
-        new MetadumpKeyEnumerator(List.of(address(MEMCACHED.servers().get(0))), TIMEOUT_MILLIS)
+        new MetadumpKeyEnumerator(
+                ServerSockets.PLAIN, List.of(address(MEMCACHED.servers().get(0))), TIMEOUT_MILLIS)
             .keysWithPrefix("spread:");
     List<String> fromSecond =
-        new MetadumpKeyEnumerator(List.of(address(MEMCACHED.servers().get(1))), TIMEOUT_MILLIS)
+        new MetadumpKeyEnumerator(
+                ServerSockets.PLAIN, List.of(address(MEMCACHED.servers().get(1))), TIMEOUT_MILLIS)
             .keysWithPrefix("spread:");
     List<String> fromBoth =
-        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("spread:");
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), TIMEOUT_MILLIS)
+            .keysWithPrefix("spread:");
 
     assertTrue(
         !fromFirst.isEmpty() && !fromSecond.isEmpty(),
@@ -182,7 +191,8 @@ class MetadumpKeyEnumeratorTest {
 
     assertEquals(
         List.of("dup:moved"),
-        new MetadumpKeyEnumerator(allServers(), TIMEOUT_MILLIS).keysWithPrefix("dup:"));
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), TIMEOUT_MILLIS)
+            .keysWithPrefix("dup:"));
   }
 
   @Test
@@ -203,7 +213,7 @@ class MetadumpKeyEnumeratorTest {
         CompletableFuture<Long> drained = CompletableFuture.supplyAsync(() -> drain(otherIn));
 
         MetadumpKeyEnumerator enumerator =
-            new MetadumpKeyEnumerator(List.of(address(server)), 10_000);
+            new MetadumpKeyEnumerator(ServerSockets.PLAIN, List.of(address(server)), 10_000);
         List<String> listed = enumerator.keysWithPrefix("busy:");
 
         assertEquals(Set.of("busy:1", "busy:2"), new HashSet<>(listed));
@@ -248,7 +258,8 @@ class MetadumpKeyEnumeratorTest {
         otherIn.read();
         CompletableFuture<Long> drained = CompletableFuture.supplyAsync(() -> drain(otherIn));
 
-        MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(List.of(address(server)), 20);
+        MetadumpKeyEnumerator enumerator =
+            new MetadumpKeyEnumerator(ServerSockets.PLAIN, List.of(address(server)), 20);
         long start = System.nanoTime();
         CacheException e =
             assertThrows(CacheException.class, () -> enumerator.keysWithPrefix("filler:"));
@@ -268,7 +279,9 @@ class MetadumpKeyEnumeratorTest {
     try (MemcachedProcess server = MemcachedProcess.start("-X")) {
       MetadumpKeyEnumerator enumerator =
           new MetadumpKeyEnumerator(
-              List.of(address(MEMCACHED.server()), address(server)), TIMEOUT_MILLIS);
+              ServerSockets.PLAIN,
+              List.of(address(MEMCACHED.server()), address(server)),
+              TIMEOUT_MILLIS);
 
       UnsupportedOperationException e =
           assertThrows(UnsupportedOperationException.class, () -> enumerator.keysWithPrefix(""));
@@ -287,7 +300,8 @@ class MetadumpKeyEnumeratorTest {
           assertThrows(
               UnsupportedOperationException.class,
               () ->
-                  new MetadumpKeyEnumerator(List.of(address(server)), TIMEOUT_MILLIS)
+                  new MetadumpKeyEnumerator(
+                          ServerSockets.PLAIN, List.of(address(server)), TIMEOUT_MILLIS)
                       .keysWithPrefix(""));
 
       assertTrue(e.getMessage().contains(server.address()), e.getMessage());
@@ -302,7 +316,8 @@ class MetadumpKeyEnumeratorTest {
     InetSocketAddress stopped = address(server);
     server.close();
     MetadumpKeyEnumerator enumerator =
-        new MetadumpKeyEnumerator(List.of(address(MEMCACHED.server()), stopped), TIMEOUT_MILLIS);
+        new MetadumpKeyEnumerator(
+            ServerSockets.PLAIN, List.of(address(MEMCACHED.server()), stopped), TIMEOUT_MILLIS);
 
     long start = System.nanoTime();
     CacheException e = assertThrows(CacheException.class, () -> enumerator.keysWithPrefix(""));
@@ -319,7 +334,8 @@ class MetadumpKeyEnumeratorTest {
     // TCP handshake, nothing is ever read or written.
     try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"))) {
       InetSocketAddress hung = new InetSocketAddress("127.0.0.1", silent.getLocalPort());
-      MetadumpKeyEnumerator enumerator = new MetadumpKeyEnumerator(List.of(hung), 300);
+      MetadumpKeyEnumerator enumerator =
+          new MetadumpKeyEnumerator(ServerSockets.PLAIN, List.of(hung), 300);
 
       long start = System.nanoTime();
       CacheException e = assertThrows(CacheException.class, () -> enumerator.keysWithPrefix(""));
@@ -334,15 +350,22 @@ class MetadumpKeyEnumeratorTest {
 
   @Test
   void rejectsInvalidArguments() {
-    assertThrows(IllegalArgumentException.class, () -> new MetadumpKeyEnumerator(allServers(), 0));
-    assertThrows(NullPointerException.class, () -> new MetadumpKeyEnumerator(null, 100));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), 0));
     assertThrows(
         NullPointerException.class,
-        () -> new MetadumpKeyEnumerator(allServers(), 100).keysWithPrefix(null));
+        () -> new MetadumpKeyEnumerator(ServerSockets.PLAIN, null, 100));
+    assertThrows(
+        NullPointerException.class,
+        () ->
+            new MetadumpKeyEnumerator(ServerSockets.PLAIN, allServers(), 100).keysWithPrefix(null));
   }
 
   @Test
   void noServersListsNothing() {
-    assertEquals(List.of(), new MetadumpKeyEnumerator(List.of(), 100).keysWithPrefix(""));
+    assertEquals(
+        List.of(),
+        new MetadumpKeyEnumerator(ServerSockets.PLAIN, List.of(), 100).keysWithPrefix(""));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memjcache.store.MetadumpKeyEnumerator;
+import dev.memjcache.store.ServerSockets;
 import dev.memjcache.testkit.MemcachedCluster;
 import dev.memjcache.testkit.MemcachedProcess;
 import java.math.BigDecimal;
@@ -63,6 +64,7 @@ class ClusterOutageTest extends HibernateTestSupport {
   private MemcachedProcess serverHolding(String cacheSuffix, String keyEnd) {
     MetadumpKeyEnumerator metadump =
         new MetadumpKeyEnumerator(
+            ServerSockets.PLAIN,
             cluster.nodes().stream()
                 .map(n -> new InetSocketAddress("127.0.0.1", n.port()))
                 .toList(),
@@ -101,6 +103,7 @@ class ClusterOutageTest extends HibernateTestSupport {
         () ->
             "Book's update timestamp is stored; keys: "
                 + new MetadumpKeyEnumerator(
+                        ServerSockets.PLAIN,
                         cluster.nodes().stream()
                             .map(n -> new InetSocketAddress("127.0.0.1", n.port()))
                             .toList(),
