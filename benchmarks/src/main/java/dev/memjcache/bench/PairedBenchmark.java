@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.MemcachedClient;
 
 /**
@@ -126,10 +127,14 @@ public final class PairedBenchmark {
     MemcachedClient client = BenchEnvironment.rawClient();
     CacheManager manager = BenchEnvironment.cacheManager();
     CacheManager inline = BenchEnvironment.cacheManager("asyncCompletion=inline");
+    MemcachedClient textClient = BenchEnvironment.rawClient(ConnectionFactoryBuilder.Protocol.TEXT);
+    CacheManager text = BenchEnvironment.cacheManager("protocol=text");
     long started = System.nanoTime();
     List<Result> results = new ArrayList<>();
     try (PairedRunner runner = new PairedRunner(4)) {
-      for (Row row : rows(client, manager, inline)) {
+      List<Row> all = rows(client, manager, inline);
+      all.addAll(textRows(textClient, text));
+      for (Row row : all) {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
         }
@@ -137,8 +142,10 @@ public final class PairedBenchmark {
             measure(runner, row, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis));
       }
     } finally {
+      text.close();
       inline.close();
       manager.close();
+      textClient.shutdown(5, TimeUnit.SECONDS);
       client.shutdown(5, TimeUnit.SECONDS);
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -271,6 +278,63 @@ public final class PairedBenchmark {
         BenchEnvironment.valuesCache(inline),
         BenchEnvironment.countersCache(inline),
         INLINE);
+    return rows;
+  }
+
+  /** Label prefix of the rows in the text protocol (both sides). */
+  static final String TEXT = "text ";
+
+  /**
+   * The text-protocol rows: get, put, getAll(100) and putAll(100) of 100 B at 1 and 4 threads, raw
+   * spymemcached in {@code Protocol.TEXT} against a MemJCache manager with {@code protocol=text},
+   * on the same server and the same entries as the binary rows (which {@link #rows} populated: the
+   * key spaces and the key prefix are the same).
+   */
+  static List<Row> textRows(MemcachedClient client, CacheManager manager) {
+    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
+    byte[] value = RawStates.randomValue(100);
+    KeySpace rawKeys =
+        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
+    KeySpace cacheKeys = KeySpace.of("p100:");
+    List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
+    List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
+    Targets single = noAllocation(new Targets(0.95, 1.10, 1.10));
+    Targets bulk = noAllocation(new Targets(0.95, 1.15, 1.10));
+    List<Row> rows = new ArrayList<>();
+    for (int threads : new int[] {1, 4}) {
+      rows.add(
+          new Row(
+              TEXT + "get",
+              "100 B",
+              threads,
+              single,
+              PairedWorkloads.rawGet(client, rawKeys),
+              PairedWorkloads.cacheGet(values, cacheKeys)));
+      rows.add(
+          new Row(
+              TEXT + "put",
+              "100 B",
+              threads,
+              single,
+              PairedWorkloads.rawPut(client, rawKeys, value),
+              PairedWorkloads.cachePut(values, cacheKeys, value)));
+      rows.add(
+          new Row(
+              TEXT + "getAll(100)",
+              "100 B",
+              threads,
+              bulk,
+              PairedWorkloads.rawGetAll(client, rawKeys),
+              PairedWorkloads.cacheGetAll(values, cacheKeys)));
+      rows.add(
+          new Row(
+              TEXT + "putAll(100)",
+              "100 B",
+              threads,
+              bulk,
+              PairedWorkloads.rawPutAll(client, rawBatches),
+              PairedWorkloads.cachePutAll(values, cacheBatches)));
+    }
     return rows;
   }
 
