@@ -216,38 +216,14 @@ public final class PairedBenchmark {
       Targets alloc = size == 100 ? noAllocation(single) : single;
       Targets bulkAlloc = size == 100 ? noAllocation(bulk) : bulk;
       for (int threads : new int[] {1, 4}) {
-        rows.add(
-            new Row(
-                "get",
-                label,
-                threads,
-                alloc,
-                PairedWorkloads.rawGet(client, rawKeys),
-                PairedWorkloads.cacheGet(values, cacheKeys)));
-        rows.add(
-            new Row(
-                "put",
-                label,
-                threads,
-                alloc,
-                PairedWorkloads.rawPut(client, rawKeys, value),
-                PairedWorkloads.cachePut(values, cacheKeys, value)));
-        rows.add(
-            new Row(
-                "getAll(100)",
-                label,
-                threads,
-                bulkAlloc,
-                PairedWorkloads.rawGetAll(client, rawKeys),
-                PairedWorkloads.cacheGetAll(values, cacheKeys)));
-        rows.add(
-            new Row(
-                "putAll(100)",
-                label,
-                threads,
-                bulkAlloc,
-                PairedWorkloads.rawPutAll(client, rawBatches),
-                PairedWorkloads.cachePutAll(values, cacheBatches)));
+        addValueRows(
+            rows,
+            "",
+            label,
+            threads,
+            alloc,
+            bulkAlloc,
+            new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value));
       }
     }
     Targets invoke = new Targets(0.95, Double.NaN, Double.NaN);
@@ -301,41 +277,65 @@ public final class PairedBenchmark {
     Targets single = noAllocation(new Targets(0.95, 1.10, 1.10));
     Targets bulk = noAllocation(new Targets(0.95, 1.15, 1.10));
     List<Row> rows = new ArrayList<>();
+    ValueSides sides =
+        new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value);
     for (int threads : new int[] {1, 4}) {
-      rows.add(
-          new Row(
-              TEXT + "get",
-              "100 B",
-              threads,
-              single,
-              PairedWorkloads.rawGet(client, rawKeys),
-              PairedWorkloads.cacheGet(values, cacheKeys)));
-      rows.add(
-          new Row(
-              TEXT + "put",
-              "100 B",
-              threads,
-              single,
-              PairedWorkloads.rawPut(client, rawKeys, value),
-              PairedWorkloads.cachePut(values, cacheKeys, value)));
-      rows.add(
-          new Row(
-              TEXT + "getAll(100)",
-              "100 B",
-              threads,
-              bulk,
-              PairedWorkloads.rawGetAll(client, rawKeys),
-              PairedWorkloads.cacheGetAll(values, cacheKeys)));
-      rows.add(
-          new Row(
-              TEXT + "putAll(100)",
-              "100 B",
-              threads,
-              bulk,
-              PairedWorkloads.rawPutAll(client, rawBatches),
-              PairedWorkloads.cachePutAll(values, cacheBatches)));
+      addValueRows(rows, TEXT, "100 B", threads, single, bulk, sides);
     }
     return rows;
+  }
+
+  /** The raw and the MemJCache side of the value rows: clients, key spaces, batches, the value. */
+  private record ValueSides(
+      MemcachedClient client,
+      KeySpace rawKeys,
+      List<Map<String, byte[]>> rawBatches,
+      Cache<String, byte[]> values,
+      KeySpace cacheKeys,
+      List<Map<String, byte[]>> cacheBatches,
+      byte[] value) {}
+
+  /** get, put, getAll(100) and putAll(100) at {@code threads}, labelled {@code prefix + op}. */
+  private static void addValueRows(
+      List<Row> rows,
+      String prefix,
+      String label,
+      int threads,
+      Targets single,
+      Targets bulk,
+      ValueSides s) {
+    rows.add(
+        new Row(
+            prefix + "get",
+            label,
+            threads,
+            single,
+            PairedWorkloads.rawGet(s.client(), s.rawKeys()),
+            PairedWorkloads.cacheGet(s.values(), s.cacheKeys())));
+    rows.add(
+        new Row(
+            prefix + "put",
+            label,
+            threads,
+            single,
+            PairedWorkloads.rawPut(s.client(), s.rawKeys(), s.value()),
+            PairedWorkloads.cachePut(s.values(), s.cacheKeys(), s.value())));
+    rows.add(
+        new Row(
+            prefix + "getAll(100)",
+            label,
+            threads,
+            bulk,
+            PairedWorkloads.rawGetAll(s.client(), s.rawKeys()),
+            PairedWorkloads.cacheGetAll(s.values(), s.cacheKeys())));
+    rows.add(
+        new Row(
+            prefix + "putAll(100)",
+            label,
+            threads,
+            bulk,
+            PairedWorkloads.rawPutAll(s.client(), s.rawBatches()),
+            PairedWorkloads.cachePutAll(s.values(), s.cacheBatches())));
   }
 
   /**
