@@ -108,7 +108,8 @@ public final class MemcachedCacheManager implements CacheManager {
                 settings.keyPrefix(),
                 health.failureLimit(),
                 health.retryMillis(),
-                health.reconnectDelaySeconds()));
+                health.reconnectDelaySeconds()),
+            settings.protocol());
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));

@@ -69,6 +69,9 @@ public final class MemJCacheSettings {
   /** Option name of {@link #asyncCompletion()}. */
   public static final String ASYNC_COMPLETION = "asyncCompletion";
 
+  /** Option name of {@link #protocol()}. */
+  public static final String PROTOCOL = "protocol";
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -114,6 +117,7 @@ public final class MemJCacheSettings {
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
+  private final MemcachedProtocol protocol;
 
   /**
    * How failing memcached servers are detected and brought back (docs/production.md), after
@@ -152,7 +156,9 @@ public final class MemJCacheSettings {
       Credentials credentials,
       ServerHealth serverHealth,
       int maxAsyncOperations,
-      AsyncCompletion asyncCompletion) {
+      AsyncCompletion asyncCompletion,
+      MemcachedProtocol protocol) {
+    this.protocol = Objects.requireNonNull(protocol);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
     this.credentials = Objects.requireNonNull(credentials);
@@ -199,6 +205,17 @@ public final class MemJCacheSettings {
    */
   public AsyncCompletion asyncCompletion() {
     return asyncCompletion;
+  }
+
+  /**
+   * Option {@code protocol} = {@code binary} | {@code text} (case-insensitive), default {@code
+   * binary}: the memcached wire protocol the client speaks ({@link MemcachedProtocol}). {@code
+   * username} requires {@code binary}.
+   *
+   * @return the protocol, never null
+   */
+  public MemcachedProtocol protocol() {
+    return protocol;
   }
 
   /**
@@ -372,6 +389,7 @@ public final class MemJCacheSettings {
     p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
     p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
     p.setProperty(ASYNC_COMPLETION, asyncCompletion.optionValue());
+    p.setProperty(PROTOCOL, protocol.optionValue());
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
   }
@@ -391,7 +409,8 @@ public final class MemJCacheSettings {
         && credentials.equals(s.credentials)
         && serverHealth.equals(s.serverHealth)
         && maxAsyncOperations == s.maxAsyncOperations
-        && asyncCompletion == s.asyncCompletion;
+        && asyncCompletion == s.asyncCompletion
+        && protocol == s.protocol;
   }
 
   @Override
@@ -408,7 +427,8 @@ public final class MemJCacheSettings {
         cacheDefaults,
         serverHealth,
         maxAsyncOperations,
-        asyncCompletion);
+        asyncCompletion,
+        protocol);
   }
 
   /**

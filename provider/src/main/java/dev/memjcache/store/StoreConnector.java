@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link MemcachedStore}: the spymemcached client (binary protocol, Ketama over {@link
+ * Builds a {@link MemcachedStore}: the check that every server answers the wire protocol ({@link
+ * WireProtocol#checkServers}), the spymemcached client (that protocol, Ketama over {@link
  * EntryKeyHash}, SASL PLAIN when credentials are given), the wait for its connections, and the
  * servers' item size limit from {@code stats settings}.
  */
@@ -30,15 +31,16 @@ final class StoreConnector {
   private StoreConnector() {}
 
   /**
-   * See {@link MemcachedStore#connect(List, long, long, Credentials,
-   * MemcachedStore.ClusterOptions)}.
+   * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
+   * dev.memjcache.config.MemcachedProtocol)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
       long operationTimeoutMillis,
       long connectTimeoutMillis,
       Credentials credentials,
-      MemcachedStore.ClusterOptions cluster) {
+      MemcachedStore.ClusterOptions cluster,
+      WireProtocol wire) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(
@@ -46,13 +48,11 @@ final class StoreConnector {
               ? new InetSocketAddress(server.getHostString(), server.getPort())
               : server);
     }
+    ServerSockets sockets = ServerSockets.PLAIN;
+    int checkTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
+    wire.checkServers(sockets, resolved, credentials, checkTimeout);
     ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
     if (credentials.isPresent()) {
-      SaslPlainCheck.verify(
-          ServerSockets.PLAIN,
-          resolved,
-          credentials,
-          (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
       factory.setAuthDescriptor(
           new AuthDescriptor(
               new String[] {"PLAIN"},
@@ -66,7 +66,7 @@ final class StoreConnector {
               new RoutingConnectionFactory(
                   factory
                       .setClientMode(ClientMode.Static)
-                      .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                      .setProtocol(wire.clientProtocol())
                       .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
                       .setHashAlg(keyHash)
                       .setFailureMode(FailureMode.Cancel)
@@ -90,15 +90,14 @@ final class StoreConnector {
         }
       }
       try {
-        SaslPlainCheck.verifyNoneRequired(
-            ServerSockets.PLAIN, silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+        wire.checkNoneRequired(sockets, silent, checkTimeout);
       } catch (RuntimeException e) {
         client.shutdown(0, TimeUnit.MILLISECONDS);
         throw e;
       }
     }
     return new MemcachedStore(
-        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster, wire);
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
