@@ -108,7 +108,11 @@ public final class MemcachedCacheManager implements CacheManager {
                 settings.keyPrefix(),
                 health.failureLimit(),
                 health.retryMillis(),
-                health.reconnectDelaySeconds()));
+                health.reconnectDelaySeconds()),
+            settings.discovery().enabled()
+                ? new MemcachedStore.Discovery(
+                    settings.discovery().endpoint(), settings.discovery().pollMillis())
+                : MemcachedStore.Discovery.NONE);
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));

@@ -69,6 +69,15 @@ public final class MemJCacheSettings {
   /** Option name of {@link #asyncCompletion()}. */
   public static final String ASYNC_COMPLETION = "asyncCompletion";
 
+  /** Option name of {@link Discovery#endpoint()}. */
+  public static final String CONFIG_ENDPOINT = "configEndpoint";
+
+  /** Option name of {@link Discovery#pollMillis()}. */
+  public static final String CONFIG_POLL_MILLIS = "configPollMillis";
+
+  /** Default of {@link Discovery#pollMillis()}, in milliseconds: a minute, as AWS's own client. */
+  public static final long DEFAULT_CONFIG_POLL_MILLIS = 60_000;
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -114,6 +123,7 @@ public final class MemJCacheSettings {
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
+  private final Discovery discovery;
 
   /**
    * How failing memcached servers are detected and brought back (docs/production.md), after
@@ -137,6 +147,25 @@ public final class MemJCacheSettings {
             DEFAULT_RECONNECT_DELAY_SECONDS);
   }
 
+  /**
+   * Where the servers come from when they are not listed: a discovery endpoint answering {@code
+   * config get cluster} (ElastiCache node-based clusters, Memorystore for Memcached).
+   *
+   * @param endpoint option {@code configEndpoint} ({@code host:port}, unresolved), or null when the
+   *     servers are listed
+   * @param pollMillis option {@code configPollMillis}, default 60000: how often the endpoint is
+   *     asked for a newer node list, in milliseconds
+   */
+  public record Discovery(InetSocketAddress endpoint, long pollMillis) {
+    /** Listed servers: no endpoint. */
+    public static final Discovery NONE = new Discovery(null, DEFAULT_CONFIG_POLL_MILLIS);
+
+    /** Whether the servers come from {@link #endpoint()}. */
+    public boolean enabled() {
+      return endpoint != null;
+    }
+  }
+
   /** {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
   MemJCacheSettings(
       List<InetSocketAddress> servers,
@@ -152,7 +181,9 @@ public final class MemJCacheSettings {
       Credentials credentials,
       ServerHealth serverHealth,
       int maxAsyncOperations,
-      AsyncCompletion asyncCompletion) {
+      AsyncCompletion asyncCompletion,
+      Discovery discovery) {
+    this.discovery = Objects.requireNonNull(discovery);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
     this.credentials = Objects.requireNonNull(credentials);
@@ -202,6 +233,16 @@ public final class MemJCacheSettings {
   }
 
   /**
+   * The discovery endpoint and its polling interval ({@code configEndpoint}, {@code
+   * configPollMillis}); {@link Discovery#enabled()} false when the servers are listed.
+   *
+   * @return the options, never null
+   */
+  public Discovery discovery() {
+    return discovery;
+  }
+
+  /**
    * Failing-server detection: {@code serverFailureLimit}, {@code serverRetryMillis}, {@code
    * reconnectDelaySeconds}.
    *
@@ -212,9 +253,10 @@ public final class MemJCacheSettings {
   }
 
   /**
-   * The memcached servers, in the order given; never empty, no duplicates. Addresses are unresolved
-   * ({@link InetSocketAddress#createUnresolved}): the parser does no DNS, so the connection layer
-   * must resolve them (IPv6 literals are held without brackets).
+   * The memcached servers, in the order given; no duplicates; empty only when they come from a
+   * {@linkplain #discovery() discovery endpoint}. Addresses are unresolved ({@link
+   * InetSocketAddress#createUnresolved}): the parser does no DNS, so the connection layer must
+   * resolve them (IPv6 literals are held without brackets).
    *
    * @return an unmodifiable list
    */
@@ -347,16 +389,24 @@ public final class MemJCacheSettings {
    * this class with its default when not given (durations as plain milliseconds, {@code
    * failureMode} in lower case, {@code allowPackages} comma separated, possibly empty), {@code
    * username} when set (never the password: settings with credentials parse back only with the
-   * password added), and the {@code cache.<name>.*} options. Written to a properties file, the
-   * result parses back to equal settings.
+   * password added), {@code configEndpoint} and {@code configPollMillis} when the servers come from
+   * a discovery endpoint (then without {@code servers}), and the {@code cache.<name>.*} options.
+   * Written to a properties file, the result parses back to equal settings.
    *
    * @return a new, mutable Properties on each call
    */
   public Properties asProperties() {
     // the password is left out on purpose: these Properties feed toString()
     Properties p = new Properties();
-    p.setProperty(
-        SERVERS, servers.stream().map(OptionValues::formatServer).collect(Collectors.joining(",")));
+    if (!servers.isEmpty()) {
+      p.setProperty(
+          SERVERS,
+          servers.stream().map(OptionValues::formatServer).collect(Collectors.joining(",")));
+    }
+    if (discovery.enabled()) {
+      p.setProperty(CONFIG_ENDPOINT, OptionValues.formatServer(discovery.endpoint()));
+      p.setProperty(CONFIG_POLL_MILLIS, Long.toString(discovery.pollMillis()));
+    }
     p.setProperty(OPERATION_TIMEOUT_MILLIS, Long.toString(operationTimeoutMillis));
     p.setProperty(CONNECT_TIMEOUT_MILLIS, Long.toString(connectTimeoutMillis));
     p.setProperty(KEY_PREFIX, keyPrefix);
@@ -391,7 +441,8 @@ public final class MemJCacheSettings {
         && credentials.equals(s.credentials)
         && serverHealth.equals(s.serverHealth)
         && maxAsyncOperations == s.maxAsyncOperations
-        && asyncCompletion == s.asyncCompletion;
+        && asyncCompletion == s.asyncCompletion
+        && discovery.equals(s.discovery);
   }
 
   @Override
@@ -408,7 +459,8 @@ public final class MemJCacheSettings {
         cacheDefaults,
         serverHealth,
         maxAsyncOperations,
-        asyncCompletion);
+        asyncCompletion,
+        discovery);
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.memjcache.config;
 
 import static dev.memjcache.config.MemJCacheSettings.ALLOW_PACKAGES;
 import static dev.memjcache.config.MemJCacheSettings.ASYNC_COMPLETION;
+import static dev.memjcache.config.MemJCacheSettings.CONFIG_ENDPOINT;
+import static dev.memjcache.config.MemJCacheSettings.CONFIG_POLL_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.CONNECT_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
@@ -79,7 +81,9 @@ public final class SettingsParser {
           SERVER_RETRY_MILLIS,
           RECONNECT_DELAY_SECONDS,
           MAX_ASYNC_OPERATIONS,
-          ASYNC_COMPLETION);
+          ASYNC_COMPLETION,
+          CONFIG_ENDPOINT,
+          CONFIG_POLL_MILLIS);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -426,15 +430,47 @@ public final class SettingsParser {
   private static MemJCacheSettings build(
       URI uri, Map<String, Value> values, OptionLocation allowLocation) {
     Value servers = values.get(SERVERS);
-    if (servers == null) {
+    Value configEndpoint = values.get(CONFIG_ENDPOINT);
+    if (configEndpoint != null && servers != null) {
+      throw new IllegalArgumentException(
+          "Option "
+              + CONFIG_ENDPOINT
+              + " ("
+              + configEndpoint.source()
+              + ") names a discovery endpoint, whose answer is the server list, but servers are"
+              + " listed too ("
+              + servers.source()
+              + "): give one or the other, e.g. memcached:///?"
+              + CONFIG_ENDPOINT
+              + "=host:port");
+    }
+    if (servers == null && configEndpoint == null) {
       throw new IllegalArgumentException(
           "No memcached servers given for CacheManager URI '"
               + uri
               + "': name them in the URI (memcached://host:port[,host:port...]) or with the key "
               + SERVERS
-              + "=host:port[,host:port...] in the properties file or Properties");
+              + "=host:port[,host:port...] in the properties file or Properties, or name a"
+              + " discovery endpoint with "
+              + CONFIG_ENDPOINT
+              + "=host:port");
     }
-    List<InetSocketAddress> serverList = OptionValues.servers(servers.text(), servers.source());
+    List<InetSocketAddress> serverList =
+        servers == null ? List.of() : OptionValues.servers(servers.text(), servers.source());
+    InetSocketAddress endpoint = null;
+    if (configEndpoint != null) {
+      List<InetSocketAddress> endpoints =
+          OptionValues.servers(configEndpoint.text(), configEndpoint.source());
+      if (endpoints.size() != 1) {
+        throw OptionValues.bad(
+            CONFIG_ENDPOINT,
+            configEndpoint.text(),
+            configEndpoint.source(),
+            "one host:port, the cluster's configuration endpoint");
+      }
+      endpoint = endpoints.get(0);
+    }
+    long configPoll = MemJCacheSettings.DEFAULT_CONFIG_POLL_MILLIS;
 
     long operationTimeout = MemJCacheSettings.DEFAULT_OPERATION_TIMEOUT_MILLIS;
     long connectTimeout = MemJCacheSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
@@ -457,7 +493,8 @@ public final class SettingsParser {
       String text = e.getValue().text();
       String source = e.getValue().source();
       switch (key) {
-        case SERVERS, USERNAME, PASSWORD -> {}
+        case SERVERS, USERNAME, PASSWORD, CONFIG_ENDPOINT -> {}
+        case CONFIG_POLL_MILLIS -> configPoll = OptionValues.millis(key, text, source, 1);
         case OPERATION_TIMEOUT_MILLIS ->
             operationTimeout = OptionValues.millis(key, text, source, 1);
         case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);
@@ -507,7 +544,8 @@ public final class SettingsParser {
         credentials(username, password),
         new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay),
         maxAsync,
-        asyncCompletion);
+        asyncCompletion,
+        new MemJCacheSettings.Discovery(endpoint, configPoll));
   }
 
   /** Both options or neither; messages name where each came from, never the password. */

@@ -55,7 +55,8 @@ public final class MemcachedStore implements AutoCloseable {
   private final NodeCommands nodeCommands;
   private final BulkCommands bulk;
   private final EntryRouting routing;
-  private final List<MemcachedNode> nodes;
+  private final Membership membership;
+  private volatile AutoCloseable discovery = () -> {};
 
   MemcachedStore(
       LocatingClient client,
@@ -69,7 +70,7 @@ public final class MemcachedStore implements AutoCloseable {
     this.timeoutMillis = timeoutMillis;
     this.deadlines = new CommandDeadlines(timeoutMillis);
     this.itemSizeLimit = itemSizeLimit;
-    this.nodes = List.copyOf(locator.getAll());
+    List<MemcachedNode> nodes = List.copyOf(locator.getAll());
     NodeCommands[] commands = new NodeCommands[1];
     this.health =
         new NodeHealth(
@@ -81,7 +82,15 @@ public final class MemcachedStore implements AutoCloseable {
     this.nodeCommands = new NodeCommands(client, health, this);
     commands[0] = nodeCommands;
     this.bulk = new BulkCommands(this, client, health);
-    this.routing = new EntryRouting(keyHash, (MemoizingLocator) locator);
+    MemoizingLocator memoizing = (MemoizingLocator) locator;
+    this.routing = new EntryRouting(keyHash, memoizing);
+    this.membership = new Membership(nodes, memoizing.ring(), health);
+    memoizing.onLayoutChange(membership::changed);
+  }
+
+  /** Follows {@code discovery}'s node lists from now on; it is closed with the store. */
+  void followDiscovery(AutoCloseable discovery) {
+    this.discovery = discovery;
   }
 
   /**
@@ -103,6 +112,28 @@ public final class MemcachedStore implements AutoCloseable {
       long reconnectDelaySeconds) {
     /** The defaults: prefix {@code mjc}, 2 failures, 1000 ms, 1 s. */
     public static final ClusterOptions DEFAULTS = new ClusterOptions("mjc", 2, 1000, 1);
+  }
+
+  /**
+   * Where the node list comes from when it is not fixed: a discovery endpoint that answers {@code
+   * config get cluster} (ElastiCache node-based clusters, Memorystore for Memcached), see {@link
+   * ClusterDiscovery}.
+   *
+   * @param endpoint the endpoint (option {@code configEndpoint}), or null for a fixed list
+   * @param pollMillis how often the endpoint is asked again, in milliseconds (option {@code
+   *     configPollMillis})
+   */
+  public record Discovery(InetSocketAddress endpoint, long pollMillis) {
+    /** A fixed list of servers. */
+    public static final Discovery NONE = new Discovery(null, 0);
+
+    /** The default {@code configPollMillis}: 60 s, as the fork's own poller. */
+    public static final long DEFAULT_POLL_MILLIS = 60_000;
+
+    /** Whether the node list comes from an endpoint. */
+    public boolean enabled() {
+      return endpoint != null;
+    }
   }
 
   /**
@@ -141,8 +172,33 @@ public final class MemcachedStore implements AutoCloseable {
       long connectTimeoutMillis,
       Credentials credentials,
       ClusterOptions cluster) {
+    return connect(
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        credentials,
+        cluster,
+        Discovery.NONE);
+  }
+
+  /**
+   * {@link #connect(List, long, long, Credentials, ClusterOptions)}, with the servers read from a
+   * discovery endpoint when {@code discovery} is {@linkplain Discovery#enabled() enabled}: the list
+   * it answers at start (then {@code servers} must be empty), followed every {@code pollMillis}
+   * without a restart (see {@link ClusterDiscovery}).
+   *
+   * @throws StoreFailureException also when the discovery endpoint cannot be read at start (the
+   *     message says why)
+   */
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers,
+      long operationTimeoutMillis,
+      long connectTimeoutMillis,
+      Credentials credentials,
+      ClusterOptions cluster,
+      Discovery discovery) {
     return StoreConnector.connect(
-        servers, operationTimeoutMillis, connectTimeoutMillis, credentials, cluster);
+        servers, operationTimeoutMillis, connectTimeoutMillis, credentials, cluster, discovery);
   }
 
   /**
@@ -290,6 +346,11 @@ public final class MemcachedStore implements AutoCloseable {
   /** Stops the node-health probes and shuts the client down (waiting up to the timeout). */
   @Override
   public void close() {
+    try {
+      discovery.close();
+    } catch (Exception e) {
+      // a poller that cannot stop holds no data: nothing to report
+    }
     health.close();
     deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -305,9 +366,21 @@ public final class MemcachedStore implements AutoCloseable {
     return routing;
   }
 
-  /** Returns every server of the client, in a fixed order. */
+  /**
+   * Returns every server of the current node list, in the locator's order: fixed for a list of
+   * servers, the newest list a {@code configEndpoint} gave otherwise (read it again after a
+   * change).
+   */
   public List<MemcachedNode> nodes() {
-    return nodes;
+    return membership.nodes();
+  }
+
+  /**
+   * How many times {@code node} had to start a new generation of every cache because the node list
+   * changed ({@link Membership#moves}); 0 for a fixed list of servers.
+   */
+  long moves(MemcachedNode node) {
+    return membership.moves(node);
   }
 
   /** Returns the server {@code key} hashes to (entry keys: whatever their generation). */

@@ -15,6 +15,7 @@ import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
+import net.spy.memcached.config.ClusterConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,15 +31,23 @@ final class StoreConnector {
   private StoreConnector() {}
 
   /**
-   * See {@link MemcachedStore#connect(List, long, long, Credentials,
-   * MemcachedStore.ClusterOptions)}.
+   * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
+   * MemcachedStore.Discovery)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
       long operationTimeoutMillis,
       long connectTimeoutMillis,
       Credentials credentials,
-      MemcachedStore.ClusterOptions cluster) {
+      MemcachedStore.ClusterOptions cluster,
+      MemcachedStore.Discovery discovery) {
+    ClusterConfiguration discovered = null;
+    int discoveryTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
+    if (discovery.enabled()) {
+      discovered =
+          ClusterDiscovery.readOnce(ServerSockets.PLAIN, discovery.endpoint(), discoveryTimeout);
+      servers = ClusterDiscovery.addresses(discovered);
+    }
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(
@@ -97,8 +106,20 @@ final class StoreConnector {
         throw e;
       }
     }
-    return new MemcachedStore(
-        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+    MemcachedStore store =
+        new MemcachedStore(
+            client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+    if (discovered != null) {
+      store.followDiscovery(
+          ClusterDiscovery.start(
+              ServerSockets.PLAIN,
+              discovery.endpoint(),
+              discoveryTimeout,
+              discovery.pollMillis(),
+              discovered,
+              client));
+    }
+    return store;
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {
