@@ -109,6 +109,7 @@ public final class MemcachedCacheManager implements CacheManager {
                 health.failureLimit(),
                 health.retryMillis(),
                 health.reconnectDelaySeconds()),
+            settings.protocol(),
             settings.discovery().enabled()
                 ? new MemcachedStore.Discovery(
                     settings.discovery().endpoint(), settings.discovery().pollMillis())

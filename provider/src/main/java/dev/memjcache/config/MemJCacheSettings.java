@@ -78,6 +78,9 @@ public final class MemJCacheSettings {
   /** Default of {@link Discovery#pollMillis()}, in milliseconds: a minute, as AWS's own client. */
   public static final long DEFAULT_CONFIG_POLL_MILLIS = 60_000;
 
+  /** Option name of {@link #protocol()}. */
+  public static final String PROTOCOL = "protocol";
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -124,6 +127,7 @@ public final class MemJCacheSettings {
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
   private final Discovery discovery;
+  private final MemcachedProtocol protocol;
 
   /**
    * How failing memcached servers are detected and brought back (docs/production.md), after
@@ -182,7 +186,9 @@ public final class MemJCacheSettings {
       ServerHealth serverHealth,
       int maxAsyncOperations,
       AsyncCompletion asyncCompletion,
+      MemcachedProtocol protocol,
       Discovery discovery) {
+    this.protocol = Objects.requireNonNull(protocol);
     this.discovery = Objects.requireNonNull(discovery);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
@@ -240,6 +246,17 @@ public final class MemJCacheSettings {
    */
   public Discovery discovery() {
     return discovery;
+  }
+
+  /**
+   * Option {@code protocol} = {@code binary} | {@code text} (case-insensitive), default {@code
+   * binary}: the memcached wire protocol the client speaks ({@link MemcachedProtocol}). {@code
+   * username} requires {@code binary}.
+   *
+   * @return the protocol, never null
+   */
+  public MemcachedProtocol protocol() {
+    return protocol;
   }
 
   /**
@@ -422,6 +439,7 @@ public final class MemJCacheSettings {
     p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
     p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
     p.setProperty(ASYNC_COMPLETION, asyncCompletion.optionValue());
+    p.setProperty(PROTOCOL, protocol.optionValue());
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
   }
@@ -442,6 +460,7 @@ public final class MemJCacheSettings {
         && serverHealth.equals(s.serverHealth)
         && maxAsyncOperations == s.maxAsyncOperations
         && asyncCompletion == s.asyncCompletion
+        && protocol == s.protocol
         && discovery.equals(s.discovery);
   }
 
@@ -460,6 +479,7 @@ public final class MemJCacheSettings {
         serverHealth,
         maxAsyncOperations,
         asyncCompletion,
+        protocol,
         discovery);
   }
 

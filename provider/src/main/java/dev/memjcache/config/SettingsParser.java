@@ -12,6 +12,7 @@ import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
+import static dev.memjcache.config.MemJCacheSettings.PROTOCOL;
 import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
@@ -45,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, {@code username} and
  * {@code password} (SASL, see {@link Credentials}; never in a {@code memcached://} URI), {@code
  * serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds},
- * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), and the per-cache
- * {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link
- * CacheDefaults}. A properties file also holds {@code servers}.
+ * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), {@code protocol}
+ * ({@link MemcachedProtocol}; {@code username} requires {@code binary}), and the per-cache {@code
+ * cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link CacheDefaults}. A
+ * properties file also holds {@code servers}.
  */
 public final class SettingsParser {
 
@@ -82,6 +84,7 @@ public final class SettingsParser {
           RECONNECT_DELAY_SECONDS,
           MAX_ASYNC_OPERATIONS,
           ASYNC_COMPLETION,
+          PROTOCOL,
           CONFIG_ENDPOINT,
           CONFIG_POLL_MILLIS);
   private static final List<String> CACHE_OPTIONS =
@@ -487,6 +490,7 @@ public final class SettingsParser {
     int reconnectDelay = MemJCacheSettings.DEFAULT_RECONNECT_DELAY_SECONDS;
     int maxAsync = MemJCacheSettings.DEFAULT_MAX_ASYNC_OPERATIONS;
     AsyncCompletion asyncCompletion = AsyncCompletion.THREAD;
+    MemcachedProtocol protocol = MemcachedProtocol.BINARY;
 
     for (Map.Entry<String, Value> e : values.entrySet()) {
       String key = e.getKey();
@@ -513,6 +517,7 @@ public final class SettingsParser {
         case MAX_ASYNC_OPERATIONS ->
             maxAsync = OptionValues.wholeNumber(key, text, source, 1, 1_000_000);
         case ASYNC_COMPLETION -> asyncCompletion = OptionValues.asyncCompletion(key, text, source);
+        case PROTOCOL -> protocol = OptionValues.protocol(key, text, source);
         default -> {
           CacheKey cacheKey = cacheKey(key);
           CacheDefaultsBuilder b =
@@ -528,6 +533,22 @@ public final class SettingsParser {
         }
       }
     }
+    Credentials credentials = credentials(username, password);
+    if (credentials.isPresent() && protocol != MemcachedProtocol.BINARY) {
+      throw new IllegalArgumentException(
+          "Option "
+              + USERNAME
+              + " ("
+              + username.source()
+              + ") needs protocol=binary, but "
+              + PROTOCOL
+              + "="
+              + protocol.optionValue()
+              + " ("
+              + values.get(PROTOCOL).source()
+              + "): memcached offers SASL authentication only over the binary protocol; remove"
+              + " username and password, or use protocol=binary");
+    }
     Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
     perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
     return new MemJCacheSettings(
@@ -541,10 +562,11 @@ public final class SettingsParser {
         exptimeMargin,
         cacheDefaults,
         allowLocation,
-        credentials(username, password),
+        credentials,
         new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay),
         maxAsync,
         asyncCompletion,
+        protocol,
         new MemJCacheSettings.Discovery(endpoint, configPoll));
   }
 

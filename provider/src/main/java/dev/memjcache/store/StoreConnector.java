@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link MemcachedStore}: the spymemcached client (binary protocol, Ketama over {@link
+ * Builds a {@link MemcachedStore}: the check that every server answers the wire protocol ({@link
+ * WireProtocol#checkServers}), the spymemcached client (that protocol, Ketama over {@link
  * EntryKeyHash}, SASL PLAIN when credentials are given), the wait for its connections, and the
  * servers' item size limit from {@code stats settings}.
  */
@@ -32,7 +33,7 @@ final class StoreConnector {
 
   /**
    * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
-   * MemcachedStore.Discovery)}.
+   * dev.memjcache.config.MemcachedProtocol, MemcachedStore.Discovery)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -40,12 +41,13 @@ final class StoreConnector {
       long connectTimeoutMillis,
       Credentials credentials,
       MemcachedStore.ClusterOptions cluster,
+      WireProtocol wire,
       MemcachedStore.Discovery discovery) {
+    ServerSockets sockets = ServerSockets.PLAIN;
     ClusterConfiguration discovered = null;
     int discoveryTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
     if (discovery.enabled()) {
-      discovered =
-          ClusterDiscovery.readOnce(ServerSockets.PLAIN, discovery.endpoint(), discoveryTimeout);
+      discovered = ClusterDiscovery.readOnce(sockets, discovery.endpoint(), discoveryTimeout);
       servers = ClusterDiscovery.addresses(discovered);
     }
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
@@ -55,13 +57,10 @@ final class StoreConnector {
               ? new InetSocketAddress(server.getHostString(), server.getPort())
               : server);
     }
+    int checkTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
+    wire.checkServers(sockets, resolved, credentials, checkTimeout);
     ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
     if (credentials.isPresent()) {
-      SaslPlainCheck.verify(
-          ServerSockets.PLAIN,
-          resolved,
-          credentials,
-          (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
       factory.setAuthDescriptor(
           new AuthDescriptor(
               new String[] {"PLAIN"},
@@ -75,7 +74,7 @@ final class StoreConnector {
               new RoutingConnectionFactory(
                   factory
                       .setClientMode(ClientMode.Static)
-                      .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                      .setProtocol(wire.clientProtocol())
                       .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
                       .setHashAlg(keyHash)
                       .setFailureMode(FailureMode.Cancel)
@@ -99,8 +98,7 @@ final class StoreConnector {
         }
       }
       try {
-        SaslPlainCheck.verifyNoneRequired(
-            ServerSockets.PLAIN, silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+        wire.checkNoneRequired(sockets, silent, checkTimeout);
       } catch (RuntimeException e) {
         client.shutdown(0, TimeUnit.MILLISECONDS);
         throw e;
@@ -108,11 +106,11 @@ final class StoreConnector {
     }
     MemcachedStore store =
         new MemcachedStore(
-            client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+            client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster, wire);
     if (discovered != null) {
       store.followDiscovery(
           ClusterDiscovery.start(
-              ServerSockets.PLAIN,
+              sockets,
               discovery.endpoint(),
               discoveryTimeout,
               discovery.pollMillis(),
