@@ -305,9 +305,12 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   /**
    * {@link Cache#removeAll()}: enumerates the cache's entries with {@code lru_crawler metadump}
    * (its cost grows with every item on the servers, not just this cache's), then removes them with
-   * writer and REMOVED events.
+   * writer and REMOVED events. Where keys cannot be listed (behind a proxy, {@code proxy=true};
+   * with SASL) and there is no writer, no REMOVED listener and no statistics to honour, it has the
+   * effect of {@link #clear()}: a new generation.
    *
-   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X})
+   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X}),
+   *     or keys cannot be listed and a writer, REMOVED listener or statistics need every entry
    */
   @Override
   public void removeAll() {

@@ -110,24 +110,33 @@ public final class MemcachedCacheManager implements CacheManager {
                 health.retryMillis(),
                 health.reconnectDelaySeconds()),
             settings.protocol(),
-            settings.discovery().enabled()
-                ? new MemcachedStore.Discovery(
-                    settings.discovery().endpoint(), settings.discovery().pollMillis())
-                : MemcachedStore.Discovery.NONE);
+            new MemcachedStore.Topology(
+                settings.topology().configEndpoint(),
+                settings.topology().configPollMillis(),
+                settings.topology().proxy(),
+                settings.topology().maxItemBytes()));
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
     }
     this.enumerator =
-        settings.credentials().isPresent()
+        settings.topology().proxy()
             ? MetadumpKeyEnumerator.unavailable(
-                "Cache.iterator() and Cache.removeAll() list keys with"
-                    + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
-                    + " closes ASCII connections, so they are unavailable with the username option")
-            : new MetadumpKeyEnumerator(
-                ServerSockets.PLAIN,
-                resolved,
-                (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
+                "Cache.iterator(), and Cache.removeAll() with a listener, writer or statistics to"
+                    + " honour, list keys with 'lru_crawler metadump', which a proxy (option"
+                    + " proxy=true) does not forward; Cache.removeAll() without them and"
+                    + " Cache.clear() work behind a proxy (docs/tls-and-proxies.md)")
+            : settings.credentials().isPresent()
+                ? MetadumpKeyEnumerator.unavailable(
+                    "Cache.iterator() and Cache.removeAll() list keys with"
+                        + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
+                        + " closes ASCII connections, so they are unavailable with the username option")
+                : new MetadumpKeyEnumerator(
+                    ServerSockets.PLAIN,
+                    resolved,
+                    (int)
+                        Math.max(
+                            settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
     this.asyncLimit = new AsyncLimit(settings.maxAsyncOperations());
     this.completions = StageCompletions.of(settings.asyncCompletion());

@@ -69,13 +69,21 @@ public final class MemJCacheSettings {
   /** Option name of {@link #asyncCompletion()}. */
   public static final String ASYNC_COMPLETION = "asyncCompletion";
 
-  /** Option name of {@link Discovery#endpoint()}. */
+  /** Option name of {@link Topology#proxy()}. */
+  public static final String PROXY = "proxy";
+
+  /** Option name of {@link Topology#maxItemBytes()}. */
+  public static final String MAX_ITEM_BYTES = "maxItemBytes";
+
+  /** Option name of {@link Topology#configEndpoint()}. */
   public static final String CONFIG_ENDPOINT = "configEndpoint";
 
-  /** Option name of {@link Discovery#pollMillis()}. */
+  /** Option name of {@link Topology#configPollMillis()}. */
   public static final String CONFIG_POLL_MILLIS = "configPollMillis";
 
-  /** Default of {@link Discovery#pollMillis()}, in milliseconds: a minute, as AWS's own client. */
+  /**
+   * Default of {@link Topology#configPollMillis()}, in milliseconds: a minute, as AWS's own client.
+   */
   public static final long DEFAULT_CONFIG_POLL_MILLIS = 60_000;
 
   /** Option name of {@link #protocol()}. */
@@ -126,7 +134,7 @@ public final class MemJCacheSettings {
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
-  private final Discovery discovery;
+  private final Topology topology;
   private final MemcachedProtocol protocol;
 
   /**
@@ -152,21 +160,30 @@ public final class MemJCacheSettings {
   }
 
   /**
-   * Where the servers come from when they are not listed: a discovery endpoint answering {@code
-   * config get cluster} (ElastiCache node-based clusters, Memorystore for Memcached).
+   * How the servers are found and what they are (docs/tls-and-proxies.md, "Behind a proxy and on
+   * managed memcached").
    *
-   * @param endpoint option {@code configEndpoint} ({@code host:port}, unresolved), or null when the
-   *     servers are listed
-   * @param pollMillis option {@code configPollMillis}, default 60000: how often the endpoint is
-   *     asked for a newer node list, in milliseconds
+   * @param configEndpoint option {@code configEndpoint} ({@code host:port}, unresolved): a
+   *     discovery endpoint answering {@code config get cluster} (ElastiCache node-based clusters,
+   *     Memorystore for Memcached) whose node list replaces the server list; null when the servers
+   *     are listed
+   * @param configPollMillis option {@code configPollMillis}, default 60000: how often the endpoint
+   *     is asked for a newer node list, in milliseconds
+   * @param proxy option {@code proxy}, default false: the listed endpoint is a proxy that routes
+   *     keys itself (twemproxy, mcrouter, memcached's proxy, ElastiCache Serverless); implies
+   *     {@code protocol=text}
+   * @param maxItemBytes option {@code maxItemBytes}, default 0 (memcached's 1 MiB): the largest
+   *     item the servers take, in bytes, used when {@code stats settings} cannot be read (always
+   *     behind a proxy)
    */
-  public record Discovery(InetSocketAddress endpoint, long pollMillis) {
-    /** Listed servers: no endpoint. */
-    public static final Discovery NONE = new Discovery(null, DEFAULT_CONFIG_POLL_MILLIS);
+  public record Topology(
+      InetSocketAddress configEndpoint, long configPollMillis, boolean proxy, int maxItemBytes) {
+    /** Listed servers, reached directly, their item size read from them. */
+    public static final Topology DIRECT = new Topology(null, DEFAULT_CONFIG_POLL_MILLIS, false, 0);
 
-    /** Whether the servers come from {@link #endpoint()}. */
-    public boolean enabled() {
-      return endpoint != null;
+    /** Whether the servers come from {@link #configEndpoint()}. */
+    public boolean discovered() {
+      return configEndpoint != null;
     }
   }
 
@@ -187,9 +204,9 @@ public final class MemJCacheSettings {
       int maxAsyncOperations,
       AsyncCompletion asyncCompletion,
       MemcachedProtocol protocol,
-      Discovery discovery) {
+      Topology topology) {
     this.protocol = Objects.requireNonNull(protocol);
-    this.discovery = Objects.requireNonNull(discovery);
+    this.topology = Objects.requireNonNull(topology);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
     this.credentials = Objects.requireNonNull(credentials);
@@ -239,13 +256,13 @@ public final class MemJCacheSettings {
   }
 
   /**
-   * The discovery endpoint and its polling interval ({@code configEndpoint}, {@code
-   * configPollMillis}); {@link Discovery#enabled()} false when the servers are listed.
+   * The topology options: {@code configEndpoint}, {@code configPollMillis}, {@code proxy}, {@code
+   * maxItemBytes}.
    *
    * @return the options, never null
    */
-  public Discovery discovery() {
-    return discovery;
+  public Topology topology() {
+    return topology;
   }
 
   /**
@@ -271,7 +288,7 @@ public final class MemJCacheSettings {
 
   /**
    * The memcached servers, in the order given; no duplicates; empty only when they come from a
-   * {@linkplain #discovery() discovery endpoint}. Addresses are unresolved ({@link
+   * {@linkplain #topology() discovery endpoint}. Addresses are unresolved ({@link
    * InetSocketAddress#createUnresolved}): the parser does no DNS, so the connection layer must
    * resolve them (IPv6 literals are held without brackets).
    *
@@ -407,8 +424,9 @@ public final class MemJCacheSettings {
    * failureMode} in lower case, {@code allowPackages} comma separated, possibly empty), {@code
    * username} when set (never the password: settings with credentials parse back only with the
    * password added), {@code configEndpoint} and {@code configPollMillis} when the servers come from
-   * a discovery endpoint (then without {@code servers}), and the {@code cache.<name>.*} options.
-   * Written to a properties file, the result parses back to equal settings.
+   * a discovery endpoint (then without {@code servers}), {@code proxy} and {@code maxItemBytes}
+   * when set, and the {@code cache.<name>.*} options. Written to a properties file, the result
+   * parses back to equal settings.
    *
    * @return a new, mutable Properties on each call
    */
@@ -420,9 +438,15 @@ public final class MemJCacheSettings {
           SERVERS,
           servers.stream().map(OptionValues::formatServer).collect(Collectors.joining(",")));
     }
-    if (discovery.enabled()) {
-      p.setProperty(CONFIG_ENDPOINT, OptionValues.formatServer(discovery.endpoint()));
-      p.setProperty(CONFIG_POLL_MILLIS, Long.toString(discovery.pollMillis()));
+    if (topology.discovered()) {
+      p.setProperty(CONFIG_ENDPOINT, OptionValues.formatServer(topology.configEndpoint()));
+      p.setProperty(CONFIG_POLL_MILLIS, Long.toString(topology.configPollMillis()));
+    }
+    if (topology.proxy()) {
+      p.setProperty(PROXY, "true");
+    }
+    if (topology.maxItemBytes() > 0) {
+      p.setProperty(MAX_ITEM_BYTES, Integer.toString(topology.maxItemBytes()));
     }
     p.setProperty(OPERATION_TIMEOUT_MILLIS, Long.toString(operationTimeoutMillis));
     p.setProperty(CONNECT_TIMEOUT_MILLIS, Long.toString(connectTimeoutMillis));
@@ -461,7 +485,7 @@ public final class MemJCacheSettings {
         && maxAsyncOperations == s.maxAsyncOperations
         && asyncCompletion == s.asyncCompletion
         && protocol == s.protocol
-        && discovery.equals(s.discovery);
+        && topology.equals(s.topology);
   }
 
   @Override
@@ -480,7 +504,7 @@ public final class MemJCacheSettings {
         maxAsyncOperations,
         asyncCompletion,
         protocol,
-        discovery);
+        topology);
   }
 
   /**

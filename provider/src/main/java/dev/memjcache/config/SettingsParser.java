@@ -10,9 +10,11 @@ import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
+import static dev.memjcache.config.MemJCacheSettings.MAX_ITEM_BYTES;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.PROTOCOL;
+import static dev.memjcache.config.MemJCacheSettings.PROXY;
 import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
@@ -86,7 +88,9 @@ public final class SettingsParser {
           ASYNC_COMPLETION,
           PROTOCOL,
           CONFIG_ENDPOINT,
-          CONFIG_POLL_MILLIS);
+          CONFIG_POLL_MILLIS,
+          PROXY,
+          MAX_ITEM_BYTES);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -474,6 +478,8 @@ public final class SettingsParser {
       endpoint = endpoints.get(0);
     }
     long configPoll = MemJCacheSettings.DEFAULT_CONFIG_POLL_MILLIS;
+    boolean proxy = false;
+    int maxItemBytes = 0;
 
     long operationTimeout = MemJCacheSettings.DEFAULT_OPERATION_TIMEOUT_MILLIS;
     long connectTimeout = MemJCacheSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
@@ -499,6 +505,9 @@ public final class SettingsParser {
       switch (key) {
         case SERVERS, USERNAME, PASSWORD, CONFIG_ENDPOINT -> {}
         case CONFIG_POLL_MILLIS -> configPoll = OptionValues.millis(key, text, source, 1);
+        case PROXY -> proxy = OptionValues.bool(key, text, source);
+        case MAX_ITEM_BYTES ->
+            maxItemBytes = OptionValues.wholeNumber(key, text, source, 1024, 1024 * 1024 * 1024);
         case OPERATION_TIMEOUT_MILLIS ->
             operationTimeout = OptionValues.millis(key, text, source, 1);
         case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);
@@ -532,6 +541,9 @@ public final class SettingsParser {
           }
         }
       }
+    }
+    if (proxy) {
+      protocol = proxyProtocol(values, protocol, configEndpoint);
     }
     Credentials credentials = credentials(username, password);
     if (credentials.isPresent() && protocol != MemcachedProtocol.BINARY) {
@@ -567,7 +579,46 @@ public final class SettingsParser {
         maxAsync,
         asyncCompletion,
         protocol,
-        new MemJCacheSettings.Discovery(endpoint, configPoll));
+        new MemJCacheSettings.Topology(endpoint, configPoll, proxy, maxItemBytes));
+  }
+
+  /**
+   * {@code proxy=true} implies the text protocol (no proxy forwards binary) and excludes a
+   * discovery endpoint (a proxy hides its backends; discovery lists them).
+   */
+  private static MemcachedProtocol proxyProtocol(
+      Map<String, Value> values, MemcachedProtocol protocol, Value configEndpoint) {
+    if (configEndpoint != null) {
+      throw new IllegalArgumentException(
+          "Options "
+              + PROXY
+              + "=true ("
+              + values.get(PROXY).source()
+              + ") and "
+              + CONFIG_ENDPOINT
+              + " ("
+              + configEndpoint.source()
+              + ") exclude each other: a proxy routes keys to servers it hides, a discovery"
+              + " endpoint lists the servers for MemJCache to route to; use one of them");
+    }
+    if (values.containsKey(PROTOCOL) && protocol != MemcachedProtocol.TEXT) {
+      throw new IllegalArgumentException(
+          "Option "
+              + PROXY
+              + "=true ("
+              + values.get(PROXY).source()
+              + ") needs the text protocol, but "
+              + PROTOCOL
+              + "="
+              + protocol.optionValue()
+              + " ("
+              + values.get(PROTOCOL).source()
+              + "): proxies (twemproxy, mcrouter, memcached's proxy, ElastiCache Serverless) speak"
+              + " the text protocol only; remove "
+              + PROTOCOL
+              + " or set it to text");
+    }
+    return MemcachedProtocol.TEXT;
   }
 
   /** Both options or neither; messages name where each came from, never the password. */

@@ -45,7 +45,13 @@ import org.slf4j.LoggerFactory;
  *       keys it held under an earlier ring, is <em>moved on</em> ({@link Membership}): the
  *       generation is incremented there before this JVM uses it, so the copies it kept from an
  *       earlier membership are not readable; the other servers keep their generations and entries.
+ *   <li>A generation never goes back in a JVM: one read below the one this JVM used on that server
+ *       (the item was lost and re-created by a JVM with a slower clock, or a proxy routed it to
+ *       another backend and back) is raised above it first.
  * </ul>
+ *
+ * <p>Behind a proxy ({@code proxy=true}) the "server" is the proxy endpoint: each cache has one
+ * generation item and one clear marker, routed by the proxy to one of its backends like any key.
  *
  * <p>Each JVM caches a server's generation for the refresh interval, re-reading it (and the
  * server's marker) after that, after the server came back from being marked down, or when it is
@@ -275,6 +281,19 @@ public final class GenerationTracker {
       newestClear.accumulateAndGet(markerValue, Math::max);
     }
     long generation = current(node, holder);
+    Snapshot seen = holder.snapshot;
+    if (seen != null && generation < seen.generation()) {
+      // the item went back: lost and re-created low by a JVM with a slow clock, or (behind a
+      // proxy) routed to another backend and back; entries of the lower one may be older than
+      // this JVM's writes, entries of the one it used newer than another JVM's: both are left
+      generation = raise(node, generationKey, seen.generation() + 1);
+      LOG.info(
+          "generation of {} on memcached server {} went back below {}: raised to {}",
+          generationKey,
+          NodeHealth.name(node),
+          seen.generation(),
+          generation);
+    }
     long floor = newestClear.get();
     if (generation < floor) {
       generation = raise(node, generationKey, floor);

@@ -120,24 +120,29 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * Where the node list comes from when it is not fixed: a discovery endpoint that answers {@code
-   * config get cluster} (ElastiCache node-based clusters, Memorystore for Memcached), see {@link
-   * ClusterDiscovery}.
+   * How the servers are found and what they answer, beyond a fixed list of memcached servers.
    *
-   * @param endpoint the endpoint (option {@code configEndpoint}), or null for a fixed list
-   * @param pollMillis how often the endpoint is asked again, in milliseconds (option {@code
+   * @param configEndpoint a discovery endpoint that answers {@code config get cluster} (ElastiCache
+   *     node-based clusters, Memorystore for Memcached; option {@code configEndpoint}), or null for
+   *     a fixed list; see {@link ClusterDiscovery}
+   * @param configPollMillis how often the endpoint is asked again, in milliseconds (option {@code
    *     configPollMillis})
+   * @param proxy whether the one endpoint is a proxy that routes keys itself (twemproxy, mcrouter,
+   *     memcached's proxy, ElastiCache Serverless; option {@code proxy}): {@code stats settings} is
+   *     not asked, key enumeration is unavailable, and the generation items of each cache are
+   *     routed by the proxy like any key
+   * @param maxItemBytes the largest item the servers take, in bytes (option {@code maxItemBytes}),
+   *     used when {@code stats settings} cannot be read (always behind a proxy); 0 for memcached's
+   *     default of 1 MiB
    */
-  public record Discovery(InetSocketAddress endpoint, long pollMillis) {
-    /** A fixed list of servers. */
-    public static final Discovery NONE = new Discovery(null, 0);
+  public record Topology(
+      InetSocketAddress configEndpoint, long configPollMillis, boolean proxy, int maxItemBytes) {
+    /** A fixed list of memcached servers, reached directly. */
+    public static final Topology DIRECT = new Topology(null, 0, false, 0);
 
-    /** The default {@code configPollMillis}: 60 s, as the fork's own poller. */
-    public static final long DEFAULT_POLL_MILLIS = 60_000;
-
-    /** Whether the node list comes from an endpoint. */
-    public boolean enabled() {
-      return endpoint != null;
+    /** Whether the node list comes from {@link #configEndpoint()}. */
+    public boolean discovered() {
+      return configEndpoint != null;
     }
   }
 
@@ -211,7 +216,7 @@ public final class MemcachedStore implements AutoCloseable {
         credentials,
         cluster,
         protocol,
-        Discovery.NONE);
+        Topology.DIRECT);
   }
 
   /**
@@ -230,7 +235,7 @@ public final class MemcachedStore implements AutoCloseable {
       Credentials credentials,
       ClusterOptions cluster,
       MemcachedProtocol protocol,
-      Discovery discovery) {
+      Topology topology) {
     return StoreConnector.connect(
         servers,
         operationTimeoutMillis,
@@ -238,7 +243,7 @@ public final class MemcachedStore implements AutoCloseable {
         credentials,
         cluster,
         WireProtocol.of(protocol),
-        discovery);
+        topology);
   }
 
   /**

@@ -33,7 +33,7 @@ final class StoreConnector {
 
   /**
    * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
-   * dev.memjcache.config.MemcachedProtocol, MemcachedStore.Discovery)}.
+   * dev.memjcache.config.MemcachedProtocol, MemcachedStore.Topology)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -42,12 +42,12 @@ final class StoreConnector {
       Credentials credentials,
       MemcachedStore.ClusterOptions cluster,
       WireProtocol wire,
-      MemcachedStore.Discovery discovery) {
+      MemcachedStore.Topology topology) {
     ServerSockets sockets = ServerSockets.PLAIN;
     ClusterConfiguration discovered = null;
     int discoveryTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
-    if (discovery.enabled()) {
-      discovered = ClusterDiscovery.readOnce(sockets, discovery.endpoint(), discoveryTimeout);
+    if (topology.discovered()) {
+      discovered = ClusterDiscovery.readOnce(sockets, topology.configEndpoint(), discoveryTimeout);
       servers = ClusterDiscovery.addresses(discovered);
     }
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
@@ -88,7 +88,9 @@ final class StoreConnector {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
     awaitConnections(client, connectTimeoutMillis);
-    Map<SocketAddress, Map<String, String>> settings = readSettings(client);
+    // a proxy does not forward stats (twemproxy closes the connection): its limit is an option
+    Map<SocketAddress, Map<String, String>> settings =
+        topology.proxy() ? Map.of() : readSettings(client);
     if (!credentials.isPresent()) {
       List<InetSocketAddress> silent = new ArrayList<>();
       for (InetSocketAddress server : resolved) {
@@ -106,14 +108,19 @@ final class StoreConnector {
     }
     MemcachedStore store =
         new MemcachedStore(
-            client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster, wire);
+            client,
+            keyHash,
+            operationTimeoutMillis,
+            itemSizeLimit(settings, topology.maxItemBytes()),
+            cluster,
+            wire);
     if (discovered != null) {
       store.followDiscovery(
           ClusterDiscovery.start(
               sockets,
-              discovery.endpoint(),
+              topology.configEndpoint(),
               discoveryTimeout,
-              discovery.pollMillis(),
+              topology.configPollMillis(),
               discovered,
               client));
     }
@@ -151,7 +158,21 @@ final class StoreConnector {
     }
   }
 
-  private static ItemSizeLimit itemSizeLimit(Map<SocketAddress, Map<String, String>> settings) {
+  /**
+   * The servers' limit from {@code stats settings}; when no server gave {@code item_size_max} (a
+   * proxy, or servers that did not answer), {@code maxItemBytes} (option {@code maxItemBytes}), or
+   * memcached's default when that is 0.
+   */
+  private static ItemSizeLimit itemSizeLimit(
+      Map<SocketAddress, Map<String, String>> settings, int maxItemBytes) {
+    boolean answered =
+        settings.values().stream().anyMatch(answer -> answer.containsKey("item_size_max"));
+    if (!answered) {
+      return maxItemBytes > 0
+          ? new ItemSizeLimit(
+              maxItemBytes, Math.min(maxItemBytes, ItemSizeLimit.DEFAULT_SLAB_CHUNK_MAX), true)
+          : ItemSizeLimit.DEFAULT;
+    }
     try {
       return ItemSizeLimit.fromStatsSettings(settings.values());
     } catch (RuntimeException e) {

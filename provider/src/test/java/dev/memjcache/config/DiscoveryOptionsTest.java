@@ -20,10 +20,10 @@ class DiscoveryOptionsTest {
   void anEndpointTakesThePlaceOfTheServerList() {
     MemJCacheSettings s =
         parse("memcached:///?configEndpoint=cfg.example.com:11211&configPollMillis=5s");
-    assertTrue(s.discovery().enabled());
-    assertEquals("cfg.example.com", s.discovery().endpoint().getHostString());
-    assertEquals(11211, s.discovery().endpoint().getPort());
-    assertEquals(5000, s.discovery().pollMillis());
+    assertTrue(s.topology().discovered());
+    assertEquals("cfg.example.com", s.topology().configEndpoint().getHostString());
+    assertEquals(11211, s.topology().configEndpoint().getPort());
+    assertEquals(5000, s.topology().configPollMillis());
     assertTrue(s.servers().isEmpty());
     Properties p = s.asProperties();
     assertEquals("cfg.example.com:11211", p.getProperty("configEndpoint"));
@@ -33,13 +33,14 @@ class DiscoveryOptionsTest {
 
   @Test
   void thePollDefaultsToAMinute() {
-    assertEquals(60_000, parse("memcached:///?configEndpoint=cfg").discovery().pollMillis());
-    assertEquals(11211, parse("memcached:///?configEndpoint=cfg").discovery().endpoint().getPort());
+    assertEquals(60_000, parse("memcached:///?configEndpoint=cfg").topology().configPollMillis());
+    assertEquals(
+        11211, parse("memcached:///?configEndpoint=cfg").topology().configEndpoint().getPort());
   }
 
   @Test
   void listedServersHaveNoEndpoint() {
-    assertFalse(parse("memcached://h:1").discovery().enabled());
+    assertFalse(parse("memcached://h:1").topology().discovered());
   }
 
   @Test

@@ -2,9 +2,6 @@ package dev.memjcache.testkit;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,34 +145,11 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket socket =
-        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port", e);
-    }
+    return LoopbackPorts.free();
   }
 
   private boolean awaitListening() {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        return false;
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return true;
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return false;
+    return LoopbackPorts.awaitListening(process, port, START_TIMEOUT_MILLIS);
   }
 
   /** Returns the TCP port the server listens on (on {@code 127.0.0.1}). */
