@@ -87,7 +87,7 @@ final class ProtocolProbe {
    * @throws CacheException naming the server and the likely cause when one answers otherwise
    */
   static void binary(ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis) {
-    check(sockets, servers, BINARY_NOOP, timeoutMillis, ProtocolProbe::binaryVerdict);
+    check(sockets, servers, timeoutMillis, Expected.BINARY);
   }
 
   /**
@@ -96,77 +96,110 @@ final class ProtocolProbe {
    * @see #binary
    */
   static void text(ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis) {
-    check(sockets, servers, TEXT_VERSION, timeoutMillis, ProtocolProbe::textVerdict);
+    check(sockets, servers, timeoutMillis, Expected.TEXT);
   }
 
-  private static String binaryVerdict(InetSocketAddress server, Answer answer) {
-    String prefix = "memcached server " + server + " does not answer the binary protocol";
-    return switch (answer.kind()) {
-      case INCONCLUSIVE -> null;
-      case HANDSHAKE_FAILED -> handshakeMessage(server, answer.failure());
-      case CLOSED ->
-          prefix
-              + " (option protocol=binary): it closed the connection when sent a binary NOOP. It"
-              + " most likely speaks only the text protocol (a proxy such as twemproxy or"
-              + " mcrouter: set protocol=text), or expects TLS while the client does not ("
-              + TLS_ONE_SIDE
-              + ")";
-      case ANSWERED -> {
-        byte[] bytes = answer.bytes();
-        if (bytes[0] == (byte) 0x81) {
-          yield null;
-        }
-        if (tlsRecord(bytes)) {
-          yield prefix + ": it answered with a TLS record. " + TLS_ONE_SIDE;
-        }
+  /** What each protocol sends, accepts, and says of the other answers. */
+  private enum Expected {
+    BINARY(
+        "binary",
+        BINARY_NOOP,
+        "a binary NOOP",
+        "It most likely speaks only the text protocol (a proxy such as twemproxy or mcrouter: set"
+            + " protocol=text)") {
+      @Override
+      boolean accepts(byte[] bytes) {
+        return bytes[0] == (byte) 0x81;
+      }
+
+      @Override
+      String otherAnswer(byte[] bytes) {
         if (printable(bytes)) {
-          yield prefix
-              + " (option protocol=binary): it answered a binary NOOP in the text protocol ('"
+          return "it answered in the text protocol ('"
               + firstLine(bytes)
               + "'). It speaks only the text protocol (memcached -B ascii, or a proxy such as"
               + " twemproxy or mcrouter): set protocol=text";
         }
-        yield prefix
-            + ": its answer to a binary NOOP begins with byte 0x"
+        return "its answer begins with byte 0x"
             + Integer.toHexString(bytes[0] & 0xff)
             + ", not 0x81. Is it a memcached server, and does it expect TLS? "
             + TLS_ONE_SIDE;
       }
-    };
-  }
+    },
+    TEXT(
+        "text",
+        TEXT_VERSION,
+        "the text command 'version'",
+        "It most likely speaks only the binary protocol (memcached -B binary, or -S for SASL: set"
+            + " protocol=binary)") {
+      @Override
+      boolean accepts(byte[] bytes) {
+        return firstLine(bytes).startsWith("VERSION ");
+      }
 
-  private static String textVerdict(InetSocketAddress server, Answer answer) {
-    String prefix = "memcached server " + server + " does not answer the text protocol";
-    return switch (answer.kind()) {
-      case INCONCLUSIVE -> null;
-      case HANDSHAKE_FAILED -> handshakeMessage(server, answer.failure());
-      case CLOSED ->
-          prefix
-              + " (option protocol=text): it closed the connection when sent the text command"
-              + " 'version'. It most likely speaks only the binary protocol (memcached -B binary,"
-              + " or -S for SASL: set protocol=binary), or expects TLS while the client does not ("
-              + TLS_ONE_SIDE
-              + ")";
-      case ANSWERED -> {
-        byte[] bytes = answer.bytes();
-        if (firstLine(bytes).startsWith("VERSION ")) {
-          yield null;
-        }
-        if (tlsRecord(bytes)) {
-          yield prefix + ": it answered with a TLS record. " + TLS_ONE_SIDE;
-        }
+      @Override
+      String otherAnswer(byte[] bytes) {
         if (bytes[0] == (byte) 0x81) {
-          yield prefix
-              + " (option protocol=text): it answered in the binary protocol. It speaks only"
-              + " the binary protocol: set protocol=binary";
+          return "it answered in the binary protocol. It speaks only the binary protocol: set"
+              + " protocol=binary";
         }
-        yield prefix
-            + " (option protocol=text): it answered the text command 'version' with '"
+        return "it answered '"
             + firstLine(bytes)
             + "'. Is it a memcached server, and does it expect TLS? "
             + TLS_ONE_SIDE;
       }
     };
+
+    final String name;
+    final byte[] request;
+    final String requestName;
+    final String closedHint;
+
+    Expected(String name, byte[] request, String requestName, String closedHint) {
+      this.name = name;
+      this.request = request;
+      this.requestName = requestName;
+      this.closedHint = closedHint;
+    }
+
+    abstract boolean accepts(byte[] bytes);
+
+    abstract String otherAnswer(byte[] bytes);
+
+    /** The mismatch message for a server's answer, or null when it is fine or inconclusive. */
+    String verdict(InetSocketAddress server, Answer answer) {
+      String prefix =
+          "memcached server "
+              + server
+              + " does not answer the "
+              + name
+              + " protocol (option protocol="
+              + name
+              + "): ";
+      return switch (answer.kind()) {
+        case INCONCLUSIVE -> null;
+        case HANDSHAKE_FAILED -> handshakeMessage(server, answer.failure());
+        case CLOSED ->
+            prefix
+                + "it closed the connection when sent "
+                + requestName
+                + ". "
+                + closedHint
+                + ", or expects TLS while the client does not ("
+                + TLS_ONE_SIDE
+                + ")";
+        case ANSWERED -> {
+          byte[] bytes = answer.bytes();
+          if (accepts(bytes)) {
+            yield null;
+          }
+          yield prefix
+              + (tlsRecord(bytes)
+                  ? "it answered " + requestName + " with a TLS record. " + TLS_ONE_SIDE
+                  : "sent " + requestName + ", " + otherAnswer(bytes));
+        }
+      };
+    }
   }
 
   /** The transport's message as it is (it names the cause), else one naming the server. */
@@ -180,14 +213,14 @@ final class ProtocolProbe {
   private static void check(
       ServerSockets sockets,
       List<InetSocketAddress> servers,
-      byte[] request,
       int timeoutMillis,
-      Verdict verdict) {
+      Expected expected) {
     List<CompletableFuture<Answer>> answers = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       answers.add(
           CompletableFuture.supplyAsync(
-              () -> exchange(sockets, server, request, timeoutMillis), ProtocolProbe::daemon));
+              () -> exchange(sockets, server, expected.request, timeoutMillis),
+              ProtocolProbe::daemon));
     }
     for (int i = 0; i < servers.size(); i++) {
       Answer answer = answers.get(i).join();
@@ -197,17 +230,11 @@ final class ProtocolProbe {
             servers.get(i),
             String.valueOf(answer.failure()));
       }
-      String mismatch = verdict.of(servers.get(i), answer);
+      String mismatch = expected.verdict(servers.get(i), answer);
       if (mismatch != null) {
         throw new CacheException(mismatch, answer.failure());
       }
     }
-  }
-
-  @FunctionalInterface
-  private interface Verdict {
-    /** The mismatch message for a server's answer, or null when it is fine or inconclusive. */
-    String of(InetSocketAddress server, Answer answer);
   }
 
   private static void daemon(Runnable task) {

@@ -56,29 +56,55 @@ abstract sealed class WireProtocol {
   /** The name of the conditional delete in messages. */
   abstract String conditionalDelete();
 
+  /** Whether the protocol offers SASL authentication (memcached: binary only). */
+  abstract boolean sasl();
+
   /**
-   * Before the client is built: checks that each server answers this protocol, and the SASL
-   * credentials.
+   * Checks, one request per server on its own socket, that each server answers this protocol.
+   *
+   * @throws CacheException naming the server and the likely cause when one does not
+   */
+  abstract void checkAnswers(
+      ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis);
+
+  /**
+   * Before the client is built: checks that each server answers this protocol ({@link
+   * ProtocolProbe}), and the SASL credentials.
    *
    * @param timeoutMillis connect and read timeout per server, in milliseconds
    * @throws CacheException naming the server and the likely cause for a protocol mismatch (a
    *     text-only server or proxy under binary, a binary-only server under text, TLS on one side
-   *     only), refused credentials, or credentials under the text protocol
+   *     only), refused credentials, or credentials under a protocol without SASL
    */
-  abstract void checkServers(
+  final void checkServers(
       ServerSockets sockets,
       List<InetSocketAddress> servers,
       Credentials credentials,
-      int timeoutMillis);
+      int timeoutMillis) {
+    if (credentials.isPresent() && !sasl()) {
+      throw new CacheException(
+          "the username option needs protocol=binary: memcached offers SASL authentication only"
+              + " over the binary protocol");
+    }
+    checkAnswers(sockets, servers, timeoutMillis);
+    if (credentials.isPresent()) {
+      SaslPlainCheck.verify(sockets, servers, credentials, timeoutMillis);
+    }
+  }
 
   /**
    * After the client connected without credentials: for servers that gave no {@code stats} answer,
-   * whether they demand SASL.
+   * whether they demand SASL (a SASL server speaks only binary, so under text the protocol check
+   * has refused it already).
    *
    * @throws CacheException naming the server when it requires authentication
    */
-  abstract void checkNoneRequired(
-      ServerSockets sockets, List<InetSocketAddress> silent, int timeoutMillis);
+  final void checkNoneRequired(
+      ServerSockets sockets, List<InetSocketAddress> silent, int timeoutMillis) {
+    if (sasl()) {
+      SaslPlainCheck.verifyNoneRequired(sockets, silent, timeoutMillis);
+    }
+  }
 
   /** The node-health probe's command. */
   abstract Operation probe(OperationFactory operations, OperationCallback callback);
@@ -111,21 +137,13 @@ abstract sealed class WireProtocol {
     }
 
     @Override
-    void checkServers(
-        ServerSockets sockets,
-        List<InetSocketAddress> servers,
-        Credentials credentials,
-        int timeoutMillis) {
-      ProtocolProbe.binary(sockets, servers, timeoutMillis);
-      if (credentials.isPresent()) {
-        SaslPlainCheck.verify(sockets, servers, credentials, timeoutMillis);
-      }
+    boolean sasl() {
+      return true;
     }
 
     @Override
-    void checkNoneRequired(
-        ServerSockets sockets, List<InetSocketAddress> silent, int timeoutMillis) {
-      SaslPlainCheck.verifyNoneRequired(sockets, silent, timeoutMillis);
+    void checkAnswers(ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis) {
+      ProtocolProbe.binary(sockets, servers, timeoutMillis);
     }
 
     @Override
@@ -158,23 +176,13 @@ abstract sealed class WireProtocol {
     }
 
     @Override
-    void checkServers(
-        ServerSockets sockets,
-        List<InetSocketAddress> servers,
-        Credentials credentials,
-        int timeoutMillis) {
-      if (credentials.isPresent()) {
-        throw new CacheException(
-            "the username option needs protocol=binary: memcached offers SASL authentication only"
-                + " over the binary protocol");
-      }
-      ProtocolProbe.text(sockets, servers, timeoutMillis);
+    boolean sasl() {
+      return false;
     }
 
     @Override
-    void checkNoneRequired(
-        ServerSockets sockets, List<InetSocketAddress> silent, int timeoutMillis) {
-      // a SASL server (-S) speaks only binary: the protocol check has refused it already
+    void checkAnswers(ServerSockets sockets, List<InetSocketAddress> servers, int timeoutMillis) {
+      ProtocolProbe.text(sockets, servers, timeoutMillis);
     }
 
     @Override
