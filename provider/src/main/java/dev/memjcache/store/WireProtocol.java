@@ -50,14 +50,26 @@ abstract sealed class WireProtocol {
     return protocol == MemcachedProtocol.TEXT ? TEXT : BINARY;
   }
 
+  private final ConnectionFactoryBuilder.Protocol clientProtocol;
+  private final String conditionalDelete;
+  private final boolean sasl;
+
+  private WireProtocol(
+      ConnectionFactoryBuilder.Protocol clientProtocol, String conditionalDelete, boolean sasl) {
+    this.clientProtocol = clientProtocol;
+    this.conditionalDelete = conditionalDelete;
+    this.sasl = sasl;
+  }
+
   /** The protocol spymemcached's client is built with. */
-  abstract ConnectionFactoryBuilder.Protocol clientProtocol();
+  final ConnectionFactoryBuilder.Protocol clientProtocol() {
+    return clientProtocol;
+  }
 
   /** The name of the conditional delete in messages. */
-  abstract String conditionalDelete();
-
-  /** Whether the protocol offers SASL authentication (memcached: binary only). */
-  abstract boolean sasl();
+  final String conditionalDelete() {
+    return conditionalDelete;
+  }
 
   /**
    * Checks, one request per server on its own socket, that each server answers this protocol.
@@ -81,7 +93,7 @@ abstract sealed class WireProtocol {
       List<InetSocketAddress> servers,
       Credentials credentials,
       int timeoutMillis) {
-    if (credentials.isPresent() && !sasl()) {
+    if (credentials.isPresent() && !sasl) {
       throw new CacheException(
           "the username option needs protocol=binary: memcached offers SASL authentication only"
               + " over the binary protocol");
@@ -101,7 +113,7 @@ abstract sealed class WireProtocol {
    */
   final void checkNoneRequired(
       ServerSockets sockets, List<InetSocketAddress> silent, int timeoutMillis) {
-    if (sasl()) {
+    if (sasl) {
       SaslPlainCheck.verifyNoneRequired(sockets, silent, timeoutMillis);
     }
   }
@@ -126,19 +138,8 @@ abstract sealed class WireProtocol {
       MemcachedStore store, LocatingClient client, String key, long cas, MemcachedNode node);
 
   private static final class Binary extends WireProtocol {
-    @Override
-    ConnectionFactoryBuilder.Protocol clientProtocol() {
-      return ConnectionFactoryBuilder.Protocol.BINARY;
-    }
-
-    @Override
-    String conditionalDelete() {
-      return "delete-with-cas";
-    }
-
-    @Override
-    boolean sasl() {
-      return true;
+    Binary() {
+      super(ConnectionFactoryBuilder.Protocol.BINARY, "delete-with-cas", true);
     }
 
     @Override
@@ -165,19 +166,8 @@ abstract sealed class WireProtocol {
   }
 
   private static final class Text extends WireProtocol {
-    @Override
-    ConnectionFactoryBuilder.Protocol clientProtocol() {
-      return ConnectionFactoryBuilder.Protocol.TEXT;
-    }
-
-    @Override
-    String conditionalDelete() {
-      return "cas-delete";
-    }
-
-    @Override
-    boolean sasl() {
-      return false;
+    Text() {
+      super(ConnectionFactoryBuilder.Protocol.TEXT, "cas-delete", false);
     }
 
     @Override
