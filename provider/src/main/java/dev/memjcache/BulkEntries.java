@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
 
@@ -148,6 +149,8 @@ final class BulkEntries<K, V> {
       data[n++] = item;
     }
     BulkCommands.SetPipeline sets = store.bulk().pipeline(size);
+    KeyIndex index = entries.keyIndex();
+    List<String> sent = index.isActive() ? new ArrayList<>(n) : null;
     for (int i = 0; i < n; i++) {
       String itemKey = itemKeys[i];
       if (itemKey == null) {
@@ -161,10 +164,22 @@ final class BulkEntries<K, V> {
         servers[i] = router.node;
       }
       sets.send(itemKey, servers[i], exptime, data[i].flags(), data[i].bytes());
+      if (sent != null) {
+        sent.add(itemKey);
+      }
     }
+    // one append per index shard, in flight with the sets (a failed one marked its server dirty)
+    CompletableFuture<Void> listed = sent == null ? null : index.recordAll(sent);
     for (BulkCommands.FailedWrite failed : sets.await()) {
       entries.markDirty(store.nodeFor(failed.key()));
       failure = failure == null ? failed.failure() : failure;
+    }
+    if (listed != null) {
+      try {
+        KeyIndex.await(listed);
+      } catch (StoreFailureException e) {
+        failure = failure == null ? e : failure;
+      }
     }
     return failure;
   }

@@ -225,8 +225,9 @@ final class BulkOperations<K, V> {
         ctx.writer.writer() == null
             && !ctx.events.hasListenerFor(EventType.REMOVED)
             && ctx.stats() == StatisticsRecorder.DISABLED;
-    if (unobserved && !enumerator.isAvailable()) {
+    if (unobserved && (ctx.entries.keyIndex().isActive() || !enumerator.isAvailable())) {
       // nothing to tell anyone about each entry: a new generation removes them all, as clear()
+      // (behind a proxy one generation item, cheaper than reading the key index)
       clear();
       return;
     }

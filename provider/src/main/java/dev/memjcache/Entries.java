@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -61,6 +62,9 @@ final class Entries<K, V> {
   private final ClassRefusals refusals;
   private final DependentCaches dependents;
 
+  /** The key index behind a proxy ({@link KeyIndex}); {@link KeyIndex#NONE} otherwise. */
+  private final KeyIndex index;
+
   /** Whether this cache is registered with {@link #dependents}; checked once per value. */
   private volatile boolean dependent;
 
@@ -86,8 +90,10 @@ final class Entries<K, V> {
       GenerationTracker generations,
       ExpiryDecider expiry,
       ClassRefusals refusals,
-      DependentCaches dependents) {
+      DependentCaches dependents,
+      KeyIndex index) {
     this.store = store;
+    this.index = index;
     this.dependents = dependents;
     this.refusals = refusals;
     this.keys = keys;
@@ -112,6 +118,11 @@ final class Entries<K, V> {
 
   KeyCodec keyCodec() {
     return keys;
+  }
+
+  /** The key index of this cache, {@link KeyIndex#NONE} when it keeps none. */
+  KeyIndex keyIndex() {
+    return index;
   }
 
   MemcachedStore store() {
@@ -263,8 +274,9 @@ final class Entries<K, V> {
 
   /**
    * The item keys of this cache's current entries, listed by {@code lru_crawler metadump} server by
-   * server, each with that server's generation. A server that is down or fails is reported to
-   * {@code onFailure} and skipped.
+   * server, each with that server's generation, or behind a proxy by the {@link KeyIndex} of the
+   * cache's generation. A server that is down or fails is reported to {@code onFailure} and
+   * skipped.
    */
   List<String> enumerate(
       MetadumpKeyEnumerator enumerator, Consumer<StoreFailureException> onFailure) {
@@ -278,8 +290,10 @@ final class Entries<K, V> {
         continue;
       }
       found.addAll(
-          enumerator.keysOnServer(
-              (InetSocketAddress) node.getSocketAddress(), keys.keyPrefix(generation)));
+          index.isActive()
+              ? index.itemKeys(generation, onFailure)
+              : enumerator.keysOnServer(
+                  (InetSocketAddress) node.getSocketAddress(), keys.keyPrefix(generation)));
     }
     return new ArrayList<>(found);
   }
@@ -454,12 +468,35 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     if (slot.item == null) {
       return write(
-          slot.itemKey, () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes()));
+          slot.itemKey,
+          () ->
+              listed(
+                  slot.itemKey,
+                  () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes())));
     }
     return write(
             slot.itemKey,
-            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
+            () ->
+                listed(
+                    slot.itemKey,
+                    () ->
+                        store.cas(
+                            slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes())))
         == CasOutcome.STORED;
+  }
+
+  /**
+   * Runs a write that may create the entry {@code itemKey} while its key index {@code append} is in
+   * flight, then awaits that too ({@link KeyIndex#record}); without an index, just the write.
+   */
+  private <T> T listed(String itemKey, Supplier<T> command) {
+    if (!index.isActive()) {
+      return command.get();
+    }
+    CompletableFuture<Void> recorded = index.record(itemKey);
+    T result = command.get();
+    KeyIndex.await(recorded);
+    return result;
   }
 
   /** {@code add} without a prior read. @return false when an item exists. */
@@ -468,7 +505,9 @@ final class Entries<K, V> {
     EncodedKey encoded = keys.encode(key);
     EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
-    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, data.flags(), data.bytes()));
+    return writeTo(
+        encoded,
+        itemKey -> listed(itemKey, () -> store.add(itemKey, exptime, data.flags(), data.bytes())));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
@@ -523,10 +562,13 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     writeTo(
         encoded,
-        itemKey -> {
-          store.set(itemKey, exptime, data.flags(), data.bytes());
-          return null;
-        });
+        itemKey ->
+            listed(
+                itemKey,
+                () -> {
+                  store.set(itemKey, exptime, data.flags(), data.bytes());
+                  return null;
+                }));
   }
 
   /**

@@ -123,9 +123,10 @@ public final class MemcachedCacheManager implements CacheManager {
         settings.topology().proxy()
             ? MetadumpKeyEnumerator.unavailable(
                 "Cache.iterator(), and Cache.removeAll() with a listener, writer or statistics to"
-                    + " honour, list keys with 'lru_crawler metadump', which a proxy (option"
-                    + " proxy=true) does not forward; Cache.removeAll() without them and"
-                    + " Cache.clear() work behind a proxy (docs/tls-and-proxies.md)")
+                    + " honour, list keys behind a proxy (option proxy=true) with the cache's key"
+                    + " index, which keyIndex=false turns off; Cache.removeAll() without them and"
+                    + " Cache.clear() work without it (docs/tls-and-proxies.md, \"Enumeration"
+                    + " behind a proxy\")")
             : settings.credentials().isPresent()
                 ? MetadumpKeyEnumerator.unavailable(
                     "Cache.iterator() and Cache.removeAll() list keys with"
@@ -235,16 +236,21 @@ public final class MemcachedCacheManager implements CacheManager {
                         .howToSet(MemJCacheSettings.ALLOW_PACKAGES, value)));
     KeyCodec keys = new KeyCodec(settings.keyPrefix(), cacheName, serializer);
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
+    GenerationTracker generations =
+        new GenerationTracker(
+            store, keys.generationKey(), settings.generationRefreshMillis(), dependents);
     Entries<K, V> entries =
         new Entries<>(
             store,
             keys,
             serializer,
-            new GenerationTracker(
-                store, keys.generationKey(), settings.generationRefreshMillis(), dependents),
+            generations,
             expiry,
             new ClassRefusals(cacheName),
-            dependents);
+            dependents,
+            settings.topology().keyIndex()
+                ? new KeyIndex(store, keys, generations::markDirty, executor)
+                : KeyIndex.NONE);
 
     CacheLoader<K, V> loader =
         configuration.getCacheLoaderFactory() == null

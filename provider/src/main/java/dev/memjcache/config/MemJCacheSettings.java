@@ -72,6 +72,9 @@ public final class MemJCacheSettings {
   /** Option name of {@link Topology#proxy()}. */
   public static final String PROXY = "proxy";
 
+  /** Option name of {@link Topology#keyIndex()}. */
+  public static final String KEY_INDEX = "keyIndex";
+
   /** Option name of {@link Topology#maxItemBytes()}. */
   public static final String MAX_ITEM_BYTES = "maxItemBytes";
 
@@ -175,11 +178,20 @@ public final class MemJCacheSettings {
    * @param maxItemBytes option {@code maxItemBytes}, default 0 (memcached's 1 MiB): the largest
    *     item the servers take, in bytes, used when {@code stats settings} cannot be read (always
    *     behind a proxy)
+   * @param keyIndex option {@code keyIndex}, default true behind a proxy and only allowed there:
+   *     each cache keeps a key index the proxy routes, so {@code Cache.iterator()} and an observed
+   *     {@code Cache.removeAll()} work (docs/tls-and-proxies.md, "Enumeration behind a proxy"); one
+   *     {@code append} more per write that may create an entry. Always false without {@code proxy}
    */
   public record Topology(
-      InetSocketAddress configEndpoint, long configPollMillis, boolean proxy, int maxItemBytes) {
+      InetSocketAddress configEndpoint,
+      long configPollMillis,
+      boolean proxy,
+      int maxItemBytes,
+      boolean keyIndex) {
     /** Listed servers, reached directly, their item size read from them. */
-    public static final Topology DIRECT = new Topology(null, DEFAULT_CONFIG_POLL_MILLIS, false, 0);
+    public static final Topology DIRECT =
+        new Topology(null, DEFAULT_CONFIG_POLL_MILLIS, false, 0, false);
 
     /** Whether the servers come from {@link #configEndpoint()}. */
     public boolean discovered() {
@@ -424,9 +436,9 @@ public final class MemJCacheSettings {
    * failureMode} in lower case, {@code allowPackages} comma separated, possibly empty), {@code
    * username} when set (never the password: settings with credentials parse back only with the
    * password added), {@code configEndpoint} and {@code configPollMillis} when the servers come from
-   * a discovery endpoint (then without {@code servers}), {@code proxy} and {@code maxItemBytes}
-   * when set, and the {@code cache.<name>.*} options. Written to a properties file, the result
-   * parses back to equal settings.
+   * a discovery endpoint (then without {@code servers}), {@code proxy} (with {@code keyIndex}) and
+   * {@code maxItemBytes} when set, and the {@code cache.<name>.*} options. Written to a properties
+   * file, the result parses back to equal settings.
    *
    * @return a new, mutable Properties on each call
    */
@@ -444,6 +456,7 @@ public final class MemJCacheSettings {
     }
     if (topology.proxy()) {
       p.setProperty(PROXY, "true");
+      p.setProperty(KEY_INDEX, Boolean.toString(topology.keyIndex()));
     }
     if (topology.maxItemBytes() > 0) {
       p.setProperty(MAX_ITEM_BYTES, Integer.toString(topology.maxItemBytes()));

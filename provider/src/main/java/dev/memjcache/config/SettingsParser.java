@@ -8,6 +8,7 @@ import static dev.memjcache.config.MemJCacheSettings.CONNECT_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
+import static dev.memjcache.config.MemJCacheSettings.KEY_INDEX;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ITEM_BYTES;
@@ -90,7 +91,8 @@ public final class SettingsParser {
           CONFIG_ENDPOINT,
           CONFIG_POLL_MILLIS,
           PROXY,
-          MAX_ITEM_BYTES);
+          MAX_ITEM_BYTES,
+          KEY_INDEX);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -479,6 +481,7 @@ public final class SettingsParser {
     }
     long configPoll = MemJCacheSettings.DEFAULT_CONFIG_POLL_MILLIS;
     boolean proxy = false;
+    boolean keyIndex = true;
     int maxItemBytes = 0;
 
     long operationTimeout = MemJCacheSettings.DEFAULT_OPERATION_TIMEOUT_MILLIS;
@@ -506,6 +509,7 @@ public final class SettingsParser {
         case SERVERS, USERNAME, PASSWORD, CONFIG_ENDPOINT -> {}
         case CONFIG_POLL_MILLIS -> configPoll = OptionValues.millis(key, text, source, 1);
         case PROXY -> proxy = OptionValues.bool(key, text, source);
+        case KEY_INDEX -> keyIndex = OptionValues.bool(key, text, source);
         case MAX_ITEM_BYTES ->
             maxItemBytes = OptionValues.wholeNumber(key, text, source, 1024, 1024 * 1024 * 1024);
         case OPERATION_TIMEOUT_MILLIS ->
@@ -544,6 +548,16 @@ public final class SettingsParser {
     }
     if (proxy) {
       protocol = proxyProtocol(values, protocol, configEndpoint);
+    } else if (values.containsKey(KEY_INDEX)) {
+      throw new IllegalArgumentException(
+          "Option "
+              + KEY_INDEX
+              + " ("
+              + values.get(KEY_INDEX).source()
+              + ") applies only behind a proxy ("
+              + PROXY
+              + "=true): servers reached directly list their keys with 'lru_crawler metadump';"
+              + " remove it, or set proxy=true");
     }
     Credentials credentials = credentials(username, password);
     if (credentials.isPresent() && protocol != MemcachedProtocol.BINARY) {
@@ -579,7 +593,8 @@ public final class SettingsParser {
         maxAsync,
         asyncCompletion,
         protocol,
-        new MemJCacheSettings.Topology(endpoint, configPoll, proxy, maxItemBytes));
+        new MemJCacheSettings.Topology(
+            endpoint, configPoll, proxy, maxItemBytes, proxy && keyIndex));
   }
 
   /**
