@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memjcache.AsyncCache;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedProcess;
 import dev.memjcache.testkit.NutcrackerProcess;
@@ -193,6 +194,20 @@ class ProxyTopologyTest {
       expected.putAll(bulk);
       assertTrue(a.putIfAbsent("k300", 300));
       expected.put("k300", 300);
+      // the asynchronous view and an entry processor create entries too
+      @SuppressWarnings("unchecked")
+      AsyncCache<String, Integer> async = b.unwrap(AsyncCache.class);
+      async.put("async-put", 1).toCompletableFuture().join();
+      assertTrue(async.putIfAbsent("async-add", 2).toCompletableFuture().join());
+      async.putAll(Map.of("async-all-1", 3, "async-all-2", 4)).toCompletableFuture().join();
+      a.invoke(
+          "invoked",
+          (entry, args) -> {
+            entry.setValue(5);
+            return null;
+          });
+      expected.putAll(
+          Map.of("async-put", 1, "async-add", 2, "async-all-1", 3, "async-all-2", 4, "invoked", 5));
       for (int i = 0; i < 300; i += 7) {
         (i % 2 == 0 ? b : a).remove("k" + i); // gone: the index lists it, iteration skips it
         expected.remove("k" + i);
