@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
@@ -80,8 +79,11 @@ final class KeyIndex {
   private final KeyIndexShard shards;
   private final Executor slowPath;
 
-  /** The generations whose index this JVM found full: nothing more is appended to them. */
-  private final Set<Long> full = ConcurrentHashMap.newKeySet();
+  /**
+   * The newest generation whose index this JVM found full (-1: none): nothing more is appended to
+   * it, since its listing is incomplete anyway until {@code clear()} moves on.
+   */
+  private volatile long full = -1;
 
   private KeyIndex() {
     this.cachePrefix = null;
@@ -123,7 +125,16 @@ final class KeyIndex {
    *     {@link StoreFailureException} when an index command failed
    */
   CompletableFuture<Void> record(String itemKey) {
-    return isActive() ? recordAll(List.of(itemKey)) : DONE;
+    if (!isActive()) {
+      return DONE;
+    }
+    int colon = itemKey.indexOf(':', cachePrefix.length());
+    long generation = Long.parseLong(itemKey.substring(cachePrefix.length(), colon));
+    if (generation == full) {
+      return DONE;
+    }
+    String part = itemKey.substring(colon + 1);
+    return append(shardKey(generation, shardOf(part)), " ".concat(part));
   }
 
   /**
@@ -140,11 +151,11 @@ final class KeyIndex {
     for (String itemKey : itemKeys) {
       int colon = itemKey.indexOf(':', cachePrefix.length());
       long generation = Long.parseLong(itemKey.substring(cachePrefix.length(), colon));
-      if (full.contains(generation)) {
+      if (generation == full) {
         continue;
       }
       String part = itemKey.substring(colon + 1);
-      String shardKey = shardKey(generation, Math.floorMod(part.hashCode(), SHARDS));
+      String shardKey = shardKey(generation, shardOf(part));
       byShard.computeIfAbsent(shardKey, k -> new StringBuilder()).append(' ').append(part);
     }
     if (byShard.size() == 1) {
@@ -173,7 +184,7 @@ final class KeyIndex {
     String generation = shardKey.substring(indexPrefix.length(), end);
     String entryPrefix = cachePrefix + generation + ':';
     if (!shards.store(shardKey, parts, indexPrefix + generation + ":full", entryPrefix)) {
-      full.add(Long.parseLong(generation));
+      full = Math.max(full, Long.parseLong(generation));
     }
   }
 
@@ -238,6 +249,11 @@ final class KeyIndex {
       }
     }
     return new ArrayList<>(found);
+  }
+
+  /** The shard of a key part: {@code String.hashCode} is the same in every JVM. */
+  private static int shardOf(String part) {
+    return Math.floorMod(part.hashCode(), SHARDS);
   }
 
   private String shardKey(long generation, int shard) {
