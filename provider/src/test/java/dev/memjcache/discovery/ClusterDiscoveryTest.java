@@ -46,15 +46,8 @@ class ClusterDiscoveryTest {
             new DiscoveryEndpoint(List.of(cluster.node(0), cluster.node(1)))) {
       CacheManager manager = manager(endpoint);
       try {
-        Cache<String, String> cache =
-            manager.createCache(
-                "discovered",
-                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-        Map<String, String> all = new HashMap<>();
-        for (int i = 0; i < KEYS; i++) {
-          all.put("key-" + i, "value-" + i);
-        }
-        cache.putAll(all);
+        Cache<String, String> cache = stringCache(manager, "discovered");
+        Map<String, String> all = putKeys(cache, "value-");
         Map<String, Integer> before = ports(cache);
         for (int port : before.values()) {
           assertTrue(
@@ -128,15 +121,8 @@ class ClusterDiscoveryTest {
             new DiscoveryEndpoint(List.of(cluster.node(0), cluster.node(1)))) {
       CacheManager manager = manager(endpoint);
       try {
-        Cache<String, String> cache =
-            manager.createCache(
-                "comeback",
-                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-        Map<String, String> old = new HashMap<>();
-        for (int i = 0; i < KEYS; i++) {
-          old.put("key-" + i, "old-" + i);
-        }
-        cache.putAll(old);
+        Cache<String, String> cache = stringCache(manager, "comeback");
+        Map<String, String> old = putKeys(cache, "old-");
         Map<String, Integer> before = ports(cache);
         endpoint.list(cluster.nodes());
         assertTrue(firstKeyRoutedTo(cache, cluster.node(2).port(), 4 * POLL_MILLIS) != null);
@@ -195,6 +181,21 @@ class ClusterDiscoveryTest {
                         URI.create("memcached://127.0.0.1:1?configEndpoint=127.0.0.1:2"),
                         getClass().getClassLoader()));
     assertTrue(e.getMessage().contains("give one or the other"), e.getMessage());
+  }
+
+  private static Cache<String, String> stringCache(CacheManager manager, String name) {
+    return manager.createCache(
+        name, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+  }
+
+  /** Puts {@code key-<i>} = {@code <valuePrefix><i>} for {@value #KEYS} keys; returns them. */
+  private static Map<String, String> putKeys(Cache<String, String> cache, String valuePrefix) {
+    Map<String, String> entries = new HashMap<>();
+    for (int i = 0; i < KEYS; i++) {
+      entries.put("key-" + i, valuePrefix + i);
+    }
+    cache.putAll(entries);
+    return entries;
   }
 
   private static CacheManager manager(DiscoveryEndpoint endpoint) {

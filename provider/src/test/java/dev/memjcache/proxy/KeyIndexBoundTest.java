@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memjcache.testkit.MemcachedProcess;
-import dev.memjcache.testkit.NutcrackerProcess;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -27,22 +24,17 @@ import org.junit.jupiter.api.Test;
  */
 class KeyIndexBoundTest {
 
-  private static List<MemcachedProcess> backends;
-  private static NutcrackerProcess proxy;
+  private static ProxiedServers proxy;
 
   @BeforeAll
   static void start() {
-    backends = MemcachedProcess.startAll(2, "-I", "2k", "-o", "slab_chunk_max=1024");
-    proxy = NutcrackerProcess.start(backends, 500, 30_000, 2);
+    proxy = ProxiedServers.start("-I", "2k", "-o", "slab_chunk_max=1024");
   }
 
   @AfterAll
   static void stop() {
     if (proxy != null) {
       proxy.close();
-    }
-    if (backends != null) {
-      backends.forEach(MemcachedProcess::close);
     }
   }
 

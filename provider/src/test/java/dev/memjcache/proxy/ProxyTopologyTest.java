@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memjcache.AsyncCache;
 import dev.memjcache.spi.MemcachedCachingProvider;
-import dev.memjcache.testkit.MemcachedProcess;
-import dev.memjcache.testkit.NutcrackerProcess;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.HashMap;
@@ -48,22 +46,17 @@ class ProxyTopologyTest {
 
   private static final long REFRESH_MILLIS = 300;
 
-  private static List<MemcachedProcess> backends;
-  private static NutcrackerProcess proxy;
+  private static ProxiedServers proxy;
 
   @BeforeAll
   static void start() {
-    backends = MemcachedProcess.startAll(2);
-    proxy = NutcrackerProcess.start(backends, 500, 30_000, 2);
+    proxy = ProxiedServers.start();
   }
 
   @AfterAll
   static void stop() {
     if (proxy != null) {
       proxy.close();
-    }
-    if (backends != null) {
-      backends.forEach(MemcachedProcess::close);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.memjcache.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,28 +119,7 @@ public final class MemcachedProcess implements AutoCloseable {
    * @throws IllegalStateException with installation instructions when there is none
    */
   public static String findBinary() {
-    String explicit = System.getenv("MEMCACHED_BIN");
-    if (explicit != null && !explicit.isBlank()) {
-      if (Files.isExecutable(Path.of(explicit))) {
-        return explicit;
-      }
-      throw new IllegalStateException(
-          "MEMCACHED_BIN=" + explicit + " is not executable; " + INSTALL_HINT);
-    }
-    String path =
-        System.getenv().getOrDefault("PATH", "")
-            + File.pathSeparator
-            + "/usr/bin"
-            + File.pathSeparator
-            + "/usr/local/bin"
-            + File.pathSeparator
-            + "/usr/sbin";
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "memcached"))) {
-        return Path.of(dir, "memcached").toString();
-      }
-    }
-    throw new IllegalStateException(INSTALL_HINT);
+    return Executables.find("memcached", "MEMCACHED_BIN", INSTALL_HINT);
   }
 
   private static int freePort() {

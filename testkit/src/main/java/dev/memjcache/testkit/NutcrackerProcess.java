@@ -1,12 +1,10 @@
 package dev.memjcache.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -134,24 +132,7 @@ public final class NutcrackerProcess implements AutoCloseable {
    * @throws IllegalStateException with installation instructions when there is none
    */
   public static String findBinary() {
-    String explicit = System.getenv("NUTCRACKER_BIN");
-    if (explicit != null && !explicit.isBlank()) {
-      if (Files.isExecutable(Path.of(explicit))) {
-        return explicit;
-      }
-      throw new IllegalStateException(
-          "NUTCRACKER_BIN=" + explicit + " is not executable; " + INSTALL_HINT);
-    }
-    List<String> dirs =
-        new ArrayList<>(
-            List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-    dirs.addAll(List.of("/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"));
-    for (String dir : dirs) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "nutcracker"))) {
-        return Path.of(dir, "nutcracker").toString();
-      }
-    }
-    throw new IllegalStateException(INSTALL_HINT);
+    return Executables.find("nutcracker", "NUTCRACKER_BIN", INSTALL_HINT);
   }
 
   /** Returns the port the proxy listens on (on {@code 127.0.0.1}). */
