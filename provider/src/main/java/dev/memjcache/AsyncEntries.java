@@ -174,14 +174,20 @@ final class AsyncEntries<K, V> {
   }
 
   /**
-   * {@code write}, which may create the entry {@code itemKey}, completed only once its key index
-   * {@code append} is done too ({@link KeyIndex#record}); without an index, {@code write} itself.
+   * {@code write}, which may create the entry {@code itemKey}, completed only once the key is
+   * listed in the key index after it stored ({@link KeyIndex#record}); without an index, {@code
+   * write} itself.
    */
   private <T> CompletableFuture<T> listed(String itemKey, CompletableFuture<T> write) {
     KeyIndex index = entries.keyIndex();
-    return index.isActive()
-        ? write.thenCombine(index.record(itemKey), (result, listed) -> result)
-        : write;
+    if (!index.isActive()) {
+      return write;
+    }
+    return write.thenCompose(
+        result ->
+            KeyIndex.stored(result)
+                ? index.record(itemKey).thenApply(listed -> result)
+                : CompletableFuture.completedFuture(result));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */

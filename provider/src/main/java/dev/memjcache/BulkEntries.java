@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
 
@@ -168,15 +167,18 @@ final class BulkEntries<K, V> {
         sent.add(itemKey);
       }
     }
-    // one append per index shard, in flight with the sets (a failed one marked its server dirty)
-    CompletableFuture<Void> listed = sent == null ? null : index.recordAll(sent);
-    for (BulkCommands.FailedWrite failed : sets.await()) {
+    List<BulkCommands.FailedWrite> failedWrites = sets.await();
+    for (BulkCommands.FailedWrite failed : failedWrites) {
       entries.markDirty(store.nodeFor(failed.key()));
       failure = failure == null ? failed.failure() : failure;
+      if (sent != null) {
+        sent.remove(failed.key());
+      }
     }
-    if (listed != null) {
+    if (sent != null) {
+      // once stored, one append per index shard (a failed one marked its server dirty)
       try {
-        KeyIndex.await(listed);
+        KeyIndex.await(index.recordAll(sent));
       } catch (StoreFailureException e) {
         failure = failure == null ? e : failure;
       }

@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -486,16 +485,14 @@ final class Entries<K, V> {
   }
 
   /**
-   * Runs a write that may create the entry {@code itemKey} while its key index {@code append} is in
-   * flight, then awaits that too ({@link KeyIndex#record}); without an index, just the write.
+   * Runs a write that may create the entry {@code itemKey}; once it stored, lists the key in the
+   * key index and waits for that ({@link KeyIndex#record}); without an index, just the write.
    */
   private <T> T listed(String itemKey, Supplier<T> command) {
-    if (!index.isActive()) {
-      return command.get();
-    }
-    CompletableFuture<Void> recorded = index.record(itemKey);
     T result = command.get();
-    KeyIndex.await(recorded);
+    if (index.isActive() && KeyIndex.stored(result)) {
+      KeyIndex.await(index.record(itemKey));
+    }
     return result;
   }
 

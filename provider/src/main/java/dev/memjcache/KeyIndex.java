@@ -3,6 +3,7 @@ package dev.memjcache;
 import dev.memjcache.codec.KeyCodec;
 import dev.memjcache.store.AsyncCommands;
 import dev.memjcache.store.BulkCommands;
+import dev.memjcache.store.CasOutcome;
 import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.StoreFailureException;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +39,16 @@ import net.spy.memcached.MemcachedNode;
  * cleared entry is never listed again. The old generation's shards are left to memcached's LRU.
  *
  * <p><b>Writes.</b> Every write that can create an entry ({@code set}, {@code add}, a {@code cas}
- * over an expired item) also sends {@code append " <part>"} to the part's shard, at the same time
- * as the entry's own command; the caller awaits both. {@code NOT_STORED} (no shard yet, or the
- * shard at {@code item_size_max}) goes to {@link KeyIndexShard} on {@code slowPath}: {@code add},
- * or a compaction under {@code cas}. A failed index write fails the caller's write and marks the
- * server dirty for the cache, as any failed write does, so the generation moves on and no entry
- * stays unlisted in a generation that is still read. Parts are appended on every write, not only
- * the first: the index grows with writes, and compaction (duplicates, then entries that are gone)
- * keeps it to the live keys.
+ * over an expired item), once it stored, sends {@code append " <part>"} to the part's shard; the
+ * caller awaits it. After, never alongside: a compaction that finds an entry's item missing (step 2
+ * of {@link KeyIndexShard}) may drop its part only because a writer's {@code append} lands after
+ * its item, so the compaction either sees the item or the append changes the shard under its {@code
+ * cas}. {@code NOT_STORED} (no shard yet, or the shard at {@code item_size_max}) goes to {@link
+ * KeyIndexShard} on {@code slowPath}: {@code add}, or a compaction under {@code cas}. A failed
+ * index write fails the caller's write and marks the server dirty for the cache, as any failed
+ * write does, so the generation moves on and no entry stays unlisted in a generation that is still
+ * read. Parts are appended on every write, not only the first: the index grows with writes, and
+ * compaction (duplicates, then entries that are gone) keeps it to the live keys.
  *
  * <p><b>Bound.</b> A shard is one memcached item, so a generation lists at most {@value #SHARDS}
  * items' worth of parts: about {@value #SHARDS} × {@code item_size_max} bytes (16 MiB with
@@ -118,7 +121,8 @@ final class KeyIndex {
   }
 
   /**
-   * Lists the entry {@code itemKey} in its generation's index: sends the {@code append} now.
+   * Lists the entry {@code itemKey}, which was just stored, in its generation's index: sends the
+   * {@code append} now.
    *
    * @param itemKey an entry's item key, {@code <prefix>:<cache>:<generation>:<part>}
    * @return a future completing when the key is listed (or the index is full); exceptionally with
@@ -186,6 +190,16 @@ final class KeyIndex {
     if (!shards.store(shardKey, parts, indexPrefix + generation + ":full", entryPrefix)) {
       full = Math.max(full, Long.parseLong(generation));
     }
+  }
+
+  /**
+   * Whether a write's result says it stored the item, so its key is to be listed.
+   *
+   * @param result a {@code set}'s (null: it throws when refused), an {@code add}'s or {@code cas}'s
+   *     (true, or {@link CasOutcome#STORED})
+   */
+  static boolean stored(Object result) {
+    return result == null || Boolean.TRUE.equals(result) || result == CasOutcome.STORED;
   }
 
   /**

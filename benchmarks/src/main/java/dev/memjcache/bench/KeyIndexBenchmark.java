@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the key index behind a proxy costs a {@code put}: {@code Cache.put} through the same
  * twemproxy in the same run, by a manager with {@code proxy=true} (the index on, its default: one
- * {@code append} to an index item in flight with each {@code set}, and the compactions that keeps
- * the index to the live keys) and by one with {@code proxy=true&keyIndex=false} (a {@code set}
- * only). The ratio {@code put_keyIndex / put_noKeyIndex} is the cost; the rows cycle over {@value
+ * {@code append} to an index item after each {@code set}, and the compactions that keep the index
+ * to the live keys) and by one with {@code proxy=true&keyIndex=false} (a {@code set} only). The
+ * ratio {@code put_keyIndex / put_noKeyIndex} is the cost; the rows cycle over {@value
  * BenchEnvironment#KEY_SPACE} keys, so the index sees the rewrites a cache in use sees.
  *
  * <p>The proxy is named by the system property {@value #PROXY_PROPERTY} ({@code host:port} of a

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -64,6 +67,44 @@ class KeyIndexBoundTest {
         }
       }
       assertEquals(batch, ProxyTopologyTest.contents(cache));
+    }
+  }
+
+  @Test
+  void twoManagersCompactingTheSameShardsAtOnceLoseNoLiveKey() throws Exception {
+    try (CacheManager first = ProxyTopologyTest.manager(proxy.address(), "maxItemBytes=2048");
+        CacheManager second = ProxyTopologyTest.manager(proxy.address(), "maxItemBytes=2048")) {
+      Cache<String, Integer> a = cache(first, "bound-concurrent");
+      Cache<String, Integer> b = cache(second, "bound-concurrent");
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        // each manager rewrites its own 60 keys and creates and removes short-lived ones, so both
+        // compact (and drop gone entries from) the same shards while the other appends
+        Future<?> one = pool.submit(() -> churn(a, "a"));
+        Future<?> two = pool.submit(() -> churn(b, "b"));
+        one.get();
+        two.get();
+      } finally {
+        pool.shutdownNow();
+      }
+      Map<String, Integer> expected = new HashMap<>();
+      for (int i = 0; i < 60; i++) {
+        expected.put(key(i) + "a", i);
+        expected.put(key(i) + "b", i);
+      }
+      assertEquals(expected, ProxyTopologyTest.contents(a));
+      assertEquals(expected, ProxyTopologyTest.contents(b));
+    }
+  }
+
+  private static void churn(Cache<String, Integer> cache, String side) {
+    for (int round = 0; round < 40; round++) {
+      for (int i = 0; i < 60; i++) {
+        cache.put(key(i) + side, i);
+      }
+      String gone = key(1000 + round) + side;
+      cache.put(gone, -1);
+      cache.remove(gone);
     }
   }
 
