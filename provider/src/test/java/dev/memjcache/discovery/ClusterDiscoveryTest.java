@@ -41,116 +41,106 @@ class ClusterDiscoveryTest {
 
   @Test
   void followsTheNodeListAsAServerJoinsAndAnotherLeaves() throws Exception {
-    try (MemcachedCluster cluster = MemcachedCluster.start(3);
-        DiscoveryEndpoint endpoint =
-            new DiscoveryEndpoint(List.of(cluster.node(0), cluster.node(1)))) {
-      CacheManager manager = manager(endpoint);
-      try {
-        Cache<String, String> cache = stringCache(manager, "discovered");
-        Map<String, String> all = putKeys(cache, "value-");
-        Map<String, Integer> before = ports(cache);
-        for (int port : before.values()) {
-          assertTrue(
-              port == cluster.node(0).port() || port == cluster.node(1).port(),
-              "a key routes to " + port + ", not listed yet");
-        }
-
-        // 2 -> 3 servers
-        MemcachedProcess third = cluster.node(2);
-        endpoint.list(cluster.nodes());
-        long listedAt = System.nanoTime();
-        String probe = firstKeyRoutedTo(cache, third.port(), 4 * POLL_MILLIS);
-        long tookMillis = (System.nanoTime() - listedAt) / 1_000_000;
-        System.out.printf(
-            "discovery: keys reach the third server %d ms after the endpoint lists it (poll %d"
-                + " ms)%n",
-            tookMillis, POLL_MILLIS);
-        assertTrue(probe != null, "no key routes to the third server after " + 4 * POLL_MILLIS);
-        assertTrue(
-            tookMillis <= 2 * POLL_MILLIS,
-            "keys reached the third server after " + tookMillis + " ms, over 2 polls");
-        Map<String, Integer> afterJoin = ports(cache);
-        List<String> moved = movedKeys(before, afterJoin);
-        for (String key : moved) {
-          assertEquals(third.port(), afterJoin.get(key), key + " moved, but not to the third");
-        }
-        assertShare(moved.size(), 3, "joining");
-        assertUnmovedKept(cache, all, moved);
-        assertTrue(moved.contains(probe), probe + " routes to the third server but did not move");
-        for (String key : moved) {
-          assertEquals(null, cache.get(key), key + " moved to a new server: a miss");
-          cache.put(key, all.get(key)); // the moved keys now live on the third server
-          assertEquals(all.get(key), cache.get(key));
-        }
-        assertTrue(
-            itemsOn(cache, third) >= moved.size(), "the third server does not hold the moved keys");
-
-        // 3 -> 2 servers: the first leaves
-        MemcachedProcess first = cluster.node(0);
-        endpoint.list(List.of(cluster.node(1), third));
-        listedAt = System.nanoTime();
-        assertTrue(
-            awaitNoKeyOn(cache, first.port(), 4 * POLL_MILLIS),
-            "keys still route to the server that left");
-        tookMillis = (System.nanoTime() - listedAt) / 1_000_000;
-        assertTrue(
-            tookMillis <= 2 * POLL_MILLIS,
-            "keys left the removed server after " + tookMillis + " ms, over 2 polls");
-        Map<String, Integer> afterLeave = ports(cache);
-        List<String> movedAgain = movedKeys(afterJoin, afterLeave);
-        for (String key : movedAgain) {
-          assertEquals(first.port(), afterJoin.get(key), key + " moved but was not on the leaver");
-        }
-        for (Map.Entry<String, Integer> e : afterJoin.entrySet()) {
-          if (e.getValue() == first.port()) {
-            assertTrue(movedAgain.contains(e.getKey()), e.getKey() + " stayed on the leaver");
+    withTwoOfThreeListed(
+        "discovered",
+        "value-",
+        (cluster, endpoint, cache, all) -> {
+          Map<String, Integer> before = ports(cache);
+          for (int port : before.values()) {
+            assertTrue(
+                port == cluster.node(0).port() || port == cluster.node(1).port(),
+                "a key routes to " + port + ", not listed yet");
           }
-        }
-        assertShare(movedAgain.size(), 3, "leaving");
-        assertUnmovedKept(cache, all, movedAgain);
-      } finally {
-        manager.close();
-      }
-    }
+
+          // 2 -> 3 servers
+          MemcachedProcess third = cluster.node(2);
+          endpoint.list(cluster.nodes());
+          long listedAt = System.nanoTime();
+          String probe = firstKeyRoutedTo(cache, third.port(), 4 * POLL_MILLIS);
+          long tookMillis = (System.nanoTime() - listedAt) / 1_000_000;
+          System.out.printf(
+              "discovery: keys reach the third server %d ms after the endpoint lists it (poll %d"
+                  + " ms)%n",
+              tookMillis, POLL_MILLIS);
+          assertTrue(probe != null, "no key routes to the third server after " + 4 * POLL_MILLIS);
+          assertTrue(
+              tookMillis <= 2 * POLL_MILLIS,
+              "keys reached the third server after " + tookMillis + " ms, over 2 polls");
+          Map<String, Integer> afterJoin = ports(cache);
+          List<String> moved = movedKeys(before, afterJoin);
+          for (String key : moved) {
+            assertEquals(third.port(), afterJoin.get(key), key + " moved, but not to the third");
+          }
+          assertShare(moved.size(), 3, "joining");
+          assertUnmovedKept(cache, all, moved);
+          assertTrue(moved.contains(probe), probe + " routes to the third server but did not move");
+          for (String key : moved) {
+            assertEquals(null, cache.get(key), key + " moved to a new server: a miss");
+            cache.put(key, all.get(key)); // the moved keys now live on the third server
+            assertEquals(all.get(key), cache.get(key));
+          }
+          assertTrue(
+              itemsOn(cache, third) >= moved.size(),
+              "the third server does not hold the moved keys");
+
+          // 3 -> 2 servers: the first leaves
+          MemcachedProcess first = cluster.node(0);
+          endpoint.list(List.of(cluster.node(1), third));
+          listedAt = System.nanoTime();
+          assertTrue(
+              awaitNoKeyOn(cache, first.port(), 4 * POLL_MILLIS),
+              "keys still route to the server that left");
+          tookMillis = (System.nanoTime() - listedAt) / 1_000_000;
+          assertTrue(
+              tookMillis <= 2 * POLL_MILLIS,
+              "keys left the removed server after " + tookMillis + " ms, over 2 polls");
+          Map<String, Integer> afterLeave = ports(cache);
+          List<String> movedAgain = movedKeys(afterJoin, afterLeave);
+          for (String key : movedAgain) {
+            assertEquals(
+                first.port(), afterJoin.get(key), key + " moved but was not on the leaver");
+          }
+          for (Map.Entry<String, Integer> e : afterJoin.entrySet()) {
+            if (e.getValue() == first.port()) {
+              assertTrue(movedAgain.contains(e.getKey()), e.getKey() + " stayed on the leaver");
+            }
+          }
+          assertShare(movedAgain.size(), 3, "leaving");
+          assertUnmovedKept(cache, all, movedAgain);
+        });
   }
 
   @Test
   void aKeyThatComesBackToAServerNeverReadsTheCopyItLeftThere() throws Exception {
-    try (MemcachedCluster cluster = MemcachedCluster.start(3);
-        DiscoveryEndpoint endpoint =
-            new DiscoveryEndpoint(List.of(cluster.node(0), cluster.node(1)))) {
-      CacheManager manager = manager(endpoint);
-      try {
-        Cache<String, String> cache = stringCache(manager, "comeback");
-        Map<String, String> old = putKeys(cache, "old-");
-        Map<String, Integer> before = ports(cache);
-        endpoint.list(cluster.nodes());
-        assertTrue(firstKeyRoutedTo(cache, cluster.node(2).port(), 4 * POLL_MILLIS) != null);
-        List<String> moved = movedKeys(before, ports(cache));
-        for (String key : moved) {
-          cache.put(key, "new"); // on the third server; the old copy stays where it was
-        }
-        endpoint.list(List.of(cluster.node(0), cluster.node(1)));
-        assertTrue(awaitNoKeyOn(cache, cluster.node(2).port(), 4 * POLL_MILLIS));
-        int lostUnmoved = 0;
-        for (String key : moved) {
-          String value = cache.get(key);
-          assertNotEquals(old.get(key), value, key + " came back to its old copy");
-        }
-        for (String key : old.keySet()) {
-          if (!moved.contains(key) && cache.get(key) == null) {
-            lostUnmoved++;
+    withTwoOfThreeListed(
+        "comeback",
+        "old-",
+        (cluster, endpoint, cache, old) -> {
+          Map<String, Integer> before = ports(cache);
+          endpoint.list(cluster.nodes());
+          assertTrue(firstKeyRoutedTo(cache, cluster.node(2).port(), 4 * POLL_MILLIS) != null);
+          List<String> moved = movedKeys(before, ports(cache));
+          for (String key : moved) {
+            cache.put(key, "new"); // on the third server; the old copy stays where it was
           }
-        }
-        System.out.printf(
-            "discovery: a server that left again; %d keys came back, none to its old copy; %d of"
-                + " %d entries that never moved are misses (their servers started a new"
-                + " generation)%n",
-            moved.size(), lostUnmoved, KEYS - moved.size());
-      } finally {
-        manager.close();
-      }
-    }
+          endpoint.list(List.of(cluster.node(0), cluster.node(1)));
+          assertTrue(awaitNoKeyOn(cache, cluster.node(2).port(), 4 * POLL_MILLIS));
+          int lostUnmoved = 0;
+          for (String key : moved) {
+            String value = cache.get(key);
+            assertNotEquals(old.get(key), value, key + " came back to its old copy");
+          }
+          for (String key : old.keySet()) {
+            if (!moved.contains(key) && cache.get(key) == null) {
+              lostUnmoved++;
+            }
+          }
+          System.out.printf(
+              "discovery: a server that left again; %d keys came back, none to its old copy; %d of"
+                  + " %d entries that never moved are misses (their servers started a new"
+                  + " generation)%n",
+              moved.size(), lostUnmoved, KEYS - moved.size());
+        });
   }
 
   @Test
@@ -181,6 +171,36 @@ class ClusterDiscoveryTest {
                         URI.create("memcached://127.0.0.1:1?configEndpoint=127.0.0.1:2"),
                         getClass().getClassLoader()));
     assertTrue(e.getMessage().contains("give one or the other"), e.getMessage());
+  }
+
+  /** A test body given 3 servers, the first 2 listed, and a cache filled through discovery. */
+  @FunctionalInterface
+  private interface DiscoveredCacheTest {
+    void run(
+        MemcachedCluster cluster,
+        DiscoveryEndpoint endpoint,
+        Cache<String, String> cache,
+        Map<String, String> entries)
+        throws Exception;
+  }
+
+  /**
+   * Starts 3 servers and a discovery endpoint listing the first 2, opens a manager following it,
+   * fills its cache {@code name} with {@link #putKeys} and runs {@code test}; stops them all after.
+   */
+  private static void withTwoOfThreeListed(
+      String name, String valuePrefix, DiscoveredCacheTest test) throws Exception {
+    try (MemcachedCluster cluster = MemcachedCluster.start(3);
+        DiscoveryEndpoint endpoint =
+            new DiscoveryEndpoint(List.of(cluster.node(0), cluster.node(1)))) {
+      CacheManager manager = manager(endpoint);
+      try {
+        Cache<String, String> cache = stringCache(manager, name);
+        test.run(cluster, endpoint, cache, putKeys(cache, valuePrefix));
+      } finally {
+        manager.close();
+      }
+    }
   }
 
   private static Cache<String, String> stringCache(CacheManager manager, String name) {
