@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Finds the binaries the tests run (memcached, nutcracker): the one place that searches. */
 final class Executables {
@@ -14,6 +15,38 @@ final class Executables {
       List.of("/usr/bin", "/usr/local/bin", "/usr/sbin", "/usr/local/sbin");
 
   private Executables() {}
+
+  /** Stops {@code process}: SIGTERM, then SIGKILL after 5 s, and waits up to 5 s more. */
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The failure of a start attempt whose process never listened: names the command and how the
+   * process ended.
+   *
+   * @param what the binary's name, e.g. {@code memcached}
+   * @param detail more to add after the exit value (e.g. a configuration), or empty
+   */
+  static IllegalStateException didNotStart(
+      String what, List<String> command, Process process, String detail) {
+    return new IllegalStateException(
+        what
+            + " did not start: "
+            + String.join(" ", command)
+            + " (exit value "
+            + (process.isAlive() ? "none, still running" : process.exitValue())
+            + ")"
+            + detail);
+  }
 
   /**
    * Returns the path of {@code name}: the one {@code variable} names when set, else the first

@@ -99,13 +99,7 @@ public final class MemcachedProcess implements AutoCloseable {
           return server;
         }
         server.close();
-        last =
-            new IllegalStateException(
-                "memcached did not start: "
-                    + String.join(" ", command)
-                    + " (exit value "
-                    + (process.isAlive() ? "none, still running" : process.exitValue())
-                    + ")");
+        last = Executables.didNotStart("memcached", command, process, "");
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + binary + ": " + INSTALL_HINT, e);
       }
@@ -288,15 +282,7 @@ public final class MemcachedProcess implements AutoCloseable {
     } catch (IllegalStateException alreadyGone) {
       // it exited meanwhile
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Executables.stop(process);
   }
 
   /**

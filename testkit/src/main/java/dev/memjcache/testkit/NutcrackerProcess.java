@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A private twemproxy ({@code nutcracker}, Debian's package) on {@code 127.0.0.1} at a free port,
@@ -111,14 +110,7 @@ public final class NutcrackerProcess implements AutoCloseable {
           return proxy;
         }
         proxy.stopProcess();
-        last =
-            new IllegalStateException(
-                "nutcracker did not start: "
-                    + String.join(" ", command)
-                    + " (exit value "
-                    + (process.isAlive() ? "none, still running" : process.exitValue())
-                    + "); configuration:\n"
-                    + yml);
+        last = Executables.didNotStart("nutcracker", command, process, "; configuration:\n" + yml);
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + binary + ": " + INSTALL_HINT, e);
       }
@@ -165,15 +157,7 @@ public final class NutcrackerProcess implements AutoCloseable {
   }
 
   private void stopProcess() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Executables.stop(process);
   }
 
   private static int freePort() {
