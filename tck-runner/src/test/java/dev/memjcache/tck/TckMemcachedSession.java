@@ -1,6 +1,7 @@
 package dev.memjcache.tck;
 
 import dev.memjcache.testkit.MemcachedCluster;
+import dev.memjcache.testkit.NutcrackerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * {@value #PROTOCOL_PROPERTY} names, binary by default, text against servers started with {@code -B
  * ascii} so that they answer nothing else) and points MemJCache's default URI at them through a
  * properties file (the {@code memjcache.servers} system property, which the provider reads for
- * {@code getDefaultURI()}); stops them when the run ends. Registered through {@code
+ * {@code getDefaultURI()}); with {@value #PROXY_PROPERTY} {@code true}, a twemproxy ({@code
+ * nutcracker}) in front of them, and MemJCache pointed at it with {@code proxy=true}; stops them
+ * when the run ends. Registered through {@code
  * META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
  */
 public final class TckMemcachedSession implements LauncherSessionListener {
@@ -25,16 +28,27 @@ public final class TckMemcachedSession implements LauncherSessionListener {
   /** The {@code protocol} option of the run, binary or text (a setting of this runner only). */
   static final String PROTOCOL_PROPERTY = "memjcache.tck.protocol";
 
+  /** Whether the run goes through twemproxy with {@code proxy=true} (a setting of this runner). */
+  static final String PROXY_PROPERTY = "memjcache.tck.proxy";
+
   private MemcachedCluster memcached;
+
+  private NutcrackerProcess proxy;
 
   @Override
   public void launcherSessionOpened(LauncherSession session) {
-    String protocol = System.getProperty(PROTOCOL_PROPERTY, "binary");
+    boolean behindProxy = Boolean.getBoolean(PROXY_PROPERTY);
+    String protocol = behindProxy ? "text" : System.getProperty(PROTOCOL_PROPERTY, "binary");
     boolean text = protocol.equals("text");
     memcached =
         MemcachedCluster.start(
             Integer.getInteger(NODES_PROPERTY, 1),
             text ? new String[] {"-B", "ascii"} : new String[0]);
+    // ketama and auto_eject_hosts, as docs/tls-and-proxies.md advises; nothing is ejected in a run
+    String servers =
+        behindProxy
+            ? (proxy = NutcrackerProcess.start(memcached.nodes(), 2000, 30_000, 2)).address()
+            : memcached.addresses();
     // A file: URI rather than memcached://...?allowPackages=...: the TCK builds MBean names from
     // the manager URI and only escapes ',', ':', '=' and newlines, so a '?' would break them.
     try {
@@ -43,8 +57,9 @@ public final class TckMemcachedSession implements LauncherSessionListener {
       Files.writeString(
           file,
           "servers="
-              + memcached.addresses()
+              + servers
               + "\n"
+              + (behindProxy ? "proxy=true\n" : "")
               // the TCK's value and key classes live in these packages
               + "allowPackages=domain,org.jsr107.tck,manager\n"
               + "protocol="
@@ -58,6 +73,10 @@ public final class TckMemcachedSession implements LauncherSessionListener {
 
   @Override
   public void launcherSessionClosed(LauncherSession session) {
+    if (proxy != null) {
+      proxy.close();
+      proxy = null;
+    }
     if (memcached != null) {
       memcached.close();
       memcached = null;
