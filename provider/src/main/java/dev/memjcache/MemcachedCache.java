@@ -76,6 +76,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
       WriterSupport<K, V> writer,
       LoadLease lease,
       FailureHandler failures,
+      TimestampMisses timestampMisses,
       MetadumpKeyEnumerator enumerator,
       Executor executor,
       List<Closeable> resources) {
@@ -83,7 +84,9 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.manager = manager;
     this.configuration = configuration;
     EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
-    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer, lease, failures);
+    this.ctx =
+        new CacheContext<>(
+            entries, expiry, events, loader, writer, lease, failures, timestampMisses);
     this.failures = failures;
     this.enumerator = enumerator;
     this.executor = executor;
@@ -498,6 +501,19 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
    */
   public long refusedClassCount() {
     return ctx.entries.refusals().count();
+  }
+
+  /**
+   * Returns how many {@code get}s of this cache in this JVM found no entry and answered with the
+   * current time instead, because the cache is Hibernate's update-timestamps region: each made the
+   * query results cached before it stale, for that read and, through the value stored, in every JVM
+   * (docs/hibernate.md, "When memcached evicts"). Each is also logged at WARN, at most once per 10
+   * s per region. Reach it with {@code cache.unwrap(MemcachedCache.class) .timestampMissCount()}.
+   *
+   * @return the count since the cache was created in this JVM; always 0 for any other cache
+   */
+  public long timestampMissCount() {
+    return ctx.timestampMisses.count();
   }
 
   /** Calls degraded so far under {@code failureMode=degrade}. */
