@@ -73,13 +73,18 @@ final class RawMemcached implements AutoCloseable {
       if (item.key().contains(part)
           && !item.key().endsWith(":gen")
           && !item.key().endsWith(":clear")) {
-        send("delete " + item.key() + "\r\n");
-        if (line().equals("DELETED")) {
+        if (delete(item.key())) {
           deleted++;
         }
       }
     }
     return deleted;
+  }
+
+  /** {@code delete}: whether memcached held {@code key}. */
+  boolean delete(String key) {
+    send("delete " + key + "\r\n");
+    return line().equals("DELETED");
   }
 
   /** The value bytes of {@code key}, or null when memcached holds no such item. */
