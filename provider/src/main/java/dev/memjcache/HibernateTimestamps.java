@@ -78,9 +78,9 @@ final class HibernateTimestamps implements TimestampMisses {
     answered.increment();
     long timestamp = endOfMillisecond(nowMillis);
     log.warn(
-        "{}: no update timestamp for {} in memcached (evicted, or not written since the servers"
-            + " started); answered and stored {} (now), so every query result on it cached"
-            + " before is stale; {} such misses in this region so far",
+        "{}: no update timestamp for {} read from memcached (evicted, not written since the"
+            + " servers started, or the server failed); answered {} (now), so every query result"
+            + " on it cached before is stale; {} such misses in this region so far",
         region,
         key,
         timestamp,

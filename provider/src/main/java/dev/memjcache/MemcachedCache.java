@@ -125,12 +125,17 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** JSR-107 {@link Cache#get}: memcached {@code gets}; read-through on a miss. */
+  /**
+   * JSR-107 {@link Cache#get}: memcached {@code gets}; read-through on a miss. In Hibernate's
+   * update-timestamps region a miss (and, with {@code failureMode=degrade}, a failed read) answers
+   * the current time instead of null ({@link #timestampMissCount}).
+   */
   @Override
   public V get(K key) {
     ensureOpen();
     requireKey(key);
-    return run("get", () -> single.get(key), null);
+    // degraded, a read of Hibernate's timestamps that failed is answered as a missing one
+    return runDegrading("get", () -> single.get(key), () -> timestampAnswer(key));
   }
 
   /** {@link Cache#getAll}: one multi-get per server; read-through with {@code loadAll}. */
@@ -516,19 +521,30 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return ctx.timestampMisses.count();
   }
 
+  @SuppressWarnings("unchecked")
+  private V timestampAnswer(K key) {
+    return (V) ctx.timestampMisses.answer(key, System.currentTimeMillis());
+  }
+
   /** Calls degraded so far under {@code failureMode=degrade}. */
   long degradedCount() {
     return failures.degradedCount();
   }
 
   private <R> R run(String operation, Supplier<R> body, R fallback) {
+    return runDegrading(operation, body, () -> fallback);
+  }
+
+  /** {@link #run} whose degraded result is computed only when a call is degraded. */
+  private <R> R runDegrading(String operation, Supplier<R> body, Supplier<R> degraded) {
     ensureOpen();
     R result;
     try {
       result = body.get();
     } catch (StoreFailureException e) {
       ctx.events.discardSynchronous();
-      return failures.handle(operation, e, fallback);
+      failures.handle(operation, e, null);
+      return degraded.get();
     } catch (RuntimeException | Error e) {
       try {
         ctx.events.awaitSynchronous();

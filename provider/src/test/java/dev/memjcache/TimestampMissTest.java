@@ -112,4 +112,23 @@ class TimestampMissTest extends CacheTestSupport {
     assertNull(plain.get("Book"));
     assertEquals(0, missCount(plain));
   }
+
+  @Test
+  void degradedAFailedReadOfATimestampIsAnsweredLikeAMissingOne() {
+    String prefix = prefix();
+    CacheManager manager = newManager("operationTimeoutMillis=300&failureMode=degrade");
+    untyped(manager, prefix + ".default-query-results-region")
+        .put("q", new CacheItem(1, List.of()));
+    Cache<Object, Object> stamps = untyped(manager, prefix + ".default-update-timestamps-region");
+    stamps.put("Book", 5L);
+    MEMCACHED.server().pause();
+    Object answer;
+    try {
+      answer = stamps.get("Book");
+    } finally {
+      MEMCACHED.server().resume();
+    }
+    assertTrue(answer instanceof Long && (Long) answer > 5L, String.valueOf(answer));
+    assertEquals(1, missCount(stamps));
+  }
 }
