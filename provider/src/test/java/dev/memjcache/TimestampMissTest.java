@@ -31,6 +31,17 @@ class TimestampMissTest extends CacheTestSupport {
     return cache != null ? cache : manager.createCache(name, new MutableConfiguration<>());
   }
 
+  /**
+   * The update-timestamps region of a new prefix in {@code manager}, after a query result was
+   * stored in the manager's query-results region of that prefix.
+   */
+  private Cache<Object, Object> timestampsBesideResults(CacheManager manager) {
+    String prefix = prefix();
+    untyped(manager, prefix + ".default-query-results-region")
+        .put("q", new CacheItem(1, List.of()));
+    return untyped(manager, prefix + ".default-update-timestamps-region");
+  }
+
   private static long missCount(Cache<?, ?> cache) {
     return cache.unwrap(MemcachedCache.class).timestampMissCount();
   }
@@ -98,28 +109,22 @@ class TimestampMissTest extends CacheTestSupport {
 
   @Test
   void aCacheFoundHoldingAnythingButTimestampsAnswersPlainMisses() {
-    String prefix = prefix();
     CacheManager manager = newManager("");
-    untyped(manager, prefix + ".default-query-results-region")
-        .put("q", new CacheItem(1, List.of()));
-    Cache<Object, Object> named = untyped(manager, prefix + ".default-update-timestamps-region");
+    Cache<Object, Object> named = timestampsBesideResults(manager);
     named.put("greeting", "hello");
     assertEquals("hello", named.get("greeting"));
     assertNull(named.get("Book"), "holds a String: not Hibernate's timestamps");
     assertEquals(0, missCount(named));
 
-    Cache<Object, Object> plain = untyped(manager, prefix + ".Book");
+    Cache<Object, Object> plain = untyped(manager, prefix() + ".Book");
     assertNull(plain.get("Book"));
     assertEquals(0, missCount(plain));
   }
 
   @Test
   void degradedAFailedReadOfATimestampIsAnsweredLikeAMissingOne() {
-    String prefix = prefix();
-    CacheManager manager = newManager("operationTimeoutMillis=300&failureMode=degrade");
-    untyped(manager, prefix + ".default-query-results-region")
-        .put("q", new CacheItem(1, List.of()));
-    Cache<Object, Object> stamps = untyped(manager, prefix + ".default-update-timestamps-region");
+    Cache<Object, Object> stamps =
+        timestampsBesideResults(newManager("operationTimeoutMillis=300&failureMode=degrade"));
     stamps.put("Book", 5L);
     MEMCACHED.server().pause();
     Object answer;

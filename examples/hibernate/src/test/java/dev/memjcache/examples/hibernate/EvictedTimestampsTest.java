@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class EvictedTimestampsTest extends HibernateTestSupport {
   @Test
   void theNextQueryIsFreshInTheSameSessionFactory() throws Exception {
     String prefix = "evicted" + System.nanoTime();
-    SessionFactory sf = open(newDatabase(), prefix, propertiesFile(dir), Map.of());
+    SessionFactory sf = openOwnDatabase(dir, prefix);
     Library lib = library(sf);
     assertEquals(List.of("Notes"), titlesUnder(sf, "20"));
     Statistics stats = sf.getStatistics();
@@ -56,23 +55,19 @@ class EvictedTimestampsTest extends HibernateTestSupport {
 
   @Test
   void theNextQueryIsFreshInASecondJvmThatRanItBeforeAndInAFreshJvm() throws Exception {
-    String jdbcUrl = "jdbc:h2:file:" + dir.resolve("shared").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-    String prefix = "evictedjvm" + System.nanoTime();
-    String cacheUri = propertiesFile(dir);
-    SessionFactory here =
-        open(jdbcUrl, prefix, cacheUri, Map.of("hibernate.hbm2ddl.auto", "create"));
+    Shared shared = shared(dir, "evictedjvm");
+    SessionFactory here = openCreatingSchema(shared);
     Library lib = library(here);
     long cheap = lib.cheap().getId();
     long dear = lib.dear().getId();
-    try (OtherJvmProcess other =
-        new OtherJvmProcess(dir.resolve("other-jvm.log"), jdbcUrl, prefix, cacheUri)) {
+    try (OtherJvmProcess other = shared.otherJvm("other-jvm.log")) {
       assertEquals("cached=[" + cheap + "] database=[" + cheap + "]", other.ask("check 20"));
       Thread.sleep(2);
       assertEquals("cached=[" + cheap + "] database=[" + cheap + "]", other.ask("check 20"));
       assertEquals("queryHits=1 timestampMisses=0", other.ask("counts"), "cached there");
 
       EvictionChecks.setPrice(here, dear, "15.00");
-      deleteTimestamps(prefix);
+      deleteTimestamps(shared.prefix());
 
       assertEquals(
           "cached=[" + cheap + ", " + dear + "] database=[" + cheap + ", " + dear + "]",
@@ -88,9 +83,8 @@ class EvictedTimestampsTest extends HibernateTestSupport {
     Thread.sleep(2);
     assertEquals(List.of(cheap, dear), EvictionChecks.cachedIdsUnder(here, "20"));
     EvictionChecks.setPrice(here, cheap, "25.00");
-    deleteTimestamps(prefix);
-    try (OtherJvmProcess fresh =
-        new OtherJvmProcess(dir.resolve("fresh-jvm.log"), jdbcUrl, prefix, cacheUri)) {
+    deleteTimestamps(shared.prefix());
+    try (OtherJvmProcess fresh = shared.otherJvm("fresh-jvm.log")) {
       assertEquals(
           "cached=[" + dear + "] database=[" + dear + "]",
           fresh.ask("check 20"),

@@ -43,7 +43,7 @@ class EvictionRoundsTest {
 
   @Test
   void noCachedQueryDiffersFromTheDatabaseWhileMemcachedEvictsTheTimestamps() throws Exception {
-    String jdbcUrl = "jdbc:h2:file:" + dir.resolve("shared").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    String jdbcUrl = HibernateTestSupport.sharedDatabase(dir);
     String prefix = "rounds" + System.nanoTime();
     Path properties = dir.resolve("memjcache.properties");
     Files.writeString(properties, "servers=" + SMALL.server().address() + "\n");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,7 @@ class QueryCacheHitRateTest extends HibernateTestSupport {
 
   @Test
   void aRepeatedCacheableQueryHitsTheQueryCacheInNearlyEveryRound() throws Exception {
-    SessionFactory sf =
-        open(newDatabase(), "hitrate" + System.nanoTime(), propertiesFile(dir), Map.of());
+    SessionFactory sf = openOwnDatabase(dir, "hitrate" + System.nanoTime());
     library(sf);
     Statistics stats = sf.getStatistics();
     stats.clear();

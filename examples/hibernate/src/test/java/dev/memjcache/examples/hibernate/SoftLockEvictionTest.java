@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,7 @@ class SoftLockEvictionTest extends HibernateTestSupport {
   @Test
   void anEntityWhoseSoftLockIsDeletedMidTransactionIsFreshAfterTheCommit() throws Exception {
     String prefix = "softlock" + System.nanoTime();
-    SessionFactory sf = open(newDatabase(), prefix, propertiesFile(dir), Map.of());
+    SessionFactory sf = openOwnDatabase(dir, prefix);
     long id = library(sf).cheap().getId();
     Statistics stats = sf.getStatistics();
     sf.inSession(s -> s.find(Book.class, id));

@@ -3,7 +3,6 @@ package dev.memjcache.examples.hibernate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
 import org.junit.jupiter.api.Test;
@@ -19,17 +18,13 @@ class TwoJvmTest extends HibernateTestSupport {
 
   @Test
   void anEntityLoadedInOneJvmIsACacheHitInTheOtherAndUpdatesCrossBothWays() throws Exception {
-    String jdbcUrl = "jdbc:h2:file:" + dir.resolve("shared").toAbsolutePath() + ";AUTO_SERVER=TRUE";
-    String prefix = "twojvm" + System.nanoTime();
-    String cacheUri = propertiesFile(dir);
-    SessionFactory here =
-        open(jdbcUrl, prefix, cacheUri, Map.of("hibernate.hbm2ddl.auto", "create"));
+    Shared shared = shared(dir, "twojvm");
+    SessionFactory here = openCreatingSchema(shared);
     Book cheap = library(here).cheap();
     // Load it in this JVM so that the cache holds what this JVM read.
     here.inSession(s -> s.find(Book.class, cheap.getId()));
 
-    try (OtherJvmProcess other =
-        new OtherJvmProcess(dir.resolve("other-jvm.log"), jdbcUrl, prefix, cacheUri)) {
+    try (OtherJvmProcess other = shared.otherJvm("other-jvm.log")) {
       assertEquals(
           "Notes sql=0 hits=1",
           other.ask("find " + cheap.getId()),
