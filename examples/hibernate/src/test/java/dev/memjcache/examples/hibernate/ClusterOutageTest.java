@@ -157,8 +157,10 @@ class ClusterOutageTest extends HibernateTestSupport {
     // While the server is still marked down, a read fails and is answered the same way, not
     // stored. Each such answer makes the result read with it stale, and also the next run's: that
     // result was cached by a session that began before the answer. The run after that is a hit.
-    // Which run answers last depends on when the resumed server is probed back in and on which
-    // writes the hang dropped (the query results are advanced after each), so it is found below.
+    // Which run answers last depends on when the resumed server is probed back in: until then
+    // the first run's reads fail and its entity puts are dropped, and a dropped write advances the
+    // query results again (the next run then finds none and reads no timestamp). So it is found
+    // below: the first run, or, 2 s later when the server is back, the second or the third.
     MemcachedCache<?, ?> stamps = EvictionChecks.timestampsRegion(sf, "co");
     List<Boolean> hits = new ArrayList<>();
     List<Boolean> answered = new ArrayList<>();
