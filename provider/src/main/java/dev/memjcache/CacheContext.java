@@ -13,9 +13,9 @@ import javax.cache.event.EventType;
 
 /**
  * The collaborators one cache's operations share: memcached entries, expiry, events, loader,
- * writer, the load lease across JVMs and statistics. Statistics switch between the live recorder
- * and the null object at run time ({@code CacheManager.enableStatistics}); the counts survive a
- * switch off and on.
+ * writer, the load lease across JVMs, what a miss answers and statistics. Statistics switch between
+ * the live recorder and the null object at run time ({@code CacheManager.enableStatistics}); the
+ * counts survive a switch off and on.
  *
  * @param <K> key type
  * @param <V> value type
@@ -36,6 +36,12 @@ final class CacheContext<K, V> {
   final WriterSupport<K, V> writer;
   final LoadLease lease;
   final FailureHandler failures;
+
+  /**
+   * What a {@code get} miss answers: {@link TimestampMisses#NONE} unless Hibernate's timestamps.
+   */
+  final TimestampMisses timestampMisses;
+
   final CacheStatistics statistics = new CacheStatistics();
   private volatile StatisticsRecorder stats = StatisticsRecorder.DISABLED;
 
@@ -46,8 +52,10 @@ final class CacheContext<K, V> {
       LoaderSupport<K, V> loader,
       WriterSupport<K, V> writer,
       LoadLease lease,
-      FailureHandler failures) {
+      FailureHandler failures,
+      TimestampMisses timestampMisses) {
     this.entries = entries;
+    this.timestampMisses = timestampMisses;
     this.pipelined =
         new AsyncEntries<>(
             entries, new AsyncCommands(entries.store(), entries::markDirty), Runnable::run, true);

@@ -2,6 +2,7 @@ package dev.memjcache;
 
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoaderSupport;
+import dev.memjcache.store.StoreFailureException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import javax.cache.CacheException;
@@ -42,12 +43,35 @@ final class EntryOperations<K, V> {
       value = slot.value();
       accessed(slot, now);
       ctx.stats().recordHits(1);
+      ctx.timestampMisses.found(value);
     } else {
       ctx.stats().recordMisses(1);
-      value = loadAndCreate(expiredFound(slot));
+      Slot<K, V> target = expiredFound(slot);
+      value = loadAndCreate(target);
+      if (value == null) {
+        value = answerMiss(target, now);
+      }
     }
     ctx.stats().recordGetTime(System.nanoTime() - start);
     return value;
+  }
+
+  /**
+   * The value a miss answers besides null ({@link TimestampMisses}), created in {@code target} so
+   * that other JVMs find it: a concurrent writer's value wins the {@code add}, and a failed write
+   * leaves the answer to this read (their own misses answer theirs).
+   */
+  @SuppressWarnings("unchecked")
+  private V answerMiss(Slot<K, V> target, long now) {
+    V answer = (V) ctx.timestampMisses.answer(target.key, now);
+    if (answer != null) {
+      try {
+        create(target, answer, now);
+      } catch (StoreFailureException e) {
+        // the answer already protects this read; nothing else was lost
+      }
+    }
+    return answer;
   }
 
   /**

@@ -76,6 +76,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
       WriterSupport<K, V> writer,
       LoadLease lease,
       FailureHandler failures,
+      TimestampMisses timestampMisses,
       MetadumpKeyEnumerator enumerator,
       Executor executor,
       List<Closeable> resources) {
@@ -83,7 +84,9 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.manager = manager;
     this.configuration = configuration;
     EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
-    this.ctx = new CacheContext<>(entries, expiry, events, loader, writer, lease, failures);
+    this.ctx =
+        new CacheContext<>(
+            entries, expiry, events, loader, writer, lease, failures, timestampMisses);
     this.failures = failures;
     this.enumerator = enumerator;
     this.executor = executor;
@@ -122,12 +125,17 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     }
   }
 
-  /** JSR-107 {@link Cache#get}: memcached {@code gets}; read-through on a miss. */
+  /**
+   * JSR-107 {@link Cache#get}: memcached {@code gets}; read-through on a miss. In Hibernate's
+   * update-timestamps region a miss (and, with {@code failureMode=degrade}, a failed read) answers
+   * the current time instead of null ({@link #timestampMissCount}).
+   */
   @Override
   public V get(K key) {
     ensureOpen();
     requireKey(key);
-    return run("get", () -> single.get(key), null);
+    // degraded, a read of Hibernate's timestamps that failed is answered as a missing one
+    return runDegrading("get", () -> single.get(key), () -> timestampAnswer(key));
   }
 
   /** {@link Cache#getAll}: one multi-get per server; read-through with {@code loadAll}. */
@@ -510,19 +518,43 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return ctx.entries.refusals().count();
   }
 
+  /**
+   * Returns how many {@code get}s of this cache in this JVM found no entry and answered with the
+   * current time instead, because the cache is Hibernate's update-timestamps region: each made the
+   * query results cached before it stale, for that read and, through the value stored, in every JVM
+   * (docs/hibernate.md, "When memcached evicts"). Each is also logged at WARN, at most once per 10
+   * s per region. Reach it with {@code cache.unwrap(MemcachedCache.class) .timestampMissCount()}.
+   *
+   * @return the count since the cache was created in this JVM; always 0 for any other cache
+   */
+  public long timestampMissCount() {
+    return ctx.timestampMisses.count();
+  }
+
+  @SuppressWarnings("unchecked")
+  private V timestampAnswer(K key) {
+    return (V) ctx.timestampMisses.answer(key, System.currentTimeMillis());
+  }
+
   /** Calls degraded so far under {@code failureMode=degrade}. */
   long degradedCount() {
     return failures.degradedCount();
   }
 
   private <R> R run(String operation, Supplier<R> body, R fallback) {
+    return runDegrading(operation, body, () -> fallback);
+  }
+
+  /** {@link #run} whose degraded result is computed only when a call is degraded. */
+  private <R> R runDegrading(String operation, Supplier<R> body, Supplier<R> degraded) {
     ensureOpen();
     R result;
     try {
       result = body.get();
     } catch (StoreFailureException e) {
       ctx.events.discardSynchronous();
-      return failures.handle(operation, e, fallback);
+      failures.handle(operation, e, null);
+      return degraded.get();
     } catch (RuntimeException | Error e) {
       try {
         ctx.events.awaitSynchronous();

@@ -279,6 +279,8 @@ public final class MemcachedCacheManager implements CacheManager {
             WriterSupport.of(writer, configuration.isWriteThrough()),
             LoadLease.of(store, defaults.loadLeaseMillis().orElse(0L)),
             new FailureHandler(settings.failureMode()),
+            HibernateTimestamps.of(
+                cacheName, configuration.getKeyType(), configuration.getValueType(), dependents),
             enumerator,
             executor,
             resources);

@@ -38,6 +38,17 @@ public final class FrameworkTypes {
   private static final String HIBERNATE_QUERY_RESULTS_ITEM =
       "org.hibernate.cache.internal.QueryResultsCacheImpl$CacheItem";
 
+  /**
+   * The unqualified names of Hibernate's update-timestamps region: {@code
+   * RegionFactory.DEFAULT_UPDATE_TIMESTAMPS_REGION_UNQUALIFIED_NAME} and the legacy names {@code
+   * JCacheRegionFactory} still uses when a cache of that name exists.
+   */
+  private static final Set<String> HIBERNATE_TIMESTAMPS_REGIONS =
+      Set.of(
+          "default-update-timestamps-region",
+          "org.hibernate.cache.spi.UpdateTimestampsCache",
+          "org.hibernate.cache.spi.TimestampsRegion");
+
   /** Packages whose every class is a trusted cache entry holder. */
   private static final String HIBERNATE_ENTRY_PACKAGE = "org.hibernate.cache.spi.entry";
 
@@ -77,6 +88,27 @@ public final class FrameworkTypes {
    */
   public static boolean isDependentValue(Class<?> type) {
     return type.getName().equals(HIBERNATE_QUERY_RESULTS_ITEM);
+  }
+
+  /**
+   * Whether {@code cacheName} names Hibernate's update-timestamps region: one of its unqualified
+   * names, alone or after a {@code hibernate.cache.region_prefix} and a dot. This is only the first
+   * half of the recognition; the second is what the region's manager and the region hold ({@code
+   * HibernateTimestamps}).
+   *
+   * @param cacheName a JCache cache name
+   * @return true for {@code default-update-timestamps-region}, {@code
+   *     <prefix>.default-update-timestamps-region} and the legacy names
+   */
+  public static boolean isUpdateTimestampsRegionName(String cacheName) {
+    for (String region : HIBERNATE_TIMESTAMPS_REGIONS) {
+      if (cacheName.equals(region)
+          || (cacheName.endsWith(region)
+              && cacheName.charAt(cacheName.length() - region.length() - 1) == '.')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean implementsByName(Class<?> type, String interfaceName) {

@@ -39,6 +39,14 @@ public final class DependentCaches {
     return true;
   }
 
+  /**
+   * Whether any cache of the manager was registered: the manager holds Hibernate's query results (a
+   * cache of it stored or read one).
+   */
+  public boolean hasDependents() {
+    return !dependents.isEmpty();
+  }
+
   /** Called for every dropped write of the manager: marks the dependent caches dirty everywhere. */
   void writeDropped() {
     droppedWrites.incrementAndGet();

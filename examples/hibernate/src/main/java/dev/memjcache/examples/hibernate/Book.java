@@ -61,6 +61,11 @@ public class Book {
     return price;
   }
 
+  /** Changes the price (an update at flush). */
+  public void setPrice(BigDecimal price) {
+    this.price = price;
+  }
+
   /** The optimistic-lock version. */
   public int getVersion() {
     return version;

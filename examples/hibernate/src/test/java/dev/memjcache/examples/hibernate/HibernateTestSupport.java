@@ -53,6 +53,48 @@ abstract class HibernateTestSupport {
         + ";DB_CLOSE_DELAY=-1";
   }
 
+  /**
+   * The URL of an H2 database in the file {@code shared} under {@code dir} that a second JVM
+   * process opens too while this one has it open (AUTO_SERVER: it connects through this one's).
+   */
+  static String sharedDatabase(Path dir) {
+    return "jdbc:h2:file:" + dir.resolve("shared").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+  }
+
+  /**
+   * Opens, as {@link #open}, a SessionFactory on a new in-memory database with the region prefix
+   * {@code regionPrefix} and a properties file in {@code dir} that has only the server list.
+   */
+  SessionFactory openOwnDatabase(Path dir, String regionPrefix) throws IOException {
+    return open(newDatabase(), regionPrefix, propertiesFile(dir), Map.of());
+  }
+
+  /**
+   * What this JVM and a second JVM process share: the database {@link #sharedDatabase} under {@code
+   * dir}, a region prefix and a MemJCache properties file.
+   */
+  record Shared(Path dir, String jdbcUrl, String prefix, String cacheUri) {
+
+    /** Starts the second JVM process on these; its stderr goes to {@code logName} in the dir. */
+    OtherJvmProcess otherJvm(String logName) throws Exception {
+      return new OtherJvmProcess(dir.resolve(logName), jdbcUrl, prefix, cacheUri);
+    }
+  }
+
+  /** A new {@link Shared} under {@code dir} whose region prefix is {@code name} made unique. */
+  static Shared shared(Path dir, String name) throws IOException {
+    return new Shared(dir, sharedDatabase(dir), name + System.nanoTime(), propertiesFile(dir));
+  }
+
+  /** Opens, as {@link #open}, this JVM's SessionFactory on {@code shared}, creating the schema. */
+  SessionFactory openCreatingSchema(Shared shared) {
+    return open(
+        shared.jdbcUrl(),
+        shared.prefix(),
+        shared.cacheUri(),
+        Map.of("hibernate.hbm2ddl.auto", "create"));
+  }
+
   /** Opens a SessionFactory that is closed after the test. */
   SessionFactory open(
       String jdbcUrl,

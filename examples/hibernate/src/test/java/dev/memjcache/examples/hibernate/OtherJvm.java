@@ -3,6 +3,7 @@ package dev.memjcache.examples.hibernate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.hibernate.SessionFactory;
 import org.hibernate.stat.Statistics;
@@ -37,6 +38,10 @@ public final class OtherJvm {
       System.out.println("@@ ready");
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         String[] words = line.split(" ", 3);
+        if (evictionCommand(sf, args[1], words)) {
+          System.out.flush();
+          continue;
+        }
         long id = Long.parseLong(words[1]);
         stats.clear();
         switch (words[0]) {
@@ -57,6 +62,42 @@ public final class OtherJvm {
           default -> throw new IllegalArgumentException("unknown command " + line);
         }
         System.out.flush();
+      }
+    }
+  }
+
+  /**
+   * The commands of the eviction tests ({@link EvictionChecks}): {@code check <max>} answers
+   * {@code @@ cached=<ids> database=<ids>}, the cacheable query's ids and the database's; {@code
+   * price <id> <price>} answers {@code @@ ok}; {@code counts} answers {@code @@ queryHits=<n>
+   * timestampMisses=<n>}, Hibernate's query cache hits and the timestamps region's {@code
+   * timestampMissCount()} so far.
+   *
+   * @return false when {@code words} is none of them
+   */
+  private static boolean evictionCommand(SessionFactory sf, String prefix, String[] words) {
+    switch (words[0]) {
+      case "check" -> {
+        List<Long> cached = EvictionChecks.cachedIdsUnder(sf, words[1]);
+        List<Long> database = EvictionChecks.databaseIdsUnder(sf, words[1]);
+        System.out.println("@@ cached=" + cached + " database=" + database);
+        return true;
+      }
+      case "price" -> {
+        EvictionChecks.setPrice(sf, Long.parseLong(words[1]), words[2]);
+        System.out.println("@@ ok");
+        return true;
+      }
+      case "counts" -> {
+        System.out.println(
+            "@@ queryHits="
+                + sf.getStatistics().getQueryCacheHitCount()
+                + " timestampMisses="
+                + EvictionChecks.timestampsRegion(sf, prefix).timestampMissCount());
+        return true;
+      }
+      default -> {
+        return false;
       }
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.memjcache.MemcachedCache;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,10 +38,14 @@ class OutageTest extends HibernateTestSupport {
     }
   }
 
+  /** The region prefix of the last {@link #open}. */
+  private String prefix;
+
   private SessionFactory open(String failureMode) throws Exception {
+    prefix = "outage" + System.nanoTime();
     return open(
         newDatabase(),
-        "outage" + System.nanoTime(),
+        prefix,
         propertiesFile(
             dir,
             "failureMode=" + failureMode,
@@ -141,10 +146,34 @@ class OutageTest extends HibernateTestSupport {
     // memcached answers again and is probed back in; reading at once would miss (server still
     // marked down) and overwrite the stale items with fresh ones, hiding what is tested here
     Thread.sleep(3_000);
+    MemcachedCache<?, ?> stamps = EvictionChecks.timestampsRegion(sf, prefix);
+    long missesBefore = stamps.timestampMissCount();
     assertFresh(sf, cheap, author, "3 s after the resume");
+
+    // The hang dropped Book's timestamp writes, so MemJCache advanced the generations of the
+    // update-timestamps region and of the query results: the old timestamp memcached kept is
+    // below the dropped invalidations, and unreachable. assertFresh's query found no result and
+    // cached one; Book has no timestamp in the new generation, a real miss, which is answered with
+    // now (stored): the next run is forced stale and reads H2.
+    assertStaleRun(sf, "a timestamp lost in the hang: the first check against it", stats);
+    assertEquals(missesBefore + 1, stamps.timestampMissCount(), "Book's lost timestamp, answered");
+    // That run's result was cached by a session that began before the answer: stale too, without
+    // another miss (the answer was stored). A session beginning within the answer's millisecond
+    // ranks below it as well: start the next one later.
+    Thread.sleep(2);
+    assertStaleRun(sf, "the result cached below the answer", stats);
+    assertEquals(missesBefore + 1, stamps.timestampMissCount(), "the stored answer was read");
     stats.clear();
     assertEquals(List.of("Errata", "Notes v2"), titlesUnder(sf, "20"));
     assertEquals(1, stats.getQueryCacheHitCount(), "the query cache is used again");
+  }
+
+  /** A run of the query that is fresh, not served from the query cache, and caches its result. */
+  private static void assertStaleRun(SessionFactory sf, String why, Statistics stats) {
+    stats.clear();
+    assertEquals(List.of("Errata", "Notes v2"), titlesUnder(sf, "20"), why);
+    assertEquals(0, stats.getQueryCacheHitCount(), why);
+    assertEquals(1, stats.getQueryCachePutCount(), why);
   }
 
   private static void assertFresh(SessionFactory sf, Book cheap, Author author, String when) {
