@@ -60,6 +60,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   private final BulkOperations<K, V> bulk;
   private final InvokeOperations<K, V> invoke;
   private final FailureHandler failures;
+  private final NodeCounters counters;
   private final MetadumpKeyEnumerator enumerator;
   private final Executor executor;
   private final Closeable onClose;
@@ -76,6 +77,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
       WriterSupport<K, V> writer,
       LoadLease lease,
       FailureHandler failures,
+      NodeCounters counters,
       MetadumpKeyEnumerator enumerator,
       Executor executor,
       List<Closeable> resources) {
@@ -85,6 +87,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
     this.ctx = new CacheContext<>(entries, expiry, events, loader, writer, lease, failures);
     this.failures = failures;
+    this.counters = counters;
     this.enumerator = enumerator;
     this.executor = executor;
     List<Closeable> all = new ArrayList<>(resources);
@@ -92,7 +95,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.onClose = Resources.closingAll(all);
     this.single = new EntryOperations<>(ctx);
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
-    this.invoke = new InvokeOperations<>(ctx, single);
+    this.invoke = new InvokeOperations<>(ctx, single, counters.singleFlightWaits);
     this.async =
         new MemcachedAsyncCache<>(
             this, ctx, single, invoke, executor, manager.asyncLimit(), manager.completions());
@@ -503,6 +506,49 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   /** Calls degraded so far under {@code failureMode=degrade}. */
   long degradedCount() {
     return failures.degradedCount();
+  }
+
+  /**
+   * Returns how many reads of this cache ({@code get}, {@code getAll}, {@code containsKey},
+   * iteration, the reads of {@code loadAll}) memcached could not serve and that {@code
+   * failureMode=degrade} answered as misses (DESIGN.md "Failures"); 0 with {@code
+   * failureMode=fail}.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long degradedReadCount() {
+    return counters.degradedReads.count();
+  }
+
+  /**
+   * Returns how many writes of this cache (every call other than the reads of {@link
+   * #degradedReadCount()}) memcached could not take and that {@code failureMode=degrade} dropped; 0
+   * with {@code failureMode=fail}.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long droppedWriteCount() {
+    return counters.droppedWrites.count();
+  }
+
+  /**
+   * Returns how many calls of this cache waited for another thread's read-through load (JSR-107
+   * 9.1) or entry processor (7.4) on the same key in this JVM.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long singleFlightWaitCount() {
+    return counters.singleFlightWaits.count();
+  }
+
+  /**
+   * Returns how many calls of this cache found another JVM's load lease ({@code
+   * cache.<name>.loadLeaseMillis}) and waited for its load, once per call; 0 without the option.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long loadLeaseWaitCount() {
+    return counters.loadLeaseWaits.count();
   }
 
   private <R> R run(String operation, Supplier<R> body, R fallback) {

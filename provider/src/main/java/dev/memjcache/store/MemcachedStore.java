@@ -388,7 +388,7 @@ public final class MemcachedStore implements AutoCloseable {
           "interrupted while waiting for memcached " + command + describe(key, node), e);
     } catch (TimeoutException e) {
       future.cancel(true);
-      health.failed(node, command + " timed out after " + timeoutMillis + " ms");
+      health.timedOut(node, command + " timed out after " + timeoutMillis + " ms");
       throw new StoreFailureException(
           "memcached "
               + command
