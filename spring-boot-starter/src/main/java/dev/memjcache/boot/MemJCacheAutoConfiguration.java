@@ -2,12 +2,15 @@ package dev.memjcache.boot;
 
 import dev.memjcache.spi.MemcachedCachingProvider;
 import javax.cache.Caching;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.JCacheManagerCustomizer;
 import org.springframework.boot.autoconfigure.cache.JCachePropertiesCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -70,6 +73,23 @@ public class MemJCacheAutoConfiguration {
         ManagerCheck.sameOptions(manager, ProviderOptions.of(properties));
       }
     };
+  }
+
+  /**
+   * Creates the caches {@code @Cacheable} and friends name on first use (see {@link
+   * OnDemandCaches}); off with {@code memjcache.create-missing-caches=false}.
+   *
+   * @param configuration the context's default cache configuration, if any
+   * @return the post-processor
+   */
+  @Bean
+  @ConditionalOnProperty(
+      prefix = MemJCacheProperties.PREFIX,
+      name = "create-missing-caches",
+      matchIfMissing = true)
+  static BeanPostProcessor memjcacheOnDemandCaches(
+      ObjectProvider<javax.cache.configuration.Configuration<?, ?>> configuration) {
+    return new OnDemandCaches(configuration);
   }
 
   /**

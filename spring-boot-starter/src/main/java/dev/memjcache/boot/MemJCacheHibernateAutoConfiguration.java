@@ -17,8 +17,11 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>Sets {@code hibernate.javax.cache.cache_manager} (hibernate-jcache's {@code
  * ConfigSettings.CACHE_MANAGER}, which takes a CacheManager instance) and, unless set, {@code
- * hibernate.cache.region.factory_class=jcache}. Nothing is changed when the application names its
- * own manager, URI or provider for Hibernate ({@code
+ * hibernate.cache.region.factory_class=jcache} and {@code
+ * hibernate.javax.cache.missing_cache_strategy=create}: a region missing from the manager is
+ * created without Hibernate's warning, since MemJCache's default configuration for it is what
+ * {@code memjcache.caches[<region name or pattern>]} says. Nothing is changed when the application
+ * names its own manager, URI or provider for Hibernate ({@code
  * spring.jpa.properties.hibernate.javax.cache.cache_manager|uri|provider}), or when the application
  * context holds no single MemJCache manager. Hibernate is recognised by class name: this module
  * does not depend on it.
@@ -34,6 +37,9 @@ public class MemJCacheHibernateAutoConfiguration {
 
   /** Hibernate's {@code AvailableSettings.CACHE_REGION_FACTORY}. */
   static final String REGION_FACTORY = "hibernate.cache.region.factory_class";
+
+  /** hibernate-jcache's {@code ConfigSettings.MISSING_CACHE_STRATEGY}. */
+  static final String MISSING_CACHE_STRATEGY = "hibernate.javax.cache.missing_cache_strategy";
 
   /** The settings by which an application chooses Hibernate's manager itself. */
   private static final List<String> OWN_CHOICE =
@@ -66,5 +72,6 @@ public class MemJCacheHibernateAutoConfiguration {
     }
     settings.put(CACHE_MANAGER, manager);
     settings.putIfAbsent(REGION_FACTORY, "jcache");
+    settings.putIfAbsent(MISSING_CACHE_STRATEGY, "create");
   }
 }

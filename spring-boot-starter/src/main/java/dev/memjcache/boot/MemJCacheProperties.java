@@ -145,6 +145,14 @@ public class MemJCacheProperties {
   private String protocol;
 
   /**
+   * Whether a cache that @Cacheable (or another Spring cache annotation) names and that does not
+   * exist yet is created on first use (with the context's javax.cache Configuration bean, else an
+   * eternal MutableConfiguration); false makes an unknown cache name an error, as in plain Spring
+   * Boot. A starter setting, not a provider option.
+   */
+  private boolean createMissingCaches = true;
+
+  /**
    * Defaults for caches created with the default eternal policy (as Hibernate creates its regions
    * and Spring Boot its spring.cache.cache-names), by exact cache name or by a pattern in which *
    * stands for any run of characters: keys expiry (created|accessed|modified|touched:n(ms|s|m|h|d),
@@ -584,6 +592,24 @@ public class MemJCacheProperties {
    */
   public void setProtocol(String protocol) {
     this.protocol = protocol;
+  }
+
+  /**
+   * Whether missing caches are created on first use.
+   *
+   * @return true by default
+   */
+  public boolean isCreateMissingCaches() {
+    return createMissingCaches;
+  }
+
+  /**
+   * Sets whether missing caches are created on first use.
+   *
+   * @param createMissingCaches false to make unknown cache names an error
+   */
+  public void setCreateMissingCaches(boolean createMissingCaches) {
+    this.createMissingCaches = createMissingCaches;
   }
 
   /**
