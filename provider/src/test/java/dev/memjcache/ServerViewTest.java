@@ -114,6 +114,25 @@ class ServerViewTest {
   }
 
   @Test
+  void aServerUnreachableAtStartIsConnectingUntilItsCallsMarkItDown() {
+    victim.stop();
+    MemcachedCacheManager manager = open("connectTimeoutMillis=300&serverFailureLimit=2");
+    ServerStatus connecting = victimStatus(manager);
+    assertEquals(ServerStatus.State.CONNECTING, connecting.getState(), connecting.toString());
+    assertEquals(0, connecting.getFailures(), "nothing was sent to it yet");
+    assertOthersServe(manager);
+    assertEquals(0, manager.nodeMetrics().getServersMarkedDown(), "connecting is not marked down");
+
+    Cache<String, String> cache = cache(manager);
+    for (String key : keysOnVictim(cache, 2)) {
+      assertThrows(CacheException.class, () -> cache.get(key));
+    }
+    ServerStatus down = victimStatus(manager);
+    assertEquals(ServerStatus.State.MARKED_DOWN, down.getState(), down.toString());
+    assertEquals("no connection", down.getLastFailure());
+  }
+
+  @Test
   void aKilledServerIsMarkedDownAfterServerFailureLimitFailedCallsAndServesAfterARestart()
       throws Exception {
     int limit = 3;
