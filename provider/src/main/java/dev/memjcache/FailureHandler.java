@@ -73,14 +73,4 @@ final class FailureHandler {
   long degradedCount() {
     return degradedReads.count() + droppedWrites.count();
   }
-
-  /** Returns how many reads were answered as misses so far. */
-  long degradedReadCount() {
-    return degradedReads.count();
-  }
-
-  /** Returns how many writes were dropped so far. */
-  long droppedWriteCount() {
-    return droppedWrites.count();
-  }
 }

@@ -187,23 +187,7 @@ public final class MemcachedCacheManager implements CacheManager {
    * @return a new immutable list, one element per server
    */
   public List<ServerStatus> servers() {
-    List<ServerStatus> servers = new ArrayList<>();
-    for (NodeHealth.Snapshot node : store.health().snapshot()) {
-      ServerStatus.State state =
-          node.down()
-              ? ServerStatus.State.MARKED_DOWN
-              : node.node().isActive() ? ServerStatus.State.SERVING : ServerStatus.State.CONNECTING;
-      servers.add(
-          new ServerStatus(
-              NodeHealth.name(node.node()),
-              state,
-              node.lastFailure(),
-              node.downSinceMillis(),
-              node.timeouts(),
-              node.failures(),
-              node.markedDownCount()));
-    }
-    return List.copyOf(servers);
+    return ServerView.servers(store.health());
   }
 
   /**
@@ -215,29 +199,7 @@ public final class MemcachedCacheManager implements CacheManager {
    * @return a new snapshot
    */
   public NodeMetrics nodeMetrics() {
-    int down = 0;
-    long markedDown = 0;
-    long timeouts = 0;
-    long failures = 0;
-    List<NodeHealth.Snapshot> nodes = store.health().snapshot();
-    for (NodeHealth.Snapshot node : nodes) {
-      down += node.down() ? 1 : 0;
-      markedDown += node.markedDownCount();
-      timeouts += node.timeouts();
-      failures += node.failures();
-    }
-    return new NodeMetrics(
-        nodes.size(),
-        down,
-        markedDown,
-        timeouts,
-        failures,
-        counters.degradedReads.count(),
-        counters.droppedWrites.count(),
-        counters.refusedClasses.count(),
-        counters.singleFlightWaits.count(),
-        counters.loadLeaseWaits.count(),
-        asyncLimit.inFlight());
+    return ServerView.metrics(store.health(), counters, asyncLimit);
   }
 
   /**
