@@ -111,10 +111,9 @@ final class ProviderOptions {
         sink.put(option.name(), text);
       }
     }
-    for (Map.Entry<String, MemJCacheProperties.CacheOptions> e :
-        properties.getCaches().entrySet()) {
+    for (Map.Entry<String, CacheOptions> e : properties.getCaches().entrySet()) {
       String prefix = CacheDefaults.PREFIX + e.getKey() + ".";
-      MemJCacheProperties.CacheOptions cache = e.getValue();
+      CacheOptions cache = e.getValue();
       putIfSet(sink, prefix + CacheDefaults.EXPIRY, cache.getExpiry());
       putIfSet(sink, prefix + CacheDefaults.STATISTICS, cache.getStatistics());
       putIfSet(sink, prefix + CacheDefaults.MANAGEMENT, cache.getManagement());
