@@ -130,11 +130,7 @@ class NodeMetricsTest extends CacheTestSupport {
         manager.createCache(
             uniqueCacheName(),
             new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
-    Cache<String, Object> writer =
-        newManager("")
-            .createCache(
-                cache.getName(),
-                new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+    Cache<String, Object> writer = allowingWriter(cache);
     writer.put("p", new Person("Bob", 1, Map.of(), List.of()));
     assertNull(cache.get("p"));
     assertNull(cache.get("p"));
