@@ -26,7 +26,7 @@ import org.springframework.boot.convert.DurationUnit;
  * <p>{@link #toString()} never shows a password.
  */
 @ConfigurationProperties(prefix = MemJCacheProperties.PREFIX)
-public class MemJCacheProperties {
+public class MemJCacheProperties extends MemJCacheConnectionProperties {
 
   /** The prefix of every MemJCache property: {@value}. */
   public static final String PREFIX = "memjcache";
@@ -116,33 +116,6 @@ public class MemJCacheProperties {
    * store. Masked in /actuator/env and /actuator/configprops, never logged.
    */
   private String password;
-
-  /** Whether the connections to memcached use TLS (memcached built with TLS, started with -Z). */
-  private Boolean tls;
-
-  /** Trust store holding the certificates that verify the servers' certificates (TLS). */
-  private String trustStore;
-
-  /** Type of the trust store, such as PKCS12 or JKS. */
-  private String trustStoreType;
-
-  /** Password of the trust store; masked in /actuator/env and /actuator/configprops. */
-  private String trustStorePassword;
-
-  /** Key store holding this client's certificate and key, for servers that verify clients (TLS). */
-  private String keyStore;
-
-  /** Type of the key store, such as PKCS12 or JKS. */
-  private String keyStoreType;
-
-  /** Password of the key store; masked in /actuator/env and /actuator/configprops. */
-  private String keyStorePassword;
-
-  /** Host name the servers' TLS certificates are verified against, instead of each server's. */
-  private String tlsHostname;
-
-  /** memcached protocol spoken to the servers: binary or text. */
-  private String protocol;
 
   /**
    * Whether a cache that @Cacheable (or another Spring cache annotation) names and that does not
@@ -430,168 +403,6 @@ public class MemJCacheProperties {
    */
   public void setPassword(String password) {
     this.password = password;
-  }
-
-  /**
-   * Whether TLS is on, or null when not set.
-   *
-   * @return true for TLS
-   */
-  public Boolean getTls() {
-    return tls;
-  }
-
-  /**
-   * Turns TLS on or off.
-   *
-   * @param tls true for TLS
-   */
-  public void setTls(Boolean tls) {
-    this.tls = tls;
-  }
-
-  /**
-   * The trust store, or null when not set.
-   *
-   * @return its location
-   */
-  public String getTrustStore() {
-    return trustStore;
-  }
-
-  /**
-   * Sets the trust store.
-   *
-   * @param trustStore its location
-   */
-  public void setTrustStore(String trustStore) {
-    this.trustStore = trustStore;
-  }
-
-  /**
-   * The trust store type, or null when not set.
-   *
-   * @return the type
-   */
-  public String getTrustStoreType() {
-    return trustStoreType;
-  }
-
-  /**
-   * Sets the trust store type.
-   *
-   * @param trustStoreType the type
-   */
-  public void setTrustStoreType(String trustStoreType) {
-    this.trustStoreType = trustStoreType;
-  }
-
-  /**
-   * The trust store password, or null when not set.
-   *
-   * @return the password
-   */
-  public String getTrustStorePassword() {
-    return trustStorePassword;
-  }
-
-  /**
-   * Sets the trust store password.
-   *
-   * @param trustStorePassword the password
-   */
-  public void setTrustStorePassword(String trustStorePassword) {
-    this.trustStorePassword = trustStorePassword;
-  }
-
-  /**
-   * The key store, or null when not set.
-   *
-   * @return its location
-   */
-  public String getKeyStore() {
-    return keyStore;
-  }
-
-  /**
-   * Sets the key store.
-   *
-   * @param keyStore its location
-   */
-  public void setKeyStore(String keyStore) {
-    this.keyStore = keyStore;
-  }
-
-  /**
-   * The key store type, or null when not set.
-   *
-   * @return the type
-   */
-  public String getKeyStoreType() {
-    return keyStoreType;
-  }
-
-  /**
-   * Sets the key store type.
-   *
-   * @param keyStoreType the type
-   */
-  public void setKeyStoreType(String keyStoreType) {
-    this.keyStoreType = keyStoreType;
-  }
-
-  /**
-   * The key store password, or null when not set.
-   *
-   * @return the password
-   */
-  public String getKeyStorePassword() {
-    return keyStorePassword;
-  }
-
-  /**
-   * Sets the key store password.
-   *
-   * @param keyStorePassword the password
-   */
-  public void setKeyStorePassword(String keyStorePassword) {
-    this.keyStorePassword = keyStorePassword;
-  }
-
-  /**
-   * The TLS host name, or null when not set.
-   *
-   * @return the host name
-   */
-  public String getTlsHostname() {
-    return tlsHostname;
-  }
-
-  /**
-   * Sets the TLS host name.
-   *
-   * @param tlsHostname the host name
-   */
-  public void setTlsHostname(String tlsHostname) {
-    this.tlsHostname = tlsHostname;
-  }
-
-  /**
-   * The protocol, or null when not set.
-   *
-   * @return binary or text
-   */
-  public String getProtocol() {
-    return protocol;
-  }
-
-  /**
-   * Sets the protocol.
-   *
-   * @param protocol binary or text
-   */
-  public void setProtocol(String protocol) {
-    this.protocol = protocol;
   }
 
   /**

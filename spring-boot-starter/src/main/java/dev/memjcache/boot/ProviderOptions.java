@@ -24,7 +24,7 @@ final class ProviderOptions {
   /** One top-level option: its provider name and how its value is read and written. */
   private record Option(String name, Function<MemJCacheProperties, Object> value) {}
 
-  // TLS and protocol options are named as on the branches adding them to the provider.
+  // TLS, protocol and topology options are named as on the branches adding them to the provider.
   private static final List<Option> OPTIONS =
       List.of(
           new Option(MemJCacheSettings.SERVERS, MemJCacheProperties::getServers),
@@ -63,7 +63,12 @@ final class ProviderOptions {
           new Option("keyStoreType", MemJCacheProperties::getKeyStoreType),
           new Option("keyStorePassword", MemJCacheProperties::getKeyStorePassword),
           new Option("tlsHostname", MemJCacheProperties::getTlsHostname),
-          new Option("protocol", MemJCacheProperties::getProtocol));
+          new Option("protocol", MemJCacheProperties::getProtocol),
+          new Option("proxy", MemJCacheProperties::getProxy),
+          new Option("keyIndex", MemJCacheProperties::getKeyIndex),
+          new Option("maxItemBytes", MemJCacheProperties::getMaxItemBytes),
+          new Option("configEndpoint", MemJCacheProperties::getConfigEndpoint),
+          new Option("configPollMillis", MemJCacheProperties::getConfigPollMillis));
 
   private ProviderOptions() {}
 

@@ -72,6 +72,49 @@ class ProviderOptionsTest {
     assertEquals(false, prices.managementEnabled().orElseThrow());
   }
 
+  /**
+   * The TLS, protocol and topology properties arrive under the option names of the provider
+   * branches that add them (tls, protocol, proxy and discovery), values converted as the provider
+   * reads them.
+   */
+  @Test
+  void theConnectionPropertiesArriveUnderTheProvidersOptionNames() {
+    Properties options =
+        ConfigurationMetadataTest.bind(
+            Map.ofEntries(
+                Map.entry("memjcache.tls", "true"),
+                Map.entry("memjcache.trust-store", "file:/etc/mc/trust.p12"),
+                Map.entry("memjcache.trust-store-type", "PKCS12"),
+                Map.entry("memjcache.trust-store-password", "t"),
+                Map.entry("memjcache.key-store", "file:/etc/mc/client.p12"),
+                Map.entry("memjcache.key-store-type", "JKS"),
+                Map.entry("memjcache.key-store-password", "k"),
+                Map.entry("memjcache.tls-hostname", "mc.example"),
+                Map.entry("memjcache.protocol", "text"),
+                Map.entry("memjcache.proxy", "true"),
+                Map.entry("memjcache.key-index", "false"),
+                Map.entry("memjcache.max-item-bytes", "2097152"),
+                Map.entry("memjcache.config-endpoint", "cfg.example:11211"),
+                Map.entry("memjcache.config-poll-millis", "30s")));
+    assertEquals(
+        Map.ofEntries(
+            Map.entry("tls", "true"),
+            Map.entry("trustStore", "file:/etc/mc/trust.p12"),
+            Map.entry("trustStoreType", "PKCS12"),
+            Map.entry("trustStorePassword", "t"),
+            Map.entry("keyStore", "file:/etc/mc/client.p12"),
+            Map.entry("keyStoreType", "JKS"),
+            Map.entry("keyStorePassword", "k"),
+            Map.entry("tlsHostname", "mc.example"),
+            Map.entry("protocol", "text"),
+            Map.entry("proxy", "true"),
+            Map.entry("keyIndex", "false"),
+            Map.entry("maxItemBytes", "2097152"),
+            Map.entry("configEndpoint", "cfg.example:11211"),
+            Map.entry("configPollMillis", "30000")),
+        new java.util.HashMap<>(options));
+  }
+
   private static List<String> servers(MemJCacheSettings settings) {
     return settings.servers().stream()
         .map(
