@@ -79,40 +79,31 @@ class ProviderOptionsTest {
    */
   @Test
   void theConnectionPropertiesArriveUnderTheProvidersOptionNames() {
-    Properties options =
-        ConfigurationMetadataTest.bind(
-            Map.ofEntries(
-                Map.entry("memjcache.tls", "true"),
-                Map.entry("memjcache.trust-store", "file:/etc/mc/trust.p12"),
-                Map.entry("memjcache.trust-store-type", "PKCS12"),
-                Map.entry("memjcache.trust-store-password", "t"),
-                Map.entry("memjcache.key-store", "file:/etc/mc/client.p12"),
-                Map.entry("memjcache.key-store-type", "JKS"),
-                Map.entry("memjcache.key-store-password", "k"),
-                Map.entry("memjcache.tls-hostname", "mc.example"),
-                Map.entry("memjcache.protocol", "text"),
-                Map.entry("memjcache.proxy", "true"),
-                Map.entry("memjcache.key-index", "false"),
-                Map.entry("memjcache.max-item-bytes", "2097152"),
-                Map.entry("memjcache.config-endpoint", "cfg.example:11211"),
-                Map.entry("memjcache.config-poll-millis", "30s")));
+    // property, value as written, provider option, value the provider receives
+    String[][] rows = {
+      {"tls", "true", "tls", "true"},
+      {"trust-store", "file:/etc/mc/trust.p12", "trustStore", "file:/etc/mc/trust.p12"},
+      {"trust-store-type", "PKCS12", "trustStoreType", "PKCS12"},
+      {"trust-store-password", "t", "trustStorePassword", "t"},
+      {"key-store", "file:/etc/mc/client.p12", "keyStore", "file:/etc/mc/client.p12"},
+      {"key-store-type", "JKS", "keyStoreType", "JKS"},
+      {"key-store-password", "k", "keyStorePassword", "k"},
+      {"tls-hostname", "mc.example", "tlsHostname", "mc.example"},
+      {"protocol", "text", "protocol", "text"},
+      {"proxy", "true", "proxy", "true"},
+      {"key-index", "false", "keyIndex", "false"},
+      {"max-item-bytes", "2097152", "maxItemBytes", "2097152"},
+      {"config-endpoint", "cfg.example:11211", "configEndpoint", "cfg.example:11211"},
+      {"config-poll-millis", "30s", "configPollMillis", "30000"},
+    };
+    Map<String, String> properties = new java.util.HashMap<>();
+    Map<String, String> expected = new java.util.HashMap<>();
+    for (String[] row : rows) {
+      properties.put("memjcache." + row[0], row[1]);
+      expected.put(row[2], row[3]);
+    }
     assertEquals(
-        Map.ofEntries(
-            Map.entry("tls", "true"),
-            Map.entry("trustStore", "file:/etc/mc/trust.p12"),
-            Map.entry("trustStoreType", "PKCS12"),
-            Map.entry("trustStorePassword", "t"),
-            Map.entry("keyStore", "file:/etc/mc/client.p12"),
-            Map.entry("keyStoreType", "JKS"),
-            Map.entry("keyStorePassword", "k"),
-            Map.entry("tlsHostname", "mc.example"),
-            Map.entry("protocol", "text"),
-            Map.entry("proxy", "true"),
-            Map.entry("keyIndex", "false"),
-            Map.entry("maxItemBytes", "2097152"),
-            Map.entry("configEndpoint", "cfg.example:11211"),
-            Map.entry("configPollMillis", "30000")),
-        new java.util.HashMap<>(options));
+        expected, new java.util.HashMap<>(ConfigurationMetadataTest.bind(properties)), "options");
   }
 
   private static List<String> servers(MemJCacheSettings settings) {
