@@ -1,8 +1,8 @@
 package dev.memjcache;
 
 import dev.memjcache.codec.ClassNotAllowedException;
+import dev.memjcache.support.Counter;
 import dev.memjcache.support.RateLimitedLog;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,10 +19,15 @@ final class ClassRefusals {
       new RateLimitedLog(LoggerFactory.getLogger(ClassRefusals.class), 10_000);
 
   private final String cacheName;
-  private final LongAdder count = new LongAdder();
+  private final Counter count;
 
-  ClassRefusals(String cacheName) {
+  /**
+   * @param cacheName the cache, for the log
+   * @param count counts the refused reads (the manager's total as its parent)
+   */
+  ClassRefusals(String cacheName, Counter count) {
     this.cacheName = cacheName;
+    this.count = count;
   }
 
   /** Records one refused read of the item {@code itemKey}. */
@@ -34,12 +39,12 @@ final class ClassRefusals {
         cacheName,
         itemKey,
         e.className(),
-        count.sum(),
+        count.count(),
         e.getMessage());
   }
 
   /** Returns how many reads were refused since the cache was created in this JVM. */
   long count() {
-    return count.sum();
+    return count.count();
   }
 }

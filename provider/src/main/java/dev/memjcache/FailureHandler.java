@@ -3,8 +3,9 @@ package dev.memjcache;
 import dev.memjcache.config.FailureMode;
 import dev.memjcache.store.ItemTooLargeException;
 import dev.memjcache.store.StoreFailureException;
+import dev.memjcache.support.Counter;
 import dev.memjcache.support.RateLimitedLog;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -19,11 +20,23 @@ final class FailureHandler {
   private static final RateLimitedLog LOG =
       new RateLimitedLog(LoggerFactory.getLogger(FailureHandler.class), 10_000);
 
-  private final FailureMode mode;
-  private final LongAdder degraded = new LongAdder();
+  /** The cache calls that only read: degraded into misses; every other call is a dropped write. */
+  private static final Set<String> READS =
+      Set.of("get", "getAll", "containsKey", "iterator", "loadAll");
 
-  FailureHandler(FailureMode mode) {
+  private final FailureMode mode;
+  private final Counter degradedReads;
+  private final Counter droppedWrites;
+
+  /**
+   * @param mode the {@code failureMode} option
+   * @param degradedReads counts the reads answered as misses
+   * @param droppedWrites counts the writes dropped
+   */
+  FailureHandler(FailureMode mode, Counter degradedReads, Counter droppedWrites) {
     this.mode = mode;
+    this.degradedReads = degradedReads;
+    this.droppedWrites = droppedWrites;
   }
 
   /**
@@ -35,7 +48,7 @@ final class FailureHandler {
     if (mode == FailureMode.FAIL || failure instanceof ItemTooLargeException) {
       throw failure;
     }
-    degraded.increment();
+    (READS.contains(operation) ? degradedReads : droppedWrites).increment();
     LOG.warn(
         "memcached unavailable; {} degraded (failureMode=degrade): {}",
         operation,
@@ -56,8 +69,8 @@ final class FailureHandler {
     }
   }
 
-  /** Returns how many calls were degraded so far. */
+  /** Returns how many calls were degraded so far (reads and writes). */
   long degradedCount() {
-    return degraded.sum();
+    return degradedReads.count() + droppedWrites.count();
   }
 }

@@ -3,6 +3,7 @@ package dev.memjcache;
 import dev.memjcache.event.EntryEventSink;
 import dev.memjcache.integration.SingleFlight;
 import dev.memjcache.processor.ProcessorEntry;
+import dev.memjcache.support.Counter;
 import java.util.Map;
 import java.util.Set;
 import javax.cache.processor.EntryProcessor;
@@ -30,10 +31,15 @@ final class InvokeOperations<K, V> {
 
   private final CacheContext<K, V> ctx;
   private final EntryOperations<K, V> single;
-  private final SingleFlight byKey = new SingleFlight();
+  private final SingleFlight byKey;
   private final PipelinedInvoke<K, V> pipelined;
 
-  InvokeOperations(CacheContext<K, V> ctx, EntryOperations<K, V> single) {
+  /**
+   * @param singleFlightWaits counts the calls that wait for another thread's call on their key
+   */
+  InvokeOperations(
+      CacheContext<K, V> ctx, EntryOperations<K, V> single, Counter singleFlightWaits) {
+    this.byKey = new SingleFlight(singleFlightWaits);
     this.ctx = ctx;
     this.single = single;
     this.pipelined = new PipelinedInvoke<>(ctx, this, byKey);

@@ -60,6 +60,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   private final BulkOperations<K, V> bulk;
   private final InvokeOperations<K, V> invoke;
   private final FailureHandler failures;
+  private final NodeCounters counters;
   private final MetadumpKeyEnumerator enumerator;
   private final Executor executor;
   private final Closeable onClose;
@@ -77,6 +78,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
       LoadLease lease,
       FailureHandler failures,
       TimestampMisses timestampMisses,
+      NodeCounters counters,
       MetadumpKeyEnumerator enumerator,
       Executor executor,
       List<Closeable> resources) {
@@ -88,6 +90,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
         new CacheContext<>(
             entries, expiry, events, loader, writer, lease, failures, timestampMisses);
     this.failures = failures;
+    this.counters = counters;
     this.enumerator = enumerator;
     this.executor = executor;
     List<Closeable> all = new ArrayList<>(resources);
@@ -95,7 +98,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     this.onClose = Resources.closingAll(all);
     this.single = new EntryOperations<>(ctx);
     this.bulk = new BulkOperations<>(ctx, single, enumerator);
-    this.invoke = new InvokeOperations<>(ctx, single);
+    this.invoke = new InvokeOperations<>(ctx, single, counters.singleFlightWaits);
     this.async =
         new MemcachedAsyncCache<>(
             this, ctx, single, invoke, executor, manager.asyncLimit(), manager.completions());
@@ -539,6 +542,49 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   /** Calls degraded so far under {@code failureMode=degrade}. */
   long degradedCount() {
     return failures.degradedCount();
+  }
+
+  /**
+   * Returns how many reads of this cache ({@code get}, {@code getAll}, {@code containsKey},
+   * iteration, the reads of {@code loadAll}) memcached could not serve and that {@code
+   * failureMode=degrade} answered as misses (DESIGN.md "Failures"); 0 with {@code
+   * failureMode=fail}.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long degradedReadCount() {
+    return counters.degradedReads.count();
+  }
+
+  /**
+   * Returns how many writes of this cache (every call other than the reads of {@link
+   * #degradedReadCount()}) memcached could not take and that {@code failureMode=degrade} dropped; 0
+   * with {@code failureMode=fail}.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long droppedWriteCount() {
+    return counters.droppedWrites.count();
+  }
+
+  /**
+   * Returns how many calls of this cache waited for another thread's read-through load (JSR-107
+   * 9.1) or entry processor (7.4) on the same key in this JVM.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long singleFlightWaitCount() {
+    return counters.singleFlightWaits.count();
+  }
+
+  /**
+   * Returns how many calls of this cache found another JVM's load lease ({@code
+   * cache.<name>.loadLeaseMillis}) and waited for its load, once per call; 0 without the option.
+   *
+   * @return the count since the cache was created in this JVM
+   */
+  public long loadLeaseWaitCount() {
+    return counters.loadLeaseWaits.count();
   }
 
   private <R> R run(String operation, Supplier<R> body, R fallback) {

@@ -48,6 +48,8 @@ import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.spi.CachingProvider;
 import net.spy.memcached.MemcachedNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CacheManager} over one set of memcached servers (JSR-107 chapter 5). It owns the
@@ -59,6 +61,8 @@ import net.spy.memcached.MemcachedNode;
  * {@link #destroyCache} never touch other caches' data; {@code close} deletes nothing at all.
  */
 public final class MemcachedCacheManager implements CacheManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MemcachedCacheManager.class);
 
   private final MemcachedCachingProvider provider;
   private final URI uri;
@@ -75,6 +79,9 @@ public final class MemcachedCacheManager implements CacheManager {
   private final AsyncLimit asyncLimit;
   private final StageCompletions completions;
   private final ConcurrentMap<String, MemcachedCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final NodeCounters counters = new NodeCounters();
+  private final CacheLifecycleListeners lifecycle = new CacheLifecycleListeners();
+  private final boolean mxBeanRegistered;
   private volatile boolean closed;
 
   /**
@@ -141,6 +148,24 @@ public final class MemcachedCacheManager implements CacheManager {
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
     this.asyncLimit = new AsyncLimit(settings.maxAsyncOperations());
     this.completions = StageCompletions.of(settings.asyncCompletion());
+    this.mxBeanRegistered = registerMXBean();
+  }
+
+  /** The server view in JMX; a refusal is logged, never a reason to fail the manager. */
+  private boolean registerMXBean() {
+    try {
+      boolean registered = MBeanRegistrar.registerCacheManager(uri, new ManagerMXBean(this));
+      if (!registered) {
+        LOG.info(
+            "JMX name {} is held by another CacheManager of the same URI; this one is not"
+                + " registered",
+            MBeanRegistrar.cacheManagerObjectName(uri));
+      }
+      return registered;
+    } catch (CacheException e) {
+      LOG.warn("CacheManager {}: its MXBean is not registered: {}", uri, e.getMessage());
+      return false;
+    }
   }
 
   /** The bound on the operations of this manager's asynchronous views in flight. */
@@ -168,6 +193,53 @@ public final class MemcachedCacheManager implements CacheManager {
     return down;
   }
 
+  /**
+   * Returns each memcached server of this manager with its state from node health (serving, marked
+   * down with its last failure and since when, or connecting), in the order of the {@code servers}
+   * option (docs/production.md "How to see it"). Answered from memory without any network call, so
+   * it returns at once even when a server hangs; also after {@link #close()}.
+   *
+   * @return a new immutable list, one element per server
+   */
+  public List<ServerStatus> servers() {
+    return ServerView.servers(store.health());
+  }
+
+  /**
+   * Returns the node metrics of this manager: servers marked down, timeouts and failures, degraded
+   * reads and dropped writes, refused classes, single-flight and load-lease waits, asynchronous
+   * operations in flight (docs/production.md "How to see it"). Counted in the provider since the
+   * manager opened, over its servers and all its caches, closed ones included; read from memory.
+   *
+   * @return a new snapshot
+   */
+  public NodeMetrics nodeMetrics() {
+    return ServerView.metrics(store.health(), counters, asyncLimit);
+  }
+
+  /**
+   * Registers {@code listener} for the caches this manager creates and closes from now on, and
+   * calls its {@link CacheLifecycleListener#cacheCreated} at once for each open cache: every
+   * listener hears of every cache exactly once, whenever it registers (for example a metrics binder
+   * registered after Hibernate created its regions).
+   *
+   * @param listener the listener; registering one twice makes it hear everything twice
+   * @throws NullPointerException when {@code listener} is null
+   */
+  public void addCacheLifecycleListener(CacheLifecycleListener listener) {
+    lifecycle.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Removes a listener registered with {@link #addCacheLifecycleListener}; unknown ones are
+   * ignored.
+   *
+   * @param listener the listener
+   */
+  public void removeCacheLifecycleListener(CacheLifecycleListener listener) {
+    lifecycle.remove(listener);
+  }
+
   /** Returns the parsed settings of this manager. */
   public MemJCacheSettings settings() {
     return settings;
@@ -192,6 +264,7 @@ public final class MemcachedCacheManager implements CacheManager {
       throw new CacheException("a cache named " + cacheName + " already exists in " + uri);
     }
     cache.start();
+    lifecycle.created(cache);
     return cache;
   }
 
@@ -213,6 +286,7 @@ public final class MemcachedCacheManager implements CacheManager {
   private <K, V> MemcachedCache<K, V> build(
       String cacheName, MutableConfiguration<K, V> configuration) {
     CacheDefaults defaults = settings.cacheDefaults(cacheName);
+    NodeCounters cacheCounters = counters.forCache();
     List<Closeable> resources = new ArrayList<>();
     ExpiryPolicy policy = configuration.getExpiryPolicyFactory().create();
     if (policy instanceof EternalExpiryPolicy && defaults.expiryPolicyFactory().isPresent()) {
@@ -246,7 +320,7 @@ public final class MemcachedCacheManager implements CacheManager {
             serializer,
             generations,
             expiry,
-            new ClassRefusals(cacheName),
+            new ClassRefusals(cacheName, cacheCounters.refusedClasses),
             dependents,
             settings.topology().keyIndex()
                 ? new KeyIndex(store, keys, generations::markDirty, executor)
@@ -275,12 +349,16 @@ public final class MemcachedCacheManager implements CacheManager {
             configuration,
             entries,
             expiry,
-            LoaderSupport.of(loader, configuration.isReadThrough()),
+            LoaderSupport.of(
+                loader, configuration.isReadThrough(), cacheCounters.singleFlightWaits),
             WriterSupport.of(writer, configuration.isWriteThrough()),
-            LoadLease.of(store, defaults.loadLeaseMillis().orElse(0L)),
-            new FailureHandler(settings.failureMode()),
+            LoadLease.of(
+                store, defaults.loadLeaseMillis().orElse(0L), cacheCounters.loadLeaseWaits),
+            new FailureHandler(
+                settings.failureMode(), cacheCounters.degradedReads, cacheCounters.droppedWrites),
             HibernateTimestamps.of(
                 cacheName, configuration.getKeyType(), configuration.getValueType(), dependents),
+            cacheCounters,
             enumerator,
             executor,
             resources);
@@ -425,6 +503,9 @@ public final class MemcachedCacheManager implements CacheManager {
     for (MemcachedCache<?, ?> cache : new ArrayList<>(caches.values())) {
       steps.add(cache::close);
     }
+    if (mxBeanRegistered) {
+      steps.add(() -> MBeanRegistrar.unregisterCacheManager(uri));
+    }
     steps.add(executor::shutdown);
     steps.add(completions::close);
     steps.add(store::close);
@@ -453,7 +534,9 @@ public final class MemcachedCacheManager implements CacheManager {
   }
 
   void release(MemcachedCache<?, ?> cache) {
-    caches.remove(cache.getName(), cache);
+    if (caches.remove(cache.getName(), cache)) {
+      lifecycle.closed(cache);
+    }
   }
 
   private void ensureOpen() {

@@ -71,6 +71,17 @@ public abstract class CacheTestSupport {
     return manager;
   }
 
+  /**
+   * The cache of that name through a new manager allowing {@code dev.memjcache}, with {@code
+   * Object} values: writes items a manager with a narrower {@code allowPackages} must refuse.
+   */
+  Cache<String, Object> allowingWriter(Cache<String, Object> cache) {
+    return newManager("")
+        .createCache(
+            cache.getName(),
+            new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+  }
+
   protected String uniqueCacheName() {
     return getClass().getSimpleName() + "-" + (++cacheCounter) + "-" + System.nanoTime();
   }

@@ -3,6 +3,7 @@ package dev.memjcache.integration;
 import dev.memjcache.store.MemcachedStore;
 import dev.memjcache.store.StoreFailureException;
 import dev.memjcache.store.StoreItem;
+import dev.memjcache.support.Counter;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.UUID;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public class LoadLease {
 
   /** The null object: no lease, the work runs at once. */
-  public static final LoadLease NONE = new LoadLease(null, 0);
+  public static final LoadLease NONE = new LoadLease(null, 0, new Counter());
 
   private static final Logger LOG = LoggerFactory.getLogger(LoadLease.class);
 
@@ -43,9 +44,11 @@ public class LoadLease {
   private final long leaseMillis;
   private final int exptimeSeconds;
   private final long pollMillis;
+  private final Counter waits;
 
-  private LoadLease(MemcachedStore store, long leaseMillis) {
+  private LoadLease(MemcachedStore store, long leaseMillis, Counter waits) {
     this.store = store;
+    this.waits = waits;
     this.leaseMillis = leaseMillis;
     this.exptimeSeconds = (int) Math.max(1, (leaseMillis + 999) / 1000);
     this.pollMillis = Math.max(5, Math.min(50, leaseMillis / 20));
@@ -54,14 +57,15 @@ public class LoadLease {
   /**
    * @param store the cache's memcached store
    * @param leaseMillis the lease time, ms; 0 for no lease
+   * @param waits counts the calls that found another JVM's lease and waited (once per call)
    * @return a lease, or {@link #NONE} when {@code leaseMillis} is 0
    * @throws IllegalArgumentException when {@code leaseMillis} is negative
    */
-  public static LoadLease of(MemcachedStore store, long leaseMillis) {
+  public static LoadLease of(MemcachedStore store, long leaseMillis, Counter waits) {
     if (leaseMillis < 0) {
       throw new IllegalArgumentException("a load lease cannot be negative: " + leaseMillis);
     }
-    return leaseMillis == 0 ? NONE : new LoadLease(store, leaseMillis);
+    return leaseMillis == 0 ? NONE : new LoadLease(store, leaseMillis, waits);
   }
 
   /** Whether a lease is taken at all (false for {@link #NONE}). */
@@ -92,6 +96,7 @@ public class LoadLease {
     }
     byte[] token = token();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+    boolean waited = false;
     while (true) {
       if (store.add(leaseKey, exptimeSeconds, 0, token)) {
         try {
@@ -108,6 +113,10 @@ public class LoadLease {
         LOG.debug(
             "load lease {} still held after {} ms; loading without it", leaseKey, leaseMillis);
         return work.get();
+      }
+      if (!waited) {
+        waited = true;
+        waits.increment();
       }
       try {
         Thread.sleep(Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(leftNanos) + 1));

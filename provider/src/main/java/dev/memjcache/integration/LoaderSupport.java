@@ -1,5 +1,6 @@
 package dev.memjcache.integration;
 
+import dev.memjcache.support.Counter;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,12 +41,14 @@ public class LoaderSupport<K, V> {
   /**
    * @param loader the configured loader, may be null
    * @param readThrough the configuration's read-through flag
+   * @param singleFlightWaits counts the loads that waited for another thread's load of their key
    */
   @SuppressWarnings("unchecked")
-  public static <K, V> LoaderSupport<K, V> of(CacheLoader<K, V> loader, boolean readThrough) {
+  public static <K, V> LoaderSupport<K, V> of(
+      CacheLoader<K, V> loader, boolean readThrough, Counter singleFlightWaits) {
     return loader == null
         ? (LoaderSupport<K, V>) NONE
-        : new LoaderSupport<>(loader, readThrough, new SingleFlight());
+        : new LoaderSupport<>(loader, readThrough, new SingleFlight(singleFlightWaits));
   }
 
   /** Returns the support read-through operations use: this, or a loader-less null object. */

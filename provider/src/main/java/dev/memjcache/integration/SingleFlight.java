@@ -1,5 +1,6 @@
 package dev.memjcache.integration;
 
+import dev.memjcache.support.Counter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -73,9 +74,21 @@ public class SingleFlight {
   private static final Map<Thread, Flight> WAITING = new ConcurrentHashMap<>();
 
   private final Map<Object, Flight> flights = new ConcurrentHashMap<>();
+  private final Counter waits;
 
-  /** Creates an empty single flight (one per cache and kind of work). */
-  public SingleFlight() {}
+  /** Creates an empty single flight (one per cache and kind of work) counting its waits alone. */
+  public SingleFlight() {
+    this(new Counter());
+  }
+
+  /**
+   * Creates an empty single flight (one per cache and kind of work).
+   *
+   * @param waits counts the calls that wait for another caller's work on their key
+   */
+  public SingleFlight(Counter waits) {
+    this.waits = waits;
+  }
 
   /**
    * Runs {@code work} once for the callers that want {@code key} at the same time.
@@ -248,7 +261,7 @@ public class SingleFlight {
    * @return true when it ended; false when the caller must run its own work at once (its own thread
    *     holds the key, waiting would close a cycle, or the wait timed out)
    */
-  private static boolean await(Flight running, Object key) {
+  private boolean await(Flight running, Object key) {
     Thread me = Thread.currentThread();
     if (running.owner == me) {
       return false;
@@ -261,6 +274,7 @@ public class SingleFlight {
       if (closesCycle(running, me)) {
         return false;
       }
+      waits.increment();
       if (running.done.await(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         return true;
       }

@@ -92,11 +92,11 @@ public class WriterSupport<K, V> {
   }
 
   /**
-   * {@code CacheWriter.writeAll}.
+   * {@code CacheWriter.writeAll}. Throws nothing: a failure is reported through the returned {@link
+   * BatchResult}.
    *
    * @param entries the entries to write
    * @return the keys that were written (all of them unless {@code failure} is set)
-   * @throws nothing: a failure is reported through the returned {@link BatchResult}
    */
   public BatchResult<K> writeAll(Map<? extends K, ? extends V> entries) {
     if (writer == null || entries.isEmpty()) {

@@ -35,6 +35,9 @@ public final class MBeanRegistrar {
 
   private static final String DOMAIN = "javax.cache";
 
+  /** The domain of MemJCache's own MXBeans (JSR-107's are under {@code javax.cache}). */
+  private static final String MANAGER_DOMAIN = "dev.memjcache";
+
   private MBeanRegistrar() {}
 
   /**
@@ -106,18 +109,7 @@ public final class MBeanRegistrar {
               + ", got "
               + mbean.getClass().getName());
     }
-    ObjectName name = objectName(type, cacheManagerUri, cacheName);
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    if (server.isRegistered(name)) {
-      return;
-    }
-    try {
-      server.registerMBean(mbean, name);
-    } catch (InstanceAlreadyExistsException e) {
-      // Another thread registered the same cache between the check and the call: still a no-op.
-    } catch (Exception e) {
-      throw new CacheException("Failed to register MXBean " + name + ": " + e, e);
-    }
+    registerAt(objectName(type, cacheManagerUri, cacheName), mbean);
   }
 
   /**
@@ -131,7 +123,75 @@ public final class MBeanRegistrar {
    * @throws CacheException naming the ObjectName if the MBeanServer refuses the unregistration
    */
   public static void unregister(MBeanType type, URI cacheManagerUri, String cacheName) {
-    ObjectName name = objectName(type, cacheManagerUri, cacheName);
+    unregisterAt(objectName(type, cacheManagerUri, cacheName));
+  }
+
+  /**
+   * Returns the ObjectName of a CacheManager's {@link MemcachedCacheManagerMXBean}: {@code
+   * dev.memjcache:type=CacheManager,uri=<the URI, quoted>}, the URI quoted by {@link
+   * ObjectName#quote} so that {@code , = : " * ?} and newlines in it keep the name valid and
+   * distinct, for example {@code
+   * dev.memjcache:type=CacheManager,uri="memcached://a:11211,b:11211?keyPrefix=x"}; {@link
+   * ObjectName#unquote} of the {@code uri} key gives the URI back.
+   *
+   * @param cacheManagerUri the CacheManager's URI ({@code CacheManager.getURI()})
+   * @return the name, never a pattern
+   * @throws NullPointerException if {@code cacheManagerUri} is null
+   */
+  public static ObjectName cacheManagerObjectName(URI cacheManagerUri) {
+    String name =
+        MANAGER_DOMAIN
+            + ":type=CacheManager,uri="
+            + ObjectName.quote(
+                Objects.requireNonNull(cacheManagerUri, "cacheManagerUri").toString());
+    try {
+      return new ObjectName(name);
+    } catch (MalformedObjectNameException e) {
+      throw new CacheException("Illegal JMX ObjectName " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Registers a CacheManager's MXBean under {@link #cacheManagerObjectName}. When a manager of the
+   * same URI (from another class loader) holds the name already, nothing changes and false is
+   * returned, so that only the registering manager unregisters it.
+   *
+   * @return true when this call registered {@code mbean}
+   * @throws NullPointerException if an argument is null
+   * @throws CacheException naming the ObjectName if the MBeanServer refuses the registration
+   */
+  public static boolean registerCacheManager(
+      URI cacheManagerUri, MemcachedCacheManagerMXBean mbean) {
+    return registerAt(cacheManagerObjectName(cacheManagerUri), Objects.requireNonNull(mbean));
+  }
+
+  /**
+   * Unregisters the MXBean under {@link #cacheManagerObjectName}; does nothing if none is.
+   *
+   * @throws CacheException naming the ObjectName if the MBeanServer refuses the unregistration
+   */
+  public static void unregisterCacheManager(URI cacheManagerUri) {
+    unregisterAt(cacheManagerObjectName(cacheManagerUri));
+  }
+
+  /** Registers {@code mbean} unless {@code name} is taken; true when this call registered it. */
+  private static boolean registerAt(ObjectName name, Object mbean) {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    if (server.isRegistered(name)) {
+      return false;
+    }
+    try {
+      server.registerMBean(mbean, name);
+      return true;
+    } catch (InstanceAlreadyExistsException e) {
+      // Another thread registered the same name between the check and the call: still a no-op.
+      return false;
+    } catch (Exception e) {
+      throw new CacheException("Failed to register MXBean " + name + ": " + e, e);
+    }
+  }
+
+  private static void unregisterAt(ObjectName name) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     if (!server.isRegistered(name)) {
       return;

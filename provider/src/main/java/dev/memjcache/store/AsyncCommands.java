@@ -409,7 +409,7 @@ public final class AsyncCommands {
       long timeout = store.timeoutMillis();
       op.cancel();
       // counted before the stage fails, so whatever the caller does next sees the server's health
-      store.health().failed(node, command + " timed out after " + timeout + " ms");
+      store.health().timedOut(node, command + " timed out after " + timeout + " ms");
       fail(
           StoreFailureException.of(
               command, key, NodeHealth.name(node), "timed out after " + timeout + " ms", null));

@@ -221,9 +221,11 @@ public final class MemcachedStore implements AutoCloseable {
 
   /**
    * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol)}, with the
-   * servers read from a discovery endpoint when {@code discovery} is {@linkplain
-   * Discovery#enabled() enabled}: the list it answers at start (then {@code servers} must be
-   * empty), followed every {@code pollMillis} without a restart (see {@link ClusterDiscovery}).
+   * servers read from a discovery endpoint when {@code topology} {@linkplain Topology#discovered()
+   * names one}: the list it answers at start (then {@code servers} must be empty), followed every
+   * {@link Topology#configPollMillis()} milliseconds without a restart (see {@link
+   * ClusterDiscovery}); behind a proxy ({@link Topology#proxy()}) no server is asked for its
+   * settings.
    *
    * @throws StoreFailureException also when the discovery endpoint cannot be read at start (the
    *     message says why)
@@ -507,7 +509,7 @@ public final class MemcachedStore implements AutoCloseable {
           "interrupted while waiting for memcached " + command + describe(key, node), e);
     } catch (TimeoutException e) {
       future.cancel(true);
-      health.failed(node, command + " timed out after " + timeoutMillis + " ms");
+      health.timedOut(node, command + " timed out after " + timeoutMillis + " ms");
       throw new StoreFailureException(
           "memcached "
               + command

@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import net.spy.memcached.MemcachedNode;
@@ -48,6 +49,7 @@ public final class NodeHealth implements AutoCloseable {
   private static final long TICK_MILLIS = 50;
 
   private final Map<MemcachedNode, State> states;
+  private volatile List<MemcachedNode> order;
   private final int failureLimit;
   private final long retryNanos;
   private final long probeTimeoutMillis;
@@ -63,7 +65,30 @@ public final class NodeHealth implements AutoCloseable {
     volatile int epoch;
     volatile String lastFailure = "";
     volatile long downSinceMillis;
+    final LongAdder timeouts = new LongAdder();
+    final LongAdder otherFailures = new LongAdder();
+    final LongAdder markedDown = new LongAdder();
   }
+
+  /**
+   * One server's health at one instant, from memory (no network call).
+   *
+   * @param node the server
+   * @param down whether it is marked down
+   * @param lastFailure the last failure counted against it, as text; empty when none
+   * @param downSinceMillis when it was marked down, epoch ms; 0 unless {@code down}
+   * @param timeouts its commands that timed out
+   * @param failures its commands that failed otherwise without an answer
+   * @param markedDownCount how many times it was marked down
+   */
+  public record Snapshot(
+      MemcachedNode node,
+      boolean down,
+      String lastFailure,
+      long downSinceMillis,
+      long timeouts,
+      long failures,
+      long markedDownCount) {}
 
   /**
    * Starts the probe thread (a daemon).
@@ -81,6 +106,7 @@ public final class NodeHealth implements AutoCloseable {
       long probeTimeoutMillis,
       Function<MemcachedNode, CompletableFuture<Boolean>> prober) {
     this.states = new ConcurrentHashMap<>(); // spymemcached's nodes compare by identity
+    this.order = List.copyOf(nodes);
     for (MemcachedNode node : nodes) {
       states.put(node, new State());
     }
@@ -134,13 +160,31 @@ public final class NodeHealth implements AutoCloseable {
   }
 
   /**
-   * Records a timeout or connection failure of a command on {@code node}; the {@code
-   * serverFailureLimit}-th in a row marks the server down.
+   * Records a command on {@code node} that timed out: counted as a timeout of the server, then as
+   * {@link #failed}.
+   *
+   * @param reason what timed out, for the log and the {@link NodeDownException} message
+   */
+  public void timedOut(MemcachedNode node, String reason) {
+    State state = state(node);
+    state.timeouts.increment();
+    markFailure(node, state, reason);
+  }
+
+  /**
+   * Records a connection failure of a command on {@code node} (lost or absent connection, cancelled
+   * command, I/O error); the {@code serverFailureLimit}-th failure or timeout in a row marks the
+   * server down.
    *
    * @param reason what failed, for the log and the {@link NodeDownException} message
    */
   public void failed(MemcachedNode node, String reason) {
     State state = state(node);
+    state.otherFailures.increment();
+    markFailure(node, state, reason);
+  }
+
+  private void markFailure(MemcachedNode node, State state, String reason) {
     if (state.down) {
       return;
     }
@@ -153,6 +197,7 @@ public final class NodeHealth implements AutoCloseable {
         state.downSinceMillis = System.currentTimeMillis();
         state.retryAtNanos = System.nanoTime() + retryNanos;
         state.down = true;
+        state.markedDown.increment();
       }
       LOG.warn(
           "memcached server {} marked down after {} consecutive failures (last: {}); its keys"
@@ -188,6 +233,7 @@ public final class NodeHealth implements AutoCloseable {
       state(node);
     }
     states.keySet().retainAll(nodes);
+    order = List.copyOf(nodes);
   }
 
   /** A server's state; one that joined between a list change and {@link #track} starts up. */
@@ -206,6 +252,31 @@ public final class NodeHealth implements AutoCloseable {
           }
         });
     return down;
+  }
+
+  /**
+   * Returns every server's health now, in the order of the current node list; read from memory, so
+   * it answers at once whatever the servers do.
+   *
+   * @return a new list
+   */
+  public List<Snapshot> snapshot() {
+    List<MemcachedNode> nodes = order;
+    List<Snapshot> out = new ArrayList<>(nodes.size());
+    for (MemcachedNode node : nodes) {
+      State state = state(node);
+      boolean down = state.down;
+      out.add(
+          new Snapshot(
+              node,
+              down,
+              state.lastFailure,
+              down ? state.downSinceMillis : 0,
+              state.timeouts.sum(),
+              state.otherFailures.sum(),
+              state.markedDown.sum()));
+    }
+    return out;
   }
 
   /** Calls {@code listener} (on the probe thread) each time a server comes back up. */

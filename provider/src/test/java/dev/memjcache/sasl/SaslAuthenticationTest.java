@@ -233,9 +233,11 @@ class SaslAuthenticationTest {
     List<String> mbeanValues = new ArrayList<>();
     MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
     int cacheMBeans = 0;
+    int managerMBeans = 0;
     for (ObjectName name : mbeans.queryNames(null, null)) {
       mbeanValues.add(name.toString());
       cacheMBeans += name.getDomain().equals("javax.cache") ? 1 : 0;
+      managerMBeans += name.getDomain().equals("dev.memjcache") ? 1 : 0;
       for (MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
         try {
           Object value = mbeans.getAttribute(name, attribute.getName());
@@ -247,6 +249,7 @@ class SaslAuthenticationTest {
       }
     }
     assertTrue(cacheMBeans >= 2, "the cache's configuration and statistics MBeans were scanned");
+    assertTrue(managerMBeans >= 1, "the CacheManager MXBean (servers, node metrics) was scanned");
     String log = LOG.toString(StandardCharsets.UTF_8);
     assertTrue(
         log.contains("Authenticated to") || log.contains("SASL"),

@@ -11,21 +11,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.cache.configuration.MutableConfiguration;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Spring Boot's cache abstraction on MemJCache ({@code spring.cache.type=jcache}, see {@code
- * application.properties}): {@code @Cacheable}, {@code @CachePut}, {@code @CacheEvict} (also {@code
- * allEntries}), {@code sync = true}, and the actuator's cache metrics.
+ * Spring Boot's cache abstraction on MemJCache through {@code memjcache-spring-boot-starter}
+ * ({@code spring.cache.type=jcache}, see {@code application.properties}): {@code @Cacheable},
+ * {@code @CachePut}, {@code @CacheEvict} (also {@code allEntries}), {@code sync = true}, the
+ * actuator's cache metrics and MemJCache's health.
  *
- * <p>MemJCache gets two settings only, in the system property {@code memjcache.servers}: the server
- * list and the application's model package, e.g. {@code
- * memcached://10.0.0.5:11211,10.0.0.6:11211?allowPackages=dev.memjcache.examples.spring.model}.
- * Without it, {@link #main} starts a private memcached on a free loopback port and stops it at the
- * end.
+ * <p>MemJCache gets two settings only, as Spring Boot properties: {@code memjcache.allow-packages}
+ * (the application's model package, in {@code application.properties}) and {@code
+ * memjcache.servers} (e.g. {@code -Dmemjcache.servers=10.0.0.5:11211,10.0.0.6:11211} or {@code
+ * MEMJCACHE_SERVERS}). Without servers, {@link #main} starts a private memcached on a free loopback
+ * port and stops it at the end.
  */
 @SpringBootApplication
 @EnableCaching
@@ -55,13 +57,15 @@ public class SpringBootExample {
     if (System.getProperty("memjcache.servers") == null
         && System.getenv("MEMJCACHE_SERVERS") == null) {
       privateServer = MemcachedProcess.start();
-      System.setProperty(
-          "memjcache.servers", privateServer.uri() + "?allowPackages=" + MODEL_PACKAGE);
+      System.setProperty("memjcache.servers", privateServer.address());
       System.out.println("started a private memcached at " + privateServer.address());
     }
     try (ConfigurableApplicationContext context =
         SpringApplication.run(SpringBootExample.class, args)) {
       demo(context.getBean(BookService.class), context.getBean(MeterRegistry.class));
+      System.out.println(
+          "MemJCache health: "
+              + context.getBean("memjcacheHealthContributor", HealthIndicator.class).health());
     } finally {
       if (privateServer != null) {
         privateServer.close();

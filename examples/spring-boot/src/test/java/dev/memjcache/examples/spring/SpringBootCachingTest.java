@@ -24,21 +24,23 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The example application on a real memcached, configured with the server list and the model
- * package only ({@code -Dmemjcache.servers=memcached://host:port?allowPackages=<model package>}).
+ * The example application on a real memcached, configured with the server list ({@code
+ * memjcache.servers}) and the model package ({@code memjcache.allow-packages} in {@code
+ * application.properties}) only, through the starter.
  */
 @SpringBootTest(classes = SpringBootExample.class)
 class SpringBootCachingTest extends ExampleTestSupport {
 
   static final MemcachedProcess MEMCACHED = MemcachedProcess.start();
-  static final String SERVERS =
-      MEMCACHED.uri() + "?allowPackages=" + SpringBootExample.MODEL_PACKAGE;
+  static final String SERVERS = MEMCACHED.address();
 
-  static {
-    // the only MemJCache setting; read when Spring Boot creates the default CacheManager
-    System.setProperty("memjcache.servers", SERVERS);
+  @DynamicPropertySource
+  static void servers(DynamicPropertyRegistry registry) {
+    registry.add("memjcache.servers", () -> SERVERS);
   }
 
   @AfterAll
