@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memjcache.MemcachedCacheManager;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedCluster;
 import dev.memjcache.testkit.MemcachedProcess;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -82,6 +84,12 @@ class ClusterDiscoveryTest {
           assertTrue(
               itemsOn(cache, third) >= moved.size(),
               "the third server does not hold the moved keys");
+          assertEquals(
+              Stream.of(cluster.node(0).port(), cluster.node(1).port(), third.port())
+                  .sorted()
+                  .toList(),
+              serverViewPorts(cache),
+              "the server view lists the joined server");
 
           // 3 -> 2 servers: the first leaves
           MemcachedProcess first = cluster.node(0);
@@ -107,6 +115,10 @@ class ClusterDiscoveryTest {
           }
           assertShare(movedAgain.size(), 3, "leaving");
           assertUnmovedKept(cache, all, movedAgain);
+          assertEquals(
+              Stream.of(cluster.node(1).port(), third.port()).sorted().toList(),
+              serverViewPorts(cache),
+              "the server view forgets the server that left");
         });
   }
 
@@ -201,6 +213,14 @@ class ClusterDiscoveryTest {
         manager.close();
       }
     }
+  }
+
+  /** The ports of {@link MemcachedCacheManager#servers()}, sorted. */
+  private static List<Integer> serverViewPorts(Cache<String, String> cache) {
+    return cache.getCacheManager().unwrap(MemcachedCacheManager.class).servers().stream()
+        .map(s -> Integer.parseInt(s.getAddress().substring(s.getAddress().lastIndexOf(':') + 1)))
+        .sorted()
+        .toList();
   }
 
   private static Cache<String, String> stringCache(CacheManager manager, String name) {
