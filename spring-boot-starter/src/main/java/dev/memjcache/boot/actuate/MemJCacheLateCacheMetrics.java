@@ -3,6 +3,7 @@ package dev.memjcache.boot.actuate;
 import dev.memjcache.CacheLifecycleListener;
 import dev.memjcache.MemcachedCache;
 import dev.memjcache.MemcachedCacheManager;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -31,11 +32,16 @@ import org.springframework.cache.jcache.JCacheCacheManager;
  * CacheMeterBinderProvider}s, with Spring Boot's tags ({@code cache}, {@code name}, {@code
  * cache.manager}), so a cache Spring Boot bound at start-up keeps its one set of meters. The meters
  * of a cache that is closed or destroyed are removed. Hit and miss counts need the cache's
- * statistics on ({@code memjcache.caches[<name-or-pattern>].statistics=true}).
+ * statistics on ({@code memjcache.caches[<name-or-pattern>].statistics=true}). Each of these caches
+ * also gets the counter {@value #TIMESTAMP_MISSES} ({@link MemcachedCache#timestampMissCount()}:
+ * how often an evicted or lost Hibernate timestamp forced query results stale), with the same tags.
  */
 public final class MemJCacheLateCacheMetrics implements SmartInitializingSingleton, DisposableBean {
 
   private static final String CACHE_MANAGER_SUFFIX = "cachemanager";
+
+  /** The counter of {@link MemcachedCache#timestampMissCount()} per cache. */
+  public static final String TIMESTAMP_MISSES = "memjcache.cache.timestamp.misses";
 
   private final ListableBeanFactory beans;
   private final ObjectProvider<CacheMetricsRegistrar> registrars;
@@ -120,6 +126,12 @@ public final class MemJCacheLateCacheMetrics implements SmartInitializingSinglet
       if (springCache != null) {
         registrar.bindCacheToRegistry(springCache, managerTag);
       }
+      FunctionCounter.builder(TIMESTAMP_MISSES, cache, MemcachedCache::timestampMissCount)
+          .description(
+              "misses in Hibernate's update-timestamps region answered with the current time, so"
+                  + " that older query results are stale (0 in every other cache)")
+          .tags("cache", cache.getName(), managerTag.getKey(), managerTag.getValue())
+          .register(registry);
     }
 
     @Override

@@ -170,5 +170,11 @@ class StarterApplicationTest {
     assertFalse(gets.path("measurements").isMissingNode(), gets.toString());
     JsonNode region = get("/actuator/metrics/cache.gets?tag=cache:" + Book.class.getName());
     assertFalse(region.path("measurements").isMissingNode(), "Hibernate's region: " + region);
+    JsonNode misses =
+        get("/actuator/metrics/memjcache.cache.timestamp.misses?tag=cache:created-later");
+    assertEquals(
+        0.0,
+        misses.path("measurements").get(0).path("value").asDouble(-1),
+        "no timestamps region: " + misses);
   }
 }
