@@ -98,6 +98,7 @@ public final class MemcachedCacheManager implements CacheManager {
     this.properties = properties;
     this.settings = settings;
     MemJCacheSettings.ServerHealth health = settings.serverHealth();
+    ServerSockets sockets = ServerSockets.of(settings.tls(), classLoader);
     this.store =
         MemcachedStore.connect(
             settings.servers(),
@@ -108,7 +109,8 @@ public final class MemcachedCacheManager implements CacheManager {
                 settings.keyPrefix(),
                 health.failureLimit(),
                 health.retryMillis(),
-                health.reconnectDelaySeconds()));
+                health.reconnectDelaySeconds()),
+            sockets);
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
@@ -120,7 +122,7 @@ public final class MemcachedCacheManager implements CacheManager {
                     + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
                     + " closes ASCII connections, so they are unavailable with the username option")
             : new MetadumpKeyEnumerator(
-                ServerSockets.PLAIN,
+                sockets,
                 resolved,
                 (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));

@@ -69,6 +69,30 @@ public final class MemJCacheSettings {
   /** Option name of {@link #asyncCompletion()}. */
   public static final String ASYNC_COMPLETION = "asyncCompletion";
 
+  /** Option name of {@link TlsSettings#enabled()}. */
+  public static final String TLS = "tls";
+
+  /** Option name of {@link TlsSettings#trustStore()}. */
+  public static final String TRUST_STORE = "trustStore";
+
+  /** Option name of {@link TlsSettings#trustStoreType()}. */
+  public static final String TRUST_STORE_TYPE = "trustStoreType";
+
+  /** Option name of {@link TlsSettings#trustStorePassword()}; never allowed in a URI. */
+  public static final String TRUST_STORE_PASSWORD = "trustStorePassword";
+
+  /** Option name of {@link TlsSettings#keyStore()}. */
+  public static final String KEY_STORE = "keyStore";
+
+  /** Option name of {@link TlsSettings#keyStoreType()}. */
+  public static final String KEY_STORE_TYPE = "keyStoreType";
+
+  /** Option name of {@link TlsSettings#keyStorePassword()}; never allowed in a URI. */
+  public static final String KEY_STORE_PASSWORD = "keyStorePassword";
+
+  /** Option name of {@link TlsSettings#hostname()}. */
+  public static final String TLS_HOSTNAME = "tlsHostname";
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -114,6 +138,7 @@ public final class MemJCacheSettings {
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
+  private final TlsSettings tls;
 
   /**
    * How failing memcached servers are detected and brought back (docs/production.md), after
@@ -152,7 +177,9 @@ public final class MemJCacheSettings {
       Credentials credentials,
       ServerHealth serverHealth,
       int maxAsyncOperations,
-      AsyncCompletion asyncCompletion) {
+      AsyncCompletion asyncCompletion,
+      TlsSettings tls) {
+    this.tls = Objects.requireNonNull(tls);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
     this.credentials = Objects.requireNonNull(credentials);
@@ -199,6 +226,16 @@ public final class MemJCacheSettings {
    */
   public AsyncCompletion asyncCompletion() {
     return asyncCompletion;
+  }
+
+  /**
+   * The transport: plain TCP ({@link TlsSettings#NONE}) or TLS, options {@code tls}, {@code
+   * trustStore}, ... ({@link TlsSettings}).
+   *
+   * @return the TLS settings, never null
+   */
+  public TlsSettings tls() {
+    return tls;
   }
 
   /**
@@ -347,8 +384,9 @@ public final class MemJCacheSettings {
    * this class with its default when not given (durations as plain milliseconds, {@code
    * failureMode} in lower case, {@code allowPackages} comma separated, possibly empty), {@code
    * username} when set (never the password: settings with credentials parse back only with the
-   * password added), and the {@code cache.<name>.*} options. Written to a properties file, the
-   * result parses back to equal settings.
+   * password added), {@code tls} and the other TLS options that are set (never a store password),
+   * and the {@code cache.<name>.*} options. Written to a properties file, the result parses back to
+   * equal settings.
    *
    * @return a new, mutable Properties on each call
    */
@@ -372,6 +410,7 @@ public final class MemJCacheSettings {
     p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
     p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
     p.setProperty(ASYNC_COMPLETION, asyncCompletion.optionValue());
+    tls.addTo(p);
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
   }
@@ -391,7 +430,8 @@ public final class MemJCacheSettings {
         && credentials.equals(s.credentials)
         && serverHealth.equals(s.serverHealth)
         && maxAsyncOperations == s.maxAsyncOperations
-        && asyncCompletion == s.asyncCompletion;
+        && asyncCompletion == s.asyncCompletion
+        && tls.equals(s.tls);
   }
 
   @Override
@@ -408,7 +448,8 @@ public final class MemJCacheSettings {
         cacheDefaults,
         serverHealth,
         maxAsyncOperations,
-        asyncCompletion);
+        asyncCompletion,
+        tls);
   }
 
   /**
@@ -422,8 +463,8 @@ public final class MemJCacheSettings {
   }
 
   /**
-   * All effective options, in the form of {@link #asProperties()}; a configured password shows as
-   * {@code password=(hidden)}.
+   * All effective options, in the form of {@link #asProperties()}; a configured password (SASL or a
+   * store's) shows as {@code <option>=(hidden)}.
    */
   @Override
   public String toString() {
@@ -431,6 +472,7 @@ public final class MemJCacheSettings {
     if (credentials.isPresent()) {
       shown.put(PASSWORD, "(hidden)");
     }
+    tls.hidePasswords(shown);
     return "MemJCacheSettings" + shown;
   }
 }

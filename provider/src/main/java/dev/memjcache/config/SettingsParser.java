@@ -7,6 +7,9 @@ import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
+import static dev.memjcache.config.MemJCacheSettings.KEY_STORE;
+import static dev.memjcache.config.MemJCacheSettings.KEY_STORE_PASSWORD;
+import static dev.memjcache.config.MemJCacheSettings.KEY_STORE_TYPE;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
@@ -14,6 +17,11 @@ import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_RETRY_MILLIS;
+import static dev.memjcache.config.MemJCacheSettings.TLS;
+import static dev.memjcache.config.MemJCacheSettings.TLS_HOSTNAME;
+import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE;
+import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE_PASSWORD;
+import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE_TYPE;
 import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
 import java.net.InetSocketAddress;
@@ -43,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, {@code username} and
  * {@code password} (SASL, see {@link Credentials}; never in a {@code memcached://} URI), {@code
  * serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds},
- * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), and the per-cache
+ * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), the TLS options
+ * ({@link TlsSettings}; their passwords, like {@code password}, never in a URI), and the per-cache
  * {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link
  * CacheDefaults}. A properties file also holds {@code servers}.
  */
@@ -64,7 +73,7 @@ public final class SettingsParser {
   private static final Set<URI> IDENTITY_URIS_LOGGED = ConcurrentHashMap.newKeySet();
 
   private static final int MAX_IDENTITY_URIS_LOGGED = 1000;
-  private static final List<String> OPTIONS =
+  private static final List<String> CORE_OPTIONS =
       List.of(
           OPERATION_TIMEOUT_MILLIS,
           CONNECT_TIMEOUT_MILLIS,
@@ -80,6 +89,7 @@ public final class SettingsParser {
           RECONNECT_DELAY_SECONDS,
           MAX_ASYNC_OPERATIONS,
           ASYNC_COMPLETION);
+  private static final List<String> OPTIONS = concat(CORE_OPTIONS, TlsOptions.NAMES);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -96,6 +106,12 @@ public final class SettingsParser {
           "\\s*(\\[[^\\]]*\\]|[^:,\\[\\]/?#]+)(:\\d*)?\\s*(,\\s*(\\[[^\\]]*\\]|[^:,\\[\\]/?#]+)(:\\d*)?\\s*)*");
 
   private SettingsParser() {}
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
 
   /**
    * The provider's default URI ({@code CachingProvider.getDefaultURI()}, JSR-107 section 11.2): the
@@ -299,7 +315,8 @@ public final class SettingsParser {
     return location == null ? OptionLocation.properties() : location;
   }
 
-  private record Value(String text, String source) {}
+  /** One option's text and where it came from (for messages). */
+  record Value(String text, String source) {}
 
   private record CacheKey(String cacheName, String option) {}
 
@@ -458,6 +475,14 @@ public final class SettingsParser {
       String source = e.getValue().source();
       switch (key) {
         case SERVERS, USERNAME, PASSWORD -> {}
+        case TLS,
+            TRUST_STORE,
+            TRUST_STORE_TYPE,
+            TRUST_STORE_PASSWORD,
+            KEY_STORE,
+            KEY_STORE_TYPE,
+            KEY_STORE_PASSWORD,
+            TLS_HOSTNAME -> {} // TlsOptions
         case OPERATION_TIMEOUT_MILLIS ->
             operationTimeout = OptionValues.millis(key, text, source, 1);
         case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);
@@ -507,7 +532,8 @@ public final class SettingsParser {
         credentials(username, password),
         new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay),
         maxAsync,
-        asyncCompletion);
+        asyncCompletion,
+        TlsOptions.parse(values));
   }
 
   /** Both options or neither; messages name where each came from, never the password. */

@@ -141,8 +141,34 @@ public final class MemcachedStore implements AutoCloseable {
       long connectTimeoutMillis,
       Credentials credentials,
       ClusterOptions cluster) {
+    return connect(
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        credentials,
+        cluster,
+        ServerSockets.PLAIN);
+  }
+
+  /**
+   * {@link #connect(List, long, long, Credentials, ClusterOptions)} over the transport {@code
+   * sockets} describes: for {@link TlsSockets} the client speaks TLS with the same context and
+   * host-name rule, after one TLS handshake with every reachable server.
+   *
+   * @param sockets the CacheManager's transport ({@link ServerSockets#of})
+   * @throws javax.cache.CacheException also when a TLS handshake fails: the message says whether
+   *     the server speaks clear text, its certificate is untrusted or names another host, or it
+   *     demands or refuses a client certificate
+   */
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers,
+      long operationTimeoutMillis,
+      long connectTimeoutMillis,
+      Credentials credentials,
+      ClusterOptions cluster,
+      ServerSockets sockets) {
     return StoreConnector.connect(
-        servers, operationTimeoutMillis, connectTimeoutMillis, credentials, cluster);
+        servers, operationTimeoutMillis, connectTimeoutMillis, credentials, cluster, sockets);
   }
 
   /**

@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLContext;
@@ -34,8 +35,17 @@ final class RoutingConnectionFactory implements ConnectionFactory {
 
   private final ConnectionFactory built;
 
+  /** Per-server factories for their nodes (TLS host names, {@link TlsSockets#nodeFactories}). */
+  private final Map<InetSocketAddress, ConnectionFactory> nodeFactories;
+
   RoutingConnectionFactory(ConnectionFactory built) {
+    this(built, Map.of());
+  }
+
+  RoutingConnectionFactory(
+      ConnectionFactory built, Map<InetSocketAddress, ConnectionFactory> nodeFactories) {
     this.built = built;
+    this.nodeFactories = Map.copyOf(nodeFactories);
   }
 
   @Override
@@ -56,7 +66,12 @@ final class RoutingConnectionFactory implements ConnectionFactory {
 
   @Override
   public MemcachedNode createMemcachedNode(SocketAddress sa, SocketChannel c, int bufSize) {
-    return built.createMemcachedNode(sa, c, bufSize);
+    ConnectionFactory factory = built;
+    if (sa instanceof InetSocketAddress a && a.getAddress() != null) {
+      factory =
+          nodeFactories.getOrDefault(new InetSocketAddress(a.getAddress(), a.getPort()), built);
+    }
+    return factory.createMemcachedNode(sa, c, bufSize);
   }
 
   @Override

@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import net.spy.memcached.ClientMode;
+import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a {@link MemcachedStore}: the spymemcached client (binary protocol, Ketama over {@link
- * EntryKeyHash}, SASL PLAIN when credentials are given), the wait for its connections, and the
- * servers' item size limit from {@code stats settings}.
+ * EntryKeyHash}, SASL PLAIN when credentials are given, TLS over {@link TlsSockets}), the wait for
+ * its connections, and the servers' item size limit from {@code stats settings}.
  */
 final class StoreConnector {
 
@@ -30,15 +32,16 @@ final class StoreConnector {
   private StoreConnector() {}
 
   /**
-   * See {@link MemcachedStore#connect(List, long, long, Credentials,
-   * MemcachedStore.ClusterOptions)}.
+   * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
+   * ServerSockets)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
       long operationTimeoutMillis,
       long connectTimeoutMillis,
       Credentials credentials,
-      MemcachedStore.ClusterOptions cluster) {
+      MemcachedStore.ClusterOptions cluster,
+      ServerSockets sockets) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(
@@ -46,36 +49,28 @@ final class StoreConnector {
               ? new InetSocketAddress(server.getHostString(), server.getPort())
               : server);
     }
-    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
+    if (sockets instanceof TlsSockets tls) {
+      TlsHandshakeCheck.verify(
+          tls, resolved, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+    }
     if (credentials.isPresent()) {
       SaslPlainCheck.verify(
-          ServerSockets.PLAIN,
-          resolved,
-          credentials,
-          (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
-      factory.setAuthDescriptor(
-          new AuthDescriptor(
-              new String[] {"PLAIN"},
-              new PlainCallbackHandler(credentials.username(), credentials.password())));
+          sockets, resolved, credentials, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
     }
     EntryKeyHash keyHash = new EntryKeyHash(cluster.keyPrefix());
+    Supplier<ConnectionFactoryBuilder> builders =
+        () -> builder(credentials, keyHash, operationTimeoutMillis, cluster);
+    ConnectionFactoryBuilder factory = builders.get();
+    Map<InetSocketAddress, ConnectionFactory> nodeFactories = Map.of();
+    if (sockets instanceof TlsSockets tls) {
+      tls.configure(factory, resolved.get(0));
+      nodeFactories = tls.nodeFactories(resolved, builders);
+    }
     LocatingClient client;
     try {
       client =
           new LocatingClient(
-              new RoutingConnectionFactory(
-                  factory
-                      .setClientMode(ClientMode.Static)
-                      .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
-                      .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                      .setHashAlg(keyHash)
-                      .setFailureMode(FailureMode.Cancel)
-                      .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
-                      .setOpTimeout(operationTimeoutMillis)
-                      .setOpQueueMaxBlockTime(operationTimeoutMillis)
-                      .setDaemon(true)
-                      .build()),
-              resolved);
+              new RoutingConnectionFactory(factory.build(), nodeFactories), resolved);
     } catch (Exception e) {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
@@ -91,7 +86,7 @@ final class StoreConnector {
       }
       try {
         SaslPlainCheck.verifyNoneRequired(
-            ServerSockets.PLAIN, silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+            sockets, silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
       } catch (RuntimeException e) {
         client.shutdown(0, TimeUnit.MILLISECONDS);
         throw e;
@@ -99,6 +94,31 @@ final class StoreConnector {
     }
     return new MemcachedStore(
         client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+  }
+
+  /** A builder with the client's settings (a new one per call: a builder's factory reads it). */
+  private static ConnectionFactoryBuilder builder(
+      Credentials credentials,
+      EntryKeyHash keyHash,
+      long operationTimeoutMillis,
+      MemcachedStore.ClusterOptions cluster) {
+    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
+    if (credentials.isPresent()) {
+      factory.setAuthDescriptor(
+          new AuthDescriptor(
+              new String[] {"PLAIN"},
+              new PlainCallbackHandler(credentials.username(), credentials.password())));
+    }
+    return factory
+        .setClientMode(ClientMode.Static)
+        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+        .setHashAlg(keyHash)
+        .setFailureMode(FailureMode.Cancel)
+        .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
+        .setOpTimeout(operationTimeoutMillis)
+        .setOpQueueMaxBlockTime(operationTimeoutMillis)
+        .setDaemon(true);
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {

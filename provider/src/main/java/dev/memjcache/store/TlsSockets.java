@@ -1,0 +1,160 @@
+package dev.memjcache.store;
+
+import dev.memjcache.config.TlsSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import net.spy.memcached.ConnectionFactory;
+import net.spy.memcached.ConnectionFactoryBuilder;
+
+/**
+ * {@link ServerSockets} over TLS, for memcached started with {@code -Z} (memcached's {@code
+ * tls.txt}): an {@link SSLSocket} from the CacheManager's {@link SSLContext}, with host-name
+ * verification ({@code SSLParameters.setEndpointIdentificationAlgorithm("HTTPS")}, RFC 2818) and
+ * SNI. Each server is verified against {@code tlsHostname} when it is set, else against its own
+ * host (or IP address) as written in the server list. The same context and names configure
+ * spymemcached's connections ({@link #configure}), so MemJCache's own sockets and the client's
+ * trust the same servers. Thread-safe.
+ */
+public final class TlsSockets implements ServerSockets {
+
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
+
+  private final SSLContext context;
+  private final TlsContexts.ClientCertificates clientCertificates;
+  private final String hostname;
+  private final String keyStore;
+
+  private TlsSockets(TlsContexts.Built built, TlsSettings tls) {
+    this.context = built.context();
+    this.clientCertificates = built.clientCertificates();
+    this.hostname = tls.hostname().orElse(null);
+    this.keyStore = tls.keyStore().orElse(null);
+  }
+
+  /**
+   * Reads the trust store (and the key store, for mutual TLS) and builds the context.
+   *
+   * @param tls the TLS settings; {@link TlsSettings#enabled()} must be true
+   * @param classLoader resolves {@code classpath:} store locations; null for this library's
+   * @return the sockets
+   * @throws javax.cache.CacheException when a store cannot be found or read (the message names the
+   *     option and the location, never a password)
+   * @throws IllegalArgumentException when {@code tls} is not enabled
+   */
+  public static TlsSockets create(TlsSettings tls, ClassLoader classLoader) {
+    if (!tls.enabled()) {
+      throw new IllegalArgumentException("TLS is not enabled in " + tls);
+    }
+    return new TlsSockets(TlsContexts.build(tls, classLoader), tls);
+  }
+
+  /**
+   * The name {@code server}'s certificate is verified against: {@code tlsHostname}, else the host
+   * string of the server list.
+   */
+  String nameFor(InetSocketAddress server) {
+    return hostname != null ? hostname : server.getHostString();
+  }
+
+  /** The configured client key store's location, or null. */
+  String keyStore() {
+    return keyStore;
+  }
+
+  /** Whether the server of {@code socket} asked for a client certificate during its handshake. */
+  boolean clientCertificateRequested(Socket socket) {
+    return clientCertificates.requested(socket);
+  }
+
+  /**
+   * Opens a TCP connection and completes the TLS handshake on it.
+   *
+   * @throws TlsFailureException for a handshake that failed for a reason the user can act on
+   *     (plain-text server, untrusted certificate, wrong host name, client certificate); its
+   *     message says which
+   * @throws IOException when the server cannot be reached or does not answer in time
+   */
+  @Override
+  public Socket open(InetSocketAddress server, int timeoutMillis) throws IOException {
+    Socket tcp = PLAIN.open(server, timeoutMillis);
+    String name = nameFor(server);
+    SSLSocket socket;
+    try {
+      socket =
+          (SSLSocket) context.getSocketFactory().createSocket(tcp, name, server.getPort(), true);
+    } catch (IOException | RuntimeException e) {
+      tcp.close();
+      throw e;
+    }
+    try {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      if (!IP_LITERAL.matcher(name).matches()) {
+        parameters.setServerNames(List.of(new SNIHostName(name)));
+      }
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw TlsFailureException.ofHandshake(server, name, keyStore, e);
+    } catch (RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Sets spymemcached's TLS: this context, and host-name verification against the name {@link
+   * #open} uses for {@code server}.
+   *
+   * @param builder the builder of the client's connection factory
+   * @param server the server whose name the factory verifies
+   * @return {@code builder}
+   */
+  ConnectionFactoryBuilder configure(ConnectionFactoryBuilder builder, InetSocketAddress server) {
+    return builder
+        .setSSLContext(context)
+        .setSkipTlsHostnameVerification(false)
+        .setHostnameForTlsVerification(nameFor(server));
+  }
+
+  /**
+   * The fork verifies every node against the one name of its factory. Without {@code tlsHostname}
+   * each server has its own, so each gets a factory of its own for its node (keyed by resolved
+   * address and port, as spymemcached hands the node's address to {@code createMemcachedNode}).
+   *
+   * @param servers the resolved servers
+   * @param builders new builders with the client's settings
+   * @return the factories, empty when {@code tlsHostname} names every server
+   */
+  Map<InetSocketAddress, ConnectionFactory> nodeFactories(
+      List<InetSocketAddress> servers, Supplier<ConnectionFactoryBuilder> builders) {
+    Map<InetSocketAddress, ConnectionFactory> factories = new HashMap<>();
+    if (hostname == null) {
+      for (InetSocketAddress server : servers) {
+        if (server.getAddress() != null) {
+          factories.put(
+              new InetSocketAddress(server.getAddress(), server.getPort()),
+              configure(builders.get(), server).build());
+        }
+      }
+    }
+    return factories;
+  }
+
+  @Override
+  public String toString() {
+    return "TlsSockets[" + (hostname == null ? "each server's own name" : hostname) + "]";
+  }
+}
