@@ -26,10 +26,12 @@ import net.spy.memcached.ops.Operation;
 import net.spy.memcached.transcoders.Transcoder;
 
 /**
- * The connection factory {@code ConnectionFactoryBuilder} built, with one change: the connection
- * routes through a {@link MemoizingLocator}. {@code ConnectionFactoryBuilder} offers no hook for a
- * locator of one's own, so this factory delegates every setting and builds the connection itself
- * with {@code this} as its factory, as {@code DefaultConnectionFactory.createConnection} does.
+ * The connection factory {@code ConnectionFactoryBuilder} built, with two changes: the connection
+ * routes through a {@link MemoizingLocator}, and over TLS each node is a {@link TlsRecordNode}
+ * (with the factory of its server's TLS host name, {@link TlsSockets#nodeFactories}). {@code
+ * ConnectionFactoryBuilder} offers no hook for a locator of one's own, so this factory delegates
+ * every setting and builds the connection itself with {@code this} as its factory, as {@code
+ * DefaultConnectionFactory.createConnection} does.
  */
 final class RoutingConnectionFactory implements ConnectionFactory {
 
@@ -71,7 +73,8 @@ final class RoutingConnectionFactory implements ConnectionFactory {
       factory =
           nodeFactories.getOrDefault(new InetSocketAddress(a.getAddress(), a.getPort()), built);
     }
-    return factory.createMemcachedNode(sa, c, bufSize);
+    MemcachedNode node = factory.createMemcachedNode(sa, c, bufSize);
+    return getSSLContext() == null ? node : new TlsRecordNode(node);
   }
 
   @Override

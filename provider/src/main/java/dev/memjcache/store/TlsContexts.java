@@ -43,10 +43,11 @@ final class TlsContexts {
   private TlsContexts() {}
 
   /**
-   * The context, and the key manager that records which sockets the server asked for a client
+   * The client's context, the context of MemJCache's own sockets (same stores, its own session
+   * cache), and the key manager that records which sockets the server asked for a client
    * certificate.
    */
-  record Built(SSLContext context, ClientCertificates clientCertificates) {}
+  record Built(SSLContext context, SSLContext own, ClientCertificates clientCertificates) {}
 
   /**
    * Reads the stores and builds the context.
@@ -84,7 +85,9 @@ final class TlsContexts {
       ClientCertificates recorder = new ClientCertificates(keys);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(new KeyManager[] {recorder}, trust.getTrustManagers(), null);
-      return new Built(context, recorder);
+      SSLContext own = SSLContext.getInstance("TLS");
+      own.init(new KeyManager[] {recorder}, trust.getTrustManagers(), null);
+      return new Built(context, own, recorder);
     } catch (GeneralSecurityException e) {
       throw new CacheException("cannot set up TLS: " + e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import dev.memjcache.config.TlsSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
@@ -30,12 +33,14 @@ public final class TlsSockets implements ServerSockets {
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
   private final SSLContext context;
+  private final SSLContext own;
   private final TlsContexts.ClientCertificates clientCertificates;
   private final String hostname;
   private final String keyStore;
 
   private TlsSockets(TlsContexts.Built built, TlsSettings tls) {
     this.context = built.context();
+    this.own = built.own();
     this.clientCertificates = built.clientCertificates();
     this.hostname = tls.hostname().orElse(null);
     this.keyStore = tls.keyStore().orElse(null);
@@ -88,10 +93,10 @@ public final class TlsSockets implements ServerSockets {
   public Socket open(InetSocketAddress server, int timeoutMillis) throws IOException {
     Socket tcp = PLAIN.open(server, timeoutMillis);
     String name = nameFor(server);
+    forgetSessions();
     SSLSocket socket;
     try {
-      socket =
-          (SSLSocket) context.getSocketFactory().createSocket(tcp, name, server.getPort(), true);
+      socket = (SSLSocket) own.getSocketFactory().createSocket(tcp, name, server.getPort(), true);
     } catch (IOException | RuntimeException e) {
       tcp.close();
       throw e;
@@ -111,6 +116,22 @@ public final class TlsSockets implements ServerSockets {
     } catch (RuntimeException e) {
       socket.close();
       throw e;
+    }
+  }
+
+  /**
+   * These sockets live for one command, so resuming a TLS session gains nothing, and memcached
+   * started with {@code ssl_verify_mode} but without {@code ssl_session_cache} answers a resumption
+   * with the alert {@code internal_error} (OpenSSL has no session id context then): every handshake
+   * of {@link #open} is a full one.
+   */
+  private void forgetSessions() {
+    SSLSessionContext sessions = own.getClientSessionContext();
+    for (byte[] id : Collections.list(sessions.getIds())) {
+      SSLSession session = sessions.getSession(id);
+      if (session != null) {
+        session.invalidate();
+      }
     }
   }
 
