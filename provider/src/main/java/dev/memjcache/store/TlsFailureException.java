@@ -88,7 +88,11 @@ final class TlsFailureException extends IOException {
               + firstLine(failure)
               + "). Connect by a name the certificate holds (ElastiCache's TLS nodes: their host"
               + " names, never their IP addresses), set tlsHostname to the name it holds, or issue"
-              + " the certificate with subjectAltName DNS:"
+              + " the certificate with subjectAltName "
+              + (name.indexOf(':') >= 0
+                      || name.chars().allMatch(c -> c == '.' || Character.isDigit(c))
+                  ? "IP:"
+                  : "DNS:")
               + name,
           failure);
     }
