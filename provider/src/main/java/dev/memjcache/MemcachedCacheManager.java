@@ -110,6 +110,7 @@ public final class MemcachedCacheManager implements CacheManager {
                 health.failureLimit(),
                 health.retryMillis(),
                 health.reconnectDelaySeconds()),
+            settings.protocol(),
             sockets);
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {

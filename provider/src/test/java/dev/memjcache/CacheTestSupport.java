@@ -1,5 +1,6 @@
 package dev.memjcache;
 
+import dev.memjcache.config.MemcachedProtocol;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.store.RawTranscoder;
 import dev.memjcache.testkit.MemcachedExtension;
@@ -40,10 +41,32 @@ public abstract class CacheTestSupport {
     return newManager(URI.create(uri));
   }
 
-  /** A manager of a new provider instance for {@code uri}, closed after the test. */
+  /**
+   * The wire protocol of this class's managers (option {@code protocol}): binary, the default; the
+   * {@code *TextTest} subclasses run the same tests in text.
+   */
+  protected MemcachedProtocol protocol() {
+    return MemcachedProtocol.BINARY;
+  }
+
+  /** {@code uri} with this class's {@link #protocol()} option (unchanged for binary). */
+  protected URI withProtocol(URI uri) {
+    if (protocol() == MemcachedProtocol.BINARY) {
+      return uri;
+    }
+    String text = uri.toString();
+    return URI.create(
+        text + (text.contains("?") ? "&" : "?") + "protocol=" + protocol().optionValue());
+  }
+
+  /**
+   * A manager of a new provider instance for {@code uri} in this class's {@link #protocol()},
+   * closed after the test.
+   */
   protected CacheManager newManager(URI uri) {
     CacheManager manager =
-        new MemcachedCachingProvider().getCacheManager(uri, getClass().getClassLoader());
+        new MemcachedCachingProvider()
+            .getCacheManager(withProtocol(uri), getClass().getClassLoader());
     managers.add(manager);
     return manager;
   }

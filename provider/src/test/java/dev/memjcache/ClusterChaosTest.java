@@ -3,6 +3,7 @@ package dev.memjcache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memjcache.config.MemcachedProtocol;
 import dev.memjcache.testkit.MemcachedCluster;
 import dev.memjcache.testkit.MemcachedProcess;
 import java.net.InetSocketAddress;
@@ -54,23 +55,27 @@ class ClusterChaosTest {
    * One run per fault and failure mode; {@code oldGenerationServer} kills the server that held the
    * cache's single generation item before generations were per server.
    */
-  @ParameterizedTest(name = "{0} in {1} mode, old generation server: {2}")
+  @ParameterizedTest(name = "{0} in {1} mode, old generation server: {2}, {3} protocol")
   @CsvSource({
-    "KILL, fail, false",
-    "KILL, degrade, false",
-    "KILL, fail, true",
-    "HANG, fail, false",
-    "HANG, degrade, false"
+    "KILL, fail, false, BINARY",
+    "KILL, degrade, false, BINARY",
+    "KILL, fail, true, BINARY",
+    "HANG, fail, false, BINARY",
+    "HANG, degrade, false, BINARY",
+    // the text protocol against text-only servers (memcached -B ascii): one kill, one hang
+    "KILL, fail, false, TEXT",
+    "HANG, degrade, false, TEXT"
   })
-  void onlyTheFailingServersKeysAreAffected(Fault fault, String mode, boolean oldGenerationServer)
+  void onlyTheFailingServersKeysAreAffected(
+      Fault fault, String mode, boolean oldGenerationServer, MemcachedProtocol protocol)
       throws Exception {
-    Figures f = run(fault, mode, oldGenerationServer);
+    Figures f = run(fault, mode, oldGenerationServer, protocol);
     if (!f.ratesHold(fault)) {
       // 4 threads and 3 servers already saturate 2 cores: another process's burst shows as a
       // lower rate for seconds. A real stall (threads waiting on the failed server) drops the
       // rate a hundredfold in every run; a second run tells the two apart.
       System.out.println("chaos " + f.name + ": rates disturbed, running once more");
-      f = run(fault, mode, oldGenerationServer);
+      f = run(fault, mode, oldGenerationServer, protocol);
     }
     if (fault == Fault.KILL) {
       f.assertKillFigures();
@@ -195,10 +200,12 @@ class ClusterChaosTest {
     }
   }
 
-  private static Figures run(Fault fault, String mode, boolean oldGenerationServer)
+  private static Figures run(
+      Fault fault, String mode, boolean oldGenerationServer, MemcachedProtocol protocol)
       throws Exception {
     Figures f = new Figures();
-    try (MemcachedCluster cluster = MemcachedCluster.start(3)) {
+    try (MemcachedCluster cluster =
+        MemcachedCluster.start(3, ClusterTestSupport.serverArgs(protocol))) {
       List<MemcachedProcess> nodes = cluster.nodes();
       int victimIndex = victim(cluster, oldGenerationServer);
       MemcachedProcess victim = nodes.get(victimIndex);
@@ -208,10 +215,14 @@ class ClusterChaosTest {
               + mode
               + "/server "
               + victimIndex
-              + (oldGenerationServer ? " (held the old generation item)" : "");
+              + (oldGenerationServer ? " (held the old generation item)" : "")
+              + "/"
+              + protocol.optionValue();
       MemcachedCacheManager manager =
           ClusterTestSupport.manager(
-              cluster, "operationTimeoutMillis=" + TIMEOUT_MILLIS + "&failureMode=" + mode);
+              cluster,
+              ClusterTestSupport.withProtocol(
+                  protocol, "operationTimeoutMillis=" + TIMEOUT_MILLIS + "&failureMode=" + mode));
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       try {
         Cache<String, String> chaos = create(manager, "chaos");

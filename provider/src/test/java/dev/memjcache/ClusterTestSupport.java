@@ -1,5 +1,6 @@
 package dev.memjcache;
 
+import dev.memjcache.config.MemcachedProtocol;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedCluster;
 import dev.memjcache.testkit.MemcachedProcess;
@@ -25,6 +26,23 @@ final class ClusterTestSupport {
     return (MemcachedCacheManager)
         new MemcachedCachingProvider()
             .getCacheManager(URI.create(uri), ClusterTestSupport.class.getClassLoader());
+  }
+
+  /**
+   * The servers' arguments for a test in {@code protocol}: {@code -B ascii} for text, so that a
+   * binary command sent by mistake fails instead of being answered.
+   */
+  static String[] serverArgs(MemcachedProtocol protocol) {
+    return protocol == MemcachedProtocol.TEXT ? new String[] {"-B", "ascii"} : new String[0];
+  }
+
+  /** {@code options} with the {@code protocol} option for {@code protocol} (none for binary). */
+  static String withProtocol(MemcachedProtocol protocol, String options) {
+    if (protocol == MemcachedProtocol.BINARY) {
+      return options;
+    }
+    String option = "protocol=" + protocol.optionValue();
+    return options.isEmpty() ? option : option + "&" + options;
   }
 
   /** A manager over every server of {@code cluster}. */

@@ -81,8 +81,12 @@ class LoadLeaseTest extends CacheTestSupport {
     String name = uniqueCacheName();
     String counterKey = "lease-test-runs-" + System.nanoTime();
     URI uri =
-        URI.create(
-            MEMCACHED.uri() + "?allowPackages=dev.memjcache&cache." + name + ".loadLeaseMillis=5s");
+        withProtocol(
+            URI.create(
+                MEMCACHED.uri()
+                    + "?allowPackages=dev.memjcache&cache."
+                    + name
+                    + ".loadLeaseMillis=5s"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process child =
         new ProcessBuilder(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memjcache.config.MemcachedProtocol;
 import dev.memjcache.store.NodeDownException;
 import dev.memjcache.testkit.MemcachedCluster;
 import dev.memjcache.testkit.MemcachedProcess;
@@ -37,9 +38,14 @@ class NodeFailureTest {
   private MemcachedCluster cluster;
   private MemcachedProcess victim;
 
+  /** The wire protocol under test: binary here, text in {@link NodeFailureTextTest}. */
+  MemcachedProtocol protocol() {
+    return MemcachedProtocol.BINARY;
+  }
+
   @BeforeEach
   void startCluster() {
-    cluster = MemcachedCluster.start(3);
+    cluster = MemcachedCluster.start(3, ClusterTestSupport.serverArgs(protocol()));
     victim = cluster.node(1);
   }
 
@@ -53,7 +59,8 @@ class NodeFailureTest {
 
   /** A manager (as of another JVM) over the cluster, closed after the test. */
   private MemcachedCacheManager open(String options) {
-    MemcachedCacheManager manager = ClusterTestSupport.manager(cluster, options);
+    MemcachedCacheManager manager =
+        ClusterTestSupport.manager(cluster, ClusterTestSupport.withProtocol(protocol(), options));
     managers.add(manager);
     return manager;
   }

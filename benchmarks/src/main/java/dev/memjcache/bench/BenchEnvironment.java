@@ -93,11 +93,24 @@ public final class BenchEnvironment {
    * @throws IOException when the connection cannot be set up
    */
   public static MemcachedClient rawClient() throws IOException {
+    return rawClient(ConnectionFactoryBuilder.Protocol.BINARY);
+  }
+
+  /**
+   * {@link #rawClient()} in the given wire protocol: the raw side of the rows whose MemJCache side
+   * has that {@code protocol} option ({@link #cacheManager(String)}).
+   *
+   * @param protocol spymemcached's {@code BINARY} or {@code TEXT}
+   * @return a connected client
+   * @throws IOException when the connection cannot be set up
+   */
+  public static MemcachedClient rawClient(ConnectionFactoryBuilder.Protocol protocol)
+      throws IOException {
     String[] hostPort = server().split(":");
     ConnectionFactoryBuilder builder =
         new ConnectionFactoryBuilder()
             .setClientMode(ClientMode.Static)
-            .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+            .setProtocol(protocol)
             .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
             .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
             .setOpTimeout(OP_TIMEOUT_MILLIS)

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.MemcachedClient;
 
 /**
@@ -126,10 +127,14 @@ public final class PairedBenchmark {
     MemcachedClient client = BenchEnvironment.rawClient();
     CacheManager manager = BenchEnvironment.cacheManager();
     CacheManager inline = BenchEnvironment.cacheManager("asyncCompletion=inline");
+    MemcachedClient textClient = BenchEnvironment.rawClient(ConnectionFactoryBuilder.Protocol.TEXT);
+    CacheManager text = BenchEnvironment.cacheManager("protocol=text");
     long started = System.nanoTime();
     List<Result> results = new ArrayList<>();
     try (PairedRunner runner = new PairedRunner(4)) {
-      for (Row row : rows(client, manager, inline)) {
+      List<Row> all = rows(client, manager, inline);
+      all.addAll(textRows(textClient, text));
+      for (Row row : all) {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
         }
@@ -137,8 +142,10 @@ public final class PairedBenchmark {
             measure(runner, row, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis));
       }
     } finally {
+      text.close();
       inline.close();
       manager.close();
+      textClient.shutdown(5, TimeUnit.SECONDS);
       client.shutdown(5, TimeUnit.SECONDS);
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
@@ -209,38 +216,14 @@ public final class PairedBenchmark {
       Targets alloc = size == 100 ? noAllocation(single) : single;
       Targets bulkAlloc = size == 100 ? noAllocation(bulk) : bulk;
       for (int threads : new int[] {1, 4}) {
-        rows.add(
-            new Row(
-                "get",
-                label,
-                threads,
-                alloc,
-                PairedWorkloads.rawGet(client, rawKeys),
-                PairedWorkloads.cacheGet(values, cacheKeys)));
-        rows.add(
-            new Row(
-                "put",
-                label,
-                threads,
-                alloc,
-                PairedWorkloads.rawPut(client, rawKeys, value),
-                PairedWorkloads.cachePut(values, cacheKeys, value)));
-        rows.add(
-            new Row(
-                "getAll(100)",
-                label,
-                threads,
-                bulkAlloc,
-                PairedWorkloads.rawGetAll(client, rawKeys),
-                PairedWorkloads.cacheGetAll(values, cacheKeys)));
-        rows.add(
-            new Row(
-                "putAll(100)",
-                label,
-                threads,
-                bulkAlloc,
-                PairedWorkloads.rawPutAll(client, rawBatches),
-                PairedWorkloads.cachePutAll(values, cacheBatches)));
+        addValueRows(
+            rows,
+            "",
+            label,
+            threads,
+            alloc,
+            bulkAlloc,
+            new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value));
       }
     }
     Targets invoke = new Targets(0.95, Double.NaN, Double.NaN);
@@ -272,6 +255,87 @@ public final class PairedBenchmark {
         BenchEnvironment.countersCache(inline),
         INLINE);
     return rows;
+  }
+
+  /** Label prefix of the rows in the text protocol (both sides). */
+  static final String TEXT = "text ";
+
+  /**
+   * The text-protocol rows: get, put, getAll(100) and putAll(100) of 100 B at 1 and 4 threads, raw
+   * spymemcached in {@code Protocol.TEXT} against a MemJCache manager with {@code protocol=text},
+   * on the same server and the same entries as the binary rows (which {@link #rows} populated: the
+   * key spaces and the key prefix are the same).
+   */
+  static List<Row> textRows(MemcachedClient client, CacheManager manager) {
+    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
+    byte[] value = RawStates.randomValue(100);
+    KeySpace rawKeys =
+        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
+    KeySpace cacheKeys = KeySpace.of("p100:");
+    List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
+    List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
+    Targets single = noAllocation(new Targets(0.95, 1.10, 1.10));
+    Targets bulk = noAllocation(new Targets(0.95, 1.15, 1.10));
+    List<Row> rows = new ArrayList<>();
+    ValueSides sides =
+        new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value);
+    for (int threads : new int[] {1, 4}) {
+      addValueRows(rows, TEXT, "100 B", threads, single, bulk, sides);
+    }
+    return rows;
+  }
+
+  /** The raw and the MemJCache side of the value rows: clients, key spaces, batches, the value. */
+  private record ValueSides(
+      MemcachedClient client,
+      KeySpace rawKeys,
+      List<Map<String, byte[]>> rawBatches,
+      Cache<String, byte[]> values,
+      KeySpace cacheKeys,
+      List<Map<String, byte[]>> cacheBatches,
+      byte[] value) {}
+
+  /** get, put, getAll(100) and putAll(100) at {@code threads}, labelled {@code prefix + op}. */
+  private static void addValueRows(
+      List<Row> rows,
+      String prefix,
+      String label,
+      int threads,
+      Targets single,
+      Targets bulk,
+      ValueSides s) {
+    rows.add(
+        new Row(
+            prefix + "get",
+            label,
+            threads,
+            single,
+            PairedWorkloads.rawGet(s.client(), s.rawKeys()),
+            PairedWorkloads.cacheGet(s.values(), s.cacheKeys())));
+    rows.add(
+        new Row(
+            prefix + "put",
+            label,
+            threads,
+            single,
+            PairedWorkloads.rawPut(s.client(), s.rawKeys(), s.value()),
+            PairedWorkloads.cachePut(s.values(), s.cacheKeys(), s.value())));
+    rows.add(
+        new Row(
+            prefix + "getAll(100)",
+            label,
+            threads,
+            bulk,
+            PairedWorkloads.rawGetAll(s.client(), s.rawKeys()),
+            PairedWorkloads.cacheGetAll(s.values(), s.cacheKeys())));
+    rows.add(
+        new Row(
+            prefix + "putAll(100)",
+            label,
+            threads,
+            bulk,
+            PairedWorkloads.rawPutAll(s.client(), s.rawBatches()),
+            PairedWorkloads.cachePutAll(s.values(), s.cacheBatches())));
   }
 
   /**

@@ -69,6 +69,9 @@ public final class MemJCacheSettings {
   /** Option name of {@link #asyncCompletion()}. */
   public static final String ASYNC_COMPLETION = "asyncCompletion";
 
+  /** Option name of {@link #protocol()}. */
+  public static final String PROTOCOL = "protocol";
+
   /** Option name of {@link TlsSettings#enabled()}. */
   public static final String TLS = "tls";
 
@@ -138,6 +141,8 @@ public final class MemJCacheSettings {
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
+  private final MemcachedProtocol protocol;
+
   private final TlsSettings tls;
 
   /**
@@ -178,7 +183,9 @@ public final class MemJCacheSettings {
       ServerHealth serverHealth,
       int maxAsyncOperations,
       AsyncCompletion asyncCompletion,
+      MemcachedProtocol protocol,
       TlsSettings tls) {
+    this.protocol = Objects.requireNonNull(protocol);
     this.tls = Objects.requireNonNull(tls);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
@@ -226,6 +233,17 @@ public final class MemJCacheSettings {
    */
   public AsyncCompletion asyncCompletion() {
     return asyncCompletion;
+  }
+
+  /**
+   * Option {@code protocol} = {@code binary} | {@code text} (case-insensitive), default {@code
+   * binary}: the memcached wire protocol the client speaks ({@link MemcachedProtocol}). {@code
+   * username} requires {@code binary}.
+   *
+   * @return the protocol, never null
+   */
+  public MemcachedProtocol protocol() {
+    return protocol;
   }
 
   /**
@@ -410,6 +428,7 @@ public final class MemJCacheSettings {
     p.setProperty(RECONNECT_DELAY_SECONDS, Integer.toString(serverHealth.reconnectDelaySeconds()));
     p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
     p.setProperty(ASYNC_COMPLETION, asyncCompletion.optionValue());
+    p.setProperty(PROTOCOL, protocol.optionValue());
     tls.addTo(p);
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
@@ -431,6 +450,7 @@ public final class MemJCacheSettings {
         && serverHealth.equals(s.serverHealth)
         && maxAsyncOperations == s.maxAsyncOperations
         && asyncCompletion == s.asyncCompletion
+        && protocol == s.protocol
         && tls.equals(s.tls);
   }
 
@@ -449,6 +469,7 @@ public final class MemJCacheSettings {
         serverHealth,
         maxAsyncOperations,
         asyncCompletion,
+        protocol,
         tls);
   }
 

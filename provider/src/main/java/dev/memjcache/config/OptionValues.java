@@ -181,6 +181,15 @@ final class OptionValues {
     throw bad(option, value, source, "thread or inline");
   }
 
+  static MemcachedProtocol protocol(String option, String value, String source) {
+    for (MemcachedProtocol choice : MemcachedProtocol.values()) {
+      if (choice.optionValue().equalsIgnoreCase(value.trim())) {
+        return choice;
+      }
+    }
+    throw bad(option, value, source, "binary or text");
+  }
+
   static boolean bool(String option, String value, String source) {
     String v = value.trim();
     if (v.equalsIgnoreCase("true")) {

@@ -13,6 +13,7 @@ import static dev.memjcache.config.MemJCacheSettings.KEY_STORE_TYPE;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
+import static dev.memjcache.config.MemJCacheSettings.PROTOCOL;
 import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
@@ -51,10 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@code failureMode}, {@code allowPackages}, {@code exptimeMarginSeconds}, {@code username} and
  * {@code password} (SASL, see {@link Credentials}; never in a {@code memcached://} URI), {@code
  * serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds},
- * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), the TLS options
- * ({@link TlsSettings}; their passwords, like {@code password}, never in a URI), and the per-cache
- * {@code cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link
- * CacheDefaults}. A properties file also holds {@code servers}.
+ * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), {@code protocol}
+ * ({@link MemcachedProtocol}; {@code username} requires {@code binary}), the TLS options ({@link
+ * TlsSettings}; their passwords, like {@code password}, never in a URI), and the per-cache {@code
+ * cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link CacheDefaults}. A
+ * properties file also holds {@code servers}.
  */
 public final class SettingsParser {
 
@@ -88,7 +90,8 @@ public final class SettingsParser {
           SERVER_RETRY_MILLIS,
           RECONNECT_DELAY_SECONDS,
           MAX_ASYNC_OPERATIONS,
-          ASYNC_COMPLETION);
+          ASYNC_COMPLETION,
+          PROTOCOL);
   private static final List<String> OPTIONS = concat(CORE_OPTIONS, TlsOptions.NAMES);
   private static final List<String> CACHE_OPTIONS =
       List.of(
@@ -468,6 +471,7 @@ public final class SettingsParser {
     int reconnectDelay = MemJCacheSettings.DEFAULT_RECONNECT_DELAY_SECONDS;
     int maxAsync = MemJCacheSettings.DEFAULT_MAX_ASYNC_OPERATIONS;
     AsyncCompletion asyncCompletion = AsyncCompletion.THREAD;
+    MemcachedProtocol protocol = MemcachedProtocol.BINARY;
 
     for (Map.Entry<String, Value> e : values.entrySet()) {
       String key = e.getKey();
@@ -501,6 +505,7 @@ public final class SettingsParser {
         case MAX_ASYNC_OPERATIONS ->
             maxAsync = OptionValues.wholeNumber(key, text, source, 1, 1_000_000);
         case ASYNC_COMPLETION -> asyncCompletion = OptionValues.asyncCompletion(key, text, source);
+        case PROTOCOL -> protocol = OptionValues.protocol(key, text, source);
         default -> {
           CacheKey cacheKey = cacheKey(key);
           CacheDefaultsBuilder b =
@@ -516,6 +521,22 @@ public final class SettingsParser {
         }
       }
     }
+    Credentials credentials = credentials(username, password);
+    if (credentials.isPresent() && protocol != MemcachedProtocol.BINARY) {
+      throw new IllegalArgumentException(
+          "Option "
+              + USERNAME
+              + " ("
+              + username.source()
+              + ") needs protocol=binary, but "
+              + PROTOCOL
+              + "="
+              + protocol.optionValue()
+              + " ("
+              + values.get(PROTOCOL).source()
+              + "): memcached offers SASL authentication only over the binary protocol; remove"
+              + " username and password, or use protocol=binary");
+    }
     Map<String, CacheDefaults> cacheDefaults = new LinkedHashMap<>();
     perCache.forEach((name, b) -> cacheDefaults.put(name, b.build()));
     return new MemJCacheSettings(
@@ -529,10 +550,11 @@ public final class SettingsParser {
         exptimeMargin,
         cacheDefaults,
         allowLocation,
-        credentials(username, password),
+        credentials,
         new MemJCacheSettings.ServerHealth(serverFailureLimit, serverRetry, reconnectDelay),
         maxAsync,
         asyncCompletion,
+        protocol,
         TlsOptions.parse(values));
   }
 

@@ -199,8 +199,8 @@ public final class AsyncCommands {
   }
 
   /**
-   * memcached {@code delete}; with a CAS unique other than 0 it deletes only an unchanged item
-   * (binary protocol).
+   * memcached {@code delete}; with a CAS unique other than 0 it deletes only an unchanged item (the
+   * conditional delete of {@link MemcachedStore#delete(String, long)}).
    *
    * @param cas the CAS unique the item must still have, or 0 for an unconditional delete
    * @return a future of true when deleted, false when the item is gone or changed; exceptionally
@@ -212,11 +212,18 @@ public final class AsyncCommands {
     if (down != null) {
       return writeRefused(node, down);
     }
+    WireProtocol wire = store.wire();
     Pending<Boolean> pending =
         new Pending<>(
-            cas == 0 ? "delete" : "delete-with-cas", key, node, true, AsyncCommands::succeeded);
+            cas == 0 ? "delete" : wire.conditionalDelete(),
+            key,
+            node,
+            true,
+            AsyncCommands::succeeded);
     return pending.send(
-        cas == 0 ? operations.delete(key, pending) : operations.delete(key, cas, pending));
+        cas == 0
+            ? operations.delete(key, pending)
+            : wire.deleteIfUnchanged(operations, key, cas, pending));
   }
 
   /** A write node health refused: reported to {@code writeFailed}, then failed. */

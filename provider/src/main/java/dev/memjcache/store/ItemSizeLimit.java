@@ -8,8 +8,11 @@ import java.util.Map;
  * Whether memcached 1.6 will store an item, computed exactly as the server does before it allocates
  * one ({@code item_size_ok} / {@code do_item_alloc} in memcached's {@code items.c}), so that a
  * value the server would refuse is never sent. This matters beyond the error: memcached answers a
- * too-large binary {@code set} (also a {@code cas}) by deleting the item already stored under the
- * key, so a refused value would cost the existing entry.
+ * too-large {@code set} (also a {@code cas}) by deleting the item already stored under the key, so
+ * a refused value would cost the existing entry; in the text protocol its {@code SERVER_ERROR}
+ * answer also makes spymemcached drop and reopen the connection. The rule is the same in both
+ * protocols: each allocates the value plus its CRLF ({@code process_update_command} in {@code
+ * proto_text.c}, {@code process_bin_update} in {@code proto_bin.c}).
  *
  * <p>memcached's size of an item, in bytes:
  *

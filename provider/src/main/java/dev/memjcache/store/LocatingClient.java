@@ -21,9 +21,9 @@ final class LocatingClient extends MemcachedClient {
   }
 
   /**
-   * The client's operation factory (binary protocol), to build a command whose callback is the
-   * caller's own: {@link AsyncCommands} completes its futures without spymemcached's {@code
-   * OperationFuture}, latch and listener list per command.
+   * The client's operation factory (in the client's wire protocol), to build a command whose
+   * callback is the caller's own: {@link AsyncCommands} completes its futures without
+   * spymemcached's {@code OperationFuture}, latch and listener list per command.
    */
   OperationFactory operations() {
     return opFact;

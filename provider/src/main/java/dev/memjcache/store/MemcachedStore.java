@@ -1,6 +1,7 @@
 package dev.memjcache.store;
 
 import dev.memjcache.config.Credentials;
+import dev.memjcache.config.MemcachedProtocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -25,14 +26,15 @@ import net.spy.memcached.internal.OperationFuture;
  * The narrow adapter over spymemcached: the handful of memcached commands MemJCache needs, on raw
  * bytes and flags, each awaited for at most the operation timeout.
  *
- * <p>The client speaks the binary protocol (the ASCII one lacks delete-with-CAS) with Ketama
- * consistent hashing over {@link EntryKeyHash} (an entry's server does not depend on its
- * generation), {@link FailureMode#Cancel} (an operation for a dead server fails at once instead of
- * waiting for a reconnect), a reconnect delay of {@code reconnectDelaySeconds} and daemon I/O
- * threads. Every command first asks {@link NodeHealth} whether its server is usable: commands for a
- * server marked down are refused at once ({@link NodeDownException}), never queued. Every failure,
- * whatever its cause, becomes a {@link StoreFailureException} naming the command, the key and the
- * server; nothing blocks past the operation timeout. Thread-safe.
+ * <p>The client speaks the binary or the text protocol (option {@code protocol}; what differs
+ * between them lives in {@link WireProtocol}) with Ketama consistent hashing over {@link
+ * EntryKeyHash} (an entry's server does not depend on its generation), {@link FailureMode#Cancel}
+ * (an operation for a dead server fails at once instead of waiting for a reconnect), a reconnect
+ * delay of {@code reconnectDelaySeconds} and daemon I/O threads. Every command first asks {@link
+ * NodeHealth} whether its server is usable: commands for a server marked down are refused at once
+ * ({@link NodeDownException}), never queued. Every failure, whatever its cause, becomes a {@link
+ * StoreFailureException} naming the command, the key and the server; nothing blocks past the
+ * operation timeout. Thread-safe.
  */
 public final class MemcachedStore implements AutoCloseable {
 
@@ -56,14 +58,17 @@ public final class MemcachedStore implements AutoCloseable {
   private final BulkCommands bulk;
   private final EntryRouting routing;
   private final List<MemcachedNode> nodes;
+  private final WireProtocol wire;
 
   MemcachedStore(
       LocatingClient client,
       EntryKeyHash keyHash,
       long timeoutMillis,
       ItemSizeLimit itemSizeLimit,
-      ClusterOptions cluster) {
+      ClusterOptions cluster,
+      WireProtocol wire) {
     this.client = client;
+    this.wire = wire;
     this.keyHash = keyHash;
     this.locator = client.locator();
     this.timeoutMillis = timeoutMillis;
@@ -77,8 +82,8 @@ public final class MemcachedStore implements AutoCloseable {
             cluster.serverFailureLimit(),
             cluster.serverRetryMillis(),
             timeoutMillis,
-            node -> commands[0].noop(node));
-    this.nodeCommands = new NodeCommands(client, health, this);
+            node -> commands[0].probe(node));
+    this.nodeCommands = new NodeCommands(client, health, this, wire);
     commands[0] = nodeCommands;
     this.bulk = new BulkCommands(this, client, health);
     this.routing = new EntryRouting(keyHash, (MemoizingLocator) locator);
@@ -147,18 +152,12 @@ public final class MemcachedStore implements AutoCloseable {
         connectTimeoutMillis,
         credentials,
         cluster,
-        ServerSockets.PLAIN);
+        MemcachedProtocol.BINARY);
   }
 
   /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions)} over the transport {@code
-   * sockets} describes: for {@link TlsSockets} the client speaks TLS with the same context and
-   * host-name rule, after one TLS handshake with every reachable server.
-   *
-   * @param sockets the CacheManager's transport ({@link ServerSockets#of})
-   * @throws javax.cache.CacheException also when a TLS handshake fails: the message says whether
-   *     the server speaks clear text, its certificate is untrusted or names another host, or it
-   *     demands or refuses a client certificate
+   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol,
+   * ServerSockets)} over plain TCP.
    */
   public static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -166,9 +165,49 @@ public final class MemcachedStore implements AutoCloseable {
       long connectTimeoutMillis,
       Credentials credentials,
       ClusterOptions cluster,
+      MemcachedProtocol protocol) {
+    return connect(
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        credentials,
+        cluster,
+        protocol,
+        ServerSockets.PLAIN);
+  }
+
+  /**
+   * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol over
+   * the transport {@code sockets} describes. Before the client is built, each server is sent one
+   * request of that protocol on its own socket opened by {@code sockets} (so a TLS handshake
+   * first): a server that fails the handshake or answers otherwise fails the connect at once. For
+   * {@link TlsSockets} the client speaks TLS with the same context and host-name rule.
+   *
+   * @param protocol the wire protocol (option {@code protocol})
+   * @param sockets the CacheManager's transport ({@link ServerSockets#of})
+   * @throws javax.cache.CacheException also when a TLS handshake fails (the message says whether
+   *     the server speaks clear text, its certificate is untrusted or names another host, or it
+   *     demands or refuses a client certificate), when a server does not answer {@code protocol}
+   *     (the message names the server and the likely cause: a text-only server or a proxy under
+   *     binary, a binary-only server under text, TLS on one side only), and when credentials are
+   *     given under the text protocol (SASL is binary only)
+   */
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers,
+      long operationTimeoutMillis,
+      long connectTimeoutMillis,
+      Credentials credentials,
+      ClusterOptions cluster,
+      MemcachedProtocol protocol,
       ServerSockets sockets) {
     return StoreConnector.connect(
-        servers, operationTimeoutMillis, connectTimeoutMillis, credentials, cluster, sockets);
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        credentials,
+        cluster,
+        WireProtocol.of(protocol),
+        sockets);
   }
 
   /**
@@ -302,15 +341,16 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * memcached {@code delete} with a CAS unique (binary protocol only): deletes the item only when
-   * it has not changed since it was read.
+   * Conditional delete: deletes the item only when it has not changed since it was read (its CAS
+   * unique is still {@code cas}). Binary {@code delete} with a CAS; in the text protocol a {@code
+   * cas} to an exptime in the past ({@link WireProtocol}).
    *
    * @return true when deleted; false when the item changed or is gone
    * @throws StoreFailureException on timeout or failure
    */
   public boolean delete(String key, long cas) {
     MemcachedNode node = admit(key);
-    return await(client.delete(key, cas), "delete-with-cas", key, node);
+    return wire.deleteIfUnchanged(this, client, key, cas, node);
   }
 
   /** Stops the node-health probes and shuts the client down (waiting up to the timeout). */
@@ -448,6 +488,11 @@ public final class MemcachedStore implements AutoCloseable {
   /** The client's own connection, for commands built with its operation factory. */
   LocatingClient connection() {
     return client;
+  }
+
+  /** The wire protocol the client speaks. */
+  WireProtocol wire() {
+    return wire;
   }
 
   private static String describe(Object key, MemcachedNode node) {

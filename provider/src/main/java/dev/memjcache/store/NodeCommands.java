@@ -3,7 +3,6 @@ package dev.memjcache.store;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.OperationFactory;
 import net.spy.memcached.ops.GetsOperation;
@@ -13,26 +12,29 @@ import net.spy.memcached.ops.OperationStatus;
 import net.spy.memcached.ops.StatusCode;
 import net.spy.memcached.ops.StoreOperation;
 import net.spy.memcached.ops.StoreType;
-import net.spy.memcached.protocol.binary.BinaryOperationFactory;
 
 /**
  * memcached commands sent to one chosen server rather than to the server a key hashes to: the
  * per-server generation and clear-marker items of every cache live on every server
- * (docs/storage-format.md), and node-health probes go to the server being probed. Binary protocol
- * {@code gets}, {@code add}, {@code cas} (flags 0, exptime 0) and {@code noop}, each awaited for at
- * most the operation timeout and reported to {@link NodeHealth}. Thread-safe.
+ * (docs/storage-format.md), and node-health probes go to the server being probed. {@code gets},
+ * {@code add}, {@code cas} (flags 0, exptime 0) and the probe ({@link WireProtocol#probe}), built
+ * by the client's operation factory (so in its protocol), each awaited for at most the operation
+ * timeout and reported to {@link NodeHealth}. Thread-safe.
  */
 final class NodeCommands {
 
-  private final MemcachedClient client;
-  private final OperationFactory ops = new BinaryOperationFactory();
+  private final LocatingClient client;
+  private final OperationFactory ops;
   private final NodeHealth health;
   private final MemcachedStore store;
+  private final WireProtocol wire;
 
-  NodeCommands(MemcachedClient client, NodeHealth health, MemcachedStore store) {
+  NodeCommands(LocatingClient client, NodeHealth health, MemcachedStore store, WireProtocol wire) {
     this.client = client;
+    this.ops = client.operations();
     this.health = health;
     this.store = store;
+    this.wire = wire;
   }
 
   /** memcached {@code gets} on {@code node}; null when there is no item. */
@@ -87,10 +89,12 @@ final class NodeCommands {
     }
   }
 
-  /** memcached {@code noop} on {@code node}, not awaited (the node-health probe). */
-  CompletableFuture<Boolean> noop(MemcachedNode node) {
+  /**
+   * The node-health probe on {@code node} (binary {@code noop}, text {@code version}), not awaited.
+   */
+  CompletableFuture<Boolean> probe(MemcachedNode node) {
     Outcome outcome = new Outcome();
-    send(node, ops.noop(new BaseCallback(outcome)));
+    send(node, wire.probe(ops, new BaseCallback(outcome)));
     return outcome.future.thenApply(status -> status == StatusCode.SUCCESS);
   }
 

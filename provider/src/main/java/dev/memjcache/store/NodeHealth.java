@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  *       while the keys of the other servers run at full speed;
  *   <li>a server without a connection (spymemcached is reconnecting) is refused the same way;
  *   <li>{@code serverRetryMillis} after being marked down, and then every {@code serverRetryMillis}
- *       until it answers, a background thread sends the server one probe (a binary {@code noop})
- *       once it has a connection again; when the probe answers within the operation timeout the
- *       server is <em>up</em> again, its failure count reset, its {@linkplain #epoch epoch}
- *       advanced and the {@linkplain #onUp up-listeners} called (on the probe thread).
+ *       until it answers, a background thread sends the server one probe (binary {@code noop}, text
+ *       {@code version}) once it has a connection again; when the probe answers within the
+ *       operation timeout the server is <em>up</em> again, its failure count reset, its {@linkplain
+ *       #epoch epoch} advanced and the {@linkplain #onUp up-listeners} called (on the probe
+ *       thread).
  * </ul>
  *
  * <p>Transitions are logged (WARN when marked down, INFO when back). Thread-safe; the hot path

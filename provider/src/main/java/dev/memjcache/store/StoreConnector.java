@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link MemcachedStore}: the spymemcached client (binary protocol, Ketama over {@link
- * EntryKeyHash}, SASL PLAIN when credentials are given, TLS over {@link TlsSockets}), the wait for
- * its connections, and the servers' item size limit from {@code stats settings}.
+ * Builds a {@link MemcachedStore}: the one connect-time check of every server over the configured
+ * {@link ServerSockets} ({@link WireProtocol#checkServers}: the TLS handshake when the transport is
+ * TLS, then the wire protocol, then SASL), the spymemcached client (that protocol, Ketama over
+ * {@link EntryKeyHash}, SASL PLAIN when credentials are given, TLS over {@link TlsSockets}), the
+ * wait for its connections, and the servers' item size limit from {@code stats settings}.
  */
 final class StoreConnector {
 
@@ -33,7 +35,7 @@ final class StoreConnector {
 
   /**
    * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
-   * ServerSockets)}.
+   * dev.memjcache.config.MemcachedProtocol, ServerSockets)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -41,6 +43,7 @@ final class StoreConnector {
       long connectTimeoutMillis,
       Credentials credentials,
       MemcachedStore.ClusterOptions cluster,
+      WireProtocol wire,
       ServerSockets sockets) {
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
@@ -49,17 +52,11 @@ final class StoreConnector {
               ? new InetSocketAddress(server.getHostString(), server.getPort())
               : server);
     }
-    if (sockets instanceof TlsSockets tls) {
-      TlsHandshakeCheck.verify(
-          tls, resolved, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
-    }
-    if (credentials.isPresent()) {
-      SaslPlainCheck.verify(
-          sockets, resolved, credentials, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
-    }
+    int checkTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
+    wire.checkServers(sockets, resolved, credentials, checkTimeout);
     EntryKeyHash keyHash = new EntryKeyHash(cluster.keyPrefix());
     Supplier<ConnectionFactoryBuilder> builders =
-        () -> builder(credentials, keyHash, operationTimeoutMillis, cluster);
+        () -> builder(credentials, keyHash, operationTimeoutMillis, cluster, wire);
     ConnectionFactoryBuilder factory = builders.get();
     Map<InetSocketAddress, ConnectionFactory> nodeFactories = Map.of();
     if (sockets instanceof TlsSockets tls) {
@@ -85,15 +82,14 @@ final class StoreConnector {
         }
       }
       try {
-        SaslPlainCheck.verifyNoneRequired(
-            sockets, silent, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis));
+        wire.checkNoneRequired(sockets, silent, checkTimeout);
       } catch (RuntimeException e) {
         client.shutdown(0, TimeUnit.MILLISECONDS);
         throw e;
       }
     }
     return new MemcachedStore(
-        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster);
+        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster, wire);
   }
 
   /** A builder with the client's settings (a new one per call: a builder's factory reads it). */
@@ -101,7 +97,8 @@ final class StoreConnector {
       Credentials credentials,
       EntryKeyHash keyHash,
       long operationTimeoutMillis,
-      MemcachedStore.ClusterOptions cluster) {
+      MemcachedStore.ClusterOptions cluster,
+      WireProtocol wire) {
     ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
     if (credentials.isPresent()) {
       factory.setAuthDescriptor(
@@ -111,7 +108,7 @@ final class StoreConnector {
     }
     return factory
         .setClientMode(ClientMode.Static)
-        .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+        .setProtocol(wire.clientProtocol())
         .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
         .setHashAlg(keyHash)
         .setFailureMode(FailureMode.Cancel)

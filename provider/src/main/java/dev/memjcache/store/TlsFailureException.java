@@ -13,8 +13,8 @@ import javax.net.ssl.SSLException;
 /**
  * A TLS connection to a memcached server failed for a reason the user can act on: its message says
  * which ({@link Kind}) and what to do. {@link TlsSockets#open} throws it for a failed handshake;
- * {@link TlsHandshakeCheck} also for a client certificate the server demands or refuses after the
- * handshake. A connection refused or a timeout is a plain {@link IOException}, not this.
+ * {@link TlsSockets#afterHandshake} also for a client certificate the server demands or refuses
+ * after the handshake. A connection refused or a timeout is a plain {@link IOException}, not this.
  */
 final class TlsFailureException extends IOException {
 

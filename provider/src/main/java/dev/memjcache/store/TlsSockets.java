@@ -71,14 +71,26 @@ public final class TlsSockets implements ServerSockets {
     return hostname != null ? hostname : server.getHostString();
   }
 
-  /** The configured client key store's location, or null. */
-  String keyStore() {
-    return keyStore;
-  }
-
-  /** Whether the server of {@code socket} asked for a client certificate during its handshake. */
-  boolean clientCertificateRequested(Socket socket) {
-    return clientCertificates.requested(socket);
+  /**
+   * Classifies a session that {@link #open} completed and the server then closed or failed before
+   * its first answer: under TLS 1.3 a server that demands a client certificate ({@code
+   * ssl_verify_mode=2}) and got none, or refuses the one it got, says so only after the handshake.
+   *
+   * @param server the server
+   * @param socket the socket {@link #open} returned
+   * @param failure what the first read or write threw, or null when the server just closed
+   * @return the client-certificate failure, or null when the client certificate is not the cause
+   */
+  TlsFailureException afterHandshake(InetSocketAddress server, Socket socket, IOException failure) {
+    if (clientCertificates.requested(socket)
+        || (failure != null
+            && TlsFailureException.clientCertificateAlert(TlsFailureException.messages(failure)))) {
+      return TlsFailureException.clientCertificate(
+          server,
+          keyStore,
+          failure != null ? failure : new IOException("connection closed after the handshake"));
+    }
+    return null;
   }
 
   /**

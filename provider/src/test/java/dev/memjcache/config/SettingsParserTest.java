@@ -364,6 +364,8 @@ class SettingsParserTest {
     expected.setProperty("reconnectDelaySeconds", "1");
     expected.setProperty("maxAsyncOperations", "4096");
     expected.setProperty("asyncCompletion", "thread");
+    expected.setProperty("protocol", "binary");
+    expected.setProperty("tls", "false");
     expected.setProperty("cache.x.y.expiry", "created:5m");
     assertEquals(expected, p);
   }

@@ -14,6 +14,7 @@ import dev.memjcache.testkit.MemcachedExtension;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.cache.Cache;
@@ -159,12 +160,39 @@ class ItemSizeLimitTest extends HostileTestSupport {
     return b;
   }
 
+  /**
+   * A raw {@code set}: true when stored, false when memcached refused the item as too large. The
+   * binary protocol answers that with a status; the text one with {@code SERVER_ERROR object too
+   * large for cache}, which spymemcached's text client raises and answers by reconnecting, so a
+   * refusal in text waits until the connection is back.
+   */
   private static boolean rawSet(MemcachedClient raw, String key, byte[] data) throws Exception {
-    return raw.set(
-            key,
-            0,
-            new CachedData(EnvelopeCodec.FLAGS, data, Integer.MAX_VALUE),
-            RawTranscoder.INSTANCE)
-        .get(5, TimeUnit.SECONDS);
+    try {
+      return raw.set(
+              key,
+              0,
+              new CachedData(EnvelopeCodec.FLAGS, data, Integer.MAX_VALUE),
+              RawTranscoder.INSTANCE)
+          .get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!String.valueOf(e.getMessage()).contains("SERVER_ERROR object too large for cache")) {
+        throw e;
+      }
+      awaitConnected(raw, key);
+      return false;
+    }
+  }
+
+  /** Waits (at most 10 s) until {@code raw} answers a {@code get} again. */
+  private static void awaitConnected(MemcachedClient raw, String key) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try {
+        raw.asyncGet(key, RawTranscoder.INSTANCE).get(1, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        Thread.sleep(20); // cancelled while the client reconnects
+      }
+    }
   }
 }
