@@ -131,7 +131,11 @@ class TlsConnectionTest {
   @Test
   @Order(1)
   void theRightTrustStoreWorks() {
-    Cache<String, String> cache = cache(manager(server.uri(), tls.clientProperties()), "tls");
+    exercise(cache(manager(server.uri(), tls.clientProperties()), "tls"));
+  }
+
+  /** Plain, conditional (CAS) and bulk operations, an entry processor and iteration (metadump). */
+  private static void exercise(Cache<String, String> cache) {
     cache.put("a", "1");
     assertEquals("1", cache.get("a"));
     assertFalse(cache.putIfAbsent("a", "2"));
@@ -153,6 +157,35 @@ class TlsConnectionTest {
     cache.removeAll();
     assertNull(cache.get("k1"));
     SCAN.seen(cache.toString());
+  }
+
+  @Test
+  @Order(20)
+  void tlsWorksWithTheTextProtocol() {
+    Properties p = tls.clientProperties();
+    p.setProperty("protocol", "text");
+    exercise(cache(manager(server.uri(), p), "text"));
+    Properties mutualText = mutualProperties();
+    mutualText.setProperty("protocol", "text");
+    Cache<String, String> cache = cache(manager(mutual.uri(), mutualText), "mutualText");
+    cache.put("t", "v");
+    assertEquals("v", cache.get("t"));
+    assertTrue(cache.remove("t", "v"), "the text protocol's conditional delete over mutual TLS");
+  }
+
+  @Test
+  @Order(21)
+  void theTlsFailuresKeepTheirMessagesUnderTheTextProtocol() {
+    Properties p = tls.clientProperties();
+    p.setProperty("protocol", "text");
+    String wrong = failure(wrongName.uri(), p);
+    assertTrue(wrong.contains("does not name '127.0.0.1'"), wrong);
+    String noCertificate = failure(mutual.uri(), p);
+    assertTrue(noCertificate.contains("requires a client certificate"), noCertificate);
+    try (MemcachedProcess plain = MemcachedProcess.start()) {
+      String message = failure(plain.uri(), p);
+      assertTrue(message.contains("does not speak TLS") && message.contains("-Z"), message);
+    }
   }
 
   @Test
