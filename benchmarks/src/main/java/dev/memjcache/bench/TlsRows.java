@@ -2,6 +2,7 @@ package dev.memjcache.bench;
 
 import dev.memjcache.bench.PairedBenchmark.Row;
 import dev.memjcache.bench.PairedBenchmark.Targets;
+import dev.memjcache.bench.PairedRunner.Workload;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,6 @@ final class TlsRows {
    */
   List<Row> rows() {
     Targets target = new Targets(0.95, Double.NaN, Double.NaN);
-    Targets figure = new Targets(Double.NaN, Double.NaN, Double.NaN);
     List<Row> rows = new ArrayList<>();
     for (String protocol : PROTOCOLS) {
       MemcachedClient rawTls = tlsManager(protocol, "raw").unwrap(MemcachedClient.class);
@@ -82,42 +82,41 @@ final class TlsRows {
       KeySpace keys = PairedBenchmark.rawValueKeys();
       List<Map<String, byte[]>> batches = keys.batches(RawStates.randomValue(100));
       String prefix = RAW_TLS_PLAIN + protocol + " ";
+      byte[] value = RawStates.randomValue(100);
       for (int threads : new int[] {1, 4}) {
         rows.add(
-            new Row(
+            figure(
                 prefix + "get",
-                "100 B",
                 threads,
-                figure,
                 PairedWorkloads.rawGet(plain, keys),
                 PairedWorkloads.rawGet(tls, keys)));
         rows.add(
-            new Row(
+            figure(
                 prefix + "getAll(100)",
-                "100 B",
                 threads,
-                figure,
                 PairedWorkloads.rawGetAll(plain, keys),
                 PairedWorkloads.rawGetAll(tls, keys)));
       }
       rows.add(
-          new Row(
+          figure(
               prefix + "put",
-              "100 B",
               1,
-              figure,
-              PairedWorkloads.rawPut(plain, keys, RawStates.randomValue(100)),
-              PairedWorkloads.rawPut(tls, keys, RawStates.randomValue(100))));
+              PairedWorkloads.rawPut(plain, keys, value),
+              PairedWorkloads.rawPut(tls, keys, value)));
       rows.add(
-          new Row(
+          figure(
               prefix + "putAll(100)",
-              "100 B",
               1,
-              figure,
               PairedWorkloads.rawPutAll(plain, batches),
               PairedWorkloads.rawPutAll(tls, batches)));
     }
     return rows;
+  }
+
+  /** A figure row of 100 B values: plain TCP as the "raw" side, TLS as the other; no target. */
+  private static Row figure(String operation, int threads, Workload plain, Workload tls) {
+    return new Row(
+        operation, "100 B", threads, new Targets(Double.NaN, Double.NaN, Double.NaN), plain, tls);
   }
 
   /**

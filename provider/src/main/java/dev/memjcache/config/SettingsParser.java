@@ -7,9 +7,6 @@ import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
-import static dev.memjcache.config.MemJCacheSettings.KEY_STORE;
-import static dev.memjcache.config.MemJCacheSettings.KEY_STORE_PASSWORD;
-import static dev.memjcache.config.MemJCacheSettings.KEY_STORE_TYPE;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
@@ -18,11 +15,6 @@ import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_RETRY_MILLIS;
-import static dev.memjcache.config.MemJCacheSettings.TLS;
-import static dev.memjcache.config.MemJCacheSettings.TLS_HOSTNAME;
-import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE;
-import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE_PASSWORD;
-import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE_TYPE;
 import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
 import java.net.InetSocketAddress;
@@ -477,16 +469,11 @@ public final class SettingsParser {
       String key = e.getKey();
       String text = e.getValue().text();
       String source = e.getValue().source();
+      if (TlsOptions.NAMES.contains(key)) {
+        continue; // TlsOptions.parse
+      }
       switch (key) {
         case SERVERS, USERNAME, PASSWORD -> {}
-        case TLS,
-            TRUST_STORE,
-            TRUST_STORE_TYPE,
-            TRUST_STORE_PASSWORD,
-            KEY_STORE,
-            KEY_STORE_TYPE,
-            KEY_STORE_PASSWORD,
-            TLS_HOSTNAME -> {} // TlsOptions
         case OPERATION_TIMEOUT_MILLIS ->
             operationTimeout = OptionValues.millis(key, text, source, 1);
         case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);

@@ -102,17 +102,10 @@ public final class TlsSetup {
   }
 
   private void selfSigned(String openssl, String name, String commonName) throws IOException {
-    run(
+    newKey(
         openssl,
-        "req",
+        name,
         "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        file(name + ".key"),
         "-out",
         file(name + ".pem"),
         "-days",
@@ -125,22 +118,27 @@ public final class TlsSetup {
         "keyUsage=critical,keyCertSign,cRLSign");
   }
 
+  /** {@code openssl req -newkey ec:P-256 -nodes -keyout <name>.key}, then {@code args}. */
+  private void newKey(String openssl, String name, String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                openssl,
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                file(name + ".key")));
+    command.addAll(List.of(args));
+    run(command.toArray(String[]::new));
+  }
+
   private void issued(String openssl, String name, String commonName, String extension)
       throws IOException {
-    run(
-        openssl,
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        file(name + ".key"),
-        "-out",
-        file(name + ".csr"),
-        "-subj",
-        "/CN=" + commonName);
+    newKey(openssl, name, "-out", file(name + ".csr"), "-subj", "/CN=" + commonName);
     Files.writeString(directory.resolve(name + ".ext"), extension + "\n");
     run(
         openssl,
@@ -300,13 +298,6 @@ public final class TlsSetup {
 
   /** Deletes the directory and its files. */
   public void delete() {
-    try (var files = Files.list(directory)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(directory);
-    } catch (IOException e) {
-      // a leftover temporary directory is harmless
-    }
+    SaslSetup.deleteFlat(directory);
   }
 }
