@@ -128,7 +128,7 @@ final class AsyncEntries<K, V> {
     int exptime = entries.exptime(expiresAt, now);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      return commands.set(known, exptime, data.flags(), data.bytes());
+      return listed(known, commands.set(known, exptime, data.flags(), data.bytes()));
     }
     MemcachedNode node = entries.nodeOf(encoded);
     // checked on the caller so that a refused item fails before anything is sent
@@ -136,7 +136,9 @@ final class AsyncEntries<K, V> {
     return written(
         node,
         unknownItemKey(encoded)
-            .thenCompose(itemKey -> commands.set(itemKey, exptime, data.flags(), data.bytes())));
+            .thenCompose(
+                itemKey ->
+                    listed(itemKey, commands.set(itemKey, exptime, data.flags(), data.bytes()))));
   }
 
   /** {@code add} without a prior read. @return a future of false when an item exists */
@@ -146,12 +148,14 @@ final class AsyncEntries<K, V> {
     int exptime = entries.exptime(expiresAt, now);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      return commands.add(known, exptime, data.flags(), data.bytes());
+      return listed(known, commands.add(known, exptime, data.flags(), data.bytes()));
     }
     return written(
         entries.nodeOf(encoded),
         unknownItemKey(encoded)
-            .thenCompose(itemKey -> commands.add(itemKey, exptime, data.flags(), data.bytes())));
+            .thenCompose(
+                itemKey ->
+                    listed(itemKey, commands.add(itemKey, exptime, data.flags(), data.bytes()))));
   }
 
   /**
@@ -164,9 +168,26 @@ final class AsyncEntries<K, V> {
     EncodedEntry data = own(entries.encode(expiresAt, slot.encodedKey, value));
     int exptime = entries.exptime(expiresAt, now);
     if (slot.item == null) {
-      return commands.add(slot.itemKey, exptime, data.flags(), data.bytes());
+      return listed(slot.itemKey, commands.add(slot.itemKey, exptime, data.flags(), data.bytes()));
     }
-    return cas(slot, exptime, data);
+    return listed(slot.itemKey, cas(slot, exptime, data));
+  }
+
+  /**
+   * {@code write}, which may create the entry {@code itemKey}, completed only once the key is
+   * listed in the key index after it stored ({@link KeyIndex#record}); without an index, {@code
+   * write} itself.
+   */
+  private <T> CompletableFuture<T> listed(String itemKey, CompletableFuture<T> write) {
+    KeyIndex index = entries.keyIndex();
+    if (!index.isActive()) {
+      return write;
+    }
+    return write.thenCompose(
+        result ->
+            KeyIndex.stored(result)
+                ? index.record(itemKey).thenApply(listed -> result)
+                : CompletableFuture.completedFuture(result));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */

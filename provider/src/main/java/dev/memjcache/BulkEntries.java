@@ -148,6 +148,8 @@ final class BulkEntries<K, V> {
       data[n++] = item;
     }
     BulkCommands.SetPipeline sets = store.bulk().pipeline(size);
+    KeyIndex index = entries.keyIndex();
+    List<String> sent = index.isActive() ? new ArrayList<>(n) : null;
     for (int i = 0; i < n; i++) {
       String itemKey = itemKeys[i];
       if (itemKey == null) {
@@ -161,10 +163,25 @@ final class BulkEntries<K, V> {
         servers[i] = router.node;
       }
       sets.send(itemKey, servers[i], exptime, data[i].flags(), data[i].bytes());
+      if (sent != null) {
+        sent.add(itemKey);
+      }
     }
-    for (BulkCommands.FailedWrite failed : sets.await()) {
+    List<BulkCommands.FailedWrite> failedWrites = sets.await();
+    for (BulkCommands.FailedWrite failed : failedWrites) {
       entries.markDirty(store.nodeFor(failed.key()));
       failure = failure == null ? failed.failure() : failure;
+      if (sent != null) {
+        sent.remove(failed.key());
+      }
+    }
+    if (sent != null) {
+      // once stored, one append per index shard (a failed one marked its server dirty)
+      try {
+        KeyIndex.await(index.recordAll(sent));
+      } catch (StoreFailureException e) {
+        failure = failure == null ? e : failure;
+      }
     }
     return failure;
   }

@@ -61,6 +61,9 @@ final class Entries<K, V> {
   private final ClassRefusals refusals;
   private final DependentCaches dependents;
 
+  /** The key index behind a proxy ({@link KeyIndex}); {@link KeyIndex#NONE} otherwise. */
+  private final KeyIndex index;
+
   /** Whether this cache is registered with {@link #dependents}; checked once per value. */
   private volatile boolean dependent;
 
@@ -86,8 +89,10 @@ final class Entries<K, V> {
       GenerationTracker generations,
       ExpiryDecider expiry,
       ClassRefusals refusals,
-      DependentCaches dependents) {
+      DependentCaches dependents,
+      KeyIndex index) {
     this.store = store;
+    this.index = index;
     this.dependents = dependents;
     this.refusals = refusals;
     this.keys = keys;
@@ -112,6 +117,11 @@ final class Entries<K, V> {
 
   KeyCodec keyCodec() {
     return keys;
+  }
+
+  /** The key index of this cache, {@link KeyIndex#NONE} when it keeps none. */
+  KeyIndex keyIndex() {
+    return index;
   }
 
   MemcachedStore store() {
@@ -263,8 +273,9 @@ final class Entries<K, V> {
 
   /**
    * The item keys of this cache's current entries, listed by {@code lru_crawler metadump} server by
-   * server, each with that server's generation. A server that is down or fails is reported to
-   * {@code onFailure} and skipped.
+   * server, each with that server's generation, or behind a proxy by the {@link KeyIndex} of the
+   * cache's generation. A server that is down or fails is reported to {@code onFailure} and
+   * skipped.
    */
   List<String> enumerate(
       MetadumpKeyEnumerator enumerator, Consumer<StoreFailureException> onFailure) {
@@ -278,8 +289,10 @@ final class Entries<K, V> {
         continue;
       }
       found.addAll(
-          enumerator.keysOnServer(
-              (InetSocketAddress) node.getSocketAddress(), keys.keyPrefix(generation)));
+          index.isActive()
+              ? index.itemKeys(generation, onFailure)
+              : enumerator.keysOnServer(
+                  (InetSocketAddress) node.getSocketAddress(), keys.keyPrefix(generation)));
     }
     return new ArrayList<>(found);
   }
@@ -454,12 +467,33 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     if (slot.item == null) {
       return write(
-          slot.itemKey, () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes()));
+          slot.itemKey,
+          () ->
+              listed(
+                  slot.itemKey,
+                  () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes())));
     }
     return write(
             slot.itemKey,
-            () -> store.cas(slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes()))
+            () ->
+                listed(
+                    slot.itemKey,
+                    () ->
+                        store.cas(
+                            slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes())))
         == CasOutcome.STORED;
+  }
+
+  /**
+   * Runs a write that may create the entry {@code itemKey}; once it stored, lists the key in the
+   * key index and waits for that ({@link KeyIndex#record}); without an index, just the write.
+   */
+  private <T> T listed(String itemKey, Supplier<T> command) {
+    T result = command.get();
+    if (index.isActive() && KeyIndex.stored(result)) {
+      KeyIndex.await(index.record(itemKey));
+    }
+    return result;
   }
 
   /** {@code add} without a prior read. @return false when an item exists. */
@@ -468,7 +502,9 @@ final class Entries<K, V> {
     EncodedKey encoded = keys.encode(key);
     EncodedEntry data = envelopes.encode(expiresAt, encoded.serializedKey(), value);
     int exptime = expiry.exptime(expiresAt, now);
-    return writeTo(encoded, itemKey -> store.add(itemKey, exptime, data.flags(), data.bytes()));
+    return writeTo(
+        encoded,
+        itemKey -> listed(itemKey, () -> store.add(itemKey, exptime, data.flags(), data.bytes())));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */
@@ -523,10 +559,13 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     writeTo(
         encoded,
-        itemKey -> {
-          store.set(itemKey, exptime, data.flags(), data.bytes());
-          return null;
-        });
+        itemKey ->
+            listed(
+                itemKey,
+                () -> {
+                  store.set(itemKey, exptime, data.flags(), data.bytes());
+                  return null;
+                }));
   }
 
   /**

@@ -304,10 +304,16 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
 
   /**
    * {@link Cache#removeAll()}: enumerates the cache's entries with {@code lru_crawler metadump}
-   * (its cost grows with every item on the servers, not just this cache's), then removes them with
-   * writer and REMOVED events.
+   * (its cost grows with every item on the servers, not just this cache's), or behind a proxy
+   * ({@code proxy=true}) with the cache's key index, then removes them with writer and REMOVED
+   * events. Behind a proxy, and where keys cannot be listed (SASL), with no writer, no REMOVED
+   * listener and no statistics to honour it has the effect of {@link #clear()}: a new generation.
    *
-   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X})
+   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X}),
+   *     or keys cannot be listed (SASL, {@code keyIndex=false}) and a writer, REMOVED listener or
+   *     statistics need every entry
+   * @throws javax.cache.CacheException when the key index is full (its bound was reached; until
+   *     {@code clear()})
    */
   @Override
   public void removeAll() {
@@ -447,9 +453,13 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
 
   /**
    * {@link Cache#iterator()}: entries listed by {@code lru_crawler metadump} (cost grows with all
-   * items on the servers), values fetched by multi-get a page at a time.
+   * items on the servers), or behind a proxy by the cache's key index (docs/tls-and-proxies.md,
+   * "Enumeration behind a proxy"), values fetched by multi-get a page at a time.
    *
-   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X})
+   * @throws UnsupportedOperationException when a server refuses metadump (started with {@code -X}),
+   *     or keys cannot be listed (SASL; {@code keyIndex=false} behind a proxy)
+   * @throws javax.cache.CacheException when the key index is full (its bound was reached; until
+   *     {@code clear()})
    */
   @Override
   public Iterator<Entry<K, V>> iterator() {

@@ -111,21 +111,35 @@ public final class MemcachedCacheManager implements CacheManager {
                 health.retryMillis(),
                 health.reconnectDelaySeconds()),
             settings.protocol(),
+            new MemcachedStore.Topology(
+                settings.topology().configEndpoint(),
+                settings.topology().configPollMillis(),
+                settings.topology().proxy(),
+                settings.topology().maxItemBytes()),
             sockets);
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
     }
     this.enumerator =
-        settings.credentials().isPresent()
+        settings.topology().proxy()
             ? MetadumpKeyEnumerator.unavailable(
-                "Cache.iterator() and Cache.removeAll() list keys with"
-                    + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
-                    + " closes ASCII connections, so they are unavailable with the username option")
-            : new MetadumpKeyEnumerator(
-                sockets,
-                resolved,
-                (int) Math.max(settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
+                "Cache.iterator(), and Cache.removeAll() with a listener, writer or statistics to"
+                    + " honour, list keys behind a proxy (option proxy=true) with the cache's key"
+                    + " index, which keyIndex=false turns off; Cache.removeAll() without them and"
+                    + " Cache.clear() work without it (docs/tls-and-proxies.md, \"Enumeration"
+                    + " behind a proxy\")")
+            : settings.credentials().isPresent()
+                ? MetadumpKeyEnumerator.unavailable(
+                    "Cache.iterator() and Cache.removeAll() list keys with"
+                        + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
+                        + " closes ASCII connections, so they are unavailable with the username option")
+                : new MetadumpKeyEnumerator(
+                    sockets,
+                    resolved,
+                    (int)
+                        Math.max(
+                            settings.operationTimeoutMillis(), settings.connectTimeoutMillis()));
     this.executor = Executors.newCachedThreadPool(daemonThreads("memjcache-" + uri));
     this.asyncLimit = new AsyncLimit(settings.maxAsyncOperations());
     this.completions = StageCompletions.of(settings.asyncCompletion());
@@ -224,16 +238,21 @@ public final class MemcachedCacheManager implements CacheManager {
                         .howToSet(MemJCacheSettings.ALLOW_PACKAGES, value)));
     KeyCodec keys = new KeyCodec(settings.keyPrefix(), cacheName, serializer);
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
+    GenerationTracker generations =
+        new GenerationTracker(
+            store, keys.generationKey(), settings.generationRefreshMillis(), dependents);
     Entries<K, V> entries =
         new Entries<>(
             store,
             keys,
             serializer,
-            new GenerationTracker(
-                store, keys.generationKey(), settings.generationRefreshMillis(), dependents),
+            generations,
             expiry,
             new ClassRefusals(cacheName),
-            dependents);
+            dependents,
+            settings.topology().keyIndex()
+                ? new KeyIndex(store, keys, generations::markDirty, executor)
+                : KeyIndex.NONE);
 
     CacheLoader<K, V> loader =
         configuration.getCacheLoaderFactory() == null

@@ -69,6 +69,26 @@ public final class MemJCacheSettings {
   /** Option name of {@link #asyncCompletion()}. */
   public static final String ASYNC_COMPLETION = "asyncCompletion";
 
+  /** Option name of {@link Topology#proxy()}. */
+  public static final String PROXY = "proxy";
+
+  /** Option name of {@link Topology#keyIndex()}. */
+  public static final String KEY_INDEX = "keyIndex";
+
+  /** Option name of {@link Topology#maxItemBytes()}. */
+  public static final String MAX_ITEM_BYTES = "maxItemBytes";
+
+  /** Option name of {@link Topology#configEndpoint()}. */
+  public static final String CONFIG_ENDPOINT = "configEndpoint";
+
+  /** Option name of {@link Topology#configPollMillis()}. */
+  public static final String CONFIG_POLL_MILLIS = "configPollMillis";
+
+  /**
+   * Default of {@link Topology#configPollMillis()}, in milliseconds: a minute, as AWS's own client.
+   */
+  public static final long DEFAULT_CONFIG_POLL_MILLIS = 60_000;
+
   /** Option name of {@link #protocol()}. */
   public static final String PROTOCOL = "protocol";
 
@@ -141,6 +161,7 @@ public final class MemJCacheSettings {
   private final ServerHealth serverHealth;
   private final int maxAsyncOperations;
   private final AsyncCompletion asyncCompletion;
+  private final Topology topology;
   private final MemcachedProtocol protocol;
 
   private final TlsSettings tls;
@@ -167,6 +188,43 @@ public final class MemJCacheSettings {
             DEFAULT_RECONNECT_DELAY_SECONDS);
   }
 
+  /**
+   * How the servers are found and what they are (docs/tls-and-proxies.md, "Behind a proxy and on
+   * managed memcached").
+   *
+   * @param configEndpoint option {@code configEndpoint} ({@code host:port}, unresolved): a
+   *     discovery endpoint answering {@code config get cluster} (ElastiCache node-based clusters,
+   *     Memorystore for Memcached) whose node list replaces the server list; null when the servers
+   *     are listed
+   * @param configPollMillis option {@code configPollMillis}, default 60000: how often the endpoint
+   *     is asked for a newer node list, in milliseconds
+   * @param proxy option {@code proxy}, default false: the listed endpoint is a proxy that routes
+   *     keys itself (twemproxy, mcrouter, memcached's proxy, ElastiCache Serverless); implies
+   *     {@code protocol=text}
+   * @param maxItemBytes option {@code maxItemBytes}, default 0 (memcached's 1 MiB): the largest
+   *     item the servers take, in bytes, used when {@code stats settings} cannot be read (always
+   *     behind a proxy)
+   * @param keyIndex option {@code keyIndex}, default true behind a proxy and only allowed there:
+   *     each cache keeps a key index the proxy routes, so {@code Cache.iterator()} and an observed
+   *     {@code Cache.removeAll()} work (docs/tls-and-proxies.md, "Enumeration behind a proxy"); one
+   *     {@code append} more per write that may create an entry. Always false without {@code proxy}
+   */
+  public record Topology(
+      InetSocketAddress configEndpoint,
+      long configPollMillis,
+      boolean proxy,
+      int maxItemBytes,
+      boolean keyIndex) {
+    /** Listed servers, reached directly, their item size read from them. */
+    public static final Topology DIRECT =
+        new Topology(null, DEFAULT_CONFIG_POLL_MILLIS, false, 0, false);
+
+    /** Whether the servers come from {@link #configEndpoint()}. */
+    public boolean discovered() {
+      return configEndpoint != null;
+    }
+  }
+
   /** {@code allowPackagesLocation} null means the query of the servers' memcached URI. */
   MemJCacheSettings(
       List<InetSocketAddress> servers,
@@ -184,8 +242,10 @@ public final class MemJCacheSettings {
       int maxAsyncOperations,
       AsyncCompletion asyncCompletion,
       MemcachedProtocol protocol,
+      Topology topology,
       TlsSettings tls) {
     this.protocol = Objects.requireNonNull(protocol);
+    this.topology = Objects.requireNonNull(topology);
     this.tls = Objects.requireNonNull(tls);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
@@ -236,6 +296,16 @@ public final class MemJCacheSettings {
   }
 
   /**
+   * The topology options: {@code configEndpoint}, {@code configPollMillis}, {@code proxy}, {@code
+   * maxItemBytes}.
+   *
+   * @return the options, never null
+   */
+  public Topology topology() {
+    return topology;
+  }
+
+  /**
    * Option {@code protocol} = {@code binary} | {@code text} (case-insensitive), default {@code
    * binary}: the memcached wire protocol the client speaks ({@link MemcachedProtocol}). {@code
    * username} requires {@code binary}.
@@ -267,9 +337,10 @@ public final class MemJCacheSettings {
   }
 
   /**
-   * The memcached servers, in the order given; never empty, no duplicates. Addresses are unresolved
-   * ({@link InetSocketAddress#createUnresolved}): the parser does no DNS, so the connection layer
-   * must resolve them (IPv6 literals are held without brackets).
+   * The memcached servers, in the order given; no duplicates; empty only when they come from a
+   * {@linkplain #topology() discovery endpoint}. Addresses are unresolved ({@link
+   * InetSocketAddress#createUnresolved}): the parser does no DNS, so the connection layer must
+   * resolve them (IPv6 literals are held without brackets).
    *
    * @return an unmodifiable list
    */
@@ -402,17 +473,32 @@ public final class MemJCacheSettings {
    * this class with its default when not given (durations as plain milliseconds, {@code
    * failureMode} in lower case, {@code allowPackages} comma separated, possibly empty), {@code
    * username} when set (never the password: settings with credentials parse back only with the
-   * password added), {@code tls} and the other TLS options that are set (never a store password),
-   * and the {@code cache.<name>.*} options. Written to a properties file, the result parses back to
-   * equal settings.
+   * password added), {@code configEndpoint} and {@code configPollMillis} when the servers come from
+   * a discovery endpoint (then without {@code servers}), {@code proxy} (with {@code keyIndex}) and
+   * {@code maxItemBytes} when set, {@code tls} and the other TLS options that are set (never a store password), and the {@code cache.<name>.*} options. Written to a properties
+   * file, the result parses back to equal settings.
    *
    * @return a new, mutable Properties on each call
    */
   public Properties asProperties() {
     // the password is left out on purpose: these Properties feed toString()
     Properties p = new Properties();
-    p.setProperty(
-        SERVERS, servers.stream().map(OptionValues::formatServer).collect(Collectors.joining(",")));
+    if (!servers.isEmpty()) {
+      p.setProperty(
+          SERVERS,
+          servers.stream().map(OptionValues::formatServer).collect(Collectors.joining(",")));
+    }
+    if (topology.discovered()) {
+      p.setProperty(CONFIG_ENDPOINT, OptionValues.formatServer(topology.configEndpoint()));
+      p.setProperty(CONFIG_POLL_MILLIS, Long.toString(topology.configPollMillis()));
+    }
+    if (topology.proxy()) {
+      p.setProperty(PROXY, "true");
+      p.setProperty(KEY_INDEX, Boolean.toString(topology.keyIndex()));
+    }
+    if (topology.maxItemBytes() > 0) {
+      p.setProperty(MAX_ITEM_BYTES, Integer.toString(topology.maxItemBytes()));
+    }
     p.setProperty(OPERATION_TIMEOUT_MILLIS, Long.toString(operationTimeoutMillis));
     p.setProperty(CONNECT_TIMEOUT_MILLIS, Long.toString(connectTimeoutMillis));
     p.setProperty(KEY_PREFIX, keyPrefix);
@@ -451,6 +537,7 @@ public final class MemJCacheSettings {
         && maxAsyncOperations == s.maxAsyncOperations
         && asyncCompletion == s.asyncCompletion
         && protocol == s.protocol
+        && topology.equals(s.topology)
         && tls.equals(s.tls);
   }
 
@@ -470,6 +557,7 @@ public final class MemJCacheSettings {
         maxAsyncOperations,
         asyncCompletion,
         protocol,
+        topology,
         tls);
   }
 

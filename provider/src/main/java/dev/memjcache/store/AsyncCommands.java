@@ -9,6 +9,7 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.OperationFactory;
 import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import net.spy.memcached.ops.CASOperationStatus;
+import net.spy.memcached.ops.ConcatenationType;
 import net.spy.memcached.ops.DeleteOperation;
 import net.spy.memcached.ops.GetsOperation;
 import net.spy.memcached.ops.Operation;
@@ -153,6 +154,26 @@ public final class AsyncCommands {
     }
     Pending<Boolean> pending = new Pending<>("add", key, node, true, AsyncCommands::succeeded);
     return pending.send(operations.store(StoreType.add, key, flags, exptime, data, pending));
+  }
+
+  /**
+   * memcached {@code append}: adds {@code data} to the end of an existing item's value, keeping its
+   * flags and exptime. memcached answers {@code NOT_STORED} both when there is no item and when the
+   * longer item would exceed {@code item_size_max}; the caller tells the two apart ({@code add}).
+   *
+   * @param key the memcached key
+   * @param data the bytes to append; not copied, so not to be changed until the future completes
+   * @return a future of true when appended, false on {@code NOT_STORED}; exceptionally with {@link
+   *     StoreFailureException} on timeout or failure
+   */
+  public CompletableFuture<Boolean> append(String key, byte[] data) {
+    MemcachedNode node = store.nodeFor(key);
+    StoreFailureException down = refusal(node);
+    if (down != null) {
+      return writeRefused(node, down);
+    }
+    Pending<Boolean> pending = new Pending<>("append", key, node, true, AsyncCommands::succeeded);
+    return pending.send(operations.cat(ConcatenationType.append, 0, key, data, pending));
   }
 
   /**

@@ -2,9 +2,9 @@ package dev.memjcache.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +41,17 @@ import org.slf4j.LoggerFactory;
  *       write should have replaced or removed is not readable afterwards. The write is also
  *       reported to the manager's {@link DependentCaches}, which marks caches whose entries depend
  *       on other caches' writes (Hibernate's query results) dirty on every server.
+ *   <li>When the node list changes ({@code configEndpoint}), a server that joined, or that regains
+ *       keys it held under an earlier ring, is <em>moved on</em> ({@link Membership}): the
+ *       generation is incremented there before this JVM uses it, so the copies it kept from an
+ *       earlier membership are not readable; the other servers keep their generations and entries.
+ *   <li>A generation never goes back in a JVM: one read below the one this JVM used on that server
+ *       (the item was lost and re-created by a JVM with a slower clock, or a proxy routed it to
+ *       another backend and back) is raised above it first.
  * </ul>
+ *
+ * <p>Behind a proxy ({@code proxy=true}) the "server" is the proxy endpoint: each cache has one
+ * generation item and one clear marker, routed by the proxy to one of its backends like any key.
  *
  * <p>Each JVM caches a server's generation for the refresh interval, re-reading it (and the
  * server's marker) after that, after the server came back from being marked down, or when it is
@@ -58,7 +68,7 @@ public final class GenerationTracker {
   private final DependentCaches dependents;
   private final String clearKey;
   private final long refreshNanos;
-  private final Map<MemcachedNode, Holder> holders = new IdentityHashMap<>();
+  private final Map<MemcachedNode, Holder> holders = new ConcurrentHashMap<>(); // by identity
   private final AtomicLong newestClear = new AtomicLong();
   private final AtomicBoolean listening = new AtomicBoolean();
   private final AtomicBoolean repairQueued = new AtomicBoolean();
@@ -73,8 +83,11 @@ public final class GenerationTracker {
 
     final AtomicLong cleaned = new AtomicLong();
 
-    boolean isDirty() {
-      return dirtyMarks.get() != cleaned.get();
+    /** The server's {@link Membership#moves} count this cache's generation was last moved on at. */
+    final AtomicLong movedOn = new AtomicLong();
+
+    boolean isDirty(long moves) {
+      return dirtyMarks.get() != cleaned.get() || moves != movedOn.get();
     }
   }
 
@@ -98,6 +111,12 @@ public final class GenerationTracker {
     }
   }
 
+  /** The server's holder; a server that joined the node list gets one at first use. */
+  private Holder holder(MemcachedNode node) {
+    Holder holder = holders.get(node);
+    return holder != null ? holder : holders.computeIfAbsent(node, n -> new Holder());
+  }
+
   /**
    * Returns the cache's generation on {@code node}, reading (and if needed creating, repairing,
    * raising or incrementing) the server's items when the cached value cannot be trusted.
@@ -107,7 +126,7 @@ public final class GenerationTracker {
    */
   public long generation(MemcachedNode node) {
     long known = knownGeneration(node);
-    return known >= 0 ? known : refresh(node, holders.get(node));
+    return known >= 0 ? known : refresh(node, holder(node));
   }
 
   /**
@@ -116,11 +135,11 @@ public final class GenerationTracker {
    * asynchronous view then does that on an executor thread, not on the caller's).
    */
   public long knownGeneration(MemcachedNode node) {
-    Holder holder = holders.get(node);
+    Holder holder = holder(node);
     Snapshot s = holder.snapshot;
     if (s != null
         && System.nanoTime() - s.readAtNanos < refreshNanos
-        && !holder.isDirty()
+        && !holder.isDirty(store.moves(node))
         && s.epoch == health.epoch(node)
         && s.generation >= newestClear.get()) {
       return s.generation;
@@ -133,7 +152,7 @@ public final class GenerationTracker {
    * incremented before this JVM reads the cache there again.
    */
   public void markDirty(MemcachedNode node) {
-    holders.get(node).dirtyMarks.incrementAndGet();
+    holder(node).dirtyMarks.incrementAndGet();
     listenForServersComingBack();
     dependents.writeDropped();
   }
@@ -144,6 +163,9 @@ public final class GenerationTracker {
    * again.
    */
   void markEveryServerDirty() {
+    for (MemcachedNode node : store.nodes()) {
+      holder(node); // a server that joined since is marked too
+    }
     for (Holder holder : holders.values()) {
       holder.dirtyMarks.incrementAndGet();
     }
@@ -196,8 +218,7 @@ public final class GenerationTracker {
       try {
         long generation = raise(node, generationKey, target);
         raise(node, clearKey, target);
-        holders.get(node).snapshot =
-            new Snapshot(generation, System.nanoTime(), health.epoch(node));
+        holder(node).snapshot = new Snapshot(generation, System.nanoTime(), health.epoch(node));
       } catch (StoreFailureException e) {
         missed.add(node);
       }
@@ -225,7 +246,7 @@ public final class GenerationTracker {
   }
 
   private void repairLiveServers() {
-    for (MemcachedNode node : holders.keySet()) {
+    for (MemcachedNode node : store.nodes()) {
       if (health.isUp(node)) {
         repairIfDirty(node);
       }
@@ -234,7 +255,7 @@ public final class GenerationTracker {
 
   private void repairIfDirty(MemcachedNode node) {
     Holder holder = holders.get(node);
-    if (holder != null && holder.isDirty()) {
+    if (holder != null && holder.isDirty(store.moves(node))) {
       try {
         refresh(node, holder);
       } catch (StoreFailureException e) {
@@ -252,13 +273,27 @@ public final class GenerationTracker {
     // Until the increment below is stored, the server stays dirty: every concurrent reader
     // refreshes too (and finds the incremented generation) instead of using the old one.
     long marks = holder.dirtyMarks.get();
-    boolean dirty = marks != holder.cleaned.get();
+    long moves = store.moves(node);
+    boolean dirty = marks != holder.cleaned.get() || moves != holder.movedOn.get();
     StoreItem marker = store.gets(node, clearKey);
     long markerValue = numberOf(marker);
     if (markerValue > newestClear.get()) {
       newestClear.accumulateAndGet(markerValue, Math::max);
     }
     long generation = current(node, holder);
+    Snapshot seen = holder.snapshot;
+    if (seen != null && generation < seen.generation()) {
+      // the item went back: lost and re-created low by a JVM with a slow clock, or (behind a
+      // proxy) routed to another backend and back; entries of the lower one may be older than
+      // this JVM's writes, entries of the one it used newer than another JVM's: both are left
+      generation = raise(node, generationKey, seen.generation() + 1);
+      LOG.info(
+          "generation of {} on memcached server {} went back below {}: raised to {}",
+          generationKey,
+          NodeHealth.name(node),
+          seen.generation(),
+          generation);
+    }
     long floor = newestClear.get();
     if (generation < floor) {
       generation = raise(node, generationKey, floor);
@@ -275,6 +310,7 @@ public final class GenerationTracker {
     holder.snapshot = new Snapshot(generation, System.nanoTime(), epoch);
     if (dirty) {
       holder.cleaned.accumulateAndGet(marks, Math::max);
+      holder.movedOn.accumulateAndGet(moves, Math::max);
     }
     return generation;
   }

@@ -142,6 +142,11 @@ final class KetamaRing {
     return owners[at == p.length ? 0 : at];
   }
 
+  /** The ring's points, ascending (the array itself: callers must not change it). */
+  long[] points() {
+    return points;
+  }
+
   /** Returns the number of points (160 per server unless two servers hash to one point). */
   int size() {
     return points.length;

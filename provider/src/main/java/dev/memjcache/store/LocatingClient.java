@@ -7,6 +7,7 @@ import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.NodeLocator;
 import net.spy.memcached.OperationFactory;
+import net.spy.memcached.config.ClusterConfiguration;
 import net.spy.memcached.ops.Operation;
 
 /**
@@ -37,6 +38,15 @@ final class LocatingClient extends MemcachedClient {
    */
   void enqueue(String key, Operation op) {
     mconn.enqueueOperation(key, op);
+  }
+
+  /**
+   * Hands the connection a new node list: its I/O thread keeps the servers that stay (matched by
+   * host name and port; a changed IP reconnects), connects the ones that join, closes the ones that
+   * leave (their queued commands go to the new owners of their keys) and updates the locator.
+   */
+  void updateNodes(ClusterConfiguration config) {
+    mconn.notifyUpdate(config);
   }
 
   /** The locator the connection routes with; its nodes are the live ones. */

@@ -57,7 +57,8 @@ public final class MemcachedStore implements AutoCloseable {
   private final NodeCommands nodeCommands;
   private final BulkCommands bulk;
   private final EntryRouting routing;
-  private final List<MemcachedNode> nodes;
+  private final Membership membership;
+  private volatile AutoCloseable discovery = () -> {};
   private final WireProtocol wire;
 
   MemcachedStore(
@@ -74,7 +75,7 @@ public final class MemcachedStore implements AutoCloseable {
     this.timeoutMillis = timeoutMillis;
     this.deadlines = new CommandDeadlines(timeoutMillis);
     this.itemSizeLimit = itemSizeLimit;
-    this.nodes = List.copyOf(locator.getAll());
+    List<MemcachedNode> nodes = List.copyOf(locator.getAll());
     NodeCommands[] commands = new NodeCommands[1];
     this.health =
         new NodeHealth(
@@ -86,7 +87,15 @@ public final class MemcachedStore implements AutoCloseable {
     this.nodeCommands = new NodeCommands(client, health, this, wire);
     commands[0] = nodeCommands;
     this.bulk = new BulkCommands(this, client, health);
-    this.routing = new EntryRouting(keyHash, (MemoizingLocator) locator);
+    MemoizingLocator memoizing = (MemoizingLocator) locator;
+    this.routing = new EntryRouting(keyHash, memoizing);
+    this.membership = new Membership(nodes, memoizing.ring(), health);
+    memoizing.onLayoutChange(membership::changed);
+  }
+
+  /** Follows {@code discovery}'s node lists from now on; it is closed with the store. */
+  void followDiscovery(AutoCloseable discovery) {
+    this.discovery = discovery;
   }
 
   /**
@@ -108,6 +117,33 @@ public final class MemcachedStore implements AutoCloseable {
       long reconnectDelaySeconds) {
     /** The defaults: prefix {@code mjc}, 2 failures, 1000 ms, 1 s. */
     public static final ClusterOptions DEFAULTS = new ClusterOptions("mjc", 2, 1000, 1);
+  }
+
+  /**
+   * How the servers are found and what they answer, beyond a fixed list of memcached servers.
+   *
+   * @param configEndpoint a discovery endpoint that answers {@code config get cluster} (ElastiCache
+   *     node-based clusters, Memorystore for Memcached; option {@code configEndpoint}), or null for
+   *     a fixed list; see {@link ClusterDiscovery}
+   * @param configPollMillis how often the endpoint is asked again, in milliseconds (option {@code
+   *     configPollMillis})
+   * @param proxy whether the one endpoint is a proxy that routes keys itself (twemproxy, mcrouter,
+   *     memcached's proxy, ElastiCache Serverless; option {@code proxy}): {@code stats settings} is
+   *     not asked, key enumeration is unavailable, and the generation items of each cache are
+   *     routed by the proxy like any key
+   * @param maxItemBytes the largest item the servers take, in bytes (option {@code maxItemBytes}),
+   *     used when {@code stats settings} cannot be read (always behind a proxy); 0 for memcached's
+   *     default of 1 MiB
+   */
+  public record Topology(
+      InetSocketAddress configEndpoint, long configPollMillis, boolean proxy, int maxItemBytes) {
+    /** A fixed list of memcached servers, reached directly. */
+    public static final Topology DIRECT = new Topology(null, 0, false, 0);
+
+    /** Whether the node list comes from {@link #configEndpoint()}. */
+    public boolean discovered() {
+      return configEndpoint != null;
+    }
   }
 
   /**
@@ -173,18 +209,46 @@ public final class MemcachedStore implements AutoCloseable {
         credentials,
         cluster,
         protocol,
+        Topology.DIRECT);
+  }
+
+  /**
+   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol, Topology,
+   * ServerSockets)} over plain TCP.
+   */
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers,
+      long operationTimeoutMillis,
+      long connectTimeoutMillis,
+      Credentials credentials,
+      ClusterOptions cluster,
+      MemcachedProtocol protocol,
+      Topology topology) {
+    return connect(
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        credentials,
+        cluster,
+        protocol,
+        topology,
         ServerSockets.PLAIN);
   }
 
   /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol over
-   * the transport {@code sockets} describes. Before the client is built, each server is sent one
-   * request of that protocol on its own socket opened by {@code sockets} (so a TLS handshake
-   * first): a server that fails the handshake or answers otherwise fails the connect at once. For
-   * {@link TlsSockets} the client speaks TLS with the same context and host-name rule.
+   * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol,
+   * topology and transport. The servers are read from a discovery endpoint when {@code topology}
+   * names one: the list it answers at start (then {@code servers} must be empty), followed every
+   * poll interval without a restart (see {@link ClusterDiscovery}). Before the client is built, each
+   * server is sent one request of that protocol on its own socket opened by {@code sockets} (so a
+   * TLS handshake first): a server that fails the handshake or answers otherwise fails the connect
+   * at once. For {@link TlsSockets} the client speaks TLS with the same context and host-name rule.
    *
    * @param protocol the wire protocol (option {@code protocol})
+   * @param topology direct servers, a discovery endpoint, or a proxy
    * @param sockets the CacheManager's transport ({@link ServerSockets#of})
+   * @throws StoreFailureException also when the discovery endpoint cannot be read at start (the
+   *     message says why)
    * @throws javax.cache.CacheException also when a TLS handshake fails (the message says whether
    *     the server speaks clear text, its certificate is untrusted or names another host, or it
    *     demands or refuses a client certificate), when a server does not answer {@code protocol}
@@ -199,6 +263,7 @@ public final class MemcachedStore implements AutoCloseable {
       Credentials credentials,
       ClusterOptions cluster,
       MemcachedProtocol protocol,
+      Topology topology,
       ServerSockets sockets) {
     return StoreConnector.connect(
         servers,
@@ -207,6 +272,7 @@ public final class MemcachedStore implements AutoCloseable {
         credentials,
         cluster,
         WireProtocol.of(protocol),
+        topology,
         sockets);
   }
 
@@ -356,6 +422,11 @@ public final class MemcachedStore implements AutoCloseable {
   /** Stops the node-health probes and shuts the client down (waiting up to the timeout). */
   @Override
   public void close() {
+    try {
+      discovery.close();
+    } catch (Exception e) {
+      // a poller that cannot stop holds no data: nothing to report
+    }
     health.close();
     deadlines.close();
     client.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -371,9 +442,21 @@ public final class MemcachedStore implements AutoCloseable {
     return routing;
   }
 
-  /** Returns every server of the client, in a fixed order. */
+  /**
+   * Returns every server of the current node list, in the locator's order: fixed for a list of
+   * servers, the newest list a {@code configEndpoint} gave otherwise (read it again after a
+   * change).
+   */
   public List<MemcachedNode> nodes() {
-    return nodes;
+    return membership.nodes();
+  }
+
+  /**
+   * How many times {@code node} had to start a new generation of every cache because the node list
+   * changed ({@link Membership#moves}); 0 for a fixed list of servers.
+   */
+  long moves(MemcachedNode node) {
+    return membership.moves(node);
   }
 
   /** Returns the server {@code key} hashes to (entry keys: whatever their generation). */

@@ -19,8 +19,9 @@ import net.spy.memcached.NodeLocator;
  * the ring cannot be reproduced ({@link KetamaRing#of} returns null), lookups go to spymemcached's
  * locator through a per-thread memo of recent lookups by hash.
  *
- * <p>A key's server depends on its hash only, and {@link #updateLocator} (spymemcached calls it
- * only for auto-discovered clusters, which MemJCache does not use) rebuilds the ring and empties
+ * <p>A key's server depends on its hash only, and {@link #updateLocator} (spymemcached's I/O thread
+ * calls it when {@link ClusterDiscovery} hands the connection a new node list) rebuilds the ring,
+ * tells the {@linkplain #onLayoutChange layout listener} before the new ring routes, and empties
  * every memo.
  */
 final class MemoizingLocator implements NodeLocator {
@@ -41,6 +42,22 @@ final class MemoizingLocator implements NodeLocator {
   private volatile KetamaRing ring;
 
   private final ThreadLocal<Memo> memos = ThreadLocal.withInitial(Memo::new);
+
+  /** Told of every new node list before it routes; set once the store exists. */
+  private volatile LayoutListener layoutListener = (before, after, nodes) -> {};
+
+  /**
+   * What {@link #updateLocator} tells before the new ring routes (on spymemcached's I/O thread).
+   */
+  @FunctionalInterface
+  interface LayoutListener {
+    /**
+     * @param before the ring that routed until now (null when it could not be reproduced)
+     * @param after the ring that routes next (null when it could not be reproduced)
+     * @param nodes the new node list, in the locator's order
+     */
+    void changed(KetamaRing before, KetamaRing after, List<MemcachedNode> nodes);
+  }
 
   private static final class Memo {
     final long[] hashes = new long[SLOTS];
@@ -92,6 +109,16 @@ final class MemoizingLocator implements NodeLocator {
     return current != null ? current.nodeFor(hash) : null;
   }
 
+  /** The ring that routes now; null when it could not be reproduced. */
+  KetamaRing ring() {
+    return ring;
+  }
+
+  /** Sets the listener told of every new node list (must not block: it runs on the I/O thread). */
+  void onLayoutChange(LayoutListener listener) {
+    this.layoutListener = listener;
+  }
+
   /** Whether lookups go through a {@link KetamaRing} (else through spymemcached's locator). */
   boolean hasRing() {
     return ring != null;
@@ -129,8 +156,11 @@ final class MemoizingLocator implements NodeLocator {
 
   @Override
   public void updateLocator(List<MemcachedNode> nodes) {
+    KetamaRing before = ring;
     ketama.updateLocator(nodes);
-    ring = KetamaRing.of(nodes, hashAlgorithm, ketama);
+    KetamaRing after = KetamaRing.of(nodes, hashAlgorithm, ketama);
+    layoutListener.changed(before, after, List.copyOf(nodes));
+    ring = after;
     layout++;
   }
 }

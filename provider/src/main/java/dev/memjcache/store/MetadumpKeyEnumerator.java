@@ -103,6 +103,15 @@ public final class MetadumpKeyEnumerator {
   }
 
   /**
+   * Whether this enumerator can list keys at all: false for one made by {@link #unavailable}.
+   *
+   * @return true unless every call throws {@code UnsupportedOperationException}
+   */
+  public boolean isAvailable() {
+    return unavailable == null;
+  }
+
+  /**
    * Returns every item key, on every server, that starts with {@code prefix}. Keys are compared and
    * returned decoded: memcached percent-encodes them in the metadump, and they are decoded to
    * bytes, then read as UTF-8 (memcached's ASCII keys are unchanged by this). The prefix test is on

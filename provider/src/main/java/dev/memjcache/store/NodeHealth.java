@@ -2,10 +2,10 @@ package dev.memjcache.store;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,7 +80,7 @@ public final class NodeHealth implements AutoCloseable {
       long retryMillis,
       long probeTimeoutMillis,
       Function<MemcachedNode, CompletableFuture<Boolean>> prober) {
-    this.states = new IdentityHashMap<>();
+    this.states = new ConcurrentHashMap<>(); // spymemcached's nodes compare by identity
     for (MemcachedNode node : nodes) {
       states.put(node, new State());
     }
@@ -105,7 +105,7 @@ public final class NodeHealth implements AutoCloseable {
    * @throws NodeDownException when the server is marked down or has no connection
    */
   public void admit(MemcachedNode node) {
-    State state = states.get(node);
+    State state = state(node);
     if (state.down) {
       throw new NodeDownException(
           "memcached server "
@@ -127,7 +127,7 @@ public final class NodeHealth implements AutoCloseable {
 
   /** Records an answered command: the server's consecutive failure count starts again. */
   public void succeeded(MemcachedNode node) {
-    AtomicInteger failures = states.get(node).failures;
+    AtomicInteger failures = state(node).failures;
     if (failures.get() != 0) {
       failures.set(0);
     }
@@ -140,7 +140,7 @@ public final class NodeHealth implements AutoCloseable {
    * @param reason what failed, for the log and the {@link NodeDownException} message
    */
   public void failed(MemcachedNode node, String reason) {
-    State state = states.get(node);
+    State state = state(node);
     if (state.down) {
       return;
     }
@@ -166,7 +166,7 @@ public final class NodeHealth implements AutoCloseable {
 
   /** Whether {@code node} is not marked down (it may still be reconnecting). */
   public boolean isUp(MemcachedNode node) {
-    return !states.get(node).down;
+    return !state(node).down;
   }
 
   /**
@@ -174,7 +174,26 @@ public final class NodeHealth implements AutoCloseable {
    * server (such as its generation) read in an older epoch must be read again.
    */
   public int epoch(MemcachedNode node) {
-    return states.get(node).epoch;
+    return state(node).epoch;
+  }
+
+  /**
+   * Follows a new node list ({@link Membership}): a server that joined starts up, one that left is
+   * forgotten (no probe, not among {@link #downNodes}).
+   *
+   * @param nodes the servers of the new list
+   */
+  void track(List<MemcachedNode> nodes) {
+    for (MemcachedNode node : nodes) {
+      state(node);
+    }
+    states.keySet().retainAll(nodes);
+  }
+
+  /** A server's state; one that joined between a list change and {@link #track} starts up. */
+  private State state(MemcachedNode node) {
+    State state = states.get(node);
+    return state != null ? state : states.computeIfAbsent(node, n -> new State());
   }
 
   /** Returns the servers currently marked down. */

@@ -17,6 +17,7 @@ import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
+import net.spy.memcached.config.ClusterConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ final class StoreConnector {
 
   /**
    * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
-   * dev.memjcache.config.MemcachedProtocol, ServerSockets)}.
+   * dev.memjcache.config.MemcachedProtocol, MemcachedStore.Topology, ServerSockets)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -44,7 +45,14 @@ final class StoreConnector {
       Credentials credentials,
       MemcachedStore.ClusterOptions cluster,
       WireProtocol wire,
+      MemcachedStore.Topology topology,
       ServerSockets sockets) {
+    ClusterConfiguration discovered = null;
+    int discoveryTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
+    if (topology.discovered()) {
+      discovered = ClusterDiscovery.readOnce(sockets, topology.configEndpoint(), discoveryTimeout);
+      servers = ClusterDiscovery.addresses(discovered);
+    }
     List<InetSocketAddress> resolved = new ArrayList<>(servers.size());
     for (InetSocketAddress server : servers) {
       resolved.add(
@@ -72,7 +80,9 @@ final class StoreConnector {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
     awaitConnections(client, connectTimeoutMillis);
-    Map<SocketAddress, Map<String, String>> settings = readSettings(client);
+    // a proxy does not forward stats (twemproxy closes the connection): its limit is an option
+    Map<SocketAddress, Map<String, String>> settings =
+        topology.proxy() ? Map.of() : readSettings(client);
     if (!credentials.isPresent()) {
       List<InetSocketAddress> silent = new ArrayList<>();
       for (InetSocketAddress server : resolved) {
@@ -88,8 +98,25 @@ final class StoreConnector {
         throw e;
       }
     }
-    return new MemcachedStore(
-        client, keyHash, operationTimeoutMillis, itemSizeLimit(settings), cluster, wire);
+    MemcachedStore store =
+        new MemcachedStore(
+            client,
+            keyHash,
+            operationTimeoutMillis,
+            itemSizeLimit(settings, topology.maxItemBytes()),
+            cluster,
+            wire);
+    if (discovered != null) {
+      store.followDiscovery(
+          ClusterDiscovery.start(
+              sockets,
+              topology.configEndpoint(),
+              discoveryTimeout,
+              topology.configPollMillis(),
+              discovered,
+              client));
+    }
+    return store;
   }
 
   /** A builder with the client's settings (a new one per call: a builder's factory reads it). */
@@ -149,7 +176,21 @@ final class StoreConnector {
     }
   }
 
-  private static ItemSizeLimit itemSizeLimit(Map<SocketAddress, Map<String, String>> settings) {
+  /**
+   * The servers' limit from {@code stats settings}; when no server gave {@code item_size_max} (a
+   * proxy, or servers that did not answer), {@code maxItemBytes} (option {@code maxItemBytes}), or
+   * memcached's default when that is 0.
+   */
+  private static ItemSizeLimit itemSizeLimit(
+      Map<SocketAddress, Map<String, String>> settings, int maxItemBytes) {
+    boolean answered =
+        settings.values().stream().anyMatch(answer -> answer.containsKey("item_size_max"));
+    if (!answered) {
+      return maxItemBytes > 0
+          ? new ItemSizeLimit(
+              maxItemBytes, Math.min(maxItemBytes, ItemSizeLimit.DEFAULT_SLAB_CHUNK_MAX), true)
+          : ItemSizeLimit.DEFAULT;
+    }
     try {
       return ItemSizeLimit.fromStatsSettings(settings.values());
     } catch (RuntimeException e) {

@@ -1,10 +1,6 @@
 package dev.memjcache.testkit;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,13 +99,7 @@ public final class MemcachedProcess implements AutoCloseable {
           return server;
         }
         server.close();
-        last =
-            new IllegalStateException(
-                "memcached did not start: "
-                    + String.join(" ", command)
-                    + " (exit value "
-                    + (process.isAlive() ? "none, still running" : process.exitValue())
-                    + ")");
+        last = Executables.didNotStart("memcached", command, process, "");
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + binary + ": " + INSTALL_HINT, e);
       }
@@ -123,59 +113,15 @@ public final class MemcachedProcess implements AutoCloseable {
    * @throws IllegalStateException with installation instructions when there is none
    */
   public static String findBinary() {
-    String explicit = System.getenv("MEMCACHED_BIN");
-    if (explicit != null && !explicit.isBlank()) {
-      if (Files.isExecutable(Path.of(explicit))) {
-        return explicit;
-      }
-      throw new IllegalStateException(
-          "MEMCACHED_BIN=" + explicit + " is not executable; " + INSTALL_HINT);
-    }
-    String path =
-        System.getenv().getOrDefault("PATH", "")
-            + File.pathSeparator
-            + "/usr/bin"
-            + File.pathSeparator
-            + "/usr/local/bin"
-            + File.pathSeparator
-            + "/usr/sbin";
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "memcached"))) {
-        return Path.of(dir, "memcached").toString();
-      }
-    }
-    throw new IllegalStateException(INSTALL_HINT);
+    return Executables.find("memcached", "MEMCACHED_BIN", INSTALL_HINT);
   }
 
   private static int freePort() {
-    try (ServerSocket socket =
-        new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free loopback port", e);
-    }
+    return LoopbackPorts.free();
   }
 
   private boolean awaitListening() {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        return false;
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return true;
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return false;
+    return LoopbackPorts.awaitListening(process, port, START_TIMEOUT_MILLIS);
   }
 
   /** Returns the TCP port the server listens on (on {@code 127.0.0.1}). */
@@ -336,15 +282,7 @@ public final class MemcachedProcess implements AutoCloseable {
     } catch (IllegalStateException alreadyGone) {
       // it exited meanwhile
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Executables.stop(process);
   }
 
   /**
