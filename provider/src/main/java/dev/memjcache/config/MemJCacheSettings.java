@@ -475,8 +475,9 @@ public final class MemJCacheSettings {
    * username} when set (never the password: settings with credentials parse back only with the
    * password added), {@code configEndpoint} and {@code configPollMillis} when the servers come from
    * a discovery endpoint (then without {@code servers}), {@code proxy} (with {@code keyIndex}) and
-   * {@code maxItemBytes} when set, {@code tls} and the other TLS options that are set (never a store password), and the {@code cache.<name>.*} options. Written to a properties
-   * file, the result parses back to equal settings.
+   * {@code maxItemBytes} when set, {@code tls} and the other TLS options that are set (never a
+   * store password), and the {@code cache.<name>.*} options. Written to a properties file, the
+   * result parses back to equal settings.
    *
    * @return a new, mutable Properties on each call
    */

@@ -239,10 +239,11 @@ public final class MemcachedStore implements AutoCloseable {
    * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol,
    * topology and transport. The servers are read from a discovery endpoint when {@code topology}
    * names one: the list it answers at start (then {@code servers} must be empty), followed every
-   * poll interval without a restart (see {@link ClusterDiscovery}). Before the client is built, each
-   * server is sent one request of that protocol on its own socket opened by {@code sockets} (so a
-   * TLS handshake first): a server that fails the handshake or answers otherwise fails the connect
-   * at once. For {@link TlsSockets} the client speaks TLS with the same context and host-name rule.
+   * poll interval without a restart (see {@link ClusterDiscovery}). Before the client is built,
+   * each server is sent one request of that protocol on its own socket opened by {@code sockets}
+   * (so a TLS handshake first): a server that fails the handshake or answers otherwise fails the
+   * connect at once. For {@link TlsSockets} the client speaks TLS with the same context and
+   * host-name rule.
    *
    * @param protocol the wire protocol (option {@code protocol})
    * @param topology direct servers, a discovery endpoint, or a proxy

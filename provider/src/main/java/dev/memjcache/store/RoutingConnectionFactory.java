@@ -6,9 +6,9 @@ import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
@@ -38,16 +38,19 @@ final class RoutingConnectionFactory implements ConnectionFactory {
   private final ConnectionFactory built;
 
   /** Per-server factories for their nodes (TLS host names, {@link TlsSockets#nodeFactories}). */
-  private final Map<InetSocketAddress, ConnectionFactory> nodeFactories;
+  private final Function<InetSocketAddress, ConnectionFactory> nodeFactories;
 
   RoutingConnectionFactory(ConnectionFactory built) {
-    this(built, Map.of());
+    this(built, server -> null);
   }
 
+  /**
+   * @param nodeFactories the factory for a node's address, or null for {@code built}'s
+   */
   RoutingConnectionFactory(
-      ConnectionFactory built, Map<InetSocketAddress, ConnectionFactory> nodeFactories) {
+      ConnectionFactory built, Function<InetSocketAddress, ConnectionFactory> nodeFactories) {
     this.built = built;
-    this.nodeFactories = Map.copyOf(nodeFactories);
+    this.nodeFactories = nodeFactories;
   }
 
   @Override
@@ -68,10 +71,9 @@ final class RoutingConnectionFactory implements ConnectionFactory {
 
   @Override
   public MemcachedNode createMemcachedNode(SocketAddress sa, SocketChannel c, int bufSize) {
-    ConnectionFactory factory = built;
-    if (sa instanceof InetSocketAddress a && a.getAddress() != null) {
-      factory =
-          nodeFactories.getOrDefault(new InetSocketAddress(a.getAddress(), a.getPort()), built);
+    ConnectionFactory factory = sa instanceof InetSocketAddress a ? nodeFactories.apply(a) : null;
+    if (factory == null) {
+      factory = built;
     }
     MemcachedNode node = factory.createMemcachedNode(sa, c, bufSize);
     return getSSLContext() == null ? node : new TlsRecordNode(node);

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
@@ -66,10 +67,10 @@ final class StoreConnector {
     Supplier<ConnectionFactoryBuilder> builders =
         () -> builder(credentials, keyHash, operationTimeoutMillis, cluster, wire);
     ConnectionFactoryBuilder factory = builders.get();
-    Map<InetSocketAddress, ConnectionFactory> nodeFactories = Map.of();
+    Function<InetSocketAddress, ConnectionFactory> nodeFactories = server -> null;
     if (sockets instanceof TlsSockets tls) {
       tls.configure(factory, resolved.get(0));
-      nodeFactories = tls.nodeFactories(resolved, builders);
+      nodeFactories = tls.nodeFactories(builders);
     }
     LocatingClient client;
     try {

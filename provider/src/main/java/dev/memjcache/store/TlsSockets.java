@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
@@ -164,26 +165,23 @@ public final class TlsSockets implements ServerSockets {
 
   /**
    * The fork verifies every node against the one name of its factory. Without {@code tlsHostname}
-   * each server has its own, so each gets a factory of its own for its node (keyed by resolved
-   * address and port, as spymemcached hands the node's address to {@code createMemcachedNode}).
+   * each server has its own, so each node gets a factory of its name, built when spymemcached
+   * creates the node ({@code createMemcachedNode} gets the node's address as the server list or the
+   * discovery endpoint gave it, host name included): servers that discovery adds later are verified
+   * against their own names too.
    *
-   * @param servers the resolved servers
    * @param builders new builders with the client's settings
-   * @return the factories, empty when {@code tlsHostname} names every server
+   * @return the factory for a node's address, or null where the client's own one serves (with
+   *     {@code tlsHostname}, which names every server); thread-safe
    */
-  Map<InetSocketAddress, ConnectionFactory> nodeFactories(
-      List<InetSocketAddress> servers, Supplier<ConnectionFactoryBuilder> builders) {
-    Map<InetSocketAddress, ConnectionFactory> factories = new HashMap<>();
-    if (hostname == null) {
-      for (InetSocketAddress server : servers) {
-        if (server.getAddress() != null) {
-          factories.put(
-              new InetSocketAddress(server.getAddress(), server.getPort()),
-              configure(builders.get(), server).build());
-        }
-      }
+  Function<InetSocketAddress, ConnectionFactory> nodeFactories(
+      Supplier<ConnectionFactoryBuilder> builders) {
+    if (hostname != null) {
+      return server -> null;
     }
-    return factories;
+    Map<String, ConnectionFactory> byName = new ConcurrentHashMap<>();
+    return server ->
+        byName.computeIfAbsent(nameFor(server), name -> configure(builders.get(), server).build());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.memjcache.tck;
 
 import dev.memjcache.testkit.MemcachedCluster;
-import dev.memjcache.testkit.TlsSetup;
 import dev.memjcache.testkit.NutcrackerProcess;
+import dev.memjcache.testkit.TlsSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,8 +22,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * memjcache.servers} system property, which the provider reads for {@code getDefaultURI()}); with
  * {@value #PROXY_PROPERTY} {@code true}, a twemproxy ({@code nutcracker}) in front of them, and
  * MemJCache pointed at it with {@code proxy=true}; stops them when the run ends. Registered through
- * {@code
- * META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
+ * {@code META-INF/services/org.junit.platform.launcher.LauncherSessionListener}.
  */
 public final class TckMemcachedSession implements LauncherSessionListener {
 
