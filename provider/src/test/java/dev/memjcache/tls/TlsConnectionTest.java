@@ -10,6 +10,7 @@ import dev.memjcache.MemcachedCacheManager;
 import dev.memjcache.SecretScan;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedProcess;
+import dev.memjcache.testkit.SaslSetup;
 import dev.memjcache.testkit.TlsSetup;
 import java.net.URI;
 import java.nio.file.Files;
@@ -185,6 +186,32 @@ class TlsConnectionTest {
     try (MemcachedProcess plain = MemcachedProcess.start()) {
       String message = failure(plain.uri(), p);
       assertTrue(message.contains("does not speak TLS") && message.contains("-Z"), message);
+    }
+  }
+
+  @Test
+  @Order(22)
+  void saslWorksOverTls() {
+    SaslSetup sasl = SaslSetup.create("tls-user", STORE_PASSWORD);
+    try (MemcachedProcess saslServer =
+        MemcachedProcess.start(sasl.environment(), tls.serverArgs("-S"))) {
+      Properties p = tls.clientProperties();
+      p.setProperty("username", "tls-user");
+      p.setProperty("password", STORE_PASSWORD);
+      Cache<String, String> cache = cache(manager(saslServer.uri(), p), "saslOverTls");
+      cache.put("s", "v");
+      assertEquals("v", cache.get("s"));
+      assertTrue(cache.replace("s", "v", "w"), "a CAS over SASL and TLS");
+      Properties wrong = tls.clientProperties();
+      wrong.setProperty("username", "tls-user");
+      wrong.setProperty("password", WRONG);
+      String message = failure(saslServer.uri(), wrong);
+      assertTrue(
+          message.contains("SASL authentication of user 'tls-user'")
+              && message.contains(saslServer.address()),
+          message);
+    } finally {
+      sasl.delete();
     }
   }
 
