@@ -19,7 +19,9 @@
 # (JMH JSON), <mode>-t<N>.log (JMH console) and <mode>-table.md (from dev.memjcache.bench.ResultsTable).
 # Extra arguments go to JMH as they are, e.g. a benchmark regex: run.sh --short 'getHit'; results
 # of such runs are written as <mode>-custom-*.
-# The server address reaches every fork as -Dmemjcache.bench.server=127.0.0.1:<port>.
+# The server address reaches every fork as -Dmemjcache.bench.server=127.0.0.1:<port>. In paired mode
+# the same memcached also listens with TLS (-Z, a certificate and trust store made for the run) for
+# the TLS rows (TlsRows): -Dmemjcache.bench.tlsServer, .trustStore, .trustStorePassword.
 # MEMCACHED_BIN overrides the memcached binary; the server is stopped on exit (trap).
 set -euo pipefail
 
@@ -85,21 +87,47 @@ memcached_bin=${MEMCACHED_BIN:-$(command -v memcached || echo /usr/bin/memcached
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 mc_pid=""
+tls_dir=""
 cleanup() {
   if [[ -n "$mc_pid" ]] && kill -0 "$mc_pid" 2>/dev/null; then
     kill "$mc_pid" 2>/dev/null || true
     wait "$mc_pid" 2>/dev/null || true
   fi
 }
-trap cleanup EXIT
+trap 'cleanup; [[ -z "$tls_dir" ]] || rm -rf "$tls_dir"' EXIT
 trap 'exit 130' INT TERM
+
+# Paired mode has TLS rows: the same memcached also listens with TLS (-Z; the plain listener is
+# notls:), with a self-signed certificate for IP:127.0.0.1 and a PKCS12 trust store made now.
+tls_args=()
+tls_password=bench-$RANDOM$RANDOM
+if [[ $mode == --paired ]]; then
+  command -v openssl >/dev/null 2>&1 || {
+    echo "openssl not found: apt-get install -y openssl" >&2; exit 1; }
+  tls_dir=$(mktemp -d)
+  chmod 755 "$tls_dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+    -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" 2>/dev/null
+  chmod 644 "$tls_dir/key.pem"  # memcached runs as nobody under root; a throwaway key
+  keytool -importcert -noprompt -alias memcached -file "$tls_dir/cert.pem" \
+    -keystore "$tls_dir/truststore.p12" -storetype PKCS12 -storepass "$tls_password" >/dev/null
+  tls_args=(-Z -o "ssl_chain_cert=$tls_dir/cert.pem,ssl_key=$tls_dir/key.pem")
+fi
 
 # 1 GiB cache: both key spaces at 4 KiB are ~100 MB, so nothing pre-populated is ever evicted.
 port=""
+tls_port=""
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
   candidate=$((20000 + RANDOM % 40000))
+  tls_candidate=$((candidate + 1))
   listening "$candidate" && continue
   args=(-l 127.0.0.1 -p "$candidate" -U 0 -m 1024 -c 1024)
+  if [[ ${#tls_args[@]} -gt 0 ]]; then
+    listening "$tls_candidate" && continue
+    args=("${tls_args[@]}" -l "notls:127.0.0.1:$candidate,127.0.0.1:$tls_candidate"
+      -p "$candidate" -U 0 -m 1024 -c 1024)
+  fi
   [[ $(id -u) == 0 ]] && args+=(-u nobody)
   "$memcached_bin" "${args[@]}" &
   mc_pid=$!
@@ -108,8 +136,10 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
     kill -0 "$mc_pid" 2>/dev/null || break
     sleep 0.1
   done
-  if kill -0 "$mc_pid" 2>/dev/null && listening "$candidate"; then
+  if kill -0 "$mc_pid" 2>/dev/null && listening "$candidate" \
+    && { [[ ${#tls_args[@]} -eq 0 ]] || listening "$tls_candidate"; }; then
     port=$candidate
+    [[ ${#tls_args[@]} -eq 0 ]] || tls_port=$tls_candidate
     break
   fi
   cleanup
@@ -129,7 +159,11 @@ if [[ $mode == --paired ]]; then
   for arg in "$@"; do
     [[ "$arg" == --quick || "$arg" == --rows ]] && table="$results/paired-quick-table.md"
   done
+  echo "memcached TLS listener on 127.0.0.1:$tls_port"
   java -Xms1g -Xmx1g -Dmemjcache.bench.server="127.0.0.1:$port" \
+    -Dmemjcache.bench.tlsServer="127.0.0.1:$tls_port" \
+    -Dmemjcache.bench.trustStore="$tls_dir/truststore.p12" \
+    -Dmemjcache.bench.trustStorePassword="$tls_password" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -Dnet.spy.log.LoggerImpl=net.spy.memcached.compat.log.SLF4JLogger \
     ${PAIRED_JVM_ARGS:-} -cp "$jar" dev.memjcache.bench.PairedBenchmark --out "$table" "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure the test dependencies are on this machine: the memcached binary, and saslpasswd2
-# (Debian's sasl2-bin) for the SASL tests, and nutcracker (twemproxy) for the proxy tests. Installs Debian's packages when they are missing and we
+# Makes sure the test dependencies are on this machine: the memcached binary, saslpasswd2
+# (Debian's sasl2-bin) for the SASL tests, nutcracker (twemproxy) for the proxy tests, and openssl
+# for the TLS tests' certificates. Installs Debian's packages when they are missing and we
 # are root; otherwise says how to install them and fails.
 set -euo pipefail
 missing=()
@@ -12,6 +13,9 @@ if ! command -v saslpasswd2 >/dev/null 2>&1 && [ ! -x /usr/sbin/saslpasswd2 ]; t
 fi
 if ! command -v nutcracker >/dev/null 2>&1 && [ ! -x /usr/sbin/nutcracker ]; then
   missing+=(nutcracker)
+fi
+if ! command -v openssl >/dev/null 2>&1 && [ ! -x /usr/bin/openssl ]; then
+  missing+=(openssl)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

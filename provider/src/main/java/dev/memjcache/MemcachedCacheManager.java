@@ -105,6 +105,7 @@ public final class MemcachedCacheManager implements CacheManager {
     this.properties = properties;
     this.settings = settings;
     MemJCacheSettings.ServerHealth health = settings.serverHealth();
+    ServerSockets sockets = ServerSockets.of(settings.tls(), classLoader);
     this.store =
         MemcachedStore.connect(
             settings.servers(),
@@ -121,7 +122,8 @@ public final class MemcachedCacheManager implements CacheManager {
                 settings.topology().configEndpoint(),
                 settings.topology().configPollMillis(),
                 settings.topology().proxy(),
-                settings.topology().maxItemBytes()));
+                settings.topology().maxItemBytes()),
+            sockets);
     List<InetSocketAddress> resolved = new ArrayList<>();
     for (InetSocketAddress server : settings.servers()) {
       resolved.add(new InetSocketAddress(server.getHostString(), server.getPort()));
@@ -140,7 +142,7 @@ public final class MemcachedCacheManager implements CacheManager {
                         + " 'lru_crawler metadump', an ASCII-protocol command; memcached started with -S (SASL)"
                         + " closes ASCII connections, so they are unavailable with the username option")
                 : new MetadumpKeyEnumerator(
-                    ServerSockets.PLAIN,
+                    sockets,
                     resolved,
                     (int)
                         Math.max(

@@ -129,11 +129,17 @@ public final class PairedBenchmark {
     CacheManager inline = BenchEnvironment.cacheManager("asyncCompletion=inline");
     MemcachedClient textClient = BenchEnvironment.rawClient(ConnectionFactoryBuilder.Protocol.TEXT);
     CacheManager text = BenchEnvironment.cacheManager("protocol=text");
+    TlsRows tls = new TlsRows();
     long started = System.nanoTime();
     List<Result> results = new ArrayList<>();
     try (PairedRunner runner = new PairedRunner(4)) {
       List<Row> all = rows(client, manager, inline);
       all.addAll(textRows(textClient, text));
+      if (TlsRows.configured()) {
+        all.addAll(tls.rows());
+      } else {
+        System.out.println("no TLS rows: " + TlsRows.TLS_SERVER_PROPERTY + " is not set");
+      }
       for (Row row : all) {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
@@ -142,6 +148,7 @@ public final class PairedBenchmark {
             measure(runner, row, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis));
       }
     } finally {
+      tls.close();
       text.close();
       inline.close();
       manager.close();
@@ -267,26 +274,41 @@ public final class PairedBenchmark {
    * key spaces and the key prefix are the same).
    */
   static List<Row> textRows(MemcachedClient client, CacheManager manager) {
-    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
-    byte[] value = RawStates.randomValue(100);
-    KeySpace rawKeys =
-        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
-    KeySpace cacheKeys = KeySpace.of("p100:");
-    List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
-    List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
     Targets single = noAllocation(new Targets(0.95, 1.10, 1.10));
     Targets bulk = noAllocation(new Targets(0.95, 1.15, 1.10));
     List<Row> rows = new ArrayList<>();
-    ValueSides sides =
-        new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value);
+    ValueSides sides = valueSides(client, BenchEnvironment.valuesCache(manager));
     for (int threads : new int[] {1, 4}) {
       addValueRows(rows, TEXT, "100 B", threads, single, bulk, sides);
     }
     return rows;
   }
 
+  /** The raw key space of the 100 B values, which {@link #rows} populates. */
+  static KeySpace rawValueKeys() {
+    return KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
+  }
+
+  /**
+   * The two sides of the 100 B value rows over the entries {@link #rows} populated: {@code client}
+   * on the raw key space, {@code values} on the cache's.
+   */
+  static ValueSides valueSides(MemcachedClient client, Cache<String, byte[]> values) {
+    byte[] value = RawStates.randomValue(100);
+    KeySpace rawKeys = rawValueKeys();
+    KeySpace cacheKeys = KeySpace.of("p100:");
+    return new ValueSides(
+        client,
+        rawKeys,
+        rawKeys.batches(value),
+        values,
+        cacheKeys,
+        cacheKeys.batches(value),
+        value);
+  }
+
   /** The raw and the MemJCache side of the value rows: clients, key spaces, batches, the value. */
-  private record ValueSides(
+  record ValueSides(
       MemcachedClient client,
       KeySpace rawKeys,
       List<Map<String, byte[]>> rawBatches,
@@ -296,7 +318,7 @@ public final class PairedBenchmark {
       byte[] value) {}
 
   /** get, put, getAll(100) and putAll(100) at {@code threads}, labelled {@code prefix + op}. */
-  private static void addValueRows(
+  static void addValueRows(
       List<Row> rows,
       String prefix,
       String label,
@@ -353,8 +375,7 @@ public final class PairedBenchmark {
     AsyncCache<String, byte[]> asyncValues = values.unwrap(AsyncCache.class);
     AsyncCache<String, Long> asyncCounters = counters.unwrap(AsyncCache.class);
     byte[] value = RawStates.randomValue(100);
-    KeySpace rawKeys =
-        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
+    KeySpace rawKeys = rawValueKeys();
     KeySpace cacheKeys = KeySpace.of("p100:");
     Targets async = new Targets(0.85, Double.NaN, Double.NaN);
     rows.add(

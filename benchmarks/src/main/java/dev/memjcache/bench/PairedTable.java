@@ -114,6 +114,14 @@ final class PairedTable {
             operation.equals("get") ? " (target ≥ 5×)" : "");
       }
     }
+    if (results.stream().anyMatch(r -> r.row().operation().startsWith(TlsRows.RAW_TLS_PLAIN))) {
+      md.append(
+          "\nRows `"
+              + TlsRows.RAW_TLS_PLAIN.trim()
+              + "`: the raw client over TLS against the raw client over plain TCP on the same"
+              + " memcached (columns raw = plain, MemJCache = TLS): the cost of TLS, a figure with"
+              + " no target.\n");
+    }
     return md.toString();
   }
 
@@ -160,6 +168,11 @@ final class PairedTable {
 
   static String missed(
       Targets targets, double ratio, double[] interval, double cpu, double allocation) {
+    if (Double.isNaN(targets.ratio())
+        && Double.isNaN(targets.cpu())
+        && Double.isNaN(targets.allocation())) {
+      return "(a figure: no target)";
+    }
     List<String> missed = new ArrayList<>();
     if (ratio < targets.ratio()) {
       missed.add(String.format(Locale.ROOT, "ratio < %.2f", targets.ratio()));

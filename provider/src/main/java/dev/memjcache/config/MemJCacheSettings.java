@@ -92,6 +92,30 @@ public final class MemJCacheSettings {
   /** Option name of {@link #protocol()}. */
   public static final String PROTOCOL = "protocol";
 
+  /** Option name of {@link TlsSettings#enabled()}. */
+  public static final String TLS = "tls";
+
+  /** Option name of {@link TlsSettings#trustStore()}. */
+  public static final String TRUST_STORE = "trustStore";
+
+  /** Option name of {@link TlsSettings#trustStoreType()}. */
+  public static final String TRUST_STORE_TYPE = "trustStoreType";
+
+  /** Option name of {@link TlsSettings#trustStorePassword()}; never allowed in a URI. */
+  public static final String TRUST_STORE_PASSWORD = "trustStorePassword";
+
+  /** Option name of {@link TlsSettings#keyStore()}. */
+  public static final String KEY_STORE = "keyStore";
+
+  /** Option name of {@link TlsSettings#keyStoreType()}. */
+  public static final String KEY_STORE_TYPE = "keyStoreType";
+
+  /** Option name of {@link TlsSettings#keyStorePassword()}; never allowed in a URI. */
+  public static final String KEY_STORE_PASSWORD = "keyStorePassword";
+
+  /** Option name of {@link TlsSettings#hostname()}. */
+  public static final String TLS_HOSTNAME = "tlsHostname";
+
   /** Default of {@link ServerHealth#failureLimit()}. */
   public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
 
@@ -139,6 +163,8 @@ public final class MemJCacheSettings {
   private final AsyncCompletion asyncCompletion;
   private final Topology topology;
   private final MemcachedProtocol protocol;
+
+  private final TlsSettings tls;
 
   /**
    * How failing memcached servers are detected and brought back (docs/production.md), after
@@ -216,9 +242,11 @@ public final class MemJCacheSettings {
       int maxAsyncOperations,
       AsyncCompletion asyncCompletion,
       MemcachedProtocol protocol,
-      Topology topology) {
+      Topology topology,
+      TlsSettings tls) {
     this.protocol = Objects.requireNonNull(protocol);
     this.topology = Objects.requireNonNull(topology);
+    this.tls = Objects.requireNonNull(tls);
     this.maxAsyncOperations = maxAsyncOperations;
     this.asyncCompletion = Objects.requireNonNull(asyncCompletion);
     this.credentials = Objects.requireNonNull(credentials);
@@ -286,6 +314,16 @@ public final class MemJCacheSettings {
    */
   public MemcachedProtocol protocol() {
     return protocol;
+  }
+
+  /**
+   * The transport: plain TCP ({@link TlsSettings#NONE}) or TLS, options {@code tls}, {@code
+   * trustStore}, ... ({@link TlsSettings}).
+   *
+   * @return the TLS settings, never null
+   */
+  public TlsSettings tls() {
+    return tls;
   }
 
   /**
@@ -437,8 +475,9 @@ public final class MemJCacheSettings {
    * username} when set (never the password: settings with credentials parse back only with the
    * password added), {@code configEndpoint} and {@code configPollMillis} when the servers come from
    * a discovery endpoint (then without {@code servers}), {@code proxy} (with {@code keyIndex}) and
-   * {@code maxItemBytes} when set, and the {@code cache.<name>.*} options. Written to a properties
-   * file, the result parses back to equal settings.
+   * {@code maxItemBytes} when set, {@code tls} and the other TLS options that are set (never a
+   * store password), and the {@code cache.<name>.*} options. Written to a properties file, the
+   * result parses back to equal settings.
    *
    * @return a new, mutable Properties on each call
    */
@@ -477,6 +516,7 @@ public final class MemJCacheSettings {
     p.setProperty(MAX_ASYNC_OPERATIONS, Integer.toString(maxAsyncOperations));
     p.setProperty(ASYNC_COMPLETION, asyncCompletion.optionValue());
     p.setProperty(PROTOCOL, protocol.optionValue());
+    tls.addTo(p);
     cacheDefaults.forEach((name, defaults) -> defaults.addTo(name, p));
     return p;
   }
@@ -498,7 +538,8 @@ public final class MemJCacheSettings {
         && maxAsyncOperations == s.maxAsyncOperations
         && asyncCompletion == s.asyncCompletion
         && protocol == s.protocol
-        && topology.equals(s.topology);
+        && topology.equals(s.topology)
+        && tls.equals(s.tls);
   }
 
   @Override
@@ -517,7 +558,8 @@ public final class MemJCacheSettings {
         maxAsyncOperations,
         asyncCompletion,
         protocol,
-        topology);
+        topology,
+        tls);
   }
 
   /**
@@ -531,8 +573,8 @@ public final class MemJCacheSettings {
   }
 
   /**
-   * All effective options, in the form of {@link #asProperties()}; a configured password shows as
-   * {@code password=(hidden)}.
+   * All effective options, in the form of {@link #asProperties()}; a configured password (SASL or a
+   * store's) shows as {@code <option>=(hidden)}.
    */
   @Override
   public String toString() {
@@ -540,6 +582,7 @@ public final class MemJCacheSettings {
     if (credentials.isPresent()) {
       shown.put(PASSWORD, "(hidden)");
     }
+    tls.hidePasswords(shown);
     return "MemJCacheSettings" + shown;
   }
 }

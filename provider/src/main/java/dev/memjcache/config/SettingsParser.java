@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@code password} (SASL, see {@link Credentials}; never in a {@code memcached://} URI), {@code
  * serverFailureLimit}, {@code serverRetryMillis} (a duration), {@code reconnectDelaySeconds},
  * {@code maxAsyncOperations}, {@code asyncCompletion} ({@link AsyncCompletion}), {@code protocol}
- * ({@link MemcachedProtocol}; {@code username} requires {@code binary}), and the per-cache {@code
+ * ({@link MemcachedProtocol}; {@code username} requires {@code binary}), the TLS options ({@link
+ * TlsSettings}; their passwords, like {@code password}, never in a URI), and the per-cache {@code
  * cache.<name>.expiry|statistics|management|loadLeaseMillis} described by {@link CacheDefaults}. A
  * properties file also holds {@code servers}.
  */
@@ -71,7 +72,7 @@ public final class SettingsParser {
   private static final Set<URI> IDENTITY_URIS_LOGGED = ConcurrentHashMap.newKeySet();
 
   private static final int MAX_IDENTITY_URIS_LOGGED = 1000;
-  private static final List<String> OPTIONS =
+  private static final List<String> CORE_OPTIONS =
       List.of(
           OPERATION_TIMEOUT_MILLIS,
           CONNECT_TIMEOUT_MILLIS,
@@ -93,6 +94,7 @@ public final class SettingsParser {
           PROXY,
           MAX_ITEM_BYTES,
           KEY_INDEX);
+  private static final List<String> OPTIONS = concat(CORE_OPTIONS, TlsOptions.NAMES);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -109,6 +111,12 @@ public final class SettingsParser {
           "\\s*(\\[[^\\]]*\\]|[^:,\\[\\]/?#]+)(:\\d*)?\\s*(,\\s*(\\[[^\\]]*\\]|[^:,\\[\\]/?#]+)(:\\d*)?\\s*)*");
 
   private SettingsParser() {}
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
 
   /**
    * The provider's default URI ({@code CachingProvider.getDefaultURI()}, JSR-107 section 11.2): the
@@ -312,7 +320,8 @@ public final class SettingsParser {
     return location == null ? OptionLocation.properties() : location;
   }
 
-  private record Value(String text, String source) {}
+  /** One option's text and where it came from (for messages). */
+  record Value(String text, String source) {}
 
   private record CacheKey(String cacheName, String option) {}
 
@@ -505,6 +514,9 @@ public final class SettingsParser {
       String key = e.getKey();
       String text = e.getValue().text();
       String source = e.getValue().source();
+      if (TlsOptions.NAMES.contains(key)) {
+        continue; // TlsOptions.parse
+      }
       switch (key) {
         case SERVERS, USERNAME, PASSWORD, CONFIG_ENDPOINT -> {}
         case CONFIG_POLL_MILLIS -> configPoll = OptionValues.millis(key, text, source, 1);
@@ -594,7 +606,8 @@ public final class SettingsParser {
         asyncCompletion,
         protocol,
         new MemJCacheSettings.Topology(
-            endpoint, configPoll, proxy, maxItemBytes, proxy && keyIndex));
+            endpoint, configPoll, proxy, maxItemBytes, proxy && keyIndex),
+        TlsOptions.parse(values));
   }
 
   /**

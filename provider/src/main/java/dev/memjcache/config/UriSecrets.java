@@ -1,16 +1,23 @@
 package dev.memjcache.config;
 
+import static dev.memjcache.config.MemJCacheSettings.KEY_STORE_PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
+import static dev.memjcache.config.MemJCacheSettings.TRUST_STORE_PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.USERNAME;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Keeps passwords out of CacheManager URIs and out of every message that quotes one: a {@code
  * memcached://} URI is the manager's identity (MBean names, logs, exception messages).
  */
 final class UriSecrets {
+
+  /** The options that hold a secret: the SASL password and the TLS store passwords. */
+  private static final List<String> SECRETS =
+      List.of(PASSWORD, TRUST_STORE_PASSWORD, KEY_STORE_PASSWORD);
 
   private UriSecrets() {}
 
@@ -24,25 +31,27 @@ final class UriSecrets {
     boolean userInfo =
         (authority != null && authority.indexOf('@') >= 0)
             || (authority == null && ssp != null && ssp.indexOf('@') >= 0);
-    boolean passwordOption = false;
+    String secretOption = null;
     String query = uri.getRawQuery();
     if (query != null) {
       for (String pair : query.split("&")) {
         int eq = pair.indexOf('=');
         String name = eq < 0 ? pair : pair.substring(0, eq);
-        passwordOption |= decodesTo(name, PASSWORD);
+        secretOption = secretOption != null ? secretOption : secretNamed(name);
       }
     }
-    if (userInfo || passwordOption) {
+    if (userInfo || secretOption != null) {
       throw new IllegalArgumentException(
           "Malformed CacheManager URI (not repeated here):"
               + " a memcached:// URI must not hold a password"
-              + (userInfo ? " (user information ...@ found)" : " (option password found)")
+              + (userInfo
+                  ? " (user information ...@ found)"
+                  : " (option " + secretOption + " found)")
               + ": the URI is the CacheManager's identity and appears in MBean names, logs and"
               + " messages. Give "
-              + USERNAME
-              + " and "
-              + PASSWORD
+              + (secretOption == null || secretOption.equals(PASSWORD)
+                  ? USERNAME + " and " + PASSWORD
+                  : secretOption)
               + " in the Properties passed to"
               + " getCacheManager, or use a file: or classpath: URI of a properties file that holds"
               + " them");
@@ -75,11 +84,21 @@ final class UriSecrets {
       for (int i = 0; i < pairs.length; i++) {
         int eq = pairs[i].indexOf('=');
         String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
-        out.append(i == 0 ? "" : "&").append(decodesTo(name, PASSWORD) ? name + "=***" : pairs[i]);
+        out.append(i == 0 ? "" : "&").append(secretNamed(name) != null ? name + "=***" : pairs[i]);
       }
       text = out.toString();
     }
     return text;
+  }
+
+  /** The secret option {@code raw} (percent-encoded, any case) names, or null. */
+  private static String secretNamed(String raw) {
+    for (String secret : SECRETS) {
+      if (decodesTo(raw, secret)) {
+        return secret;
+      }
+    }
+    return null;
   }
 
   private static boolean decodesTo(String raw, String expected) {

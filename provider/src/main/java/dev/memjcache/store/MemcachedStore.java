@@ -192,15 +192,8 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol.
-   * Before the client is built, each server is sent one request of that protocol on its own socket:
-   * a server that answers otherwise fails the connect at once.
-   *
-   * @param protocol the wire protocol (option {@code protocol})
-   * @throws javax.cache.CacheException also when a server does not answer {@code protocol}: the
-   *     message names the server and the likely cause (a text-only server or a proxy under binary,
-   *     a binary-only server under text, TLS on one side only), and when credentials are given
-   *     under the text protocol (SASL is binary only)
+   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol,
+   * ServerSockets)} over plain TCP.
    */
   public static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -220,15 +213,8 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol)}, with the
-   * servers read from a discovery endpoint when {@code topology} {@linkplain Topology#discovered()
-   * names one}: the list it answers at start (then {@code servers} must be empty), followed every
-   * {@link Topology#configPollMillis()} milliseconds without a restart (see {@link
-   * ClusterDiscovery}); behind a proxy ({@link Topology#proxy()}) no server is asked for its
-   * settings.
-   *
-   * @throws StoreFailureException also when the discovery endpoint cannot be read at start (the
-   *     message says why)
+   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol, Topology,
+   * ServerSockets)} over plain TCP.
    */
   public static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -238,6 +224,48 @@ public final class MemcachedStore implements AutoCloseable {
       ClusterOptions cluster,
       MemcachedProtocol protocol,
       Topology topology) {
+    return connect(
+        servers,
+        operationTimeoutMillis,
+        connectTimeoutMillis,
+        credentials,
+        cluster,
+        protocol,
+        topology,
+        ServerSockets.PLAIN);
+  }
+
+  /**
+   * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol,
+   * topology and transport. The servers are read from a discovery endpoint when {@code topology}
+   * names one: the list it answers at start (then {@code servers} must be empty), followed every
+   * poll interval without a restart (see {@link ClusterDiscovery}). Before the client is built,
+   * each server is sent one request of that protocol on its own socket opened by {@code sockets}
+   * (so a TLS handshake first): a server that fails the handshake or answers otherwise fails the
+   * connect at once. For {@link TlsSockets} the client speaks TLS with the same context and
+   * host-name rule.
+   *
+   * @param protocol the wire protocol (option {@code protocol})
+   * @param topology direct servers, a discovery endpoint, or a proxy
+   * @param sockets the CacheManager's transport ({@link ServerSockets#of})
+   * @throws StoreFailureException also when the discovery endpoint cannot be read at start (the
+   *     message says why)
+   * @throws javax.cache.CacheException also when a TLS handshake fails (the message says whether
+   *     the server speaks clear text, its certificate is untrusted or names another host, or it
+   *     demands or refuses a client certificate), when a server does not answer {@code protocol}
+   *     (the message names the server and the likely cause: a text-only server or a proxy under
+   *     binary, a binary-only server under text, TLS on one side only), and when credentials are
+   *     given under the text protocol (SASL is binary only)
+   */
+  public static MemcachedStore connect(
+      List<InetSocketAddress> servers,
+      long operationTimeoutMillis,
+      long connectTimeoutMillis,
+      Credentials credentials,
+      ClusterOptions cluster,
+      MemcachedProtocol protocol,
+      Topology topology,
+      ServerSockets sockets) {
     return StoreConnector.connect(
         servers,
         operationTimeoutMillis,
@@ -245,7 +273,8 @@ public final class MemcachedStore implements AutoCloseable {
         credentials,
         cluster,
         WireProtocol.of(protocol),
-        topology);
+        topology,
+        sockets);
   }
 
   /**

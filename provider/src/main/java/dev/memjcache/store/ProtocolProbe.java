@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * A TLS record (0x15 alert, 0x16 handshake) in the answer, or a connection closed or reset without
  * an answer, means TLS on one side only or the other protocol. A server that cannot be reached or
- * does not answer in time (hung) is left to the client and node health, as before; a failed TLS
- * handshake ({@link ServerSockets#open}) fails with the transport's own message.
+ * does not answer in time (hung) is left to the client and node health, as before. Over TLS this is
+ * also the TLS pre-flight: spymemcached retries a failed handshake forever in its background
+ * thread, so a failed handshake ({@link ServerSockets#open}: plain-text server, untrusted
+ * certificate, wrong host name) fails with the transport's own message, and a session the server
+ * ends before answering because of the client certificate with {@link TlsSockets#afterHandshake}'s.
  */
 final class ProtocolProbe {
 
@@ -250,7 +253,12 @@ final class ProtocolProbe {
     try {
       socket = sockets.open(server, timeoutMillis);
     } catch (IOException e) {
-      return new Answer(unreachable(e) ? Kind.INCONCLUSIVE : Kind.HANDSHAKE_FAILED, new byte[0], e);
+      return new Answer(
+          e instanceof TlsFailureException || !unreachable(e)
+              ? Kind.HANDSHAKE_FAILED
+              : Kind.INCONCLUSIVE,
+          new byte[0],
+          e);
     }
     byte[] answer = new byte[256];
     int read = 0;
@@ -272,15 +280,32 @@ final class ProtocolProbe {
       }
     } catch (IOException e) {
       if (read == 0) {
+        TlsFailureException tls = afterHandshake(sockets, server, socket, e);
+        if (tls != null) {
+          return new Answer(Kind.HANDSHAKE_FAILED, new byte[0], tls);
+        }
         return new Answer(
             e instanceof SocketException && reset(e) ? Kind.CLOSED : Kind.INCONCLUSIVE,
             new byte[0],
             e);
       }
     }
-    return read == 0
-        ? new Answer(Kind.CLOSED, new byte[0], new EOFException("closed without an answer"))
-        : new Answer(Kind.ANSWERED, Arrays.copyOf(answer, read), null);
+    if (read == 0) {
+      TlsFailureException tls = afterHandshake(sockets, server, socket, null);
+      return tls != null
+          ? new Answer(Kind.HANDSHAKE_FAILED, new byte[0], tls)
+          : new Answer(Kind.CLOSED, new byte[0], new EOFException("closed without an answer"));
+    }
+    return new Answer(Kind.ANSWERED, Arrays.copyOf(answer, read), null);
+  }
+
+  /**
+   * For a TLS session the server ended without an answer: the client-certificate failure it stands
+   * for ({@link TlsSockets#afterHandshake}), else null.
+   */
+  private static TlsFailureException afterHandshake(
+      ServerSockets sockets, InetSocketAddress server, Socket socket, IOException failure) {
+    return sockets instanceof TlsSockets tls ? tls.afterHandshake(server, socket, failure) : null;
   }
 
   private static boolean reset(IOException e) {

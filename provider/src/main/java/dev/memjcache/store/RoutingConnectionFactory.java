@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import net.spy.memcached.ClientMode;
 import net.spy.memcached.ConnectionFactory;
@@ -25,17 +26,31 @@ import net.spy.memcached.ops.Operation;
 import net.spy.memcached.transcoders.Transcoder;
 
 /**
- * The connection factory {@code ConnectionFactoryBuilder} built, with one change: the connection
- * routes through a {@link MemoizingLocator}. {@code ConnectionFactoryBuilder} offers no hook for a
- * locator of one's own, so this factory delegates every setting and builds the connection itself
- * with {@code this} as its factory, as {@code DefaultConnectionFactory.createConnection} does.
+ * The connection factory {@code ConnectionFactoryBuilder} built, with two changes: the connection
+ * routes through a {@link MemoizingLocator}, and over TLS each node is a {@link TlsRecordNode}
+ * (with the factory of its server's TLS host name, {@link TlsSockets#nodeFactories}). {@code
+ * ConnectionFactoryBuilder} offers no hook for a locator of one's own, so this factory delegates
+ * every setting and builds the connection itself with {@code this} as its factory, as {@code
+ * DefaultConnectionFactory.createConnection} does.
  */
 final class RoutingConnectionFactory implements ConnectionFactory {
 
   private final ConnectionFactory built;
 
+  /** Per-server factories for their nodes (TLS host names, {@link TlsSockets#nodeFactories}). */
+  private final Function<InetSocketAddress, ConnectionFactory> nodeFactories;
+
   RoutingConnectionFactory(ConnectionFactory built) {
+    this(built, server -> null);
+  }
+
+  /**
+   * @param nodeFactories the factory for a node's address, or null for {@code built}'s
+   */
+  RoutingConnectionFactory(
+      ConnectionFactory built, Function<InetSocketAddress, ConnectionFactory> nodeFactories) {
     this.built = built;
+    this.nodeFactories = nodeFactories;
   }
 
   @Override
@@ -56,7 +71,12 @@ final class RoutingConnectionFactory implements ConnectionFactory {
 
   @Override
   public MemcachedNode createMemcachedNode(SocketAddress sa, SocketChannel c, int bufSize) {
-    return built.createMemcachedNode(sa, c, bufSize);
+    ConnectionFactory factory = sa instanceof InetSocketAddress a ? nodeFactories.apply(a) : null;
+    if (factory == null) {
+      factory = built;
+    }
+    MemcachedNode node = factory.createMemcachedNode(sa, c, bufSize);
+    return getSSLContext() == null ? node : new TlsRecordNode(node);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.memjcache.store;
 
+import dev.memjcache.config.TlsSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,12 +30,27 @@ public interface ServerSockets {
       };
 
   /**
+   * The transport {@code tls} configures: {@link #PLAIN}, or {@link TlsSockets} with its trust and
+   * key stores read now.
+   *
+   * @param tls the CacheManager's TLS settings
+   * @param classLoader resolves {@code classpath:} store locations; null for this library's
+   * @return the sockets
+   * @throws javax.cache.CacheException when a store cannot be found or read
+   */
+  static ServerSockets of(TlsSettings tls, ClassLoader classLoader) {
+    return tls.enabled() ? TlsSockets.create(tls, classLoader) : PLAIN;
+  }
+
+  /**
    * Opens a connected socket, ready for a memcached command.
    *
    * @param server the server's address (resolved)
    * @param timeoutMillis connect timeout, and the socket's read timeout, in milliseconds (positive)
    * @return the connected socket; the caller closes it
-   * @throws IOException when the server cannot be reached, or the transport's handshake fails
+   * @throws IOException when the server cannot be reached, or the transport's handshake fails (for
+   *     TLS a {@code TlsFailureException} whose message says why: plain-text server, untrusted
+   *     certificate, wrong host name, client certificate)
    */
   Socket open(InetSocketAddress server, int timeoutMillis) throws IOException;
 }

@@ -8,7 +8,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import net.spy.memcached.ClientMode;
+import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
@@ -20,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a {@link MemcachedStore}: the check that every server answers the wire protocol ({@link
- * WireProtocol#checkServers}), the spymemcached client (that protocol, Ketama over {@link
- * EntryKeyHash}, SASL PLAIN when credentials are given), the wait for its connections, and the
- * servers' item size limit from {@code stats settings}.
+ * Builds a {@link MemcachedStore}: the one connect-time check of every server over the configured
+ * {@link ServerSockets} ({@link WireProtocol#checkServers}: the TLS handshake when the transport is
+ * TLS, then the wire protocol, then SASL), the spymemcached client (that protocol, Ketama over
+ * {@link EntryKeyHash}, SASL PLAIN when credentials are given, TLS over {@link TlsSockets}), the
+ * wait for its connections, and the servers' item size limit from {@code stats settings}.
  */
 final class StoreConnector {
 
@@ -33,7 +37,7 @@ final class StoreConnector {
 
   /**
    * See {@link MemcachedStore#connect(List, long, long, Credentials, MemcachedStore.ClusterOptions,
-   * dev.memjcache.config.MemcachedProtocol, MemcachedStore.Topology)}.
+   * dev.memjcache.config.MemcachedProtocol, MemcachedStore.Topology, ServerSockets)}.
    */
   static MemcachedStore connect(
       List<InetSocketAddress> servers,
@@ -42,8 +46,8 @@ final class StoreConnector {
       Credentials credentials,
       MemcachedStore.ClusterOptions cluster,
       WireProtocol wire,
-      MemcachedStore.Topology topology) {
-    ServerSockets sockets = ServerSockets.PLAIN;
+      MemcachedStore.Topology topology,
+      ServerSockets sockets) {
     ClusterConfiguration discovered = null;
     int discoveryTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
     if (topology.discovered()) {
@@ -59,31 +63,20 @@ final class StoreConnector {
     }
     int checkTimeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
     wire.checkServers(sockets, resolved, credentials, checkTimeout);
-    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
-    if (credentials.isPresent()) {
-      factory.setAuthDescriptor(
-          new AuthDescriptor(
-              new String[] {"PLAIN"},
-              new PlainCallbackHandler(credentials.username(), credentials.password())));
-    }
     EntryKeyHash keyHash = new EntryKeyHash(cluster.keyPrefix());
+    Supplier<ConnectionFactoryBuilder> builders =
+        () -> builder(credentials, keyHash, operationTimeoutMillis, cluster, wire);
+    ConnectionFactoryBuilder factory = builders.get();
+    Function<InetSocketAddress, ConnectionFactory> nodeFactories = server -> null;
+    if (sockets instanceof TlsSockets tls) {
+      tls.configure(factory, resolved.get(0));
+      nodeFactories = tls.nodeFactories(builders);
+    }
     LocatingClient client;
     try {
       client =
           new LocatingClient(
-              new RoutingConnectionFactory(
-                  factory
-                      .setClientMode(ClientMode.Static)
-                      .setProtocol(wire.clientProtocol())
-                      .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
-                      .setHashAlg(keyHash)
-                      .setFailureMode(FailureMode.Cancel)
-                      .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
-                      .setOpTimeout(operationTimeoutMillis)
-                      .setOpQueueMaxBlockTime(operationTimeoutMillis)
-                      .setDaemon(true)
-                      .build()),
-              resolved);
+              new RoutingConnectionFactory(factory.build(), nodeFactories), resolved);
     } catch (Exception e) {
       throw new StoreFailureException("cannot create the memcached client for " + resolved, e);
     }
@@ -125,6 +118,32 @@ final class StoreConnector {
               client));
     }
     return store;
+  }
+
+  /** A builder with the client's settings (a new one per call: a builder's factory reads it). */
+  private static ConnectionFactoryBuilder builder(
+      Credentials credentials,
+      EntryKeyHash keyHash,
+      long operationTimeoutMillis,
+      MemcachedStore.ClusterOptions cluster,
+      WireProtocol wire) {
+    ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder();
+    if (credentials.isPresent()) {
+      factory.setAuthDescriptor(
+          new AuthDescriptor(
+              new String[] {"PLAIN"},
+              new PlainCallbackHandler(credentials.username(), credentials.password())));
+    }
+    return factory
+        .setClientMode(ClientMode.Static)
+        .setProtocol(wire.clientProtocol())
+        .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+        .setHashAlg(keyHash)
+        .setFailureMode(FailureMode.Cancel)
+        .setMaxReconnectDelay(Math.max(1, cluster.reconnectDelaySeconds()))
+        .setOpTimeout(operationTimeoutMillis)
+        .setOpQueueMaxBlockTime(operationTimeoutMillis)
+        .setDaemon(true);
   }
 
   private static void awaitConnections(MemcachedClient client, long connectTimeoutMillis) {

@@ -365,6 +365,7 @@ class SettingsParserTest {
     expected.setProperty("maxAsyncOperations", "4096");
     expected.setProperty("asyncCompletion", "thread");
     expected.setProperty("protocol", "binary");
+    expected.setProperty("tls", "false");
     expected.setProperty("cache.x.y.expiry", "created:5m");
     assertEquals(expected, p);
   }

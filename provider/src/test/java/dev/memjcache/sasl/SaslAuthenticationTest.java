@@ -6,28 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memjcache.MemcachedCacheManager;
+import dev.memjcache.SecretScan;
 import dev.memjcache.spi.MemcachedCachingProvider;
 import dev.memjcache.testkit.MemcachedProcess;
 import dev.memjcache.testkit.SaslSetup;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -52,21 +44,15 @@ class SaslAuthenticationTest {
 
   private static SaslSetup sasl;
   private static MemcachedProcess server;
-  private static PrintStream originalErr;
-  private static PrintStream originalOut;
-  private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
 
-  /** Everything a user could see besides logs and MBeans: messages, causes, toString()s. */
-  private static final List<String> SEEN = new ArrayList<>();
+  /** The captured log, and everything a user could see besides it: messages, toString()s. */
+  private static final SecretScan SCAN = new SecretScan();
 
   private static final List<CacheManager> MANAGERS = new ArrayList<>();
 
   @BeforeAll
   static void startServerAndCaptureOutput() {
-    originalErr = System.err;
-    originalOut = System.out;
-    System.setErr(new PrintStream(new Tee(originalErr), true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(new Tee(originalOut), true, StandardCharsets.UTF_8));
+    SCAN.captureOutput();
     sasl = SaslSetup.create(USER, PASSWORD);
     server = MemcachedProcess.start(sasl.environment(), "-S");
   }
@@ -80,8 +66,7 @@ class SaslAuthenticationTest {
     if (sasl != null) {
       sasl.delete();
     }
-    System.setErr(originalErr);
-    System.setOut(originalOut);
+    SCAN.restoreOutput();
   }
 
   private static CacheManager manager(String uri, Properties properties) {
@@ -101,11 +86,7 @@ class SaslAuthenticationTest {
   }
 
   private static void seen(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      SEEN.add(c.toString());
-      SEEN.add(String.valueOf(c.getMessage()));
-      Arrays.stream(c.getSuppressed()).forEach(s -> SEEN.add(s.toString()));
-    }
+    SCAN.seen(t);
   }
 
   @Test
@@ -128,11 +109,11 @@ class SaslAuthenticationTest {
     seen(e);
     cache.clear();
     assertFalse(cache.containsKey("k"));
-    SEEN.add(manager.toString());
-    SEEN.add(cache.toString());
-    SEEN.add(((MemcachedCacheManager) manager).settings().toString());
-    SEEN.add(((MemcachedCacheManager) manager).settings().credentials().toString());
-    SEEN.add(manager.getURI().toString());
+    SCAN.seen(manager.toString());
+    SCAN.seen(cache.toString());
+    SCAN.seen(((MemcachedCacheManager) manager).settings().toString());
+    SCAN.seen(((MemcachedCacheManager) manager).settings().credentials().toString());
+    SCAN.seen(manager.getURI().toString());
     assertTrue(((MemcachedCacheManager) manager).settings().toString().contains(USER));
   }
 
@@ -151,7 +132,7 @@ class SaslAuthenticationTest {
               new MutableConfiguration<String, String>().setTypes(String.class, String.class));
       cache.put("k", "from file");
       assertEquals("from file", cache.get("k"));
-      SEEN.add(((MemcachedCacheManager) manager).settings().toString());
+      SCAN.seen(((MemcachedCacheManager) manager).settings().toString());
     } finally {
       Files.deleteIfExists(file);
     }
@@ -230,61 +211,19 @@ class SaslAuthenticationTest {
         LoggerFactory.getLogger("net.spy.memcached").isTraceEnabled()
             && LoggerFactory.getLogger("dev.memjcache").isTraceEnabled(),
         "this class must run with every logger at TRACE (provider/pom.xml, execution sasl)");
-    List<String> mbeanValues = new ArrayList<>();
-    MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-    int cacheMBeans = 0;
-    int managerMBeans = 0;
-    for (ObjectName name : mbeans.queryNames(null, null)) {
-      mbeanValues.add(name.toString());
-      cacheMBeans += name.getDomain().equals("javax.cache") ? 1 : 0;
-      managerMBeans += name.getDomain().equals("dev.memjcache") ? 1 : 0;
-      for (MBeanAttributeInfo attribute : mbeans.getMBeanInfo(name).getAttributes()) {
-        try {
-          Object value = mbeans.getAttribute(name, attribute.getName());
-          mbeanValues.add(
-              value instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(value));
-        } catch (Exception | LinkageError unreadable) {
-          mbeanValues.add(unreadable.toString());
-        }
-      }
-    }
-    assertTrue(cacheMBeans >= 2, "the cache's configuration and statistics MBeans were scanned");
-    assertTrue(managerMBeans >= 1, "the CacheManager MXBean (servers, node metrics) was scanned");
-    String log = LOG.toString(StandardCharsets.UTF_8);
+    List<String> mbeanValues = SecretScan.mbeanValues("javax.cache", 2);
+    SecretScan.mbeanValues("dev.memjcache", 1); // the CacheManager MXBean was scanned too
+    String log = SCAN.log();
     assertTrue(
         log.contains("Authenticated to") || log.contains("SASL"),
         "spymemcached's SASL logging was captured:\n" + log);
     for (String secret : List.of(PASSWORD, WRONG)) {
       assertFalse(log.contains(secret), "log holds a password");
-      SEEN.forEach(
-          s -> assertFalse(s.contains(secret), "message or toString holds a password: " + s));
+      SCAN.texts()
+          .forEach(
+              s -> assertFalse(s.contains(secret), "message or toString holds a password: " + s));
       mbeanValues.forEach(v -> assertFalse(v.contains(secret), "an MBean holds a password"));
     }
-    assertTrue(SEEN.size() > 10, "messages were collected: " + SEEN.size());
-  }
-
-  /** Copies everything written to System.out/err into {@link #LOG} as well. */
-  private static final class Tee extends OutputStream {
-    private final PrintStream original;
-
-    Tee(PrintStream original) {
-      this.original = original;
-    }
-
-    @Override
-    public void write(int b) {
-      original.write(b);
-      synchronized (LOG) {
-        LOG.write(b);
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      original.write(b, off, len);
-      synchronized (LOG) {
-        LOG.write(b, off, len);
-      }
-    }
+    assertTrue(SCAN.texts().size() > 10, "messages were collected: " + SCAN.texts().size());
   }
 }

@@ -106,6 +106,11 @@ public final class SaslSetup {
 
   /** Deletes the directory and its files. */
   public void delete() {
+    deleteFlat(directory);
+  }
+
+  /** Deletes {@code directory} and the files in it (no subdirectories), ignoring failures. */
+  static void deleteFlat(Path directory) {
     try (var files = Files.list(directory)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Files.deleteIfExists(f);
