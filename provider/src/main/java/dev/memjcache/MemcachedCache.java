@@ -1,5 +1,10 @@
 package dev.memjcache;
 
+import static dev.memjcache.CacheCalls.requireEntries;
+import static dev.memjcache.CacheCalls.requireKey;
+import static dev.memjcache.CacheCalls.requireKeys;
+import static dev.memjcache.CacheCalls.requireValue;
+
 import dev.memjcache.event.EventDispatcher;
 import dev.memjcache.expiry.ExpiryDecider;
 import dev.memjcache.integration.LoadLease;
@@ -9,7 +14,6 @@ import dev.memjcache.management.CacheConfigurationMXBean;
 import dev.memjcache.management.MBeanRegistrar;
 import dev.memjcache.management.MBeanType;
 import dev.memjcache.store.MetadumpKeyEnumerator;
-import dev.memjcache.store.StoreFailureException;
 import dev.memjcache.support.Resources;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,7 +33,6 @@ import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryListenerException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
@@ -60,6 +63,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   private final BulkOperations<K, V> bulk;
   private final InvokeOperations<K, V> invoke;
   private final FailureHandler failures;
+  private final CacheCalls calls;
   private final NodeCounters counters;
   private final MetadumpKeyEnumerator enumerator;
   private final Executor executor;
@@ -90,6 +94,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
         new CacheContext<>(
             entries, expiry, events, loader, writer, lease, failures, timestampMisses);
     this.failures = failures;
+    this.calls = new CacheCalls(events, failures);
     this.counters = counters;
     this.enumerator = enumerator;
     this.executor = executor;
@@ -175,13 +180,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     executor.execute(
         () -> {
           try {
-            run(
-                "loadAll",
-                () -> {
-                  bulk.loadAll(keys, replaceExistingValues);
-                  return null;
-                },
-                null);
+            run("loadAll", () -> bulk.loadAll(keys, replaceExistingValues));
             listener.onCompletion();
           } catch (Exception e) {
             listener.onException(e);
@@ -195,13 +194,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     ensureOpen();
     requireKey(key);
     requireValue(value);
-    run(
-        "put",
-        () -> {
-          single.put(key, value);
-          return null;
-        },
-        null);
+    run("put", () -> single.put(key, value));
   }
 
   /** {@link Cache#getAndPut}: {@code gets} + {@code cas} (or {@code add}) loop. */
@@ -220,18 +213,8 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   @Override
   public void putAll(Map<? extends K, ? extends V> map) {
     ensureOpen();
-    Objects.requireNonNull(map, "map");
-    for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
-      requireKey(e.getKey());
-      requireValue(e.getValue());
-    }
-    run(
-        "putAll",
-        () -> {
-          bulk.putAll(map);
-          return null;
-        },
-        null);
+    requireEntries(map);
+    run("putAll", () -> bulk.putAll(map));
   }
 
   /** {@link Cache#putIfAbsent}: memcached {@code add}. */
@@ -304,13 +287,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   public void removeAll(Set<? extends K> keys) {
     ensureOpen();
     requireKeys(keys);
-    run(
-        "removeAll",
-        () -> {
-          bulk.removeAll(keys);
-          return null;
-        },
-        null);
+    run("removeAll", () -> bulk.removeAll(keys));
   }
 
   /**
@@ -329,13 +306,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   @Override
   public void removeAll() {
     ensureOpen();
-    run(
-        "removeAll",
-        () -> {
-          bulk.removeAll();
-          return null;
-        },
-        null);
+    run("removeAll", () -> bulk.removeAll());
   }
 
   /**
@@ -348,13 +319,7 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     ensureOpen();
-    run(
-        "clear",
-        () -> {
-          bulk.clear();
-          return null;
-        },
-        null);
+    run("clear", () -> bulk.clear());
   }
 
   /** {@link Cache#invoke}: a CAS loop around the processor (it may run more than once). */
@@ -587,6 +552,11 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
     return counters.loadLeaseWaits.count();
   }
 
+  private void run(String operation, Runnable body) {
+    ensureOpen();
+    calls.run(operation, body);
+  }
+
   private <R> R run(String operation, Supplier<R> body, R fallback) {
     return runDegrading(operation, body, () -> fallback);
   }
@@ -594,43 +564,12 @@ public final class MemcachedCache<K, V> implements Cache<K, V> {
   /** {@link #run} whose degraded result is computed only when a call is degraded. */
   private <R> R runDegrading(String operation, Supplier<R> body, Supplier<R> degraded) {
     ensureOpen();
-    R result;
-    try {
-      result = body.get();
-    } catch (StoreFailureException e) {
-      ctx.events.discardSynchronous();
-      failures.handle(operation, e, null);
-      return degraded.get();
-    } catch (RuntimeException | Error e) {
-      try {
-        ctx.events.awaitSynchronous();
-      } catch (CacheEntryListenerException listenerFailure) {
-        e.addSuppressed(listenerFailure);
-      }
-      throw e;
-    }
-    ctx.events.awaitSynchronous();
-    return result;
+    return calls.run(operation, body, degraded);
   }
 
   private void ensureOpen() {
     if (closed) {
       throw new IllegalStateException("cache " + name + " is closed");
-    }
-  }
-
-  private static void requireKey(Object key) {
-    Objects.requireNonNull(key, "a JCache key cannot be null");
-  }
-
-  private static void requireValue(Object value) {
-    Objects.requireNonNull(value, "a JCache value cannot be null");
-  }
-
-  private static void requireKeys(Set<?> keys) {
-    Objects.requireNonNull(keys, "keys");
-    for (Object key : keys) {
-      requireKey(key);
     }
   }
 

@@ -2,20 +2,15 @@ package dev.memjcache.config;
 
 import static dev.memjcache.config.MemJCacheSettings.ALLOW_PACKAGES;
 import static dev.memjcache.config.MemJCacheSettings.ASYNC_COMPLETION;
-import static dev.memjcache.config.MemJCacheSettings.CONFIG_ENDPOINT;
-import static dev.memjcache.config.MemJCacheSettings.CONFIG_POLL_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.CONNECT_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.EXPTIME_MARGIN_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.FAILURE_MODE;
 import static dev.memjcache.config.MemJCacheSettings.GENERATION_REFRESH_MILLIS;
-import static dev.memjcache.config.MemJCacheSettings.KEY_INDEX;
 import static dev.memjcache.config.MemJCacheSettings.KEY_PREFIX;
 import static dev.memjcache.config.MemJCacheSettings.MAX_ASYNC_OPERATIONS;
-import static dev.memjcache.config.MemJCacheSettings.MAX_ITEM_BYTES;
 import static dev.memjcache.config.MemJCacheSettings.OPERATION_TIMEOUT_MILLIS;
 import static dev.memjcache.config.MemJCacheSettings.PASSWORD;
 import static dev.memjcache.config.MemJCacheSettings.PROTOCOL;
-import static dev.memjcache.config.MemJCacheSettings.PROXY;
 import static dev.memjcache.config.MemJCacheSettings.RECONNECT_DELAY_SECONDS;
 import static dev.memjcache.config.MemJCacheSettings.SERVERS;
 import static dev.memjcache.config.MemJCacheSettings.SERVER_FAILURE_LIMIT;
@@ -88,13 +83,9 @@ public final class SettingsParser {
           RECONNECT_DELAY_SECONDS,
           MAX_ASYNC_OPERATIONS,
           ASYNC_COMPLETION,
-          PROTOCOL,
-          CONFIG_ENDPOINT,
-          CONFIG_POLL_MILLIS,
-          PROXY,
-          MAX_ITEM_BYTES,
-          KEY_INDEX);
-  private static final List<String> OPTIONS = concat(CORE_OPTIONS, TlsOptions.NAMES);
+          PROTOCOL);
+  private static final List<String> OPTIONS =
+      concat(concat(CORE_OPTIONS, TopologyOptions.NAMES), TlsOptions.NAMES);
   private static final List<String> CACHE_OPTIONS =
       List.of(
           CacheDefaults.EXPIRY,
@@ -447,51 +438,8 @@ public final class SettingsParser {
 
   private static MemJCacheSettings build(
       URI uri, Map<String, Value> values, OptionLocation allowLocation) {
-    Value servers = values.get(SERVERS);
-    Value configEndpoint = values.get(CONFIG_ENDPOINT);
-    if (configEndpoint != null && servers != null) {
-      throw new IllegalArgumentException(
-          "Option "
-              + CONFIG_ENDPOINT
-              + " ("
-              + configEndpoint.source()
-              + ") names a discovery endpoint, whose answer is the server list, but servers are"
-              + " listed too ("
-              + servers.source()
-              + "): give one or the other, e.g. memcached:///?"
-              + CONFIG_ENDPOINT
-              + "=host:port");
-    }
-    if (servers == null && configEndpoint == null) {
-      throw new IllegalArgumentException(
-          "No memcached servers given for CacheManager URI '"
-              + uri
-              + "': name them in the URI (memcached://host:port[,host:port...]) or with the key "
-              + SERVERS
-              + "=host:port[,host:port...] in the properties file or Properties, or name a"
-              + " discovery endpoint with "
-              + CONFIG_ENDPOINT
-              + "=host:port");
-    }
-    List<InetSocketAddress> serverList =
-        servers == null ? List.of() : OptionValues.servers(servers.text(), servers.source());
-    InetSocketAddress endpoint = null;
-    if (configEndpoint != null) {
-      List<InetSocketAddress> endpoints =
-          OptionValues.servers(configEndpoint.text(), configEndpoint.source());
-      if (endpoints.size() != 1) {
-        throw OptionValues.bad(
-            CONFIG_ENDPOINT,
-            configEndpoint.text(),
-            configEndpoint.source(),
-            "one host:port, the cluster's configuration endpoint");
-      }
-      endpoint = endpoints.get(0);
-    }
-    long configPoll = MemJCacheSettings.DEFAULT_CONFIG_POLL_MILLIS;
-    boolean proxy = false;
-    boolean keyIndex = true;
-    int maxItemBytes = 0;
+    List<InetSocketAddress> serverList = TopologyOptions.servers(uri, values);
+    MemJCacheSettings.Topology topology = TopologyOptions.parse(values);
 
     long operationTimeout = MemJCacheSettings.DEFAULT_OPERATION_TIMEOUT_MILLIS;
     long connectTimeout = MemJCacheSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
@@ -514,16 +462,11 @@ public final class SettingsParser {
       String key = e.getKey();
       String text = e.getValue().text();
       String source = e.getValue().source();
-      if (TlsOptions.NAMES.contains(key)) {
-        continue; // TlsOptions.parse
+      if (TlsOptions.NAMES.contains(key) || TopologyOptions.NAMES.contains(key)) {
+        continue; // TlsOptions.parse, TopologyOptions.parse
       }
       switch (key) {
-        case SERVERS, USERNAME, PASSWORD, CONFIG_ENDPOINT -> {}
-        case CONFIG_POLL_MILLIS -> configPoll = OptionValues.millis(key, text, source, 1);
-        case PROXY -> proxy = OptionValues.bool(key, text, source);
-        case KEY_INDEX -> keyIndex = OptionValues.bool(key, text, source);
-        case MAX_ITEM_BYTES ->
-            maxItemBytes = OptionValues.wholeNumber(key, text, source, 1024, 1024 * 1024 * 1024);
+        case SERVERS, USERNAME, PASSWORD -> {}
         case OPERATION_TIMEOUT_MILLIS ->
             operationTimeout = OptionValues.millis(key, text, source, 1);
         case CONNECT_TIMEOUT_MILLIS -> connectTimeout = OptionValues.millis(key, text, source, 1);
@@ -558,19 +501,7 @@ public final class SettingsParser {
         }
       }
     }
-    if (proxy) {
-      protocol = proxyProtocol(values, protocol, configEndpoint);
-    } else if (values.containsKey(KEY_INDEX)) {
-      throw new IllegalArgumentException(
-          "Option "
-              + KEY_INDEX
-              + " ("
-              + values.get(KEY_INDEX).source()
-              + ") applies only behind a proxy ("
-              + PROXY
-              + "=true): servers reached directly list their keys with 'lru_crawler metadump';"
-              + " remove it, or set proxy=true");
-    }
+    protocol = TopologyOptions.protocol(topology, values, protocol);
     Credentials credentials = credentials(username, password);
     if (credentials.isPresent() && protocol != MemcachedProtocol.BINARY) {
       throw new IllegalArgumentException(
@@ -605,48 +536,8 @@ public final class SettingsParser {
         maxAsync,
         asyncCompletion,
         protocol,
-        new MemJCacheSettings.Topology(
-            endpoint, configPoll, proxy, maxItemBytes, proxy && keyIndex),
+        topology,
         TlsOptions.parse(values));
-  }
-
-  /**
-   * {@code proxy=true} implies the text protocol (no proxy forwards binary) and excludes a
-   * discovery endpoint (a proxy hides its backends; discovery lists them).
-   */
-  private static MemcachedProtocol proxyProtocol(
-      Map<String, Value> values, MemcachedProtocol protocol, Value configEndpoint) {
-    if (configEndpoint != null) {
-      throw new IllegalArgumentException(
-          "Options "
-              + PROXY
-              + "=true ("
-              + values.get(PROXY).source()
-              + ") and "
-              + CONFIG_ENDPOINT
-              + " ("
-              + configEndpoint.source()
-              + ") exclude each other: a proxy routes keys to servers it hides, a discovery"
-              + " endpoint lists the servers for MemJCache to route to; use one of them");
-    }
-    if (values.containsKey(PROTOCOL) && protocol != MemcachedProtocol.TEXT) {
-      throw new IllegalArgumentException(
-          "Option "
-              + PROXY
-              + "=true ("
-              + values.get(PROXY).source()
-              + ") needs the text protocol, but "
-              + PROTOCOL
-              + "="
-              + protocol.optionValue()
-              + " ("
-              + values.get(PROTOCOL).source()
-              + "): proxies (twemproxy, mcrouter, memcached's proxy, ElastiCache Serverless) speak"
-              + " the text protocol only; remove "
-              + PROTOCOL
-              + " or set it to text");
-    }
-    return MemcachedProtocol.TEXT;
   }
 
   /** Both options or neither; messages name where each came from, never the password. */
