@@ -308,14 +308,25 @@ class CacheOperationsTest extends CacheTestSupport {
                 .setTypes(String.class, String.class)
                 .setExpiryPolicyFactory(
                     CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300))));
-    long start = System.nanoTime();
-    expiring.put("a", "1");
-    sleepUntil(start, 100);
-    assertEquals("1", expiring.get("a"));
-    assertTrue(expiring.containsKey("a"));
-    sleepUntil(start, 400);
-    assertNull(expiring.get("a"));
-    assertFalse(expiring.containsKey("a"));
+    // "present" can only be checked when the put and the reads fit in the lifetime: on a loaded
+    // machine a round may not, and is run again with a new key
+    for (int round = 0; ; round++) {
+      String key = "a" + round;
+      long start = System.nanoTime();
+      expiring.put(key, "1");
+      sleepUntil(start, 100);
+      String read = expiring.get(key);
+      boolean contained = expiring.containsKey(key);
+      if ((System.nanoTime() - start) / 1_000_000 < 280) {
+        assertEquals("1", read);
+        assertTrue(contained);
+        sleepUntil(start, 400);
+        assertNull(expiring.get(key));
+        assertFalse(expiring.containsKey(key));
+        return;
+      }
+      assertTrue(round < 20, "20 rounds did not fit put and two reads in 280 ms");
+    }
   }
 
   @Test
