@@ -129,11 +129,13 @@ public final class PairedBenchmark {
     CacheManager inline = BenchEnvironment.cacheManager("asyncCompletion=inline");
     MemcachedClient textClient = BenchEnvironment.rawClient(ConnectionFactoryBuilder.Protocol.TEXT);
     CacheManager text = BenchEnvironment.cacheManager("protocol=text");
+    ProxyRows proxy = ProxyRows.open();
     long started = System.nanoTime();
     List<Result> results = new ArrayList<>();
     try (PairedRunner runner = new PairedRunner(4)) {
       List<Row> all = rows(client, manager, inline);
       all.addAll(textRows(textClient, text));
+      all.addAll(proxy.rows(textClient));
       for (Row row : all) {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
@@ -142,6 +144,7 @@ public final class PairedBenchmark {
             measure(runner, row, pairs, Math.max(pairs, maxPairs), roundMillis, warmupMillis));
       }
     } finally {
+      proxy.close();
       text.close();
       inline.close();
       manager.close();
@@ -286,7 +289,7 @@ public final class PairedBenchmark {
   }
 
   /** The raw and the MemJCache side of the value rows: clients, key spaces, batches, the value. */
-  private record ValueSides(
+  record ValueSides(
       MemcachedClient client,
       KeySpace rawKeys,
       List<Map<String, byte[]>> rawBatches,
@@ -296,7 +299,7 @@ public final class PairedBenchmark {
       byte[] value) {}
 
   /** get, put, getAll(100) and putAll(100) at {@code threads}, labelled {@code prefix + op}. */
-  private static void addValueRows(
+  static void addValueRows(
       List<Row> rows,
       String prefix,
       String label,

@@ -1,0 +1,144 @@
+package dev.memjcache.bench;
+
+import dev.memjcache.bench.PairedBenchmark.Row;
+import dev.memjcache.bench.PairedBenchmark.Targets;
+import dev.memjcache.bench.PairedBenchmark.ValueSides;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.spi.CachingProvider;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.MemcachedClient;
+
+/**
+ * The paired rows through twemproxy, present when the system property {@value
+ * KeyIndexBenchmark#PROXY_PROPERTY} names a {@code nutcracker} in front of the run's one memcached
+ * ({@code benchmarks/run.sh --paired} starts it): MemJCache with {@code proxy=true} (defaults: the
+ * key index on) against raw spymemcached in {@code Protocol.TEXT} through the same proxy: get, put,
+ * getAll(100), putAll(100) of 100 B at 1 and 4 threads, and put with {@code keyIndex=false}. The
+ * hop rows measure the proxy itself: raw spymemcached (text) through twemproxy against raw
+ * spymemcached (text) straight to the same memcached; their ratio is "through the proxy ÷ direct".
+ *
+ * <p>Behind one backend the proxy's generation item and the direct one are the same item, so these
+ * rows read the entries the binary rows populated.
+ */
+final class ProxyRows implements AutoCloseable {
+
+  /** Label prefix of the rows through twemproxy. */
+  static final String PROXY = "proxy ";
+
+  private final String proxy;
+  private final MemcachedClient client;
+  private final CacheManager manager;
+  private final CacheManager unindexed;
+
+  private ProxyRows(
+      String proxy, MemcachedClient client, CacheManager manager, CacheManager unindexed) {
+    this.proxy = proxy;
+    this.client = client;
+    this.manager = manager;
+    this.unindexed = unindexed;
+  }
+
+  /**
+   * Connects to the proxy named by {@value KeyIndexBenchmark#PROXY_PROPERTY}; without it, no rows.
+   *
+   * @throws IOException when the raw client cannot be set up
+   */
+  static ProxyRows open() throws IOException {
+    String proxy = System.getProperty(KeyIndexBenchmark.PROXY_PROPERTY);
+    if (proxy == null || proxy.isBlank()) {
+      return new ProxyRows(null, null, null, null);
+    }
+    proxy = proxy.trim();
+    String uri =
+        "memcached://"
+            + proxy
+            + "?proxy=true&operationTimeoutMillis="
+            + BenchEnvironment.OP_TIMEOUT_MILLIS;
+    ClassLoader loader = ProxyRows.class.getClassLoader();
+    CachingProvider provider = Caching.getCachingProvider(BenchEnvironment.PROVIDER, loader);
+    return new ProxyRows(
+        proxy,
+        BenchEnvironment.rawClient(proxy, ConnectionFactoryBuilder.Protocol.TEXT),
+        provider.getCacheManager(URI.create(uri), loader),
+        provider.getCacheManager(URI.create(uri + "&keyIndex=false"), loader));
+  }
+
+  /**
+   * The rows through the proxy; empty without one.
+   *
+   * @param directText raw spymemcached in {@code Protocol.TEXT} straight to the proxy's memcached:
+   *     the direct side of the hop rows
+   */
+  List<Row> rows(MemcachedClient directText) {
+    List<Row> rows = new ArrayList<>();
+    if (proxy == null) {
+      return rows;
+    }
+    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
+    Cache<String, byte[]> unindexedValues = BenchEnvironment.valuesCache(unindexed);
+    byte[] value = RawStates.randomValue(100);
+    KeySpace rawKeys =
+        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
+    KeySpace cacheKeys = KeySpace.of("p100:");
+    List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
+    List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
+    Targets single = new Targets(0.95, 1.10, Double.NaN);
+    Targets bulk = new Targets(0.95, 1.15, Double.NaN);
+    Targets none = new Targets(Double.NaN, Double.NaN, Double.NaN);
+    ValueSides sides =
+        new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value);
+    for (int threads : new int[] {1, 4}) {
+      PairedBenchmark.addValueRows(rows, PROXY, "100 B", threads, single, bulk, sides);
+      rows.add(
+          new Row(
+              PROXY + "put, keyIndex=false",
+              "100 B",
+              threads,
+              single,
+              PairedWorkloads.rawPut(client, rawKeys, value),
+              PairedWorkloads.cachePut(unindexedValues, cacheKeys, value)));
+      rows.add(
+          new Row(
+              PROXY + "hop get (raw via twemproxy / raw direct)",
+              "100 B",
+              threads,
+              none,
+              PairedWorkloads.rawGet(directText, rawKeys),
+              PairedWorkloads.rawGet(client, rawKeys)));
+      rows.add(
+          new Row(
+              PROXY + "hop put (raw via twemproxy / raw direct)",
+              "100 B",
+              threads,
+              none,
+              PairedWorkloads.rawPut(directText, rawKeys, value),
+              PairedWorkloads.rawPut(client, rawKeys, value)));
+      rows.add(
+          new Row(
+              PROXY + "hop getAll(100) (raw via twemproxy / raw direct)",
+              "100 B",
+              threads,
+              none,
+              PairedWorkloads.rawGetAll(directText, rawKeys),
+              PairedWorkloads.rawGetAll(client, rawKeys)));
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    if (proxy != null) {
+      unindexed.close();
+      manager.close();
+      client.shutdown(5, TimeUnit.SECONDS);
+    }
+  }
+}
