@@ -270,18 +270,10 @@ public final class PairedBenchmark {
    * key spaces and the key prefix are the same).
    */
   static List<Row> textRows(MemcachedClient client, CacheManager manager) {
-    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
-    byte[] value = RawStates.randomValue(100);
-    KeySpace rawKeys =
-        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
-    KeySpace cacheKeys = KeySpace.of("p100:");
-    List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
-    List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
     Targets single = noAllocation(new Targets(0.95, 1.10, 1.10));
     Targets bulk = noAllocation(new Targets(0.95, 1.15, 1.10));
     List<Row> rows = new ArrayList<>();
-    ValueSides sides =
-        new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value);
+    ValueSides sides = ValueSides.of100Bytes(client, BenchEnvironment.valuesCache(manager));
     for (int threads : new int[] {1, 4}) {
       addValueRows(rows, TEXT, "100 B", threads, single, bulk, sides);
     }
@@ -296,7 +288,23 @@ public final class PairedBenchmark {
       Cache<String, byte[]> values,
       KeySpace cacheKeys,
       List<Map<String, byte[]>> cacheBatches,
-      byte[] value) {}
+      byte[] value) {
+    /** The 100 B key spaces the binary rows populated, a random 100 B value, batches of it. */
+    static ValueSides of100Bytes(MemcachedClient client, Cache<String, byte[]> values) {
+      byte[] value = RawStates.randomValue(100);
+      KeySpace rawKeys =
+          KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
+      KeySpace cacheKeys = KeySpace.of("p100:");
+      return new ValueSides(
+          client,
+          rawKeys,
+          rawKeys.batches(value),
+          values,
+          cacheKeys,
+          cacheKeys.batches(value),
+          value);
+    }
+  }
 
   /** get, put, getAll(100) and putAll(100) at {@code threads}, labelled {@code prefix + op}. */
   static void addValueRows(

@@ -3,12 +3,13 @@ package dev.memjcache.bench;
 import dev.memjcache.bench.PairedBenchmark.Row;
 import dev.memjcache.bench.PairedBenchmark.Targets;
 import dev.memjcache.bench.PairedBenchmark.ValueSides;
+import dev.memjcache.bench.PairedRunner.Workload;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -82,19 +83,12 @@ final class ProxyRows implements AutoCloseable {
     if (proxy == null) {
       return rows;
     }
-    Cache<String, byte[]> values = BenchEnvironment.valuesCache(manager);
     Cache<String, byte[]> unindexedValues = BenchEnvironment.valuesCache(unindexed);
-    byte[] value = RawStates.randomValue(100);
-    KeySpace rawKeys =
-        KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
-    KeySpace cacheKeys = KeySpace.of("p100:");
-    List<Map<String, byte[]>> rawBatches = rawKeys.batches(value);
-    List<Map<String, byte[]>> cacheBatches = cacheKeys.batches(value);
+    ValueSides sides = ValueSides.of100Bytes(client, BenchEnvironment.valuesCache(manager));
+    KeySpace keys = sides.rawKeys();
+    byte[] value = sides.value();
     Targets single = new Targets(0.95, 1.10, Double.NaN);
     Targets bulk = new Targets(0.95, 1.15, Double.NaN);
-    Targets none = new Targets(Double.NaN, Double.NaN, Double.NaN);
-    ValueSides sides =
-        new ValueSides(client, rawKeys, rawBatches, values, cacheKeys, cacheBatches, value);
     for (int threads : new int[] {1, 4}) {
       PairedBenchmark.addValueRows(rows, PROXY, "100 B", threads, single, bulk, sides);
       rows.add(
@@ -103,34 +97,32 @@ final class ProxyRows implements AutoCloseable {
               "100 B",
               threads,
               single,
-              PairedWorkloads.rawPut(client, rawKeys, value),
-              PairedWorkloads.cachePut(unindexedValues, cacheKeys, value)));
-      rows.add(
-          new Row(
-              PROXY + "hop get (raw via twemproxy / raw direct)",
-              "100 B",
-              threads,
-              none,
-              PairedWorkloads.rawGet(directText, rawKeys),
-              PairedWorkloads.rawGet(client, rawKeys)));
-      rows.add(
-          new Row(
-              PROXY + "hop put (raw via twemproxy / raw direct)",
-              "100 B",
-              threads,
-              none,
-              PairedWorkloads.rawPut(directText, rawKeys, value),
-              PairedWorkloads.rawPut(client, rawKeys, value)));
-      rows.add(
-          new Row(
-              PROXY + "hop getAll(100) (raw via twemproxy / raw direct)",
-              "100 B",
-              threads,
-              none,
-              PairedWorkloads.rawGetAll(directText, rawKeys),
-              PairedWorkloads.rawGetAll(client, rawKeys)));
+              PairedWorkloads.rawPut(client, keys, value),
+              PairedWorkloads.cachePut(unindexedValues, sides.cacheKeys(), value)));
+      // the hop rows: the "raw" side goes straight to memcached, the other through the proxy
+      rows.add(hop("get", threads, directText, c -> PairedWorkloads.rawGet(c, keys)));
+      rows.add(hop("put", threads, directText, c -> PairedWorkloads.rawPut(c, keys, value)));
+      rows.add(hop("getAll(100)", threads, directText, c -> PairedWorkloads.rawGetAll(c, keys)));
     }
     return rows;
+  }
+
+  /**
+   * A row of the proxy hop itself: {@code workload} on raw spymemcached straight to memcached (the
+   * table's raw side) against the same on raw spymemcached through the proxy.
+   */
+  private Row hop(
+      String operation,
+      int threads,
+      MemcachedClient directText,
+      Function<MemcachedClient, Workload> workload) {
+    return new Row(
+        PROXY + "hop " + operation + " (raw via twemproxy / raw direct)",
+        "100 B",
+        threads,
+        new Targets(Double.NaN, Double.NaN, Double.NaN),
+        workload.apply(directText),
+        workload.apply(client));
   }
 
   @Override
