@@ -159,8 +159,28 @@ if [[ $mode == --paired ]]; then
   for arg in "$@"; do
     [[ "$arg" == --quick || "$arg" == --rows ]] && table="$results/paired-quick-table.md"
   done
+  # the "proxy" rows (ProxyRows): one Debian nutcracker in front of the same memcached
+  command -v nutcracker >/dev/null || {
+    echo "nutcracker not found (the proxy rows): apt-get install -y nutcracker" >&2; exit 1; }
+  work=$(mktemp -d)
+  proxy_port=""
+  for attempt in 1 2 3 4 5; do
+    proxy_port=$((20000 + RANDOM % 40000))
+    stats_port=$((20000 + RANDOM % 40000))
+    listening "$proxy_port" || listening "$stats_port" || break
+  done
+  printf 'memjcache:\n  listen: 127.0.0.1:%s\n  hash: fnv1a_64\n  distribution: ketama\n  timeout: 2000\n  auto_eject_hosts: false\n  servers:\n   - 127.0.0.1:%s:1\n' \
+    "$proxy_port" "$port" > "$work/nutcracker.yml"
+  nutcracker -c "$work/nutcracker.yml" -s "$stats_port" -a 127.0.0.1 -p "$work/nutcracker.pid" \
+    -o "$work/nutcracker.log" &
+  nc_pid=$!
+  trap 'kill "$nc_pid" 2>/dev/null || true; wait "$nc_pid" 2>/dev/null || true; rm -rf "$work"; cleanup; [[ -z "$tls_dir" ]] || rm -rf "$tls_dir"' EXIT
+  for _ in $(seq 50); do listening "$proxy_port" && break; sleep 0.1; done
+  listening "$proxy_port" || { echo "nutcracker did not listen on 127.0.0.1:$proxy_port" >&2; exit 1; }
+  echo "nutcracker pid $nc_pid on 127.0.0.1:$proxy_port in front of 127.0.0.1:$port"
   echo "memcached TLS listener on 127.0.0.1:$tls_port"
   java -Xms1g -Xmx1g -Dmemjcache.bench.server="127.0.0.1:$port" \
+    -Dmemjcache.bench.proxy="127.0.0.1:$proxy_port" \
     -Dmemjcache.bench.tlsServer="127.0.0.1:$tls_port" \
     -Dmemjcache.bench.trustStore="$tls_dir/truststore.p12" \
     -Dmemjcache.bench.trustStorePassword="$tls_password" \

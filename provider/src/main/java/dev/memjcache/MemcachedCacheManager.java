@@ -314,7 +314,11 @@ public final class MemcachedCacheManager implements CacheManager {
     ExpiryDecider expiry = new ExpiryDecider(policy, settings.exptimeMarginSeconds());
     GenerationTracker generations =
         new GenerationTracker(
-            store, keys.generationKey(), settings.generationRefreshMillis(), dependents);
+            store,
+            keys.generationKey(),
+            settings.generationRefreshMillis(),
+            dependents,
+            settings.topology().proxy() ? GenerationTracker.PROXY_CLEAR_MARKERS : 1);
     Entries<K, V> entries =
         new Entries<>(
             store,

@@ -106,7 +106,21 @@ public final class BenchEnvironment {
    */
   public static MemcachedClient rawClient(ConnectionFactoryBuilder.Protocol protocol)
       throws IOException {
-    String[] hostPort = server().split(":");
+    return rawClient(server(), protocol);
+  }
+
+  /**
+   * {@link #rawClient(ConnectionFactoryBuilder.Protocol)} against {@code address} instead of {@link
+   * #server()}: the raw side through a proxy.
+   *
+   * @param address {@code host:port}
+   * @param protocol spymemcached's {@code BINARY} or {@code TEXT}
+   * @return a connected client
+   * @throws IOException when the connection cannot be set up
+   */
+  public static MemcachedClient rawClient(
+      String address, ConnectionFactoryBuilder.Protocol protocol) throws IOException {
+    String[] hostPort = address.split(":");
     ConnectionFactoryBuilder builder =
         new ConnectionFactoryBuilder()
             .setClientMode(ClientMode.Static)

@@ -130,6 +130,7 @@ public final class PairedBenchmark {
     MemcachedClient textClient = BenchEnvironment.rawClient(ConnectionFactoryBuilder.Protocol.TEXT);
     CacheManager text = BenchEnvironment.cacheManager("protocol=text");
     TlsRows tls = new TlsRows();
+    ProxyRows proxy = ProxyRows.open();
     long started = System.nanoTime();
     List<Result> results = new ArrayList<>();
     try (PairedRunner runner = new PairedRunner(4)) {
@@ -140,6 +141,7 @@ public final class PairedBenchmark {
       } else {
         System.out.println("no TLS rows: " + TlsRows.TLS_SERVER_PROPERTY + " is not set");
       }
+      all.addAll(proxy.rows(textClient));
       for (Row row : all) {
         if (rows != null && !rows.matcher(row.label()).find()) {
           continue;
@@ -149,6 +151,7 @@ public final class PairedBenchmark {
       }
     } finally {
       tls.close();
+      proxy.close();
       text.close();
       inline.close();
       manager.close();
@@ -277,7 +280,7 @@ public final class PairedBenchmark {
     Targets single = noAllocation(new Targets(0.95, 1.10, 1.10));
     Targets bulk = noAllocation(new Targets(0.95, 1.15, 1.10));
     List<Row> rows = new ArrayList<>();
-    ValueSides sides = valueSides(client, BenchEnvironment.valuesCache(manager));
+    ValueSides sides = ValueSides.of100Bytes(client, BenchEnvironment.valuesCache(manager));
     for (int threads : new int[] {1, 4}) {
       addValueRows(rows, TEXT, "100 B", threads, single, bulk, sides);
     }
@@ -289,24 +292,6 @@ public final class PairedBenchmark {
     return KeySpace.of("raw:bench-values:" + BenchEnvironment.RAW_GENERATION + ":p100:");
   }
 
-  /**
-   * The two sides of the 100 B value rows over the entries {@link #rows} populated: {@code client}
-   * on the raw key space, {@code values} on the cache's.
-   */
-  static ValueSides valueSides(MemcachedClient client, Cache<String, byte[]> values) {
-    byte[] value = RawStates.randomValue(100);
-    KeySpace rawKeys = rawValueKeys();
-    KeySpace cacheKeys = KeySpace.of("p100:");
-    return new ValueSides(
-        client,
-        rawKeys,
-        rawKeys.batches(value),
-        values,
-        cacheKeys,
-        cacheKeys.batches(value),
-        value);
-  }
-
   /** The raw and the MemJCache side of the value rows: clients, key spaces, batches, the value. */
   record ValueSides(
       MemcachedClient client,
@@ -315,7 +300,22 @@ public final class PairedBenchmark {
       Cache<String, byte[]> values,
       KeySpace cacheKeys,
       List<Map<String, byte[]>> cacheBatches,
-      byte[] value) {}
+      byte[] value) {
+    /** The 100 B key spaces the binary rows populated, a random 100 B value, batches of it. */
+    static ValueSides of100Bytes(MemcachedClient client, Cache<String, byte[]> values) {
+      byte[] value = RawStates.randomValue(100);
+      KeySpace rawKeys = rawValueKeys();
+      KeySpace cacheKeys = KeySpace.of("p100:");
+      return new ValueSides(
+          client,
+          rawKeys,
+          rawKeys.batches(value),
+          values,
+          cacheKeys,
+          cacheKeys.batches(value),
+          value);
+    }
+  }
 
   /** get, put, getAll(100) and putAll(100) at {@code threads}, labelled {@code prefix + op}. */
   static void addValueRows(

@@ -70,7 +70,7 @@ final class TlsRows {
     for (String protocol : PROTOCOLS) {
       MemcachedClient rawTls = tlsManager(protocol, "raw").unwrap(MemcachedClient.class);
       Cache<String, byte[]> values = BenchEnvironment.valuesCache(tlsManager(protocol, "mjc"));
-      PairedBenchmark.ValueSides tls = PairedBenchmark.valueSides(rawTls, values);
+      PairedBenchmark.ValueSides tls = PairedBenchmark.ValueSides.of100Bytes(rawTls, values);
       for (int threads : new int[] {1, 4}) {
         PairedBenchmark.addValueRows(
             rows, TLS + protocol + " ", "100 B", threads, target, target, tls);

@@ -51,7 +51,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Behind a proxy ({@code proxy=true}) the "server" is the proxy endpoint: each cache has one
- * generation item and one clear marker, routed by the proxy to one of its backends like any key.
+ * generation item, routed by the proxy to one of its backends like any key, and its clear marker is
+ * written under {@value #PROXY_CLEAR_MARKERS} keys ({@code <prefix>:<cache>:clear} and {@code
+ * <prefix>:<cache>:clear:1} to {@code :7}), which the proxy spreads over its backends; the newest
+ * of them counts. A backend the proxy ejected can come back with the generation item and a marker
+ * from before a {@code clear()} made while it was out: a JVM that never used the newer generation
+ * still finds the clear in a copy on another backend and raises the old generation to it.
  *
  * <p>Each JVM caches a server's generation for the refresh interval, re-reading it (and the
  * server's marker) after that, after the server came back from being marked down, or when it is
@@ -62,11 +67,14 @@ public final class GenerationTracker {
   private static final Logger LOG = LoggerFactory.getLogger(GenerationTracker.class);
   private static final int MAX_ATTEMPTS = 16;
 
+  /** How many copies of the clear marker a cache has behind a proxy (one when reached directly). */
+  public static final int PROXY_CLEAR_MARKERS = 8;
+
   private final MemcachedStore store;
   private final NodeHealth health;
   private final String generationKey;
   private final DependentCaches dependents;
-  private final String clearKey;
+  private final List<String> clearKeys;
   private final long refreshNanos;
   private final Map<MemcachedNode, Holder> holders = new ConcurrentHashMap<>(); // by identity
   private final AtomicLong newestClear = new AtomicLong();
@@ -100,11 +108,31 @@ public final class GenerationTracker {
    */
   public GenerationTracker(
       MemcachedStore store, String generationKey, long refreshMillis, DependentCaches dependents) {
+    this(store, generationKey, refreshMillis, dependents, 1);
+  }
+
+  /**
+   * @param clearMarkers how many copies of the clear marker to keep: 1 for servers reached
+   *     directly, {@link #PROXY_CLEAR_MARKERS} behind a proxy (see the class javadoc)
+   * @see #GenerationTracker(MemcachedStore, String, long, DependentCaches)
+   */
+  public GenerationTracker(
+      MemcachedStore store,
+      String generationKey,
+      long refreshMillis,
+      DependentCaches dependents,
+      int clearMarkers) {
     this.store = store;
     this.dependents = dependents;
     this.health = store.health();
     this.generationKey = generationKey;
-    this.clearKey = generationKey.substring(0, generationKey.length() - "gen".length()) + "clear";
+    String clearKey = generationKey.substring(0, generationKey.length() - "gen".length()) + "clear";
+    List<String> keys = new ArrayList<>();
+    keys.add(clearKey);
+    for (int copy = 1; copy < clearMarkers; copy++) {
+      keys.add(clearKey + ":" + copy);
+    }
+    this.clearKeys = List.copyOf(keys);
     this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(refreshMillis);
     for (MemcachedNode node : store.nodes()) {
       holders.put(node, new Holder());
@@ -217,7 +245,7 @@ public final class GenerationTracker {
     for (MemcachedNode node : reached) {
       try {
         long generation = raise(node, generationKey, target);
-        raise(node, clearKey, target);
+        raiseMarkers(node, target);
         holder(node).snapshot = new Snapshot(generation, System.nanoTime(), health.epoch(node));
       } catch (StoreFailureException e) {
         missed.add(node);
@@ -275,8 +303,10 @@ public final class GenerationTracker {
     long marks = holder.dirtyMarks.get();
     long moves = store.moves(node);
     boolean dirty = marks != holder.cleaned.get() || moves != holder.movedOn.get();
-    StoreItem marker = store.gets(node, clearKey);
-    long markerValue = numberOf(marker);
+    long markerValue = -1;
+    for (String clearKey : clearKeys) {
+      markerValue = Math.max(markerValue, numberOf(store.gets(node, clearKey)));
+    }
     if (markerValue > newestClear.get()) {
       newestClear.accumulateAndGet(markerValue, Math::max);
     }
@@ -297,7 +327,7 @@ public final class GenerationTracker {
     long floor = newestClear.get();
     if (generation < floor) {
       generation = raise(node, generationKey, floor);
-      raise(node, clearKey, floor);
+      raiseMarkers(node, floor);
       LOG.info(
           "memcached server {} missed a clear() of {}: generation raised to {}",
           NodeHealth.name(node),
@@ -355,6 +385,12 @@ public final class GenerationTracker {
             + MAX_ATTEMPTS
             + " attempts",
         null);
+  }
+
+  private void raiseMarkers(MemcachedNode node, long target) {
+    for (String clearKey : clearKeys) {
+      raise(node, clearKey, target);
+    }
   }
 
   /** Raises the number in {@code key} on {@code node} to at least {@code target}; returns it. */
