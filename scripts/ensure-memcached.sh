@@ -23,7 +23,9 @@ fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "${missing[*]} missing: installing Debian's package(s)" >&2
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  for package in "${missing[@]}"; do
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$package"
+  done
   # Debian's memcached package may start a system memcached on 11211; our tests use their own ports.
   exit 0
 fi
