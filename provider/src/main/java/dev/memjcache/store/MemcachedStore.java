@@ -147,8 +147,9 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions)} without credentials and with
-   * {@link ClusterOptions#DEFAULTS}.
+   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol, Topology,
+   * ServerSockets)} to servers listed directly, without credentials, with {@link
+   * ClusterOptions#DEFAULTS}, in the binary protocol over plain TCP.
    */
   public static MemcachedStore connect(
       List<InetSocketAddress> servers, long operationTimeoutMillis, long connectTimeoutMillis) {
@@ -157,12 +158,22 @@ public final class MemcachedStore implements AutoCloseable {
         operationTimeoutMillis,
         connectTimeoutMillis,
         Credentials.NONE,
-        ClusterOptions.DEFAULTS);
+        ClusterOptions.DEFAULTS,
+        MemcachedProtocol.BINARY,
+        Topology.DIRECT,
+        ServerSockets.PLAIN);
   }
 
   /**
    * Connects to the servers, waits up to {@code connectTimeoutMillis} for every connection, then
-   * reads the servers' item size limit ({@code stats settings}, see {@link ItemSizeLimit}).
+   * reads the servers' item size limit ({@code stats settings}, see {@link ItemSizeLimit}; behind a
+   * proxy {@link Topology#maxItemBytes()}). The servers are read from a discovery endpoint when
+   * {@code topology} names one: the list it answers at start (then {@code servers} must be empty),
+   * followed every poll interval without a restart (see {@link ClusterDiscovery}). Before the
+   * client is built, each server is sent one request of that protocol on its own socket opened by
+   * {@code sockets} (so a TLS handshake first): a server that fails the handshake or answers
+   * otherwise fails the connect at once. For {@link TlsSockets} the client speaks TLS with the same
+   * context and host-name rule.
    *
    * @param servers the memcached servers (host names are resolved here)
    * @param operationTimeoutMillis how long any one command may take, in milliseconds
@@ -171,91 +182,19 @@ public final class MemcachedStore implements AutoCloseable {
    * @param credentials SASL PLAIN user and password (memcached {@code -S}), checked against every
    *     reachable server before the client is built; {@link Credentials#NONE} for none
    * @param cluster key distribution and failing-server handling
-   * @return a connected store
-   * @throws StoreFailureException when the client cannot be created
-   * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL (the
-   *     message names the server and the user, never the password)
-   */
-  public static MemcachedStore connect(
-      List<InetSocketAddress> servers,
-      long operationTimeoutMillis,
-      long connectTimeoutMillis,
-      Credentials credentials,
-      ClusterOptions cluster) {
-    return connect(
-        servers,
-        operationTimeoutMillis,
-        connectTimeoutMillis,
-        credentials,
-        cluster,
-        MemcachedProtocol.BINARY);
-  }
-
-  /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol,
-   * ServerSockets)} over plain TCP.
-   */
-  public static MemcachedStore connect(
-      List<InetSocketAddress> servers,
-      long operationTimeoutMillis,
-      long connectTimeoutMillis,
-      Credentials credentials,
-      ClusterOptions cluster,
-      MemcachedProtocol protocol) {
-    return connect(
-        servers,
-        operationTimeoutMillis,
-        connectTimeoutMillis,
-        credentials,
-        cluster,
-        protocol,
-        Topology.DIRECT);
-  }
-
-  /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions, MemcachedProtocol, Topology,
-   * ServerSockets)} over plain TCP.
-   */
-  public static MemcachedStore connect(
-      List<InetSocketAddress> servers,
-      long operationTimeoutMillis,
-      long connectTimeoutMillis,
-      Credentials credentials,
-      ClusterOptions cluster,
-      MemcachedProtocol protocol,
-      Topology topology) {
-    return connect(
-        servers,
-        operationTimeoutMillis,
-        connectTimeoutMillis,
-        credentials,
-        cluster,
-        protocol,
-        topology,
-        ServerSockets.PLAIN);
-  }
-
-  /**
-   * {@link #connect(List, long, long, Credentials, ClusterOptions)} in the given wire protocol,
-   * topology and transport. The servers are read from a discovery endpoint when {@code topology}
-   * names one: the list it answers at start (then {@code servers} must be empty), followed every
-   * poll interval without a restart (see {@link ClusterDiscovery}). Before the client is built,
-   * each server is sent one request of that protocol on its own socket opened by {@code sockets}
-   * (so a TLS handshake first): a server that fails the handshake or answers otherwise fails the
-   * connect at once. For {@link TlsSockets} the client speaks TLS with the same context and
-   * host-name rule.
-   *
    * @param protocol the wire protocol (option {@code protocol})
    * @param topology direct servers, a discovery endpoint, or a proxy
    * @param sockets the CacheManager's transport ({@link ServerSockets#of})
-   * @throws StoreFailureException also when the discovery endpoint cannot be read at start (the
-   *     message says why)
-   * @throws javax.cache.CacheException also when a TLS handshake fails (the message says whether
-   *     the server speaks clear text, its certificate is untrusted or names another host, or it
-   *     demands or refuses a client certificate), when a server does not answer {@code protocol}
-   *     (the message names the server and the likely cause: a text-only server or a proxy under
-   *     binary, a binary-only server under text, TLS on one side only), and when credentials are
-   *     given under the text protocol (SASL is binary only)
+   * @return a connected store
+   * @throws StoreFailureException when the client cannot be created, or the discovery endpoint
+   *     cannot be read at start (the message says why)
+   * @throws javax.cache.CacheException when a server refuses the credentials or offers no SASL (the
+   *     message names the server and the user, never the password); when a TLS handshake fails (the
+   *     message says whether the server speaks clear text, its certificate is untrusted or names
+   *     another host, or it demands or refuses a client certificate); when a server does not answer
+   *     {@code protocol} (the message names the server and the likely cause: a text-only server or
+   *     a proxy under binary, a binary-only server under text, TLS on one side only); and when
+   *     credentials are given under the text protocol (SASL is binary only)
    */
   public static MemcachedStore connect(
       List<InetSocketAddress> servers,

@@ -38,7 +38,9 @@ class ConditionalDeleteTest {
         5_000,
         Credentials.NONE,
         MemcachedStore.ClusterOptions.DEFAULTS,
-        protocol);
+        protocol,
+        MemcachedStore.Topology.DIRECT,
+        ServerSockets.PLAIN);
   }
 
   private static byte[] bytes(String text) {
