@@ -176,12 +176,8 @@ final class BulkEntries<K, V> {
       }
     }
     if (sent != null) {
-      // once stored, one append per index shard (a failed one marked its server dirty)
-      try {
-        KeyIndex.await(index.recordAll(sent));
-      } catch (StoreFailureException e) {
-        failure = failure == null ? e : failure;
-      }
+      // once stored, one append per index shard (a failed one marks its server dirty)
+      index.recordAllInBackground(sent);
     }
     return failure;
   }

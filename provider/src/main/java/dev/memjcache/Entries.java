@@ -486,12 +486,13 @@ final class Entries<K, V> {
 
   /**
    * Runs a write that may create the entry {@code itemKey}; once it stored, lists the key in the
-   * key index and waits for that ({@link KeyIndex#record}); without an index, just the write.
+   * key index without waiting for that ({@link KeyIndex#recordInBackground}); without an index,
+   * just the write.
    */
   private <T> T listed(String itemKey, Supplier<T> command) {
     T result = command.get();
     if (index.isActive() && KeyIndex.stored(result)) {
-      KeyIndex.await(index.record(itemKey));
+      index.recordInBackground(itemKey);
     }
     return result;
   }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.cache.CacheException;
@@ -39,16 +40,18 @@ import net.spy.memcached.MemcachedNode;
  * cleared entry is never listed again. The old generation's shards are left to memcached's LRU.
  *
  * <p><b>Writes.</b> Every write that can create an entry ({@code set}, {@code add}, a {@code cas}
- * over an expired item), once it stored, sends {@code append " <part>"} to the part's shard; the
- * caller awaits it. After, never alongside: a compaction that finds an entry's item missing (step 2
- * of {@link KeyIndexShard}) may drop its part only because a writer's {@code append} lands after
- * its item, so the compaction either sees the item or the append changes the shard under its {@code
- * cas}. {@code NOT_STORED} (no shard yet, or the shard at {@code item_size_max}) goes to {@link
- * KeyIndexShard} on {@code slowPath}: {@code add}, or a compaction under {@code cas}. A failed
- * index write fails the caller's write and marks the server dirty for the cache, as any failed
- * write does, so the generation moves on and no entry stays unlisted in a generation that is still
- * read. Parts are appended on every write, not only the first: the index grows with writes, and
- * compaction (duplicates, then entries that are gone) keeps it to the live keys.
+ * over an expired item), once it stored, sends {@code append " <part>"} to the part's shard, and
+ * returns without awaiting it ({@link #recordInBackground}): the caller pays the write's round trip
+ * only. {@link #itemKeys} first awaits this JVM's appends still in flight, so an {@code iterator()}
+ * lists every entry this JVM stored before it. After the write, never alongside: a compaction that
+ * finds an entry's item missing (step 2 of {@link KeyIndexShard}) may drop its part only because a
+ * writer's {@code append} lands after its item, so the compaction either sees the item or the
+ * append changes the shard under its {@code cas}. {@code NOT_STORED} (no shard yet, or the shard at
+ * {@code item_size_max}) goes to {@link KeyIndexShard} on {@code slowPath}: {@code add}, or a
+ * compaction under {@code cas}. A failed index write marks the server dirty for the cache, as any
+ * failed write does, so the generation moves on and no entry stays unlisted in a generation that is
+ * still read. Parts are appended on every write, not only the first: the index grows with writes,
+ * and compaction (duplicates, then entries that are gone) keeps it to the live keys.
  *
  * <p><b>Bound.</b> A shard is one memcached item, so a generation lists at most {@value #SHARDS}
  * items' worth of parts: about {@value #SHARDS} × {@code item_size_max} bytes (16 MiB with
@@ -87,6 +90,9 @@ final class KeyIndex {
    * it, since its listing is incomplete anyway until {@code clear()} moves on.
    */
   private volatile long full = -1;
+
+  /** This JVM's index writes not yet answered; {@link #itemKeys} awaits them. */
+  private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
 
   private KeyIndex() {
     this.cachePrefix = null;
@@ -139,6 +145,27 @@ final class KeyIndex {
     }
     String part = itemKey.substring(colon + 1);
     return append(shardKey(generation, shardOf(part)), " ".concat(part));
+  }
+
+  /**
+   * {@link #record} without waiting: the append's failure has marked its server dirty (the
+   * generation moves on), and {@link #itemKeys} awaits it first.
+   */
+  void recordInBackground(String itemKey) {
+    track(record(itemKey));
+  }
+
+  /** {@link #recordAll} without waiting, as {@link #recordInBackground}. */
+  void recordAllInBackground(Collection<String> itemKeys) {
+    track(recordAll(itemKeys));
+  }
+
+  private void track(CompletableFuture<Void> recorded) {
+    if (recorded.isDone()) {
+      return;
+    }
+    inFlight.add(recorded);
+    recorded.whenComplete((done, failure) -> inFlight.remove(recorded));
   }
 
   /**
@@ -203,23 +230,6 @@ final class KeyIndex {
   }
 
   /**
-   * Awaits a {@link #record} future on a thread that may block (bounded: every command has the
-   * operation timeout).
-   *
-   * @throws StoreFailureException when an index command failed
-   */
-  static void await(CompletableFuture<Void> recorded) {
-    try {
-      recorded.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
-  /**
    * The item keys the index of {@code generation} lists, each once, in shard order; the caller
    * skips those whose item is gone. A shard that cannot be read is reported to {@code onFailure}
    * and its keys are missing from the result.
@@ -228,6 +238,13 @@ final class KeyIndex {
    *     entries are not listed
    */
   List<String> itemKeys(long generation, Consumer<StoreFailureException> onFailure) {
+    for (CompletableFuture<Void> recorded : List.copyOf(inFlight)) {
+      try {
+        recorded.join(); // bounded: every command has the operation timeout
+      } catch (CompletionException failed) {
+        // its server was marked dirty: the generation moves on
+      }
+    }
     List<String> keys = new ArrayList<>(SHARDS + 1);
     for (int shard = 0; shard < SHARDS; shard++) {
       keys.add(shardKey(generation, shard));
