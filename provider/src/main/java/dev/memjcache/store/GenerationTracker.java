@@ -2,12 +2,14 @@ package dev.memjcache.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -303,10 +305,7 @@ public final class GenerationTracker {
     long marks = holder.dirtyMarks.get();
     long moves = store.moves(node);
     boolean dirty = marks != holder.cleaned.get() || moves != holder.movedOn.get();
-    long markerValue = -1;
-    for (String clearKey : clearKeys) {
-      markerValue = Math.max(markerValue, numberOf(store.gets(node, clearKey)));
-    }
+    long markerValue = newestClearMarker(node);
     if (markerValue > newestClear.get()) {
       newestClear.accumulateAndGet(markerValue, Math::max);
     }
@@ -393,6 +392,28 @@ public final class GenerationTracker {
     }
   }
 
+  /**
+   * The highest of the clear marker's copies on {@code node}, or -1 without one: one {@code gets}
+   * when reached directly, one multi-get of every copy behind a proxy.
+   *
+   * @throws StoreFailureException when the read failed
+   */
+  private long newestClearMarker(MemcachedNode node) {
+    if (clearKeys.size() == 1) {
+      return numberOf(store.gets(node, clearKeys.get(0)));
+    }
+    BulkCommands.BulkRead read =
+        store.bulk().getBulk(clearKeys, Collections.nCopies(clearKeys.size(), node));
+    if (read.failure() != null) {
+      throw read.failure();
+    }
+    long newest = -1;
+    for (CachedData item : read.items().values()) {
+      newest = Math.max(newest, numberOf(item.getData()));
+    }
+    return newest;
+  }
+
   /** Raises the number in {@code key} on {@code node} to at least {@code target}; returns it. */
   private long raise(MemcachedNode node, String key, long target) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -428,10 +449,10 @@ public final class GenerationTracker {
 
   /** The item's decimal number; -1 when there is no item or it holds anything else. */
   private static long numberOf(StoreItem item) {
-    if (item == null) {
-      return -1;
-    }
-    byte[] data = item.data();
+    return item == null ? -1 : numberOf(item.data());
+  }
+
+  private static long numberOf(byte[] data) {
     if (data.length == 0 || data.length > 19) {
       return -1;
     }
