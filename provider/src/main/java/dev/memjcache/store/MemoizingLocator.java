@@ -149,13 +149,18 @@ final class MemoizingLocator implements NodeLocator {
     return ketama.getAll();
   }
 
+  /**
+   * A copy of the layout that routes now. Taken under the lock of {@link #updateLocator}, so it
+   * never shows spymemcached's new layout while MemJCache still routes by the old ring: {@code
+   * MemcachedClient.getNodeLocator()} tells a caller where its keys go.
+   */
   @Override
-  public NodeLocator getReadonlyCopy() {
+  public synchronized NodeLocator getReadonlyCopy() {
     return ketama.getReadonlyCopy();
   }
 
   @Override
-  public void updateLocator(List<MemcachedNode> nodes) {
+  public synchronized void updateLocator(List<MemcachedNode> nodes) {
     KetamaRing before = ring;
     ketama.updateLocator(nodes);
     KetamaRing after = KetamaRing.of(nodes, hashAlgorithm, ketama);

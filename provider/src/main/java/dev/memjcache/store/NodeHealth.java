@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import net.spy.memcached.MemcachedNode;
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *       marked <em>down</em>; commands for its keys are then refused at once ({@link
  *       NodeDownException}), never queued, so no calling thread waits on a dead or hung server
  *       while the keys of the other servers run at full speed;
- *   <li>a server without a connection (spymemcached is reconnecting) is refused the same way;
+ *   <li>a server without a connection (spymemcached is reconnecting) is refused the same way,
+ *       except a server that joined the node list ({@link ClusterDiscovery}) and was never
+ *       connected yet: a command for it waits for that first connection, up to the operation
+ *       timeout;
  *   <li>{@code serverRetryMillis} after being marked down, and then every {@code serverRetryMillis}
  *       until it answers, a background thread sends the server one probe (binary {@code noop}, text
  *       {@code version}) once it has a connection again; when the probe answers within the
@@ -44,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class NodeHealth implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeHealth.class);
+
+  /** How often a command for a joining server looks whether it connected, in nanoseconds. */
+  private static final long FIRST_CONNECTION_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
   /** How often the probe thread looks at down servers, in milliseconds. */
   private static final long TICK_MILLIS = 50;
@@ -64,6 +71,10 @@ public final class NodeHealth implements AutoCloseable {
     volatile boolean probing;
     volatile int epoch;
     volatile String lastFailure = "";
+
+    /** Joined the node list and not yet seen connected: its first connection is awaited. */
+    volatile boolean joining;
+
     volatile long downSinceMillis;
     final LongAdder timeouts = new LongAdder();
     final LongAdder otherFailures = new LongAdder();
@@ -126,12 +137,16 @@ public final class NodeHealth implements AutoCloseable {
   }
 
   /**
-   * Lets a command for {@code node} through, or refuses it at once.
+   * Lets a command for {@code node} through, or refuses it at once; for a server that joined the
+   * node list and never connected yet, first waits for its connection up to the operation timeout.
    *
    * @throws NodeDownException when the server is marked down or has no connection
    */
   public void admit(MemcachedNode node) {
     State state = state(node);
+    if (state.joining && node.isActive()) {
+      state.joining = false;
+    }
     if (state.down) {
       throw new NodeDownException(
           "memcached server "
@@ -142,13 +157,31 @@ public final class NodeHealth implements AutoCloseable {
               + state.lastFailure
               + "); its keys fail at once until a probe answers");
     }
-    if (!node.isActive()) {
+    if (!node.isActive() && !(state.joining && awaitFirstConnection(node, state))) {
       failed(node, "no connection");
       throw new NodeDownException(
           "memcached server "
               + name(node)
               + " has no connection (reconnecting); its keys fail at once until it is back");
     }
+  }
+
+  /**
+   * Waits up to the probe timeout (the operation timeout) for the first connection of a server that
+   * joined the node list: spymemcached starts connecting it when the list changes, and its keys
+   * route to it at once, so without the wait every command for them would fail until the connection
+   * is up. Later losses of its connection fail at once, as for every server.
+   */
+  private boolean awaitFirstConnection(MemcachedNode node, State state) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(probeTimeoutMillis);
+    while (!node.isActive() && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(FIRST_CONNECTION_POLL_NANOS);
+      if (Thread.currentThread().isInterrupted()) {
+        break;
+      }
+    }
+    state.joining = false;
+    return node.isActive();
   }
 
   /** Records an answered command: the server's consecutive failure count starts again. */
@@ -236,10 +269,20 @@ public final class NodeHealth implements AutoCloseable {
     order = List.copyOf(nodes);
   }
 
-  /** A server's state; one that joined between a list change and {@link #track} starts up. */
+  /**
+   * A server's state. One not known yet joined the node list (seen by {@link #track}, or by a
+   * command routed between the list change and {@code track}): it starts up and {@linkplain
+   * State#joining joining}.
+   */
   private State state(MemcachedNode node) {
     State state = states.get(node);
-    return state != null ? state : states.computeIfAbsent(node, n -> new State());
+    return state != null ? state : states.computeIfAbsent(node, n -> joiningState());
+  }
+
+  private static State joiningState() {
+    State state = new State();
+    state.joining = true;
+    return state;
   }
 
   /** Returns the servers currently marked down. */
