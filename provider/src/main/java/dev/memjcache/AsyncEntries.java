@@ -128,7 +128,7 @@ final class AsyncEntries<K, V> {
     int exptime = entries.exptime(expiresAt, now);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      return listed(known, commands.set(known, exptime, data.flags(), data.bytes()));
+      return put(known, expiresAt, now, exptime, data);
     }
     MemcachedNode node = entries.nodeOf(encoded);
     // checked on the caller so that a refused item fails before anything is sent
@@ -136,9 +136,20 @@ final class AsyncEntries<K, V> {
     return written(
         node,
         unknownItemKey(encoded)
-            .thenCompose(
-                itemKey ->
-                    listed(itemKey, commands.set(itemKey, exptime, data.flags(), data.bytes()))));
+            .thenCompose(itemKey -> put(itemKey, expiresAt, now, exptime, data)));
+  }
+
+  /** {@code set}, or {@code replace} for a rewrite behind a key index ({@link KeyIndex#put}). */
+  private CompletableFuture<Void> put(
+      String itemKey, long expiresAt, long now, int exptime, EncodedEntry data) {
+    return entries
+        .keyIndex()
+        .put(
+            itemKey,
+            expiresAt,
+            now,
+            () -> commands.replace(itemKey, exptime, data.flags(), data.bytes()),
+            () -> commands.set(itemKey, exptime, data.flags(), data.bytes()));
   }
 
   /** {@code add} without a prior read. @return a future of false when an item exists */
@@ -222,6 +233,7 @@ final class AsyncEntries<K, V> {
     if (slot.item == null) {
       return CompletableFuture.completedFuture(false);
     }
+    entries.keyIndex().deleted(slot.itemKey);
     return commands.delete(slot.itemKey, slot.item.cas());
   }
 
@@ -230,11 +242,14 @@ final class AsyncEntries<K, V> {
     EncodedKey encoded = entries.keyCodec().encode(key);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      return commands.delete(known, 0);
+      return delete(known);
     }
-    return written(
-        entries.nodeOf(encoded),
-        unknownItemKey(encoded).thenCompose(itemKey -> commands.delete(itemKey, 0)));
+    return written(entries.nodeOf(encoded), unknownItemKey(encoded).thenCompose(this::delete));
+  }
+
+  private CompletableFuture<Boolean> delete(String itemKey) {
+    entries.keyIndex().deleted(itemKey);
+    return commands.delete(itemKey, 0);
   }
 
   private CompletableFuture<Boolean> cas(Slot<K, V> slot, int exptime, EncodedEntry data) {

@@ -544,6 +544,7 @@ final class Entries<K, V> {
     if (slot.item == null) {
       return false;
     }
+    index.deleted(slot.itemKey);
     return write(
         slot.itemKey,
         () ->
@@ -552,7 +553,7 @@ final class Entries<K, V> {
                 : store.delete(slot.itemKey, slot.item.cas()));
   }
 
-  /** Blind {@code set} (the put fast path). */
+  /** Blind {@code set} (the put fast path); {@code replace} for a rewrite behind a key index. */
   void put(K key, V value, long expiresAt, long now) {
     observe(value);
     EncodedKey encoded = keys.encode(key);
@@ -560,13 +561,15 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     writeTo(
         encoded,
-        itemKey ->
-            listed(
-                itemKey,
-                () -> {
-                  store.set(itemKey, exptime, data.flags(), data.bytes());
-                  return null;
-                }));
+        itemKey -> {
+          index.put(
+              itemKey,
+              expiresAt,
+              now,
+              () -> store.replace(itemKey, exptime, data.flags(), data.bytes()),
+              () -> store.set(itemKey, exptime, data.flags(), data.bytes()));
+          return null;
+        });
   }
 
   /**
@@ -589,6 +592,11 @@ final class Entries<K, V> {
 
   /** Blind {@code delete}. */
   void deleteBlind(K key) {
-    writeTo(keys.encode(key), store::delete);
+    writeTo(
+        keys.encode(key),
+        itemKey -> {
+          index.deleted(itemKey);
+          return store.delete(itemKey);
+        });
   }
 }

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
@@ -50,8 +52,16 @@ import net.spy.memcached.MemcachedNode;
  * {@code item_size_max}) goes to {@link KeyIndexShard} on {@code slowPath}: {@code add}, or a
  * compaction under {@code cas}. A failed index write marks the server dirty for the cache, as any
  * failed write does, so the generation moves on and no entry stays unlisted in a generation that is
- * still read. Parts are appended on every write, not only the first: the index grows with writes,
- * and compaction (duplicates, then entries that are gone) keeps it to the live keys.
+ * still read. Parts are appended again by later creating writes (another JVM's, or one after the
+ * entry was gone), so compaction (duplicates, then entries that are gone) keeps the index to the
+ * live keys.
+ *
+ * <p><b>Rewrites.</b> A blind {@code put} of an entry this JVM wrote, and that should still be
+ * there, is a {@code replace} ({@link #put}, {@link RecentlyListed}): it stores only over an item
+ * that exists, and an entry item exists only after the write that created it, which lists it (or
+ * has its {@code append} on the way, or failed it and marked the generation dirty). A compaction
+ * drops a part only when its item is gone, and a {@code replace} stores nothing then. So rewriting
+ * an entry costs one command, as without an index.
  *
  * <p><b>Bound.</b> A shard is one memcached item, so a generation lists at most {@value #SHARDS}
  * items' worth of parts: about {@value #SHARDS} × {@code item_size_max} bytes (16 MiB with
@@ -78,12 +88,16 @@ final class KeyIndex {
 
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+  private static final CompletableFuture<Boolean> NOT_REPLACED =
+      CompletableFuture.completedFuture(false);
+
   private final String cachePrefix;
   private final String indexPrefix;
   private final AsyncCommands commands;
   private final MemcachedStore store;
   private final KeyIndexShard shards;
   private final Executor slowPath;
+  private final RecentlyListed recent;
 
   /**
    * The newest generation whose index this JVM found full (-1: none): nothing more is appended to
@@ -101,6 +115,7 @@ final class KeyIndex {
     this.store = null;
     this.shards = null;
     this.slowPath = null;
+    this.recent = null;
   }
 
   /**
@@ -119,11 +134,79 @@ final class KeyIndex {
     this.commands = new AsyncCommands(store, writeFailed);
     this.shards = new KeyIndexShard(store, writeFailed);
     this.slowPath = slowPath;
+    this.recent = new RecentlyListed();
   }
 
   /** Whether this cache keeps an index (else {@link #itemKeys} must not be called). */
   boolean isActive() {
     return commands != null;
+  }
+
+  /**
+   * Runs a blind {@code put} of the entry {@code itemKey}: as {@code replace} when this JVM wrote
+   * the entry and it should still be there ({@link RecentlyListed}), which stores only over an
+   * existing item and so needs no {@code append}; else, and when the {@code replace} finds no item,
+   * as {@code set} followed by {@link #recordInBackground}. Without an index, {@code set} alone.
+   *
+   * @param expiresAtMillis the entry's expiry, epoch ms or {@code ExpiryDecider.ETERNAL}
+   * @param nowMillis the call's clock, epoch ms
+   * @param replace sends memcached {@code replace}: true when stored
+   * @param set sends memcached {@code set}
+   * @throws StoreFailureException as the commands throw it
+   */
+  void put(
+      String itemKey, long expiresAtMillis, long nowMillis, BooleanSupplier replace, Runnable set) {
+    if (!isActive()) {
+      set.run();
+      return;
+    }
+    if (!recent.expectsEntry(itemKey, nowMillis) || !replace.getAsBoolean()) {
+      set.run();
+      recordInBackground(itemKey);
+    }
+    recent.wrote(itemKey, expiresAtMillis);
+  }
+
+  /**
+   * {@link #put} for the asynchronous API: the future completes once the entry is stored and, when
+   * it was a {@code set}, listed ({@link #record}).
+   *
+   * @param replace sends memcached {@code replace}: a future of true when stored
+   * @param set sends memcached {@code set}
+   */
+  CompletableFuture<Void> put(
+      String itemKey,
+      long expiresAtMillis,
+      long nowMillis,
+      Supplier<CompletableFuture<Boolean>> replace,
+      Supplier<CompletableFuture<Void>> set) {
+    if (!isActive()) {
+      return set.get();
+    }
+    CompletableFuture<Boolean> replaced =
+        recent.expectsEntry(itemKey, nowMillis) ? replace.get() : NOT_REPLACED;
+    return replaced.thenCompose(
+        stored -> {
+          if (stored) {
+            recent.wrote(itemKey, expiresAtMillis);
+            return DONE;
+          }
+          return set.get()
+              .thenCompose(
+                  done -> {
+                    recent.wrote(itemKey, expiresAtMillis);
+                    return record(itemKey);
+                  });
+        });
+  }
+
+  /**
+   * Forgets that this JVM wrote {@code itemKey}, which it deleted: its next put is a {@code set}.
+   */
+  void deleted(String itemKey) {
+    if (isActive()) {
+      recent.forget(itemKey);
+    }
   }
 
   /**

@@ -157,6 +157,26 @@ public final class AsyncCommands {
   }
 
   /**
+   * memcached {@code replace}: stores only when an item exists.
+   *
+   * @param exptime memcached exptime (see {@link MemcachedStore#add})
+   * @param data the item bytes; not copied, so not to be changed until the future completes
+   * @return a future of true when stored, false when there is no item; exceptionally with {@link
+   *     StoreFailureException} on timeout or failure
+   * @throws ItemTooLargeException before sending, when the item exceeds the server's limit
+   */
+  public CompletableFuture<Boolean> replace(String key, int exptime, int flags, byte[] data) {
+    store.itemSizeLimit().check(key, flags, data.length);
+    MemcachedNode node = store.nodeFor(key);
+    StoreFailureException down = refusal(node);
+    if (down != null) {
+      return writeRefused(node, down);
+    }
+    Pending<Boolean> pending = new Pending<>("replace", key, node, true, AsyncCommands::succeeded);
+    return pending.send(operations.store(StoreType.replace, key, flags, exptime, data, pending));
+  }
+
+  /**
    * memcached {@code append}: adds {@code data} to the end of an existing item's value, keeping its
    * flags and exptime. memcached answers {@code NOT_STORED} both when there is no item and when the
    * longer item would exceed {@code item_size_max}; the caller tells the two apart ({@code add}).

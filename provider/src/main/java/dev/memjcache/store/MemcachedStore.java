@@ -320,6 +320,20 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /**
+   * memcached {@code replace}: stores only when an item exists.
+   *
+   * @param exptime memcached exptime (see {@link #add})
+   * @return true when stored, false when there is no item (memcached's {@code NOT_STORED})
+   * @throws ItemTooLargeException before sending, when the item exceeds the server's limit
+   * @throws StoreFailureException on timeout or failure
+   */
+  public boolean replace(String key, int exptime, int flags, byte[] data) {
+    CachedData item = item(key, flags, data);
+    MemcachedNode node = admit(key);
+    return await(client.replace(key, exptime, item, RawTranscoder.INSTANCE), "replace", key, node);
+  }
+
+  /**
    * memcached {@code cas}: replaces the item only when its CAS unique is still {@code cas}.
    *
    * @param exptime memcached exptime (see {@link #add})
