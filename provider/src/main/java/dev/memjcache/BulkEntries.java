@@ -150,6 +150,7 @@ final class BulkEntries<K, V> {
     BulkCommands.SetPipeline sets = store.bulk().pipeline(size);
     KeyIndex index = entries.keyIndex();
     List<String> sent = index.isActive() ? new ArrayList<>(n) : null;
+    Set<String> written = sent == null ? Set.of() : new HashSet<>();
     for (int i = 0; i < n; i++) {
       String itemKey = itemKeys[i];
       if (itemKey == null) {
@@ -162,22 +163,34 @@ final class BulkEntries<K, V> {
         }
         servers[i] = router.node;
       }
-      sets.send(itemKey, servers[i], exptime, data[i].flags(), data[i].bytes());
-      if (sent != null) {
-        sent.add(itemKey);
+      if (sent != null && index.expectsEntry(itemKey, now)) {
+        // an entry this JVM wrote: a replace needs no append (KeyIndex.put)
+        sets.sendReplace(itemKey, servers[i], exptime, data[i].flags(), data[i].bytes());
+        written.add(itemKey);
+      } else {
+        sets.send(itemKey, servers[i], exptime, data[i].flags(), data[i].bytes());
+        if (sent != null) {
+          sent.add(itemKey);
+        }
       }
     }
     List<BulkCommands.FailedWrite> failedWrites = sets.await();
+    if (sent != null) {
+      sent.addAll(sets.created());
+    }
     for (BulkCommands.FailedWrite failed : failedWrites) {
       entries.markDirty(store.nodeFor(failed.key()));
       failure = failure == null ? failed.failure() : failure;
       if (sent != null) {
         sent.remove(failed.key());
+        written.remove(failed.key());
       }
     }
     if (sent != null) {
       // once stored, one append per index shard (a failed one marks its server dirty)
       index.recordAllInBackground(sent);
+      index.wroteAll(sent, expiresAt);
+      index.wroteAll(written, expiresAt);
     }
     return failure;
   }

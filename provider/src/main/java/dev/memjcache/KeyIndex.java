@@ -201,6 +201,28 @@ final class KeyIndex {
   }
 
   /**
+   * Whether this JVM wrote the entry {@code itemKey} and it should still be there at {@code
+   * nowMillis}, so that a {@code replace} stores it without an {@code append} ({@link #put}); false
+   * without an index.
+   */
+  boolean expectsEntry(String itemKey, long nowMillis) {
+    return isActive() && recent.expectsEntry(itemKey, nowMillis);
+  }
+
+  /**
+   * Remembers that this JVM stored the entries {@code itemKeys} with the expiry {@code
+   * expiresAtMillis} (epoch ms), each listed or with its {@code append} on the way (a {@code
+   * putAll}).
+   */
+  void wroteAll(Collection<String> itemKeys, long expiresAtMillis) {
+    if (isActive()) {
+      for (String itemKey : itemKeys) {
+        recent.wrote(itemKey, expiresAtMillis);
+      }
+    }
+  }
+
+  /**
    * Forgets that this JVM wrote {@code itemKey}, which it deleted: its next put is a {@code set}.
    */
   void deleted(String itemKey) {

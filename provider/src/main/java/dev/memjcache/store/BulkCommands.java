@@ -131,8 +131,9 @@ public final class BulkCommands {
   }
 
   /**
-   * Pipelined {@code set}s of one call, sent one by one and awaited together (so the first are on
-   * the wire while the caller prepares the next). Not thread-safe: one per call.
+   * Pipelined {@code set}s (and {@code replace}s) of one call, sent one by one and awaited together
+   * (so the first are on the wire while the caller prepares the next). Not thread-safe: one per
+   * call.
    */
   public final class SetPipeline {
     private final List<String> keys;
@@ -140,10 +141,53 @@ public final class BulkCommands {
     private final List<OperationFuture<Boolean>> futures;
     private final List<FailedWrite> failed = new ArrayList<>(0);
 
+    /** By position in {@link #keys}: the item of a {@code replace}, null for a {@code set}. */
+    private final List<CachedData> replaced;
+
+    private final List<Integer> exptimes;
+    private final List<String> created = new ArrayList<>(0);
+
     private SetPipeline(int expected) {
       keys = new ArrayList<>(expected);
       servers = new ArrayList<>(expected);
       futures = new ArrayList<>(expected);
+      replaced = new ArrayList<>(expected);
+      exptimes = new ArrayList<>(expected);
+    }
+
+    /**
+     * Sends a memcached {@code replace} without awaiting it; when it answers {@code NOT_STORED} (no
+     * item), {@link #await} sends a {@code set} of the same item and lists the key in {@link
+     * #created}. A write for a server marked down is not sent and becomes a failed write.
+     *
+     * @see #send
+     */
+    public void sendReplace(String key, MemcachedNode server, int exptime, int flags, byte[] data) {
+      CachedData item = store.item(key, flags, data);
+      if (admitted(key, server)) {
+        futures.add(client.replace(key, exptime, item, RawTranscoder.INSTANCE));
+        keys.add(key);
+        servers.add(server);
+        replaced.add(item);
+        exptimes.add(exptime);
+      }
+    }
+
+    private boolean admitted(String key, MemcachedNode server) {
+      try {
+        health.admit(server);
+        return true;
+      } catch (StoreFailureException down) {
+        failed.add(new FailedWrite(key, down));
+        return false;
+      }
+    }
+
+    /**
+     * The keys a {@link #sendReplace} found no item for and {@link #await} stored with {@code set}.
+     */
+    public List<String> created() {
+      return created;
     }
 
     /**
@@ -160,15 +204,13 @@ public final class BulkCommands {
      */
     public void send(String key, MemcachedNode server, int exptime, int flags, byte[] data) {
       CachedData item = store.item(key, flags, data);
-      try {
-        health.admit(server);
-      } catch (StoreFailureException down) {
-        failed.add(new FailedWrite(key, down));
-        return;
+      if (admitted(key, server)) {
+        futures.add(client.set(key, exptime, item, RawTranscoder.INSTANCE));
+        keys.add(key);
+        servers.add(server);
+        replaced.add(null);
+        exptimes.add(exptime);
       }
-      futures.add(client.set(key, exptime, item, RawTranscoder.INSTANCE));
-      keys.add(key);
-      servers.add(server);
     }
 
     /**
@@ -181,9 +223,22 @@ public final class BulkCommands {
       for (int i = 0; i < futures.size(); i++) {
         OperationFuture<Boolean> future = futures.get(i);
         String key = keys.get(i);
+        CachedData item = replaced.get(i);
+        String command = item == null ? "set" : "replace";
         try {
-          if (!store.await(future, "set", key, servers.get(i))) {
+          if (store.await(future, command, key, servers.get(i))) {
+            continue;
+          }
+          if (item == null) {
             failed.add(new FailedWrite(key, store.refused("set", key, future)));
+          } else {
+            // no item to replace: the set joins the end of the list, awaited in this same loop
+            futures.add(client.set(key, exptimes.get(i), item, RawTranscoder.INSTANCE));
+            keys.add(key);
+            servers.add(servers.get(i));
+            replaced.add(null);
+            exptimes.add(exptimes.get(i));
+            created.add(key);
           }
         } catch (StoreFailureException e) {
           failed.add(new FailedWrite(key, e));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -54,11 +55,14 @@ class KeyIndexRewriteTest {
       for (int i = 0; i < 100; i++) {
         cache.put("k", i);
         async.put("a", i).toCompletableFuture().join();
+        cache.putAll(Map.of("p1", i, "p2", i));
       }
       List<String> listed = listedParts(cache);
-      assertEquals(1, listed.stream().filter("k"::equals).count(), "k listed: " + listed);
-      assertEquals(1, listed.stream().filter("a"::equals).count(), "a listed: " + listed);
-      assertEquals(Map.of("k", 99, "a", 99), ProxyTopologyTest.contents(cache));
+      for (String key : List.of("k", "a", "p1", "p2")) {
+        assertEquals(1, listed.stream().filter(key::equals).count(), key + " listed: " + listed);
+      }
+      assertEquals(Map.of("k", 99, "a", 99, "p1", 99, "p2", 99), ProxyTopologyTest.contents(cache));
+      cache.removeAll(Set.of("p1", "p2"));
 
       cache.remove("k"); // this manager forgets it wrote k: the next put is a set, listed again
       async.remove("a").toCompletableFuture().join();
@@ -75,8 +79,11 @@ class KeyIndexRewriteTest {
       Cache<String, Integer> a = cache(first, "rewrite-removed");
       Cache<String, Integer> b = cache(second, "rewrite-removed");
       String key = "the-key-that-another-manager-removes";
+      String bulkKey = fillerInShardOf(key, 1_000_000); // rewritten by putAll
       a.put(key, 1);
+      a.putAll(Map.of(bulkKey, 1));
       b.remove(key);
+      b.remove(bulkKey);
       // short-lived entries in the key's shard fill it until a compaction drops the gone keys
       int filler = 0;
       for (int round = 0; round < 400 && listedParts(b).contains(key); round++) {
@@ -86,10 +93,13 @@ class KeyIndexRewriteTest {
         b.remove(gone);
       }
       assertFalse(listedParts(b).contains(key), "a compaction dropped the removed key");
+      assertFalse(listedParts(b).contains(bulkKey), "a compaction dropped the removed key");
 
-      a.put(key, 2); // first still takes the entry as its own: replace, NOT_STORED, then set
-      assertEquals(Map.of(key, 2), ProxyTopologyTest.contents(b));
-      assertTrue(listedParts(b).contains(key));
+      // first still takes the entries as its own: replace, NOT_STORED, then set and append
+      a.put(key, 2);
+      a.putAll(Map.of(bulkKey, 3, "a-new-one", 4));
+      assertEquals(Map.of(key, 2, bulkKey, 3, "a-new-one", 4), ProxyTopologyTest.contents(b));
+      assertTrue(listedParts(b).containsAll(List.of(key, bulkKey)));
     }
   }
 
