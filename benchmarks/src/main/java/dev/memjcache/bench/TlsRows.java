@@ -4,6 +4,7 @@ import dev.memjcache.bench.PairedBenchmark.Row;
 import dev.memjcache.bench.PairedBenchmark.Targets;
 import dev.memjcache.bench.PairedRunner.Workload;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import net.spy.memcached.MemcachedClient;
  *       in the same protocol (issue 16's target: ratio ≥ 0.95);
  *   <li>{@code raw tls/plain}: the raw client over TLS against the raw client over plain TCP, in
  *       each protocol: the cost of TLS itself, a figure for the docs and no target. Its two columns
- *       "raw" and "MemJCache" read "plain" and "TLS".
+ *       "raw" and "MemJCache" read "plain" and "TLS";
+ *   <li>{@code tls <protocol> getAll(100) parts: client} and {@code items}: figures that split the
+ *       getAll row's gap ({@link #addGetAllDecomposition}).
  * </ul>
  *
  * The raw client over TLS is spymemcached's {@code MemcachedClient} as a TLS CacheManager builds it
@@ -75,6 +78,7 @@ final class TlsRows {
         PairedBenchmark.addValueRows(
             rows, TLS + protocol + " ", "100 B", threads, target, target, tls);
       }
+      addGetAllDecomposition(rows, protocol, rawTls, values, tls.rawKeys());
     }
     for (String protocol : PROTOCOLS) {
       MemcachedClient plain = plainManager(protocol).unwrap(MemcachedClient.class);
@@ -111,6 +115,43 @@ final class TlsRows {
               PairedWorkloads.rawPutAll(tls, batches)));
     }
     return rows;
+  }
+
+  /**
+   * Two figure rows that split MemJCache's getAll(100) over TLS into its parts, both raw multi-gets
+   * at 1 thread against raw multi-gets of the raw items on the raw side's client: "client", the
+   * same raw items through MemJCache's manager's client (its connection and I/O thread); "items",
+   * MemJCache's own items ({@code mjc:bench-values:<generation>:p100:<n>}, flags {@code
+   * 0x4D4A4302}) on the raw side's client. What either leaves of the getAll row's gap is
+   * MemJCache's own code.
+   */
+  private static void addGetAllDecomposition(
+      List<Row> rows,
+      String protocol,
+      MemcachedClient rawTls,
+      Cache<String, byte[]> values,
+      KeySpace rawKeys) {
+    MemcachedClient own = values.unwrap(MemcachedClient.class);
+    Object generation = own.get("mjc:" + BenchEnvironment.VALUES_CACHE + ":gen");
+    String digits =
+        generation instanceof byte[] bytes
+            ? new String(bytes, StandardCharsets.US_ASCII)
+            : String.valueOf(generation);
+    KeySpace ownItems =
+        KeySpace.of("mjc:" + BenchEnvironment.VALUES_CACHE + ":" + digits.trim() + ":p100:");
+    String prefix = TLS + protocol + " getAll(100) parts: ";
+    rows.add(
+        figure(
+            prefix + "client",
+            1,
+            PairedWorkloads.rawGetAll(rawTls, rawKeys),
+            PairedWorkloads.rawGetAll(own, rawKeys)));
+    rows.add(
+        figure(
+            prefix + "items",
+            1,
+            PairedWorkloads.rawGetAll(rawTls, rawKeys),
+            PairedWorkloads.rawGetAll(rawTls, ownItems)));
   }
 
   /** A figure row of 100 B values: plain TCP as the "raw" side, TLS as the other; no target. */
