@@ -159,14 +159,19 @@ final class AsyncEntries<K, V> {
     int exptime = entries.exptime(expiresAt, now);
     String known = entries.knownItemKey(encoded);
     if (known != null) {
-      return listed(known, commands.add(known, exptime, data.flags(), data.bytes()));
+      return entries
+          .keyIndex()
+          .listed(known, commands.add(known, exptime, data.flags(), data.bytes()));
     }
     return written(
         entries.nodeOf(encoded),
         unknownItemKey(encoded)
             .thenCompose(
                 itemKey ->
-                    listed(itemKey, commands.add(itemKey, exptime, data.flags(), data.bytes()))));
+                    entries
+                        .keyIndex()
+                        .listed(
+                            itemKey, commands.add(itemKey, exptime, data.flags(), data.bytes()))));
   }
 
   /**
@@ -179,26 +184,11 @@ final class AsyncEntries<K, V> {
     EncodedEntry data = own(entries.encode(expiresAt, slot.encodedKey, value));
     int exptime = entries.exptime(expiresAt, now);
     if (slot.item == null) {
-      return listed(slot.itemKey, commands.add(slot.itemKey, exptime, data.flags(), data.bytes()));
+      return entries
+          .keyIndex()
+          .listed(slot.itemKey, commands.add(slot.itemKey, exptime, data.flags(), data.bytes()));
     }
-    return listed(slot.itemKey, cas(slot, exptime, data));
-  }
-
-  /**
-   * {@code write}, which may create the entry {@code itemKey}, completed only once the key is
-   * listed in the key index after it stored ({@link KeyIndex#record}); without an index, {@code
-   * write} itself.
-   */
-  private <T> CompletableFuture<T> listed(String itemKey, CompletableFuture<T> write) {
-    KeyIndex index = entries.keyIndex();
-    if (!index.isActive()) {
-      return write;
-    }
-    return write.thenCompose(
-        result ->
-            KeyIndex.stored(result)
-                ? index.record(itemKey).thenApply(listed -> result)
-                : CompletableFuture.completedFuture(result));
+    return entries.keyIndex().listed(slot.itemKey, cas(slot, exptime, data));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */

@@ -469,32 +469,19 @@ final class Entries<K, V> {
       return write(
           slot.itemKey,
           () ->
-              listed(
+              index.listed(
                   slot.itemKey,
                   () -> store.add(slot.itemKey, exptime, data.flags(), data.bytes())));
     }
     return write(
             slot.itemKey,
             () ->
-                listed(
+                index.listed(
                     slot.itemKey,
                     () ->
                         store.cas(
                             slot.itemKey, slot.item.cas(), exptime, data.flags(), data.bytes())))
         == CasOutcome.STORED;
-  }
-
-  /**
-   * Runs a write that may create the entry {@code itemKey}; once it stored, lists the key in the
-   * key index without waiting for that ({@link KeyIndex#recordInBackground}); without an index,
-   * just the write.
-   */
-  private <T> T listed(String itemKey, Supplier<T> command) {
-    T result = command.get();
-    if (index.isActive() && KeyIndex.stored(result)) {
-      index.recordInBackground(itemKey);
-    }
-    return result;
   }
 
   /** {@code add} without a prior read. @return false when an item exists. */
@@ -505,7 +492,8 @@ final class Entries<K, V> {
     int exptime = expiry.exptime(expiresAt, now);
     return writeTo(
         encoded,
-        itemKey -> listed(itemKey, () -> store.add(itemKey, exptime, data.flags(), data.bytes())));
+        itemKey ->
+            index.listed(itemKey, () -> store.add(itemKey, exptime, data.flags(), data.bytes())));
   }
 
   /** Replaces the entry {@code slot} read, if unchanged ({@code cas}). */

@@ -143,6 +143,37 @@ final class KeyIndex {
   }
 
   /**
+   * Runs a write that may create the entry {@code itemKey}; once it stored, lists the key without
+   * waiting for that ({@link #recordInBackground}). Without an index, just the write.
+   *
+   * @param command the write: a {@code set}'s, {@code add}'s or {@code cas}'s result ({@link
+   *     #stored})
+   * @return the write's result
+   */
+  <T> T listed(String itemKey, Supplier<T> command) {
+    T result = command.get();
+    if (isActive() && stored(result)) {
+      recordInBackground(itemKey);
+    }
+    return result;
+  }
+
+  /**
+   * {@code write}, which may create the entry {@code itemKey}, completed only once the key is
+   * listed after it stored ({@link #record}); without an index, {@code write} itself.
+   */
+  <T> CompletableFuture<T> listed(String itemKey, CompletableFuture<T> write) {
+    if (!isActive()) {
+      return write;
+    }
+    return write.thenCompose(
+        result ->
+            stored(result)
+                ? record(itemKey).thenApply(listed -> result)
+                : CompletableFuture.completedFuture(result));
+  }
+
+  /**
    * Runs a blind {@code put} of the entry {@code itemKey}: as {@code replace} when this JVM wrote
    * the entry and it should still be there ({@link RecentlyListed}), which stores only over an
    * existing item and so needs no {@code append}; else, and when the {@code replace} finds no item,
@@ -330,7 +361,7 @@ final class KeyIndex {
    * @param result a {@code set}'s (null: it throws when refused), an {@code add}'s or {@code cas}'s
    *     (true, or {@link CasOutcome#STORED})
    */
-  static boolean stored(Object result) {
+  private static boolean stored(Object result) {
     return result == null || Boolean.TRUE.equals(result) || result == CasOutcome.STORED;
   }
 
