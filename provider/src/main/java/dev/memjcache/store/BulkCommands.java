@@ -165,12 +165,23 @@ public final class BulkCommands {
     public void sendReplace(String key, MemcachedNode server, int exptime, int flags, byte[] data) {
       CachedData item = store.item(key, flags, data);
       if (admitted(key, server)) {
-        futures.add(client.replace(key, exptime, item, RawTranscoder.INSTANCE));
-        keys.add(key);
-        servers.add(server);
-        replaced.add(item);
-        exptimes.add(exptime);
+        track(
+            key, server, exptime, client.replace(key, exptime, item, RawTranscoder.INSTANCE), item);
       }
+    }
+
+    /** Keeps a sent write for {@link #await}; {@code replacing}: its item when a replace. */
+    private void track(
+        String key,
+        MemcachedNode server,
+        int exptime,
+        OperationFuture<Boolean> future,
+        CachedData replacing) {
+      futures.add(future);
+      keys.add(key);
+      servers.add(server);
+      replaced.add(replacing);
+      exptimes.add(exptime);
     }
 
     private boolean admitted(String key, MemcachedNode server) {
@@ -205,11 +216,7 @@ public final class BulkCommands {
     public void send(String key, MemcachedNode server, int exptime, int flags, byte[] data) {
       CachedData item = store.item(key, flags, data);
       if (admitted(key, server)) {
-        futures.add(client.set(key, exptime, item, RawTranscoder.INSTANCE));
-        keys.add(key);
-        servers.add(server);
-        replaced.add(null);
-        exptimes.add(exptime);
+        track(key, server, exptime, client.set(key, exptime, item, RawTranscoder.INSTANCE), null);
       }
     }
 
@@ -233,11 +240,13 @@ public final class BulkCommands {
             failed.add(new FailedWrite(key, store.refused("set", key, future)));
           } else {
             // no item to replace: the set joins the end of the list, awaited in this same loop
-            futures.add(client.set(key, exptimes.get(i), item, RawTranscoder.INSTANCE));
-            keys.add(key);
-            servers.add(servers.get(i));
-            replaced.add(null);
-            exptimes.add(exptimes.get(i));
+            int exptime = exptimes.get(i);
+            track(
+                key,
+                servers.get(i),
+                exptime,
+                client.set(key, exptime, item, RawTranscoder.INSTANCE),
+                null);
             created.add(key);
           }
         } catch (StoreFailureException e) {
