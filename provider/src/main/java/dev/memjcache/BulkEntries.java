@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
 
 /**
@@ -77,7 +76,7 @@ final class BulkEntries<K, V> {
       EncodedKey e = keys.encode(key);
       String itemKey;
       try {
-        itemKey = router.itemKey(e);
+        itemKey = router.itemKey(e, false);
       } catch (StoreFailureException down) {
         failedKeys.add(key);
         failure = failure == null ? down : failure;
@@ -89,21 +88,16 @@ final class BulkEntries<K, V> {
       keyOrder.add(key);
     }
     BulkCommands.BulkRead read = store.bulk().getBulk(itemKeys, servers);
-    Set<String> failedItems =
-        read.failedKeys().isEmpty() ? Set.of() : new HashSet<>(read.failedKeys());
     failure = failure == null ? read.failure() : failure;
-    Map<String, CachedData> items = read.items();
     List<Slot<K, V>> slots = new ArrayList<>(keyOrder.size());
     for (int i = 0; i < keyOrder.size(); i++) {
-      String itemKey = itemKeys.get(i);
-      if (failedItems.contains(itemKey)) {
+      if (read.failed(i)) {
         failedKeys.add(keyOrder.get(i));
         continue;
       }
-      CachedData data = items.get(itemKey);
-      StoreItem item =
-          data == null ? null : new StoreItem(itemKey, data.getData(), data.getFlags(), 0);
-      slots.add(entries.slot(keyOrder.get(i), itemKey, encoded.get(i), item, now));
+      byte[] data = read.data(i);
+      StoreItem item = data == null ? null : new StoreItem(itemKeys.get(i), data, read.flags(i), 0);
+      slots.add(entries.slot(keyOrder.get(i), itemKeys.get(i), encoded.get(i), item, now));
     }
     return new ReadAll<>(slots, failedKeys, failure);
   }
@@ -135,7 +129,7 @@ final class BulkEntries<K, V> {
       int keyBound = cachePrefix.length() + MAX_GENERATION_DIGITS + 1 + encoded.part().length();
       if (limit.itemBytes(keyBound, item.flags(), item.bytes().length) > limit.itemSizeMax()) {
         try {
-          itemKeys[n] = router.itemKey(encoded);
+          itemKeys[n] = router.itemKey(encoded, true);
           servers[n] = router.node;
         } catch (StoreFailureException down) {
           // its generation cannot be read: the entry is not stored, whatever its size
@@ -155,7 +149,7 @@ final class BulkEntries<K, V> {
       String itemKey = itemKeys[i];
       if (itemKey == null) {
         try {
-          itemKey = router.itemKey(encodedKeys[i]);
+          itemKey = router.itemKey(encodedKeys[i], true);
         } catch (StoreFailureException e) {
           entries.markDirty(router.node);
           failure = failure == null ? e : failure;
@@ -199,7 +193,7 @@ final class BulkEntries<K, V> {
    * Routes the keys of one bulk call, one after the other, reused from key to key: the server from
    * the key's parts ({@link EntryRouting}), that server's generation once per call ({@link
    * CallGenerations}), the item key, which spymemcached's routing of the command then finds by
-   * identity. Not thread-safe: one per call.
+   * identity (writes only). Not thread-safe: one per call.
    */
   private final class Router {
     private final CallGenerations generations = new CallGenerations(entries);
@@ -210,14 +204,18 @@ final class BulkEntries<K, V> {
     /**
      * The item key of {@code encoded} in its server's generation; sets {@link #node}.
      *
+     * @param routed whether spymemcached will route a command by the item key (a {@code set}),
+     *     which then finds its hash by identity; a multi-get goes to {@link #node} as it is
      * @throws StoreFailureException when the server's generation cannot be read
      */
-    String itemKey(EncodedKey encoded) {
+    String itemKey(EncodedKey encoded, boolean routed) {
       String part = encoded.part();
       long hash = routing.hash(cachePrefix, part);
       node = routing.node(hash, cachePrefix, part);
       String itemKey = keys.itemKey(generations.of(node), encoded);
-      routing.routed(itemKey, hash);
+      if (routed) {
+        routing.routed(itemKey, hash);
+      }
       return itemKey;
     }
   }

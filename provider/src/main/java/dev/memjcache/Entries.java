@@ -25,12 +25,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
 import org.slf4j.LoggerFactory;
 
@@ -307,13 +305,14 @@ final class Entries<K, V> {
     if (read.failure() != null) {
       onFailure.accept(read.failure());
     }
-    Map<String, CachedData> items = read.items();
-    List<Slot<K, V>> slots = new ArrayList<>(items.size());
-    for (String itemKey : itemKeys) {
-      StoreItem item = item(itemKey, items.get(itemKey));
-      if (item == null) {
+    List<Slot<K, V>> slots = new ArrayList<>(itemKeys.size());
+    for (int i = 0; i < itemKeys.size(); i++) {
+      byte[] data = read.data(i);
+      if (data == null) {
         continue;
       }
+      String itemKey = itemKeys.get(i);
+      StoreItem item = new StoreItem(itemKey, data, read.flags(i), 0);
       String part = keys.partOf(itemKey);
       if (part == null) {
         continue;
@@ -383,10 +382,6 @@ final class Entries<K, V> {
             "{}: the cache holds query results, invalidated after any dropped write",
             keys.generationKey());
     return dependents.register(generations);
-  }
-
-  private static StoreItem item(String itemKey, CachedData data) {
-    return data == null ? null : new StoreItem(itemKey, data.getData(), data.getFlags(), 0);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,15 +1,12 @@
 package dev.memjcache.store;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.MemcachedNode;
-import net.spy.memcached.internal.BulkFuture;
 import net.spy.memcached.internal.OperationFuture;
 
 /**
@@ -31,13 +28,14 @@ public final class BulkCommands {
   }
 
   /**
-   * memcached multi-get: one pipelined batch per server. Keys of servers that are marked down are
-   * not sent; a server that fails does not cost the answers of the others.
+   * memcached multi-get: one pipelined batch per server ({@link MultiGet}). Keys of servers that
+   * are marked down are not sent; a server that fails does not cost the answers of the others.
    *
-   * @return the items found (flags and bytes by key; CAS values are not returned), and the keys
-   *     whose server failed with the first failure
+   * @param keys the memcached keys
+   * @return the items found (flags and bytes by position; CAS values are not returned), and the
+   *     keys whose server failed with the first failure
    */
-  public BulkRead getBulk(Collection<String> keys) {
+  public BulkRead getBulk(List<String> keys) {
     List<MemcachedNode> servers = new ArrayList<>(keys.size());
     for (String key : keys) {
       servers.add(store.nodeFor(key));
@@ -46,79 +44,84 @@ public final class BulkCommands {
   }
 
   /**
-   * {@link #getBulk(Collection)} of keys whose servers the caller has looked up already.
+   * {@link #getBulk(List)} of keys whose servers the caller has looked up already.
    *
    * @param keys the memcached keys
-   * @param servers the server of each key, in the iteration order of {@code keys}
+   * @param servers the server of each key, by position
    */
-  public BulkRead getBulk(Collection<String> keys, List<MemcachedNode> servers) {
+  public BulkRead getBulk(List<String> keys, List<MemcachedNode> servers) {
     if (keys.isEmpty()) {
-      return new BulkRead(Map.of(), List.of(), null);
+      return new BulkRead(keys, new byte[0][], new int[0], new BitSet(), List.of(), null);
     }
-    Map<MemcachedNode, Collection<String>> byNode = byServer(keys, servers);
-    Map<MemcachedNode, BulkFuture<Map<String, CachedData>>> futures =
-        new LinkedHashMap<>(byNode.size() * 2);
-    List<String> failedKeys = new ArrayList<>(0);
-    StoreFailureException failure = null;
-    for (Map.Entry<MemcachedNode, Collection<String>> e : byNode.entrySet()) {
-      try {
-        health.admit(e.getKey());
-        futures.put(e.getKey(), client.asyncGetBulk(e.getValue(), RawTranscoder.INSTANCE));
-      } catch (StoreFailureException down) {
-        failedKeys.addAll(e.getValue());
-        failure = failure == null ? down : failure;
-      }
+    return MultiGet.run(store, health, keys, servers);
+  }
+
+  /** What a multi-get found, by the position of each key in the request. */
+  public static final class BulkRead {
+    private final List<String> keys;
+    private final byte[][] data;
+    private final int[] flags;
+    private final BitSet failed;
+    private final List<String> failedKeys;
+    private final StoreFailureException failure;
+
+    BulkRead(
+        List<String> keys,
+        byte[][] data,
+        int[] flags,
+        BitSet failed,
+        List<String> failedKeys,
+        StoreFailureException failure) {
+      this.keys = keys;
+      this.data = data;
+      this.flags = flags;
+      this.failed = failed;
+      this.failedKeys = failedKeys;
+      this.failure = failure;
     }
-    Map<String, CachedData> items = futures.size() == 1 ? null : new HashMap<>();
-    for (Map.Entry<MemcachedNode, BulkFuture<Map<String, CachedData>>> e : futures.entrySet()) {
-      try {
-        Map<String, CachedData> found =
-            store.await(e.getValue(), "multi-get", byNode.get(e.getKey()), e.getKey());
-        if (items == null) {
-          items = found; // one server: its answer is the whole result, no copy
-        } else {
-          items.putAll(found);
+
+    /**
+     * The data of the item of the key at {@code position}, or null when there is none or its server
+     * failed ({@link #failed}).
+     */
+    public byte[] data(int position) {
+      return failed.get(position) ? null : data[position];
+    }
+
+    /**
+     * The flags of the item at {@code position}; meaningful only when {@link #data} is not null.
+     */
+    public int flags(int position) {
+      return flags[position];
+    }
+
+    /** Whether the server of the key at {@code position} was down or failed (no answer known). */
+    public boolean failed(int position) {
+      return failed.get(position);
+    }
+
+    /** The items found, by key: flags and bytes; keys without an item, or failed, are absent. */
+    public Map<String, CachedData> items() {
+      Map<String, CachedData> items = new HashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        byte[] bytes = data(i);
+        if (bytes != null) {
+          items.put(keys.get(i), new CachedData(flags[i], bytes, Integer.MAX_VALUE));
         }
-      } catch (StoreFailureException failed) {
-        failedKeys.addAll(byNode.get(e.getKey()));
-        failure = failure == null ? failed : failure;
       }
+      return items;
     }
-    return new BulkRead(items == null ? Map.of() : items, failedKeys, failure);
-  }
 
-  /** The keys by server, in order; all of them as they are when they share one server. */
-  private static Map<MemcachedNode, Collection<String>> byServer(
-      Collection<String> keys, List<MemcachedNode> servers) {
-    MemcachedNode first = servers.get(0);
-    boolean one = true;
-    for (MemcachedNode server : servers) {
-      if (server != first) {
-        one = false;
-        break;
-      }
+    /** The keys whose server was down or failed (neither found nor known absent). */
+    public List<String> failedKeys() {
+      return failedKeys;
     }
-    Map<MemcachedNode, Collection<String>> byNode = new IdentityHashMap<>();
-    if (one) {
-      byNode.put(first, keys);
-      return byNode;
-    }
-    int i = 0;
-    for (String key : keys) {
-      byNode.computeIfAbsent(servers.get(i++), n -> new ArrayList<>()).add(key);
-    }
-    return byNode;
-  }
 
-  /**
-   * What a multi-get found.
-   *
-   * @param items flags and bytes by key; keys without an item are absent
-   * @param failedKeys keys whose server was down or failed (neither found nor known absent)
-   * @param failure the first failure, null when {@code failedKeys} is empty
-   */
-  public record BulkRead(
-      Map<String, CachedData> items, List<String> failedKeys, StoreFailureException failure) {}
+    /** The first failure, null when {@link #failedKeys} is empty. */
+    public StoreFailureException failure() {
+      return failure;
+    }
+  }
 
   /**
    * Starts pipelined memcached {@code set}s: each is sent as soon as it is given, none awaited

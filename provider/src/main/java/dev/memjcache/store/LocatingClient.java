@@ -2,9 +2,11 @@ package dev.memjcache.store;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.List;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 import net.spy.memcached.OperationFactory;
 import net.spy.memcached.config.ClusterConfiguration;
@@ -38,6 +40,20 @@ final class LocatingClient extends MemcachedClient {
    */
   void enqueue(String key, Operation op) {
     mconn.enqueueOperation(key, op);
+  }
+
+  /**
+   * Queues {@code op} on {@code node} itself, as spymemcached's multi-get does with each server's
+   * share of the keys (no key routing, no failure-mode redistribution: node health admitted the
+   * server).
+   *
+   * @throws IllegalStateException when the client is shutting down
+   */
+  void enqueue(MemcachedNode node, Operation op) {
+    if (mconn.isShutDown()) {
+      throw new IllegalStateException("Shutting down");
+    }
+    mconn.addOperations(Collections.singletonMap(node, op));
   }
 
   /**

@@ -491,15 +491,7 @@ public final class MemcachedStore implements AutoCloseable {
           "interrupted while waiting for memcached " + command + describe(key, node), e);
     } catch (TimeoutException e) {
       future.cancel(true);
-      health.timedOut(node, command + " timed out after " + timeoutMillis + " ms");
-      throw new StoreFailureException(
-          "memcached "
-              + command
-              + describe(key, node)
-              + " timed out after "
-              + timeoutMillis
-              + " ms",
-          e);
+      throw timedOut(command, key, node, e);
     } catch (ExecutionException e) {
       throw failed(command, key, node, e.getCause());
     } catch (RuntimeException e) {
@@ -508,6 +500,19 @@ public final class MemcachedStore implements AutoCloseable {
       throw new StoreFailureException(
           "memcached " + command + describe(key, node) + " failed: " + e, e);
     }
+  }
+
+  /**
+   * The failure of a command that had no answer within the operation timeout, counted against its
+   * server's health.
+   *
+   * @param cause spymemcached's timeout, or null when MemJCache's own wait ran out
+   */
+  StoreFailureException timedOut(String command, Object key, MemcachedNode node, Throwable cause) {
+    health.timedOut(node, command + " timed out after " + timeoutMillis + " ms");
+    return new StoreFailureException(
+        "memcached " + command + describe(key, node) + " timed out after " + timeoutMillis + " ms",
+        cause);
   }
 
   /**
@@ -532,7 +537,8 @@ public final class MemcachedStore implements AutoCloseable {
     return wire;
   }
 
-  private static String describe(Object key, MemcachedNode node) {
+  /** " of key 'k' on host:port", or " of n keys on host:port" for a collection of keys. */
+  static String describe(Object key, MemcachedNode node) {
     String what = key instanceof Collection<?> keys ? keys.size() + " keys" : "key '" + key + "'";
     return " of " + what + " on " + NodeHealth.name(node);
   }

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memjcache.config.Credentials;
 import dev.memjcache.config.MemcachedProtocol;
 import dev.memjcache.testkit.MemcachedExtension;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,15 +29,7 @@ class ConditionalDeleteTest {
 
   private static MemcachedStore connect(MemcachedProtocol protocol) {
     MemcachedExtension server = protocol == MemcachedProtocol.TEXT ? TEXT_ONLY : BINARY_ONLY;
-    return MemcachedStore.connect(
-        List.of(new InetSocketAddress("127.0.0.1", server.server().port())),
-        2_000,
-        5_000,
-        Credentials.NONE,
-        MemcachedStore.ClusterOptions.DEFAULTS,
-        protocol,
-        MemcachedStore.Topology.DIRECT,
-        ServerSockets.PLAIN);
+    return PlainStores.connect(server.servers(), 2_000, protocol);
   }
 
   private static byte[] bytes(String text) {

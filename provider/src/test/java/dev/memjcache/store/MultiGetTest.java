@@ -1,0 +1,150 @@
+package dev.memjcache.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memjcache.config.MemcachedProtocol;
+import dev.memjcache.testkit.MemcachedExtension;
+import dev.memjcache.testkit.MemcachedProcess;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.spy.memcached.MemcachedNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The multi-get ({@link BulkCommands#getBulk}, built on {@link MultiGet}) against three real
+ * servers in both protocols: every answer lands in its key's position, misses and repeated keys
+ * included, and a server that stops answering fails only its own keys, within the operation
+ * timeout.
+ */
+class MultiGetTest {
+
+  private static final long TIMEOUT_MILLIS = 400;
+
+  @RegisterExtension static final MemcachedExtension SERVERS = MemcachedExtension.nodes(3);
+
+  private static MemcachedStore connect(MemcachedProtocol protocol) {
+    return PlainStores.connect(SERVERS.servers(), TIMEOUT_MILLIS, protocol);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemcachedProtocol.class)
+  void everyAnswerLandsInItsKeysPositionWithMissesAndRepeatedKeys(MemcachedProtocol protocol) {
+    try (MemcachedStore store = connect(protocol)) {
+      String prefix = "multi-get-" + protocol + "-" + System.nanoTime() + "-";
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        String key = prefix + i;
+        keys.add(key);
+        if (i % 3 != 0) {
+          store.set(key, 0, 70 + i, bytes("value " + i));
+        }
+      }
+      // a key asked twice, and a copy that is equal but not the same String
+      keys.add(prefix + 1);
+      keys.add(new String(prefix + 2));
+      assertEquals(3, serversOf(store, keys), "the keys span all three servers");
+
+      BulkCommands.BulkRead read = store.bulk().getBulk(keys);
+
+      assertNull(read.failure());
+      assertEquals(List.of(), read.failedKeys());
+      for (int p = 0; p < keys.size(); p++) {
+        int i = p < 60 ? p : p - 59; // the two repeats are of keys 1 and 2
+        assertFalse(read.failed(p));
+        if (i % 3 == 0) {
+          assertNull(read.data(p), "a miss at " + p);
+        } else {
+          assertArrayEquals(bytes("value " + i), read.data(p), "the item at " + p);
+          assertEquals(70 + i, read.flags(p), "its flags at " + p);
+        }
+      }
+      Map<String, net.spy.memcached.CachedData> items = read.items();
+      assertEquals(40, items.size());
+      assertArrayEquals(bytes("value 59"), items.get(prefix + 59).getData());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemcachedProtocol.class)
+  void aServerThatStopsAnsweringFailsOnlyItsOwnKeysWithinTheTimeout(MemcachedProtocol protocol) {
+    try (MemcachedStore store = connect(protocol)) {
+      String prefix = "multi-get-hang-" + protocol + "-" + System.nanoTime() + "-";
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        keys.add(prefix + i);
+        store.set(prefix + i, 0, 1, bytes("v" + i));
+      }
+      MemcachedNode hung = store.nodeFor(keys.get(0));
+      MemcachedProcess process = processOf(hung);
+      process.pause();
+      BulkCommands.BulkRead read;
+      long took;
+      try {
+        long start = System.nanoTime();
+        read = store.bulk().getBulk(keys);
+        took = (System.nanoTime() - start) / 1_000_000;
+      } finally {
+        process.resume();
+      }
+
+      assertTrue(
+          took < TIMEOUT_MILLIS + 300, "all servers are awaited together: took " + took + " ms");
+      assertNotNull(read.failure());
+      assertTrue(
+          read.failure().getMessage().contains("timed out after " + TIMEOUT_MILLIS + " ms"),
+          read.failure().getMessage());
+      int failed = 0;
+      for (int p = 0; p < keys.size(); p++) {
+        boolean ofHung = store.nodeFor(keys.get(p)) == hung;
+        assertEquals(ofHung, read.failed(p), "failed only where the hung server holds " + p);
+        if (ofHung) {
+          failed++;
+          assertNull(read.data(p));
+        } else {
+          assertArrayEquals(bytes("v" + p), read.data(p), "a live server's item at " + p);
+        }
+      }
+      assertEquals(failed, read.failedKeys().size());
+      assertTrue(failed > 0 && failed < keys.size());
+    }
+  }
+
+  @Test
+  void positionsFindEveryKeyAmongEqualHashesAndChainRepeats() {
+    // "Aa" and "BB" share a hashCode: one table slot's probe passes the other
+    MultiGet.Positions positions =
+        new MultiGet.Positions(List.of("Aa", "BB", "Aa", "x", new String("BB")));
+
+    assertEquals(0, positions.first(new String("Aa")));
+    assertEquals(2, positions.next(0));
+    assertEquals(-1, positions.next(2));
+    assertEquals(1, positions.first("BB"));
+    assertEquals(4, positions.next(1));
+    assertEquals(3, positions.first("x"));
+    assertEquals(-1, positions.first("C#"), "a key not asked for");
+  }
+
+  private static int serversOf(MemcachedStore store, List<String> keys) {
+    return (int) keys.stream().map(store::nodeFor).distinct().count();
+  }
+
+  private static MemcachedProcess processOf(MemcachedNode node) {
+    int port = ((InetSocketAddress) node.getSocketAddress()).getPort();
+    return SERVERS.servers().stream().filter(s -> s.port() == port).findFirst().orElseThrow();
+  }
+}
