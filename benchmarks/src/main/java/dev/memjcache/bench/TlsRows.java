@@ -121,9 +121,8 @@ final class TlsRows {
    * Two figure rows that split MemJCache's getAll(100) over TLS into its parts, both raw multi-gets
    * at 1 thread against raw multi-gets of the raw items on the raw side's client: "client", the
    * same raw items through MemJCache's manager's client (its connection and I/O thread); "items",
-   * MemJCache's own items ({@code mjc:bench-values:<generation>:p100:<n>}, flags {@code
-   * 0x4D4A4302}) on the raw side's client. What either leaves of the getAll row's gap is
-   * MemJCache's own code.
+   * MemJCache's own items ({@code mjc:bench-values:<generation>:p100:<n>}, flags {@code 78}) on the
+   * raw side's client. What either leaves of the getAll row's gap is MemJCache's own code.
    */
   private static void addGetAllDecomposition(
       List<Row> rows,

@@ -120,8 +120,9 @@ public final class Envelope {
   }
 
   /**
-   * @return the memcached item flags the envelope was read with ({@link EnvelopeCodec#FLAGS} or a
-   *     bare format's)
+   * @return the current memcached item flags of the format the envelope was read in ({@link
+   *     EnvelopeCodec#FLAGS} or a bare format's; an item read with legacy flags reports the current
+   *     ones)
    */
   public int flags() {
     return flags;

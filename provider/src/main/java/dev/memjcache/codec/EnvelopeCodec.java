@@ -12,7 +12,7 @@ import java.util.Objects;
  * (DESIGN.md "Storage model", Value envelope).
  *
  * <p>Envelope version 1 with a header, marked by the memcached item flags {@link #FLAGS} ({@code
- * 0x4D4A4301}, ASCII "MJC" + 1):
+ * 77}, ASCII "M"):
  *
  * <pre>
  *   offset  size  content
@@ -28,23 +28,39 @@ import java.util.Objects;
  * </pre>
  *
  * An eternal entry whose key is the item key's last segment needs no header, so its {@code byte[]}
- * or {@code String} value is stored bare: flags {@link #BARE_BYTES_FLAGS} ({@code 0x4D4A4302}): the
- * item's data is the {@code byte[]} value; {@link #BARE_STRING_FLAGS} ({@code 0x4D4A4303}): the
- * UTF-8 bytes of the {@code String} value. Neither is copied more than once on its way in or out: a
- * bare {@code byte[]} is not copied at all (the read returns the item's data array, fresh per
- * read). An operator can read the expiry with {@code get} and the first 9 bytes of a {@link #FLAGS}
- * item. Bytes that do not follow these layouts, or carry other flags, decode to null (a miss).
- * Thread-safe.
+ * or {@code String} value is stored bare: flags {@link #BARE_BYTES_FLAGS} ({@code 78}): the item's
+ * data is the {@code byte[]} value; {@link #BARE_STRING_FLAGS} ({@code 79}): the UTF-8 bytes of the
+ * {@code String} value. Neither is copied more than once on its way in or out: a bare {@code
+ * byte[]} is not copied at all (the read returns the item's data array, fresh per read). An
+ * operator can read the expiry with {@code get} and the first 9 bytes of a {@link #FLAGS} item.
+ * Bytes that do not follow these layouts, or carry other flags, decode to null (a miss).
+ *
+ * <p>The flags are two decimal digits because the text protocol writes them in every {@code VALUE}
+ * line of a {@code get} answer, where the client parses them (and over TLS decrypts them); no
+ * common client's own flags use 77 to 79 (spymemcached's: 0 to 3 and multiples of 256; PHP's
+ * memcached: a type 0 to 7 in the low four bits; pymemcache's and Dalli's: below 32). Items written
+ * with the earlier flags {@link #LEGACY_FLAGS}, {@link #LEGACY_BARE_BYTES_FLAGS} and {@link
+ * #LEGACY_BARE_STRING_FLAGS} ({@code 0x4D4A4301} to {@code 0x4D4A4303}, "MJC" + 1 to 3, ten digits)
+ * read as the same formats; a rewrite stores the current flags. Thread-safe.
  */
 public final class EnvelopeCodec {
-  /** Memcached item flags of an envelope with a header ("MJC" + 0x01). */
-  public static final int FLAGS = 0x4D4A4301;
+  /** Memcached item flags of an envelope with a header (77, ASCII "M"). */
+  public static final int FLAGS = 77;
 
   /** Memcached item flags of an eternal, literal-key entry whose data is its byte[] value. */
-  public static final int BARE_BYTES_FLAGS = 0x4D4A4302;
+  public static final int BARE_BYTES_FLAGS = 78;
 
   /** Memcached item flags of an eternal, literal-key entry whose data is its String's UTF-8. */
-  public static final int BARE_STRING_FLAGS = 0x4D4A4303;
+  public static final int BARE_STRING_FLAGS = 79;
+
+  /** The flags {@link #FLAGS} had before ("MJC" + 0x01); still read. */
+  public static final int LEGACY_FLAGS = 0x4D4A4301;
+
+  /** The flags {@link #BARE_BYTES_FLAGS} had before ("MJC" + 0x02); still read. */
+  public static final int LEGACY_BARE_BYTES_FLAGS = 0x4D4A4302;
+
+  /** The flags {@link #BARE_STRING_FLAGS} had before ("MJC" + 0x03); still read. */
+  public static final int LEGACY_BARE_STRING_FLAGS = 0x4D4A4303;
 
   /** Expiry value meaning "never expires" (JSR-107 {@code Duration.ETERNAL}). */
   public static final long ETERNAL = Long.MAX_VALUE;
@@ -203,11 +219,22 @@ public final class EnvelopeCodec {
     if (data == null) {
       return null;
     }
-    if (flags == BARE_BYTES_FLAGS || flags == BARE_STRING_FLAGS) {
-      return new Envelope(serializer, data, flags, ETERNAL, -1);
-    }
-    if (flags != FLAGS || data.length < HEADER_BYTES) {
-      return null;
+    // the envelope carries the current flags of the format it read, so a rewrite stores them
+    switch (flags) {
+      case BARE_BYTES_FLAGS, LEGACY_BARE_BYTES_FLAGS -> {
+        return new Envelope(serializer, data, BARE_BYTES_FLAGS, ETERNAL, -1);
+      }
+      case BARE_STRING_FLAGS, LEGACY_BARE_STRING_FLAGS -> {
+        return new Envelope(serializer, data, BARE_STRING_FLAGS, ETERNAL, -1);
+      }
+      case FLAGS, LEGACY_FLAGS -> {
+        if (data.length < HEADER_BYTES) {
+          return null;
+        }
+      }
+      default -> {
+        return null;
+      }
     }
     byte format = data[0];
     // a Kryo value takes at least one byte; a byte[] or String value may be empty; a Long or
@@ -232,6 +259,6 @@ public final class EnvelopeCodec {
       return null;
     }
     long expiresAt = (long) LONG.get(data, EXPIRY_OFFSET);
-    return new Envelope(serializer, data, flags, expiresAt, keyLength);
+    return new Envelope(serializer, data, FLAGS, expiresAt, keyLength);
   }
 }

@@ -155,6 +155,46 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void theFlagsAreTwoDigitsAndItemsWithTheEarlierTenDigitFlagsReadAsTheSameFormats() {
+    assertEquals(
+        List.of(77, 78, 79),
+        List.of(
+            EnvelopeCodec.FLAGS, EnvelopeCodec.BARE_BYTES_FLAGS, EnvelopeCodec.BARE_STRING_FLAGS));
+    EncodedEntry headed = codec.encode(1_234, new byte[] {5}, new UserKey("acme", 2));
+    EncodedEntry bytes = codec.encode(EnvelopeCodec.ETERNAL, null, new byte[] {1, 2});
+    EncodedEntry string = codec.encode(EnvelopeCodec.ETERNAL, null, "grüße");
+    assertEquals(
+        List.of(
+            EnvelopeCodec.FLAGS, EnvelopeCodec.BARE_BYTES_FLAGS, EnvelopeCodec.BARE_STRING_FLAGS),
+        List.of(headed.flags(), bytes.flags(), string.flags()));
+
+    Envelope oldHeaded = codec.decode(0x4D4A4301, headed.bytes());
+    assertEquals(new UserKey("acme", 2), oldHeaded.value());
+    assertEquals(1_234, oldHeaded.expiresAtMillis());
+    assertTrue(oldHeaded.keyMatches(new byte[] {5}));
+    assertFalse(oldHeaded.isBare());
+    assertEquals(EnvelopeCodec.FLAGS, oldHeaded.flags(), "reported with the current flags");
+    Envelope oldBytes = codec.decode(0x4D4A4302, bytes.bytes());
+    assertArrayEquals(new byte[] {1, 2}, (byte[]) oldBytes.value());
+    assertTrue(oldBytes.isBare());
+    assertEquals(EnvelopeCodec.BARE_BYTES_FLAGS, oldBytes.flags());
+    Envelope oldString = codec.decode(0x4D4A4303, string.bytes());
+    assertEquals("grüße", oldString.value());
+    assertEquals(EnvelopeCodec.BARE_STRING_FLAGS, oldString.flags());
+
+    // a rewrite of an old item stores the current flags
+    assertEquals(EnvelopeCodec.FLAGS, codec.withExpiry(oldHeaded, 5_000).flags());
+    assertEquals(
+        EnvelopeCodec.BARE_BYTES_FLAGS, codec.withExpiry(oldBytes, EnvelopeCodec.ETERNAL).flags());
+    assertEquals(EnvelopeCodec.FLAGS, codec.withExpiry(oldString, 5_000).flags());
+    // neighbours of either set are foreign
+    for (int foreign : new int[] {0, 1, 76, 80, 0x4D4A4300, 0x4D4A4304}) {
+      assertNull(codec.decode(foreign, headed.bytes()), "flags " + foreign);
+      assertNull(codec.decode(foreign, bytes.bytes()), "flags " + foreign);
+    }
+  }
+
+  @Test
   void stringsAreStoredAsUtf8() {
     for (String value : new String[] {"", "plain ascii", "grüße, 東京 \uD83D\uDE00"}) {
       EncodedEntry bare = codec.encode(EnvelopeCodec.ETERNAL, null, value);
