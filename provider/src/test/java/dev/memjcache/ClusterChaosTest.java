@@ -155,9 +155,18 @@ class ClusterChaosTest {
     boolean ratesHold(Fault fault) {
       return fault == Fault.KILL
           ? rate(liveOk, 5, 12) >= 0.9 * rate(liveOk, 1, 5)
-              && rate(liveOk, 13, 20) >= 0.9 * rate(liveOk, 1, 5)
+              && rate(liveOk, 13, 20) >= AFTER_RESTART * rate(liveOk, 1, 5)
           : rate(allOk, 7, 12) >= 0.5 * rate(allOk, 1, 5);
     }
+
+    /**
+     * The live keys' rate after a killed server restarts, as a share of their rate before: the
+     * restarted server's keys compete for the 2 cores again, and the restarted process and the
+     * reconnect with them; in a quiet clean-clone CI run the share was 0.81 to 1.04 over 7 kill
+     * runs (one case 0.81, then 0.895 on its second run, which failed the earlier bound of 0.9).
+     * Threads stalled on the restarted server would drop it a hundredfold.
+     */
+    static final double AFTER_RESTART = 0.75;
 
     void assertKillFigures() {
       assertCommon();
@@ -170,7 +179,7 @@ class ClusterChaosTest {
               + before
               + "/s before");
       assertTrue(
-          rate(liveOk, 13, 20) >= 0.9 * before,
+          rate(liveOk, 13, 20) >= AFTER_RESTART * before,
           "live keys after the restart: "
               + rate(liveOk, 13, 20)
               + "/s against "

@@ -124,6 +124,44 @@ class MultiGetTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(MemcachedProtocol.class)
+  void twoHungServersCostOneTimeoutNotOneEach(MemcachedProtocol protocol) {
+    try (MemcachedStore store = connect(protocol)) {
+      String prefix = "multi-get-two-hang-" + protocol + "-" + System.nanoTime() + "-";
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        keys.add(prefix + i);
+        store.set(prefix + i, 0, 1, bytes("v" + i));
+      }
+      List<MemcachedNode> nodes = keys.stream().map(store::nodeFor).distinct().toList();
+      MemcachedNode live = nodes.get(2);
+      processOf(nodes.get(0)).pause();
+      processOf(nodes.get(1)).pause();
+      BulkCommands.BulkRead read;
+      long took;
+      try {
+        long start = System.nanoTime();
+        read = store.bulk().getBulk(keys);
+        took = (System.nanoTime() - start) / 1_000_000;
+      } finally {
+        processOf(nodes.get(0)).resume();
+        processOf(nodes.get(1)).resume();
+      }
+
+      assertTrue(took >= TIMEOUT_MILLIS - 20, "waited for the hung servers: " + took + " ms");
+      assertTrue(
+          took < 2 * TIMEOUT_MILLIS - 100, "one timeout for both hung servers: took " + took);
+      for (int p = 0; p < keys.size(); p++) {
+        boolean ofLive = store.nodeFor(keys.get(p)) == live;
+        assertEquals(!ofLive, read.failed(p), "failed only on the hung servers at " + p);
+        if (ofLive) {
+          assertArrayEquals(bytes("v" + p), read.data(p));
+        }
+      }
+    }
+  }
+
   @Test
   void positionsFindEveryKeyAmongEqualHashesAndChainRepeats() {
     // "Aa" and "BB" share a hashCode: one table slot's probe passes the other
