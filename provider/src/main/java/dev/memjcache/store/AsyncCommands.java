@@ -1,13 +1,11 @@
 package dev.memjcache.store;
 
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.OperationFactory;
-import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import net.spy.memcached.ops.CASOperationStatus;
 import net.spy.memcached.ops.ConcatenationType;
 import net.spy.memcached.ops.DeleteOperation;
@@ -368,16 +366,9 @@ public final class AsyncCommands {
         return; // expired already: node health has counted it
       }
       try {
-        Operation done = op;
-        if (done.hasErrored()) {
-          throw store.failed(command, key, node, done.getException());
-        }
-        if (done.isCancelled()) {
-          throw store.failed(command, key, node, new CancellationException("Cancelled"));
-        }
-        if (done.isTimedOut()) {
-          throw store.failed(
-              command, key, node, new CheckedOperationTimeoutException("timed out", done));
+        StoreFailureException unanswered = store.unanswered(command, key, node, op);
+        if (unanswered != null) {
+          throw unanswered;
         }
         store.health().succeeded(node);
         if (answer == null) {

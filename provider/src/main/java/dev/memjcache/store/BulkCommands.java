@@ -51,7 +51,7 @@ public final class BulkCommands {
    */
   public BulkRead getBulk(List<String> keys, List<MemcachedNode> servers) {
     if (keys.isEmpty()) {
-      return new BulkRead(keys, new byte[0][], new int[0], new BitSet(), List.of(), null);
+      return new BulkRead(keys, new byte[0][], new int[0], new BitSet(), null);
     }
     return MultiGet.run(store, health, keys, servers);
   }
@@ -62,7 +62,6 @@ public final class BulkCommands {
     private final byte[][] data;
     private final int[] flags;
     private final BitSet failed;
-    private final List<String> failedKeys;
     private final StoreFailureException failure;
 
     BulkRead(
@@ -70,13 +69,11 @@ public final class BulkCommands {
         byte[][] data,
         int[] flags,
         BitSet failed,
-        List<String> failedKeys,
         StoreFailureException failure) {
       this.keys = keys;
       this.data = data;
       this.flags = flags;
       this.failed = failed;
-      this.failedKeys = failedKeys;
       this.failure = failure;
     }
 
@@ -114,6 +111,10 @@ public final class BulkCommands {
 
     /** The keys whose server was down or failed (neither found nor known absent). */
     public List<String> failedKeys() {
+      List<String> failedKeys = new ArrayList<>(failed.cardinality());
+      for (int i = failed.nextSetBit(0); i >= 0; i = failed.nextSetBit(i + 1)) {
+        failedKeys.add(keys.get(i));
+      }
       return failedKeys;
     }
 

@@ -20,7 +20,9 @@ import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedConnection;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
+import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.ops.Operation;
 
 /**
  * The narrow adapter over spymemcached: the handful of memcached commands MemJCache needs, on raw
@@ -487,8 +489,7 @@ public final class MemcachedStore implements AutoCloseable {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new StoreFailureException(
-          "interrupted while waiting for memcached " + command + describe(key, node), e);
+      throw interrupted(command, key, node, e);
     } catch (TimeoutException e) {
       future.cancel(true);
       throw timedOut(command, key, node, e);
@@ -500,6 +501,31 @@ public final class MemcachedStore implements AutoCloseable {
       throw new StoreFailureException(
           "memcached " + command + describe(key, node) + " failed: " + e, e);
     }
+  }
+
+  /** The failure of a command whose caller was interrupted while waiting for its answer. */
+  StoreFailureException interrupted(
+      String command, Object key, MemcachedNode node, InterruptedException cause) {
+    return new StoreFailureException(
+        "interrupted while waiting for memcached " + command + describe(key, node), cause);
+  }
+
+  /**
+   * The failure of an operation spymemcached ended without an answer, as its {@code
+   * OperationFuture.get} would report it: errored, cancelled (its connection was lost) or timed out
+   * in its queue; null when it was answered.
+   */
+  StoreFailureException unanswered(String command, Object key, MemcachedNode node, Operation op) {
+    if (op.hasErrored()) {
+      return failed(command, key, node, op.getException());
+    }
+    if (op.isCancelled()) {
+      return failed(command, key, node, new CancellationException("Cancelled"));
+    }
+    if (op.isTimedOut()) {
+      return failed(command, key, node, new CheckedOperationTimeoutException("timed out", op));
+    }
+    return null;
   }
 
   /**
@@ -538,7 +564,7 @@ public final class MemcachedStore implements AutoCloseable {
   }
 
   /** " of key 'k' on host:port", or " of n keys on host:port" for a collection of keys. */
-  static String describe(Object key, MemcachedNode node) {
+  private static String describe(Object key, MemcachedNode node) {
     String what = key instanceof Collection<?> keys ? keys.size() + " keys" : "key '" + key + "'";
     return " of " + what + " on " + NodeHealth.name(node);
   }

@@ -7,13 +7,11 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.spy.memcached.MemcachedConnection;
 import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.OperationFactory;
-import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import net.spy.memcached.ops.GetOperation;
 import net.spy.memcached.ops.Operation;
 import net.spy.memcached.ops.OperationStatus;
@@ -36,7 +34,6 @@ final class MultiGet {
   private final byte[][] data;
   private final int[] flags;
   private final BitSet failed;
-  private final List<String> failedKeys = new ArrayList<>(0);
   private final List<ServerGet> sent;
   private StoreFailureException failure;
 
@@ -80,8 +77,7 @@ final class MultiGet {
       call.sent.add(get);
     }
     call.await(health);
-    return new BulkCommands.BulkRead(
-        keys, call.data, call.flags, call.failed, call.failedKeys, call.failure);
+    return new BulkCommands.BulkRead(keys, call.data, call.flags, call.failed, call.failure);
   }
 
   /** The positions of the keys of each server, in request order. */
@@ -133,49 +129,32 @@ final class MultiGet {
       client.enqueue(get.node, get.op);
     }
     long timeout = store.timeoutMillis();
-    boolean interrupted = false;
+    InterruptedException interrupted = null;
     try {
       latch.await(timeout, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      interrupted = true;
+      interrupted = e;
     }
     for (ServerGet get : sent) {
       if (!get.answered) {
         get.abandoned = true;
         get.op.cancel();
-        if (interrupted) {
-          fail(
-              get.at,
-              new StoreFailureException(
-                  "interrupted while waiting for memcached multi-get"
-                      + MemcachedStore.describe(get.keys, get.node),
-                  null));
+        if (interrupted != null) {
+          fail(get.at, store.interrupted("multi-get", get.keys, get.node, interrupted));
         } else {
           MemcachedConnection.opTimedOut(get.op);
           fail(get.at, store.timedOut("multi-get", get.keys, get.node, null));
         }
         continue;
       }
-      Operation op = get.op;
-      if (op.hasErrored()) {
-        fail(get.at, store.failed("multi-get", get.keys, get.node, op.getException()));
-      } else if (op.isCancelled()) {
-        fail(
-            get.at,
-            store.failed("multi-get", get.keys, get.node, new CancellationException("Cancelled")));
-      } else if (op.isTimedOut()) {
-        fail(
-            get.at,
-            store.failed(
-                "multi-get",
-                get.keys,
-                get.node,
-                new CheckedOperationTimeoutException("timed out", op)));
+      StoreFailureException unanswered = store.unanswered("multi-get", get.keys, get.node, get.op);
+      if (unanswered != null) {
+        fail(get.at, unanswered);
       } else {
         health.succeeded(get.node);
       }
     }
-    if (interrupted) {
+    if (interrupted != null) {
       Thread.currentThread().interrupt();
     }
   }
@@ -184,8 +163,6 @@ final class MultiGet {
   private void fail(int[] at, StoreFailureException why) {
     for (int i : at) {
       failed.set(i);
-      data[i] = null;
-      failedKeys.add(keys.get(i));
     }
     failure = failure == null ? why : failure;
   }

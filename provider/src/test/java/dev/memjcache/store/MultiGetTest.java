@@ -83,24 +83,11 @@ class MultiGetTest {
   @EnumSource(MemcachedProtocol.class)
   void aServerThatStopsAnsweringFailsOnlyItsOwnKeysWithinTheTimeout(MemcachedProtocol protocol) {
     try (MemcachedStore store = connect(protocol)) {
-      String prefix = "multi-get-hang-" + protocol + "-" + System.nanoTime() + "-";
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 60; i++) {
-        keys.add(prefix + i);
-        store.set(prefix + i, 0, 1, bytes("v" + i));
-      }
+      List<String> keys = written(store, "multi-get-hang-" + protocol);
       MemcachedNode hung = store.nodeFor(keys.get(0));
-      MemcachedProcess process = processOf(hung);
-      process.pause();
-      BulkCommands.BulkRead read;
-      long took;
-      try {
-        long start = System.nanoTime();
-        read = store.bulk().getBulk(keys);
-        took = (System.nanoTime() - start) / 1_000_000;
-      } finally {
-        process.resume();
-      }
+      HungRead hungRead = readWhileHung(store, keys, List.of(hung));
+      BulkCommands.BulkRead read = hungRead.read();
+      long took = hungRead.millis();
 
       assertTrue(
           took < TIMEOUT_MILLIS + 300, "all servers are awaited together: took " + took + " ms");
@@ -128,26 +115,12 @@ class MultiGetTest {
   @EnumSource(MemcachedProtocol.class)
   void twoHungServersCostOneTimeoutNotOneEach(MemcachedProtocol protocol) {
     try (MemcachedStore store = connect(protocol)) {
-      String prefix = "multi-get-two-hang-" + protocol + "-" + System.nanoTime() + "-";
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 60; i++) {
-        keys.add(prefix + i);
-        store.set(prefix + i, 0, 1, bytes("v" + i));
-      }
+      List<String> keys = written(store, "multi-get-two-hang-" + protocol);
       List<MemcachedNode> nodes = keys.stream().map(store::nodeFor).distinct().toList();
       MemcachedNode live = nodes.get(2);
-      processOf(nodes.get(0)).pause();
-      processOf(nodes.get(1)).pause();
-      BulkCommands.BulkRead read;
-      long took;
-      try {
-        long start = System.nanoTime();
-        read = store.bulk().getBulk(keys);
-        took = (System.nanoTime() - start) / 1_000_000;
-      } finally {
-        processOf(nodes.get(0)).resume();
-        processOf(nodes.get(1)).resume();
-      }
+      HungRead hungRead = readWhileHung(store, keys, nodes.subList(0, 2));
+      BulkCommands.BulkRead read = hungRead.read();
+      long took = hungRead.millis();
 
       assertTrue(took >= TIMEOUT_MILLIS - 20, "waited for the hung servers: " + took + " ms");
       assertTrue(
@@ -175,6 +148,34 @@ class MultiGetTest {
     assertEquals(4, positions.next(1));
     assertEquals(3, positions.first("x"));
     assertEquals(-1, positions.first("C#"), "a key not asked for");
+  }
+
+  /** Writes 60 items {@code <prefix>-<n>} = {@code "v<n>"} and returns their keys, in order. */
+  private static List<String> written(MemcachedStore store, String prefix) {
+    String base = prefix + "-" + System.nanoTime() + "-";
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      keys.add(base + i);
+      store.set(base + i, 0, 1, bytes("v" + i));
+    }
+    return keys;
+  }
+
+  /** A multi-get made while some servers were stopped, and how long it took. */
+  private record HungRead(BulkCommands.BulkRead read, long millis) {}
+
+  /** The multi-get of {@code keys} while {@code hung} are SIGSTOPped (resumed after it). */
+  private static HungRead readWhileHung(
+      MemcachedStore store, List<String> keys, List<MemcachedNode> hung) {
+    List<MemcachedProcess> processes = hung.stream().map(MultiGetTest::processOf).toList();
+    processes.forEach(MemcachedProcess::pause);
+    try {
+      long start = System.nanoTime();
+      BulkCommands.BulkRead read = store.bulk().getBulk(keys);
+      return new HungRead(read, (System.nanoTime() - start) / 1_000_000);
+    } finally {
+      processes.forEach(MemcachedProcess::resume);
+    }
   }
 
   private static int serversOf(MemcachedStore store, List<String> keys) {
